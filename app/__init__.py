@@ -1,0 +1,55 @@
+"""Application factory of the service governance console."""
+import logging
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import appbuilder, csrf, db, migrate
+
+
+def create_app(test_config=None):
+    """Build the application: configuration, extensions, views and CLI commands."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object("config")
+    if test_config:
+        app.config.update(test_config)
+    logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
+
+    from . import models  # noqa: F401  registers every table on FAB's metadata
+
+    csrf.init_app(app)
+    with app.app_context():
+        db.init_app(app)
+        migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+        from .views import register_views
+        appbuilder.init_app(app, db.session)
+        register_views(appbuilder)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL, a busy timeout and enforced foreign keys on every SQLite connection."""
+    import sqlite3
+
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    from flask import current_app, has_app_context
+
+    timeout = current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000) if has_app_context() else 5000
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,1 @@
+"""Form fields and validators the generated FAB forms do not provide."""

@@ -1,0 +1,83 @@
+"""Columns shared by the console's records.
+
+`VersionedMixin` gives created/updated at and a version counter used for optimistic locking;
+`TrackedMixin` adds created/updated by (the department table has no user columns, as users point
+at departments and a cycle of foreign keys would complicate every migration); `DepartmentRecordMixin` adds what a record written by a department carries:
+its department and its workflow status. Times are stored as naive UTC.
+"""
+from datetime import datetime, timezone
+
+from sqlalchemy import ForeignKey, Integer, String, DateTime
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """Current UTC time without tzinfo (SQLite keeps no zone; all stored times are UTC)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def current_user_id():
+    """Id of the logged-in user inside a request, else None (CLI, seed, tests without login)."""
+    try:
+        from flask import has_request_context
+        from flask_login import current_user
+
+        if has_request_context() and current_user and current_user.is_authenticated:
+            return current_user.id
+    except Exception:  # noqa: BLE001 - no login manager bound (e.g. bare model use)
+        return None
+    return None
+
+
+class VersionedMixin:
+    """When the row was created and changed, and a version counter for optimistic locks."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version}
+
+
+class TrackedMixin(VersionedMixin):
+    """Also who created and who last changed the row."""
+
+    @declared_attr
+    def created_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("ab_user.id"), default=current_user_id, nullable=True)
+
+    @declared_attr
+    def updated_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(
+            ForeignKey("ab_user.id"),
+            default=current_user_id,
+            onupdate=current_user_id,
+            nullable=True,
+        )
+
+    @declared_attr
+    def created_by(cls):
+        return relationship("ConsoleUser", foreign_keys=[cls.created_by_id], lazy="select")
+
+    @declared_attr
+    def updated_by(cls):
+        return relationship("ConsoleUser", foreign_keys=[cls.updated_by_id], lazy="select")
+
+
+class DepartmentRecordMixin(TrackedMixin):
+    """A record a department writes: its department and its workflow status."""
+
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft", index=True)
+
+    @declared_attr
+    def department_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("department.id"), nullable=False, index=True)
+
+    @declared_attr
+    def department(cls):
+        # joined: every list shows the department, and it must not cost a query per row.
+        return relationship("Department", lazy="joined", innerjoin=True)

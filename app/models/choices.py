@@ -1,0 +1,144 @@
+"""Every kind and status the console stores, with its translated label.
+
+Values are short English codes kept in the database; labels are what users read. Each set is a
+`Choices` so that forms, list formatters, exports and validation share one source.
+"""
+from flask_babel import lazy_gettext as _l
+
+
+class Choices:
+    """An ordered set of (code, label) pairs with lookups both ways."""
+
+    def __init__(self, *pairs):
+        self.pairs = tuple(pairs)
+        self.codes = tuple(code for code, _ in pairs)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __contains__(self, code):
+        return code in self.codes
+
+    def label(self, code):
+        """The translated label of a code; the code itself when unknown, '' for None."""
+        if code is None or code == "":
+            return ""
+        for value, label in self.pairs:
+            if value == code:
+                return str(label)
+        return str(code)
+
+    def code_for_label(self, label):
+        """The code whose translated label (or code) equals `label`, else None."""
+        for value, text in self.pairs:
+            if str(text) == label or value == label:
+                return value
+        return None
+
+
+WORKFLOW_STATUS = Choices(
+    ("draft", _l("草稿")),
+    ("submitted", _l("已提交")),
+    ("approved", _l("已通过")),
+    ("returned", _l("已退回")),
+)
+
+DEPARTMENT_KIND = Choices(
+    ("functional", _l("职能部门")),
+    ("school", _l("二级学院")),
+    ("unit", _l("直属单位")),
+)
+
+ITEM_KIND = Choices(
+    ("approval", _l("审批类")),
+    ("service", _l("服务类")),
+)
+
+RUNNING_STATUS = Choices(
+    ("good", _l("良好")),
+    ("improve", _l("待改进")),
+    ("deploy", _l("待部署")),
+)
+
+DISPOSITION = Choices(
+    ("enable", _l("计划启用")),
+    ("offline", _l("拟下线")),
+)
+
+USER_GROUP = Choices(
+    ("staff", _l("教职工")),
+    ("student", _l("学生")),
+    ("alumni", _l("校友")),
+    ("external", _l("校外人员")),
+)
+
+MATERIAL_FORM = Choices(
+    ("original", _l("原件")),
+    ("copy", _l("复印件")),
+    ("electronic", _l("电子版")),
+)
+
+NODE_KIND = Choices(
+    ("submit", _l("提交")),
+    ("review", _l("审核")),
+    ("approve", _l("审批")),
+    ("countersign", _l("会签")),
+    ("transfer", _l("转办")),
+    ("complete", _l("办结")),
+)
+
+DEPLOYMENT_MODE = Choices(
+    ("local", _l("本地服务器")),
+    ("cloud", _l("云端部署")),
+)
+
+MOBILE_ADAPTATION = Choices(
+    ("none", _l("未适配")),
+    ("partial", _l("部分适配")),
+    ("full", _l("已适配")),
+)
+
+PORTAL_INTEGRATION = Choices(
+    ("none", _l("未对接")),
+    ("sso", _l("仅统一认证")),
+    ("full", _l("已集成至融合门户")),
+)
+
+SYSTEM_PROBLEM = Choices(
+    ("data_silo", _l("跨系统数据孤岛")),
+    ("feature_gap", _l("功能缺失或重复")),
+    ("poor_extensibility", _l("拓展性不足")),
+    ("security_risk", _l("网络与数据安全隐患")),
+)
+
+TASK_SOURCE = Choices(
+    ("system", _l("信息系统问题")),
+    ("item", _l("事项痛点")),
+    ("comment", _l("公示意见")),
+    ("manual", _l("手工登记")),
+)
+
+TASK_CATEGORY = Choices(
+    ("data_silo", _l("数据打通")),
+    ("feature_gap", _l("功能完善")),
+    ("poor_extensibility", _l("系统改造")),
+    ("security_risk", _l("安全整改")),
+    ("process", _l("流程优化")),
+    ("integration", _l("门户集成")),
+    ("other", _l("其他")),
+)
+
+TASK_STATUS = Choices(
+    ("open", _l("待整改")),
+    ("in_progress", _l("整改中")),
+    ("done", _l("已完成")),
+    ("postponed", _l("已延期")),
+)
+
+PHASE_KIND = Choices(
+    ("contacts", _l("联系人报送")),
+    ("self_check", _l("部门自查报送")),
+    ("aggregation", _l("统一归集梳理")),
+    ("final", _l("审议定稿、长效公开")),
+    ("other", _l("其他")),
+)

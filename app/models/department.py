@@ -1,0 +1,26 @@
+"""Department (单位/部门): the unit that owns contacts, service items and systems."""
+from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+from flask_appbuilder import Model
+
+from .base import VersionedMixin
+
+
+class Department(VersionedMixin, Model):
+    """A functional office, a school (二级学院) or a directly affiliated unit."""
+
+    __tablename__ = "department"
+    __table_args__ = (
+        CheckConstraint("kind IN ('functional', 'school', 'unit')", name="ck_department_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="functional")
+    leader_in_charge: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    sort_order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    def __str__(self):
+        return self.name

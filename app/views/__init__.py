@@ -1,0 +1,31 @@
+"""The only place views are registered (menus in the order users meet them)."""
+from flask_babel import lazy_gettext as _l
+
+from .campaign import CampaignPhaseView, CampaignView
+from .contact import ContactView
+from .department import DepartmentView
+from .information_system import InformationSystemView
+from .rectification_task import RectificationTaskView
+from .service_item import MaterialView, ProcessNodeView, ServiceItemView
+
+
+def register_views(appbuilder):
+    survey = dict(category="Survey", category_label=_l("梳理填报"), category_icon="fa-list-alt")
+    appbuilder.add_view(ServiceItemView, "ServiceItems", label=_l("服务事项"),
+                        icon="fa-file-text-o", **survey)
+    appbuilder.add_view(InformationSystemView, "InformationSystems",
+                        label=_l("管理信息系统"), icon="fa-server", **survey)
+    appbuilder.add_view(ContactView, "Contacts", label=_l("联系人"), icon="fa-user", **survey)
+    appbuilder.add_view_no_menu(MaterialView)
+    appbuilder.add_view_no_menu(ProcessNodeView)
+
+    appbuilder.add_view(RectificationTaskView, "RectificationTasks", label=_l("整改台账"),
+                        icon="fa-wrench", category="Ledger", category_label=_l("整改台账"),
+                        category_icon="fa-wrench")
+
+    settings = dict(category="Settings", category_label=_l("基础设置"), category_icon="fa-cogs")
+    appbuilder.add_view(DepartmentView, "Departments", label=_l("部门"), icon="fa-building",
+                        **settings)
+    appbuilder.add_view(CampaignView, "Campaigns", label=_l("工作安排"), icon="fa-calendar",
+                        **settings)
+    appbuilder.add_view_no_menu(CampaignPhaseView)

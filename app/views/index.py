@@ -1,0 +1,6 @@
+"""The home page."""
+from flask_appbuilder import IndexView
+
+
+class ConsoleIndexView(IndexView):
+    index_template = "index.html"

@@ -1,0 +1,103 @@
+"""Configuration read from the environment, with safe defaults.
+
+Every setting that differs between machines comes from an environment variable; nothing secret is
+a constant in the code. `create_app(test_config)` may override any key afterwards.
+"""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB, AUTH_LDAP
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated on first start and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+# --- Database ---------------------------------------------------------------------------------
+SQLALCHEMY_DATABASE_URI = os.environ.get(
+    "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'console.db'}"
+)
+SQLALCHEMY_TRACK_MODIFICATIONS = False
+SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# Tables are created by Alembic migrations only (flask db upgrade), never by FAB at start-up.
+FAB_CREATE_DB = False
+
+# --- Application builder ----------------------------------------------------------------------
+APP_NAME = os.environ.get("APP_NAME", "服务治理工作台")
+APP_THEME = ""  # Bootswatch themes import Google Fonts: keep the bundled Bootstrap theme.
+FAB_INDEX_VIEW = "app.views.index.ConsoleIndexView"
+FAB_SECURITY_MANAGER_CLASS = "app.security.manager.ConsoleSecurityManager"
+# Permissions are written by `flask init-roles` at deploy time, not at every start-up.
+FAB_UPDATE_PERMS = _env_bool("FAB_UPDATE_PERMS", False)
+FAB_ADD_SECURITY_API = False
+FAB_API_SWAGGER_UI = False
+FAB_SAFE_REDIRECT_HOSTS = [
+    h.strip() for h in os.environ.get("SAFE_REDIRECT_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+# Largest page a list view will serve, whatever ?psize_ asks for.
+LIST_MAX_PAGE_SIZE = 100
+
+# --- Authentication ---------------------------------------------------------------------------
+AUTH_TYPE = AUTH_LDAP if os.environ.get("AUTH_MODE", "db").lower() == "ldap" else AUTH_DB
+AUTH_ROLE_ADMIN = "信息中心管理员"
+AUTH_ROLE_PUBLIC = "Public"
+AUTH_USER_REGISTRATION = False
+AUTH_RATE_LIMITED = True
+RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 60 second")
+FAB_PASSWORD_COMPLEXITY_ENABLED = True
+
+# LDAP (used when AUTH_MODE=ldap; see README "统一身份认证").
+AUTH_LDAP_SERVER = os.environ.get("LDAP_URL", "ldap://127.0.0.1:389")
+AUTH_LDAP_USE_TLS = _env_bool("LDAP_STARTTLS", False)
+AUTH_LDAP_TLS_CACERTFILE = os.environ.get("LDAP_CA_FILE", "")
+AUTH_LDAP_SEARCH = os.environ.get("LDAP_SEARCH_BASE", "")
+AUTH_LDAP_UID_FIELD = os.environ.get("LDAP_UID_FIELD", "uid")
+AUTH_LDAP_BIND_USER = os.environ.get("LDAP_BIND_DN", "")
+AUTH_LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+AUTH_LDAP_FIRSTNAME_FIELD = os.environ.get("LDAP_FIRSTNAME_FIELD", "givenName")
+AUTH_LDAP_LASTNAME_FIELD = os.environ.get("LDAP_LASTNAME_FIELD", "sn")
+AUTH_LDAP_EMAIL_FIELD = os.environ.get("LDAP_EMAIL_FIELD", "mail")
+LDAP_DEPARTMENT_FIELD = os.environ.get("LDAP_DEPARTMENT_FIELD", "departmentNumber")
+
+# --- Sessions and cookies ---------------------------------------------------------------------
+PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
+MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+# --- Language ---------------------------------------------------------------------------------
+BABEL_DEFAULT_LOCALE = "zh"
+BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+LANGUAGES = {
+    "zh": {"flag": "cn", "name": "简体中文"},
+    "en": {"flag": "gb", "name": "English"},
+}
