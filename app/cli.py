@@ -9,12 +9,9 @@ from .extensions import appbuilder, db
 @with_appcontext
 def init_roles_command():
     """Create the console's roles and set their permissions as app/security/roles.py declares."""
-    from .security.roles import IT_ADMIN, sync_roles
+    from .security.roles import install_roles
 
-    sm = appbuilder.sm
-    sm.find_role(IT_ADMIN) or sm.add_role(IT_ADMIN)
-    appbuilder.add_permissions(update_perms=True)
-    counts = sync_roles(sm)
+    counts = install_roles(appbuilder)
     db.session.commit()
     for name, count in counts.items():
         click.echo(f"{name}: {count}")

@@ -75,6 +75,14 @@ ROLES = {
 }
 
 
+def install_roles(appbuilder):
+    """Write every view's permissions, then the declared roles. Leaves the commit to the caller."""
+    sm = appbuilder.sm
+    sm.find_role(IT_ADMIN) or sm.add_role(IT_ADMIN)
+    appbuilder.add_permissions(update_perms=True)
+    return sync_roles(sm)
+
+
 def sync_roles(sm):
     """Create the declared roles and set their permissions exactly; the admin gets them all.
 

@@ -1,0 +1,134 @@
+"""Fixtures: a real database per test run (SQLite file or a throwaway PostgreSQL database),
+the app migrated with Alembic, one user per role, and clients logged in as each role.
+
+Choose the engine with TEST_DATABASE=sqlite (default) or TEST_DATABASE=postgresql
+(PG_ADMIN_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/postgres, is used to create
+and drop the throwaway database).
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_TMP = tempfile.mkdtemp(prefix="console-test-")
+os.environ["INSTANCE_PATH"] = _TMP  # before config.py is imported: the secret key lives here
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from tests.factories import PASSWORD, ROLE_USERS, make_users  # noqa: E402
+
+ENGINE = os.environ.get("TEST_DATABASE", "sqlite").lower()
+PG_ADMIN_URL = os.environ.get(
+    "PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+# Record tables emptied after each test (children first); FAB's tables and users stay.
+RECORD_TABLES = ("rectification_task", "material", "process_node", "service_item",
+                 "information_system", "contact", "campaign_phase", "campaign")
+
+
+def _compile_translations():
+    mo = ROOT / "translations" / "zh" / "LC_MESSAGES" / "messages.mo"
+    po = mo.with_suffix(".po")
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-q",
+                        "-d", str(ROOT / "translations")], check=True)
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """A database of this run's own, dropped at the end."""
+    if ENGINE == "postgresql":
+        name = f"console_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+        base = PG_ADMIN_URL.rsplit("/", 1)[0]
+        yield f"{base}/{name}"
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        yield f"sqlite:///{_TMP}/test.db"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application on a freshly migrated database, with roles and one user per role."""
+    _compile_translations()
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import appbuilder, db
+    from app.security.roles import install_roles
+
+    application = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    })
+    with application.app_context():
+        upgrade()
+        install_roles(appbuilder)
+        db.session.commit()
+        make_users(appbuilder)
+        db.session.commit()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_records(request):
+    """Each test starts with no records but the departments and users of the fixtures."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    from app.extensions import db
+
+    with application.app_context():
+        db.session.rollback()
+        for table in RECORD_TABLES:
+            db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.commit()
+
+
+@pytest.fixture
+def db_session(app):
+    from app.extensions import db
+
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def login(client, username, password=PASSWORD):
+    response = client.post("/login/", data={"username": username, "password": password})
+    assert response.status_code == 302, f"login of {username} failed"
+    return client
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def client_as(app):
+    """client_as("admin" | "contact" | "contact_other" | "reviewer" | "leader")."""
+    def make(role):
+        return login(app.test_client(), ROLE_USERS[role]["username"])
+    return make

@@ -1,0 +1,105 @@
+"""Builders for test data: departments, users per role, and valid records."""
+from datetime import date
+
+from app.models import (Campaign, CampaignPhase, Contact, Department, InformationSystem,
+                        Material, ProcessNode, RectificationTask, ServiceItem)
+from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
+
+PASSWORD = "Test#Pass2026"
+
+DEPARTMENTS = (("T01", "测试教务处", "functional"), ("T02", "测试学生处", "functional"))
+
+ROLE_USERS = {
+    "admin": {"username": "t_admin", "role": IT_ADMIN, "dept": None},
+    "reviewer": {"username": "t_reviewer", "role": REVIEWER, "dept": None},
+    "leader": {"username": "t_leader", "role": LEADER, "dept": None},
+    "contact": {"username": "t_contact", "role": CONTACT, "dept": "T01"},
+    "contact_other": {"username": "t_contact2", "role": CONTACT, "dept": "T02"},
+}
+
+
+def department(session, code="T01"):
+    return session.query(Department).filter_by(code=code).one()
+
+
+def make_users(appbuilder):
+    """The fixture departments and one user per role (password PASSWORD)."""
+    session = appbuilder.sm.session
+    for code, name, kind in DEPARTMENTS:
+        if not session.query(Department).filter_by(code=code).first():
+            session.add(Department(code=code, name=name, kind=kind))
+    session.flush()
+    for spec in ROLE_USERS.values():
+        if appbuilder.sm.find_user(username=spec["username"]):
+            continue
+        user = appbuilder.sm.add_user(
+            spec["username"], spec["username"], "测试", f"{spec['username']}@example.edu.cn",
+            appbuilder.sm.find_role(spec["role"]), password=PASSWORD,
+        )
+        assert user, f"could not create {spec['username']}"
+        if spec["dept"]:
+            user.department_id = department(session, spec["dept"]).id
+
+
+def service_item(session, code="SI-T-001", dept="T01", **values):
+    item = ServiceItem(code=code, name=values.pop("name", "成绩证明开具"),
+                       department=department(session, dept), kind="service",
+                       running_status="good", **values)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def material(session, item, name="身份证复印件", **values):
+    row = Material(item=item, name=name, form="copy", **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def process_node(session, item, name="学院审核", position=1, **values):
+    row = ProcessNode(item=item, name=name, position=position, kind="review", **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def information_system(session, code="SYS-T-001", dept="T01", **values):
+    row = InformationSystem(code=code, name=values.pop("name", "教务管理系统"),
+                            department=department(session, dept), **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def contact(session, dept="T01", **values):
+    row = Contact(name=values.pop("name", "张老师"), phone=values.pop("phone", "0816-1234567"),
+                  department=department(session, dept), **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def rectification_task(session, dept="T01", **values):
+    row = RectificationTask(title=values.pop("title", "打通教务与学工数据"),
+                            department=department(session, dept), **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def campaign(session, year=2026, **values):
+    row = Campaign(year=year, name=f"{year}年度服务治理工作", start_date=date(year, 7, 1),
+                   end_date=date(year, 12, 31), **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def campaign_phase(session, camp, **values):
+    row = CampaignPhase(campaign=camp, name=values.pop("name", "联系人报送"), kind="contacts",
+                        start_date=values.pop("start_date", date(camp.year, 7, 1)),
+                        end_date=values.pop("end_date", date(camp.year, 7, 20)), **values)
+    session.add(row)
+    session.flush()
+    return row
