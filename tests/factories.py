@@ -89,8 +89,9 @@ def rectification_task(session, dept="T01", **values):
 
 
 def campaign(session, year=2026, **values):
-    row = Campaign(year=year, name=f"{year}年度服务治理工作", start_date=date(year, 7, 1),
-                   end_date=date(year, 12, 31), **values)
+    row = Campaign(year=year, name=f"{year}年度服务治理工作",
+                   start_date=values.pop("start_date", date(year, 7, 1)),
+                   end_date=values.pop("end_date", date(year, 12, 31)), **values)
     session.add(row)
     session.flush()
     return row

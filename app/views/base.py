@@ -10,6 +10,7 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from markupsafe import Markup, escape
 from sqlalchemy import func
+from wtforms import BooleanField
 
 from app.forms.fields import choice_field, code_set_field
 
@@ -30,6 +31,10 @@ def _choice_formatter(choices):
 
 def _code_set_formatter(choices):
     return lambda value: "、".join(choices.label(v) for v in (value or "").split(",") if v)
+
+
+def blank_none(value):
+    return "" if value is None else value
 
 
 def bool_formatter(value):
@@ -77,8 +82,17 @@ class ConsoleModelView(ModelView):
             for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
                 extra.setdefault(col, code_set_field(label, choices))
         for col in self.bool_columns():
+            # FAB marks non-nullable booleans InputRequired, which refuses an unticked box.
+            label = self.label_columns.get(col, col)
+            description = (self.description_columns or {}).get(col, "")
             self.formatters_columns.setdefault(col, bool_formatter)
+            for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
+                extra.setdefault(col, BooleanField(label, description=description,
+                                                   default=False))
         super().__init__(**kwargs)
+        for col in set(self.list_columns) | set(self.show_columns):
+            # FAB prints None as "None"; an empty cell reads better.
+            self.formatters_columns.setdefault(col, blank_none)
 
     def bool_columns(self):
         from sqlalchemy import Boolean

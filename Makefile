@@ -1,0 +1,62 @@
+# The two commands: `make run` serves the console with the demo college, `make test` runs
+# the whole suite on SQLite and on PostgreSQL. Both install whatever is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app run
+HOST ?= 127.0.0.1
+PORT ?= 8080
+WORKERS ?= 2
+
+.PHONY: run test test-sqlite test-postgresql install install-test system system-test \
+        translations migrate bench lint
+
+run: install migrate
+	$(FLASK) seed-demo
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - run:app
+
+test: install-test translations
+	scripts/services.sh
+	$(MAKE) test-sqlite test-postgresql
+
+test-sqlite:
+	TEST_DATABASE=sqlite $(VENV)/bin/pytest -q -p no:cacheprovider
+
+test-postgresql:
+	TEST_DATABASE=postgresql $(VENV)/bin/pytest -q -p no:cacheprovider
+
+system:
+	scripts/install-system.sh run
+
+system-test:
+	scripts/install-system.sh test
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/activate
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt requirements.txt | $(VENV)/bin/activate
+	$(VENV)/bin/pip install -q -r requirements-test.txt
+	touch $(VENV)/.installed $@
+
+install: system $(VENV)/.installed translations
+
+install-test: system-test $(VENV)/.installed-test
+
+translations:
+	$(VENV)/bin/pybabel compile -q -d translations
+
+migrate:
+	$(FLASK) db upgrade
+	$(FLASK) init-roles
+
+bench: install-test
+	$(PY) bench/list_page.py
+
+lint:
+	$(VENV)/bin/ruff check app tests bench

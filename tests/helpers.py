@@ -1,0 +1,32 @@
+"""Helpers for page tests: read what a FAB page says back to the user."""
+import re
+
+from sqlalchemy import event
+
+
+def form_errors(response):
+    """The texts of the error alerts FAB renders next to invalid fields (and flashes)."""
+    found = re.findall(r'class="alert alert-danger"[^>]*>(.*?)</div>', response.text, re.S)
+    return [re.sub(r"<[^>]+>|&times;", "", text).strip() for text in found]
+
+
+class QueryCounter:
+    """Counts the SQL statements an engine runs inside a `with` block."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements = []
+
+    def _count(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def count(self):
+        return len(self.statements)
