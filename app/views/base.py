@@ -3,14 +3,23 @@
 A view declares its choice columns once (`choice_columns = {"kind": ITEM_KIND}`) and gets the
 select fields in its forms and the translated labels in its lists from here.
 """
-from flask import current_app
+import logging
+
+from flask import current_app, flash, request, url_for
+from flask_appbuilder.urltools import get_filter_args
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from markupsafe import Markup, escape
 from sqlalchemy import func
-from wtforms import BooleanField
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import BooleanField, HiddenField
+
+from app.services.errors import ConflictError, DomainError
+
+log = logging.getLogger(__name__)
 
 from app.forms.fields import choice_field, code_set_field
 
@@ -90,6 +99,9 @@ class ConsoleModelView(ModelView):
                 extra.setdefault(col, BooleanField(label, description=description,
                                                    default=False))
         super().__init__(**kwargs)
+        # The version the editor saw travels with the edit form (optimistic locking).
+        self.edit_form = type("VersionedEditForm", (self.edit_form,),
+                              {"version_seen": HiddenField()})
         for col in set(self.list_columns) | set(self.show_columns):
             # FAB prints None as "None"; an empty cell reads better.
             self.formatters_columns.setdefault(col, blank_none)
@@ -99,6 +111,94 @@ class ConsoleModelView(ModelView):
 
         return [c.key for c in self.datamodel.obj.__table__.columns
                 if isinstance(c.type, Boolean)]
+
+    # --- saving: refusals keep the user's input and speak Chinese -----------------------------
+
+    def _add(self):
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            self._fill_form_exclude_cols(exclude_cols, form)
+            if form.validate():
+                self.process_form(form, True)
+                item = self.datamodel.obj()
+                if self._save(form, item, self.pre_add, self.post_add, self.add_row_message):
+                    return None
+        else:
+            self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def prefill_form(self, form, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None and hasattr(item, "version"):
+            form.version_seen.data = item.version
+
+    def pre_update(self, item):
+        self.check_version(item)
+
+    def check_version(self, item):
+        """Refuse the save when the record changed since the editor loaded it."""
+        seen = request.form.get("version_seen", "")
+        if hasattr(item, "version") and seen.isdigit() and int(seen) != item.version:
+            raise ConflictError(_("该记录已被他人修改（当前版本 {current}，您编辑的是版本 {seen}）。"
+                                  "请重新加载后再编辑，您的修改未保存。").format(
+                current=item.version, seen=seen))
+
+    def _save(self, form, item, pre_hook, post_hook, message):
+        """Populate, check and commit one record; on refusal roll back and say why."""
+        session = self.datamodel.session
+        try:
+            form.populate_obj(item)
+            pre_hook(item)
+            session.add(item)
+            session.commit()
+        except ConflictError as error:
+            session.rollback()
+            self._flash_conflict(error)
+            return False
+        except DomainError as error:
+            session.rollback()
+            flash(str(error), "danger")
+            return False
+        except StaleDataError:
+            session.rollback()
+            self._flash_conflict(ConflictError(_("该记录刚被他人修改，您的修改未保存。")))
+            return False
+        except SQLAlchemyError:
+            session.rollback()
+            log.exception("saving %s failed", type(item).__name__)
+            flash(_("保存失败：数据与已有记录冲突或不完整，请检查后重试。"), "danger")
+            return False
+        post_hook(item)
+        flash(message, "success")
+        return True
+
+    def _flash_conflict(self, error):
+        reload_url = request.path
+        flash(Markup('{} <a href="{}">{}</a>').format(str(error), reload_url, _("重新加载")),
+              "danger")
+
+    def _edit(self, pk):
+        if request.method != "POST":
+            return super()._edit(pk)
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            from flask import abort
+
+            abort(404)
+        form = self.edit_form.refresh(request.form)
+        self._fill_form_exclude_cols(exclude_cols, form)
+        form._id = self.datamodel.get_pk_value(item)
+        if form.validate():
+            self.process_form(form, False)
+            if self._save(form, item, self.pre_update, self.post_update, self.edit_row_message):
+                return None
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        return self._get_related_views_widgets(item, filters={}, orders={}, pages={},
+                                               page_sizes={}, widgets=widgets)
 
     def _get_list_widget(self, filters, page=None, page_size=None, **kwargs):
         limit = current_app.config.get("LIST_MAX_PAGE_SIZE", 100)
