@@ -17,6 +17,9 @@ def create_app(test_config=None):
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
 
     from . import models  # noqa: F401  registers every table on FAB's metadata
+    from .services import audit
+
+    audit.install()
 
     csrf.init_app(app)
     with app.app_context():

@@ -1,6 +1,7 @@
 """Flask commands: roles, demo data."""
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import text
 
 from .extensions import appbuilder, db
 
@@ -17,8 +18,31 @@ def init_roles_command():
         click.echo(f"{name}: {count}")
 
 
+@click.command("audit-verify")
+@with_appcontext
+def audit_verify_command():
+    """Check the audit trail's hash chain; exit 1 and name the first broken link if any."""
+    from flask_babel import gettext as _
+
+    from .services.audit import verify
+
+    with db.engine.connect() as conn:
+        broken = verify(conn)
+        total = conn.execute(text("SELECT count(*) FROM audit_entry")).scalar()
+    if broken is None:
+        click.echo(_("审计日志完整：共 {n} 条，哈希链校验通过。").format(n=total))
+        return
+    seq, reason = broken
+    reasons = {"missing": _("该条缺失或已被删除"), "prev_hash": _("前一条摘要不符"),
+               "hash": _("内容与摘要不符（已被篡改）")}
+    click.echo(_("审计日志校验失败：第 {seq} 条，{reason}。").format(seq=seq, reason=reasons[reason]),
+               err=True)
+    raise SystemExit(1)
+
+
 def register_cli(app):
     app.cli.add_command(init_roles_command)
+    app.cli.add_command(audit_verify_command)
     from .services.demo import seed_demo_command
 
     app.cli.add_command(seed_demo_command)

@@ -51,14 +51,16 @@ def service_item(session, code="SI-T-001", dept="T01", **values):
 
 
 def material(session, item, name="身份证复印件", **values):
-    row = Material(item=item, name=name, form="copy", **values)
+    values.setdefault("form", "copy")
+    row = Material(item=item, name=name, **values)
     session.add(row)
     session.flush()
     return row
 
 
 def process_node(session, item, name="学院审核", position=1, **values):
-    row = ProcessNode(item=item, name=name, position=position, kind="review", **values)
+    values.setdefault("kind", "review")
+    row = ProcessNode(item=item, name=name, position=position, **values)
     session.add(row)
     session.flush()
     return row
@@ -104,3 +106,38 @@ def campaign_phase(session, camp, **values):
     session.add(row)
     session.flush()
     return row
+
+
+def complete_item(session, code="SI-FULL-001", dept="T01", **values):
+    """A service item with all six modules, two nodes and a material: ready to submit."""
+    item = service_item(session, code=code, dept=dept, conditions="在籍学生",
+                        path="融合门户—应用中心", consultation="0816-1234567",
+                        time_limit_days=3, service_hours="工作日 8:30-17:30",
+                        tips="请提前申请", **values)
+    material(session, item, name="申请表", position=1)
+    process_node(session, item, name="提交申请", position=1, kind="submit")
+    process_node(session, item, name="部门审核", position=2, kind="review")
+    session.refresh(item)
+    return item
+
+
+def complete_system(session, code="SYS-FULL-001", dept="T01", **values):
+    from decimal import Decimal
+
+    return information_system(session, code=code, dept=dept, vendor="某某科技",
+                              go_live_date=date(2020, 9, 1), build_cost=Decimal("100"),
+                              annual_om_cost=Decimal("10"), user_groups="staff",
+                              daily_active_operations=500, core_usage_rate=Decimal("60"),
+                              deployment="local", mobile_adaptation="full",
+                              portal_integration="full", **values)
+
+
+def complete_contact(session, dept="T01", **values):
+    return contact(session, dept=dept, post="科长", knows_processes=True,
+                   administers_systems=True, **values)
+
+
+def user(session, role):
+    from app.models import ConsoleUser
+
+    return session.query(ConsoleUser).filter_by(username=ROLE_USERS[role]["username"]).one()

@@ -1,17 +1,19 @@
 """The console's records. Importing this package registers every table on FAB's metadata."""
 from flask_appbuilder import Model
 
+from .audit import AuditEntry, AuditHead
 from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .department import Department
 from .information_system import InformationSystem
 from .rectification_task import RectificationTask
+from .review import RecordVersion, ReviewDecision
 from .service_item import Material, ProcessNode, ServiceItem
 from .user import ConsoleUser
 
 metadata = Model.metadata
 
 __all__ = [
-    "Campaign", "CampaignPhase", "ConsoleUser", "Contact", "Department", "InformationSystem",
+    "AuditEntry", "AuditHead", "RecordVersion", "ReviewDecision", "Campaign", "CampaignPhase", "ConsoleUser", "Contact", "Department", "InformationSystem",
     "Material", "ProcessNode", "RectificationTask", "ServiceItem", "metadata",
 ]

@@ -7,7 +7,7 @@ its department and its workflow status. Times are stored as naive UTC.
 """
 from datetime import datetime, timezone
 
-from sqlalchemy import ForeignKey, Integer, String, DateTime
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 
@@ -69,9 +69,32 @@ class TrackedMixin(VersionedMixin):
 
 
 class DepartmentRecordMixin(TrackedMixin):
-    """A record a department writes: its department and its workflow status."""
+    """A record a department writes: its department and its workflow status.
+
+    The workflow columns are written only by `app.services.workflow`, never by a form.
+    """
 
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft", index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    review_comment: Mapped[str | None] = mapped_column(Text)  # the reviewer's return comment
+    approved_version_no: Mapped[int | None] = mapped_column(Integer)  # current approved version
+
+    @declared_attr
+    def submitted_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("ab_user.id"), nullable=True)
+
+    @declared_attr
+    def submitted_by(cls):
+        return relationship("ConsoleUser", foreign_keys=[cls.submitted_by_id], lazy="select")
+
+    @declared_attr
+    def decided_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("ab_user.id"), nullable=True)
+
+    @declared_attr
+    def decided_by(cls):
+        return relationship("ConsoleUser", foreign_keys=[cls.decided_by_id], lazy="select")
 
     @declared_attr
     def department_id(cls) -> Mapped[int]:

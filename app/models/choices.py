@@ -142,3 +142,32 @@ PHASE_KIND = Choices(
     ("final", _l("审议定稿、长效公开")),
     ("other", _l("其他")),
 )
+
+LIFECYCLE = Choices(
+    ("planned", _l("待申请入驻")),
+    ("onboarding_requested", _l("入驻申请中")),
+    ("onboarding_approved", _l("已批准入驻")),
+    ("in_development", _l("开发中")),
+    ("acceptance", _l("待部门验收")),
+    ("online", _l("已上线")),
+    ("change_requested", _l("变更申请中")),
+    ("offline_requested", _l("下线申请中")),
+    ("offline", _l("已下线")),
+)
+
+REVIEW_DECISION = Choices(
+    ("approved", _l("通过")),
+    ("returned", _l("退回")),
+)
+
+AUDIT_ACTION = Choices(
+    ("create", _l("新增")),
+    ("update", _l("修改")),
+    ("delete", _l("删除")),
+    ("transition", _l("流转")),
+    ("login", _l("登录")),
+    ("login_failed", _l("登录失败")),
+    ("logout", _l("退出")),
+    ("export", _l("导出")),
+    ("permission", _l("权限变更")),
+)

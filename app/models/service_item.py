@@ -48,6 +48,10 @@ class ServiceItem(DepartmentRecordMixin, Model):
     transformation_needs: Mapped[str | None] = mapped_column(Text)  # 线上改造需求（待部署）
     disposition: Mapped[str | None] = mapped_column(String(16))  # 待改进：计划启用 / 拟下线
     disposition_note: Mapped[str | None] = mapped_column(Text)  # 启用计划或下线理由
+    # Lifecycle on the service hall (measures art. 8-12), moved only by app.services.lifecycle.
+    lifecycle: Mapped[str] = mapped_column(String(24), nullable=False, default="online",
+                                           index=True)
+    lifecycle_note: Mapped[str | None] = mapped_column(Text)
 
     materials = relationship(
         "Material", back_populates="item", cascade="all, delete-orphan",

@@ -45,6 +45,15 @@ class ConsoleSecurityManager(SecurityManager):
     # FAB's user statistics chart loads Google's chart code: no outside network on campus.
     userstatschartview = None
 
+    def update_user_auth_stat(self, user, success=True):
+        """Every login success and failure of a known user goes into the audit trail."""
+        from app.services import audit
+
+        audit.record_event(self.session, "login" if success else "login_failed",
+                           record_type="ab_user", record_id=user.id, summary=user.username,
+                           changes={})
+        super().update_user_auth_stat(user, success)
+
     def exist_permission_on_roles(self, view_name, permission_name, role_ids):
         """FAB asks the database once per menu item and check; this asks once per request."""
         cache = _request_cache()

@@ -34,6 +34,8 @@ OFFICE_VIEWS = (
 ALL_RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
 
 MENUS_SURVEY = ("Survey", "Contacts", "ServiceItems", "InformationSystems")
+MENUS_REVIEW = ("Review", "Inbox")
+WORKFLOW = "WorkflowView"
 MENUS_OFFICE = ("Ledger", "RectificationTasks", "Settings", "Departments", "Campaigns")
 
 # What every logged-in user may do with their own account.
@@ -58,16 +60,19 @@ ROLES = {
         _grant(WRITE, DEPARTMENT_VIEWS)
         + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView",
                         "RectificationTaskView"))
+        + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
         + _menus(MENUS_SURVEY + ("Ledger", "RectificationTasks"))
         + list(SELF_SERVICE)
     ),
     REVIEWER: (
         _grant(READ, ALL_RECORD_VIEWS)
-        + _menus(MENUS_SURVEY + MENUS_OFFICE)
+        + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
+        + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW)
         + list(SELF_SERVICE)
     ),
     LEADER: (
         _grant(READ, ALL_RECORD_VIEWS)
+        + _grant(("can_read",), (WORKFLOW,))
         + _menus(MENUS_SURVEY + MENUS_OFFICE)
         + list(SELF_SERVICE)
     ),

@@ -6,7 +6,9 @@ from .contact import ContactView
 from .department import DepartmentView
 from .information_system import InformationSystemView
 from .rectification_task import RectificationTaskView
+from .audit import AuditEntryView
 from .service_item import MaterialView, ProcessNodeView, ServiceItemView
+from .workflow import WorkflowView, inbox_menu_label
 
 
 def register_views(appbuilder):
@@ -19,6 +21,9 @@ def register_views(appbuilder):
     appbuilder.add_view_no_menu(MaterialView)
     appbuilder.add_view_no_menu(ProcessNodeView)
 
+    appbuilder.add_view(WorkflowView, "Inbox", label=inbox_menu_label(), icon="fa-inbox",
+                        category="Review", category_label=_l("审核"), category_icon="fa-check")
+
     appbuilder.add_view(RectificationTaskView, "RectificationTasks", label=_l("整改台账"),
                         icon="fa-wrench", category="Ledger", category_label=_l("整改台账"),
                         category_icon="fa-wrench")
@@ -29,3 +34,5 @@ def register_views(appbuilder):
     appbuilder.add_view(CampaignView, "Campaigns", label=_l("工作安排"), icon="fa-calendar",
                         **settings)
     appbuilder.add_view_no_menu(CampaignPhaseView)
+    appbuilder.add_view(AuditEntryView, "AuditLog", label=_l("审计日志"), icon="fa-history",
+                        **settings)

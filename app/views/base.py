@@ -5,11 +5,11 @@ select fields in its forms and the translated labels in its lists from here.
 """
 import logging
 
-from flask import current_app, flash, request, url_for
+from flask import abort, current_app, flash, g, request
 from flask_appbuilder.urltools import get_filter_args
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_appbuilder import ModelView
+from flask_appbuilder import ModelView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from markupsafe import Markup, escape
 from sqlalchemy import func
@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, HiddenField
 
+from app.services import records
 from app.services.errors import ConflictError, DomainError
 
 log = logging.getLogger(__name__)
@@ -134,8 +135,30 @@ class ConsoleModelView(ModelView):
         if item is not None and hasattr(item, "version"):
             form.version_seen.data = item.version
 
+    def pre_add(self, item):
+        records.before_create(self.datamodel.session, item, g.user)
+
     def pre_update(self, item):
         self.check_version(item)
+        records.before_update(self.datamodel.session, item, g.user)
+
+    def pre_delete(self, item):
+        records.before_delete(self.datamodel.session, item, g.user)
+
+    # FAB loads action rows without base_filters: load them through the scope here.
+    @expose("/action/<string:name>/<pk>", methods=["GET"])
+    def action(self, name, pk):
+        if self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters) is None:
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        for pk in request.form.getlist("rowid"):
+            if self.datamodel.get(self._deserialize_pk_if_composite(pk),
+                                  self._base_filters) is None:
+                abort(404)
+        return super().action_post()
 
     def check_version(self, item):
         """Refuse the save when the record changed since the editor loaded it."""
@@ -186,8 +209,6 @@ class ConsoleModelView(ModelView):
         exclude_cols = self._filters.get_relation_cols()
         item = self.datamodel.get(pk, self._base_filters)
         if not item:
-            from flask import abort
-
             abort(404)
         form = self.edit_form.refresh(request.form)
         self._fill_form_exclude_cols(exclude_cols, form)

@@ -4,11 +4,16 @@ from flask_babel import lazy_gettext as _l
 from app.models import Contact
 from app.models.choices import WORKFLOW_STATUS
 
+from app.security.filters import DEPARTMENT_CHOICES, SCOPED
+
+from .workflow import ReviewableMixin
 from .base import ConsoleInterface, ConsoleModelView
 
 
-class ContactView(ConsoleModelView):
+class ContactView(ReviewableMixin, ConsoleModelView):
     datamodel = ConsoleInterface(Contact)
+    base_filters = SCOPED
+    add_form_query_rel_fields = edit_form_query_rel_fields = DEPARTMENT_CHOICES
     list_title = _l("联系人列表")
     show_title = _l("联系人详情")
     add_title = _l("新增联系人")

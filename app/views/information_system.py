@@ -6,11 +6,16 @@ from app.models import InformationSystem
 from app.models.choices import (DEPLOYMENT_MODE, MOBILE_ADAPTATION, PORTAL_INTEGRATION,
                                 USER_GROUP, WORKFLOW_STATUS)
 
+from app.security.filters import DEPARTMENT_CHOICES, SCOPED
+
+from .workflow import ReviewableMixin
 from .base import ConsoleInterface, ConsoleModelView, multiline
 
 
-class InformationSystemView(ConsoleModelView):
+class InformationSystemView(ReviewableMixin, ConsoleModelView):
     datamodel = ConsoleInterface(InformationSystem)
+    base_filters = SCOPED
+    add_form_query_rel_fields = edit_form_query_rel_fields = DEPARTMENT_CHOICES
     list_title = _l("管理信息系统列表")
     show_title = _l("管理信息系统详情")
     add_title = _l("新增管理信息系统")

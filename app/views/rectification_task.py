@@ -4,11 +4,15 @@ from flask_babel import lazy_gettext as _l
 from app.models import RectificationTask
 from app.models.choices import TASK_CATEGORY, TASK_SOURCE, TASK_STATUS, WORKFLOW_STATUS
 
+from app.security.filters import DEPARTMENT_CHOICES, SCOPED
+
 from .base import ConsoleInterface, ConsoleModelView, multiline
 
 
 class RectificationTaskView(ConsoleModelView):
     datamodel = ConsoleInterface(RectificationTask)
+    base_filters = SCOPED
+    add_form_query_rel_fields = edit_form_query_rel_fields = DEPARTMENT_CHOICES
     list_title = _l("数字化整改台账")
     show_title = _l("整改任务详情")
     add_title = _l("新增整改任务")

@@ -9,6 +9,9 @@ from app.models import Material, ProcessNode, ServiceItem
 from app.models.choices import (DISPOSITION, ITEM_KIND, MATERIAL_FORM, NODE_KIND,
                                 RUNNING_STATUS, USER_GROUP, WORKFLOW_STATUS)
 
+from app.security.filters import DEPARTMENT_CHOICES, SCOPED, HostingSystemChoiceFilter
+
+from .workflow import ReviewableMixin
 from .base import ConsoleInterface, ConsoleModelView, multiline
 
 
@@ -26,6 +29,7 @@ class _ItemChildView(ConsoleModelView):
 
 class MaterialView(_ItemChildView):
     datamodel = ConsoleInterface(Material)
+    base_filters = SCOPED
     list_title = _l("申报材料")
     show_title = _l("申报材料详情")
     add_title = _l("新增申报材料")
@@ -52,6 +56,7 @@ class MaterialView(_ItemChildView):
 
 class ProcessNodeView(_ItemChildView):
     datamodel = ConsoleInterface(ProcessNode)
+    base_filters = SCOPED
     list_title = _l("流转环节")
     show_title = _l("流转环节详情")
     add_title = _l("新增流转环节")
@@ -111,8 +116,13 @@ ITEM_LABELS = {
 }
 
 
-class ServiceItemView(ConsoleModelView):
+class ServiceItemView(ReviewableMixin, ConsoleModelView):
     datamodel = ConsoleInterface(ServiceItem)
+    base_filters = SCOPED
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        **DEPARTMENT_CHOICES,
+        "hosting_system": [["id", HostingSystemChoiceFilter, lambda: None]],
+    }
     list_title = _l("服务事项列表")
     show_title = _l("服务事项详情（一事一单）")
     add_title = _l("新增服务事项")

@@ -1,0 +1,44 @@
+"""Audit trail (审计日志): an append-only, hash-chained record of every change and event.
+
+Rows are written only by `app.services.audit`; database triggers refuse UPDATE and DELETE.
+Each entry's `hash` covers its content and the previous entry's hash, so `flask audit-verify`
+finds the first entry that was altered or removed.
+"""
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+from flask_appbuilder import Model
+
+from .base import utcnow
+
+
+class AuditEntry(Model):
+    """One event: who did what to which record, when, from where, with field before/after."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: users may go
+    username: Mapped[str | None] = mapped_column(String(128))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    record_type: Mapped[str | None] = mapped_column(String(40))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    department_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    summary: Mapped[str | None] = mapped_column(String(255))
+    changes: Mapped[str | None] = mapped_column(Text)  # JSON {field: [before, after]}
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class AuditHead(Model):
+    """The single row that serialises writers of the chain: last sequence number and hash."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -1,0 +1,218 @@
+"""Review workflow pages: actions on a record, the reviewer's inbox, versions, history, print."""
+import json
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
+from app.models import AuditEntry
+from app.models.choices import AUDIT_ACTION, LIFECYCLE, WORKFLOW_STATUS
+from app.services import inbox, lifecycle, workflow
+from app.services.errors import DomainError, NotFoundError
+from app.services.snapshot import diff
+
+RECORD_VIEWS = {"service_item": "ServiceItemView", "contact": "ContactView",
+                "information_system": "InformationSystemView"}
+ACTION_LABELS = {"submit": _l("提交审核"), "withdraw": _l("撤回"), "approve": _l("审核通过"),
+                 "return": _l("退回")}
+
+
+def record_url(record_type, record_id):
+    return url_for(f"{RECORD_VIEWS[record_type]}.show", pk=record_id)
+
+
+def record_panel(record):
+    """What the show page of a reviewable record displays below its fields."""
+    session = db.session
+    record_type = workflow.record_type_of(record)
+    history = (session.query(AuditEntry)
+               .filter_by(record_type=record_type, record_id=record.id)
+               .order_by(AuditEntry.seq.desc()).limit(50).all())
+    return {
+        "record": record, "record_type": record_type,
+        "status_label": WORKFLOW_STATUS.label(record.status),
+        "actions": workflow.allowed_actions(record, g.user),
+        "action_labels": ACTION_LABELS,
+        "lifecycle_label": LIFECYCLE.label(getattr(record, "lifecycle", None)),
+        "lifecycle_moves": [(name, lifecycle.MOVES[name][3], lifecycle.MOVES[name][4])
+                            for name in (lifecycle.allowed_moves(record, g.user)
+                                         if record_type == "service_item" else [])],
+        "decisions": workflow.decisions(session, record),
+        "versions": workflow.versions(session, record),
+        "history": history,
+        "audit_labels": AUDIT_ACTION,
+        "loads": json.loads,
+    }
+
+
+class WorkflowView(BaseView):
+    """Workflow endpoints; every rule they apply lives in app.services."""
+
+    route_base = "/workflow"
+    default_view = "inbox"
+    method_permission_name = {
+        "submit": "submit", "withdraw": "submit", "batch_submit": "submit",
+        "approve": "review", "return_": "review", "inbox": "review", "batch": "review",
+        "lifecycle_move": "lifecycle",
+        "versions": "read", "version": "read", "history": "read", "print_view": "read",
+    }
+
+    def _load(self, record_type, record_id):
+        try:
+            return workflow.load(db.session, record_type, record_id, g.user)
+        except NotFoundError:
+            abort(404)
+
+    def _run(self, record_type, record_id, func, success, **kwargs):
+        """Run one workflow function in its own transaction and report the outcome."""
+        record = self._load(record_type, record_id)
+        try:
+            func(db.session, record, g.user, **kwargs)
+            db.session.commit()
+            flash(success, "success")
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        except SQLAlchemyError:
+            db.session.rollback()
+            flash(_("操作失败，请刷新页面后重试。"), "danger")
+        return redirect(request.form.get("next") or record_url(record_type, record_id))
+
+    @expose("/<record_type>/<int:record_id>/submit", methods=["POST"])
+    @has_access
+    def submit(self, record_type, record_id):
+        return self._run(record_type, record_id, workflow.submit, _("已提交审核。"))
+
+    @expose("/<record_type>/<int:record_id>/withdraw", methods=["POST"])
+    @has_access
+    def withdraw(self, record_type, record_id):
+        return self._run(record_type, record_id, workflow.withdraw, _("已撤回，可继续修改。"))
+
+    @expose("/<record_type>/<int:record_id>/approve", methods=["POST"])
+    @has_access
+    def approve(self, record_type, record_id):
+        return self._run(record_type, record_id, workflow.approve, _("已审核通过并签名。"),
+                         password=request.form.get("password", ""))
+
+    @expose("/<record_type>/<int:record_id>/return", methods=["POST"])
+    @has_access
+    def return_(self, record_type, record_id):
+        return self._run(record_type, record_id, workflow.return_, _("已退回并签名。"),
+                         comment=request.form.get("comment", ""),
+                         password=request.form.get("password", ""))
+
+    @expose("/service_item/<int:record_id>/lifecycle/<action>", methods=["POST"])
+    @has_access
+    def lifecycle_move(self, record_id, action):
+        return self._run("service_item", record_id, lifecycle.move, _("事项状态已更新。"),
+                         action=action, note=request.form.get("note", ""))
+
+    @expose("/inbox/")
+    @has_access
+    def inbox(self):
+        rows = inbox.pending(db.session)
+        for row in rows:
+            row["url"] = record_url(row["record_type"], row["record"].id)
+        return self.render_template("workflow/inbox.html", rows=rows,
+                                    kinds={"service_item": _("服务事项"), "contact": _("联系人"),
+                                           "information_system": _("管理信息系统")},
+                                    title=_("审核待办"))
+
+    @expose("/inbox/batch", methods=["POST"])
+    @has_access
+    def batch(self):
+        action = request.form.get("action")
+        if action not in ("approve", "return"):
+            abort(400)
+        records = []
+        for value in request.form.getlist("rowid"):
+            record_type, _sep, record_id = value.partition(":")
+            if not record_id.isdigit():
+                abort(400)
+            records.append(self._load(record_type, int(record_id)))
+        if not records:
+            flash(_("请先勾选要处理的记录。"), "warning")
+            return redirect(url_for("WorkflowView.inbox"))
+        kwargs = {"password": request.form.get("password", "")}
+        if action == "return":
+            kwargs["comment"] = request.form.get("comment", "")
+        done, refused = workflow.batch(db.session, records, action, g.user, **kwargs)
+        db.session.commit()
+        if done:
+            flash(_("已处理 {n} 条记录。").format(n=len(done)), "success")
+        for record, reason in refused:
+            flash(_("{record}：{reason}").format(record=record, reason=reason), "danger")
+        return redirect(url_for("WorkflowView.inbox"))
+
+    @expose("/<record_type>/<int:record_id>/versions/")
+    @has_access
+    def versions(self, record_type, record_id):
+        record = self._load(record_type, record_id)
+        return self.render_template("workflow/versions.html", record=record,
+                                    record_type=record_type,
+                                    versions=workflow.versions(db.session, record),
+                                    back=record_url(record_type, record_id),
+                                    title=_("版本记录"))
+
+    @expose("/<record_type>/<int:record_id>/versions/<int:number>")
+    @has_access
+    def version(self, record_type, record_id, number):
+        record = self._load(record_type, record_id)
+        all_versions = {v.number: v for v in workflow.versions(db.session, record)}
+        current = all_versions.get(number) or abort(404)
+        previous = all_versions.get(number - 1)
+        data = json.loads(current.snapshot)
+        changes = diff(json.loads(previous.snapshot) if previous else {}, data)
+        return self.render_template("workflow/version.html", record=record, version=current,
+                                    data=data, changes=changes, previous=previous,
+                                    record_type=record_type, title=_("版本 {n}").format(n=number))
+
+    @expose("/<record_type>/<int:record_id>/print")
+    @has_access
+    def print_view(self, record_type, record_id):
+        record = self._load(record_type, record_id)
+        approved = next(iter(workflow.versions(db.session, record)), None)
+        if approved is None:
+            flash(_("该记录尚无审核通过的版本，不能打印。"), "warning")
+            return redirect(record_url(record_type, record_id))
+        return self.render_template("workflow/print.html", record=record, version=approved,
+                                    data=json.loads(approved.snapshot), record_type=record_type,
+                                    title=_("打印"))
+
+
+class ReviewableMixin:
+    """Show page of a reviewable record: FAB's fields plus the workflow panel."""
+
+    record_show_template = "record_show.html"
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        pk = self._deserialize_pk_if_composite(pk)
+        widgets = self._show(pk)
+        record = self.datamodel.get(pk, self._base_filters)
+        return self.render_template(self.record_show_template, pk=pk, title=self.show_title,
+                                    widgets=widgets, related_views=self._related_views,
+                                    base_show_template=self.show_template,
+                                    record_panel=record_panel(record))
+
+
+def inbox_menu_label():
+    """The inbox menu entry with the number of records waiting, counted when the menu renders."""
+    from flask_babel import LazyString
+
+    def label():
+        if "_inbox_count" not in g:
+            try:
+                g._inbox_count = inbox.pending_count(db.session)
+            except SQLAlchemyError:
+                db.session.rollback()
+                g._inbox_count = None
+        if g._inbox_count is None:
+            return _("审核待办")
+        return _("审核待办（{n}）").format(n=g._inbox_count)
+
+    return LazyString(label)
