@@ -5,6 +5,7 @@ Choose the engine with TEST_DATABASE=sqlite (default) or TEST_DATABASE=postgresq
 (PG_ADMIN_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/postgres, is used to create
 and drop the throwaway database).
 """
+import contextvars
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _TMP = tempfile.mkdtemp(prefix="console-test-")
 os.environ["INSTANCE_PATH"] = _TMP  # before config.py is imported: the secret key lives here
 
+from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from tests.factories import PASSWORD, ROLE_USERS, make_users  # noqa: E402
@@ -56,6 +58,14 @@ def database_url():
         yield f"sqlite:///{_TMP}/test.db"
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, `g` and session, as in
+    production, even while a test holds an app context open (the db_session fixture does)."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     """The application on a freshly migrated database, with roles and one user per role."""
@@ -73,6 +83,7 @@ def app(database_url):
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
     })
+    application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
         install_roles(appbuilder)

@@ -131,10 +131,11 @@ def test_admin_creates_lists_edits_and_deletes(client_as, db_session, route, mod
     assert getattr(row, field) == value
     assert row.version == version + 1
 
-    response = client.post(f"/{route}/delete/{row.id}")
+    pk = row.id
+    response = client.post(f"/{route}/delete/{pk}")
     assert response.status_code == 302
     db_session.expire_all()
-    assert db_session.get(model, row.id) is None
+    assert db_session.get(model, pk) is None
 
 
 def test_item_user_groups_are_kept_as_codes_and_shown_as_labels(client_as, db_session):
