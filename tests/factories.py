@@ -42,9 +42,10 @@ def make_users(appbuilder):
 
 
 def service_item(session, code="SI-T-001", dept="T01", **values):
+    values.setdefault("kind", "service")
+    values.setdefault("running_status", "good")
     item = ServiceItem(code=code, name=values.pop("name", "成绩证明开具"),
-                       department=department(session, dept), kind="service",
-                       running_status="good", **values)
+                       department=department(session, dept), **values)
     session.add(item)
     session.flush()
     return item

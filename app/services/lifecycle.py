@@ -48,7 +48,7 @@ def allowed_moves(item, user):
             if source == item.lifecycle and roles & who]
 
 
-def move(session, item, action, user, note=None):
+def move(session, item, user, action, note=None):
     """Make one lifecycle move; requests and refusals need a note. Leaves the commit open."""
     if action not in MOVES:
         raise InvalidTransitionError(_("未知的操作。"))
