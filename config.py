@@ -3,6 +3,7 @@
 Every setting that differs between machines comes from an environment variable; nothing secret is
 a constant in the code. `create_app(test_config)` may override any key afterwards.
 """
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -70,6 +71,7 @@ AUTH_USER_REGISTRATION = False
 AUTH_RATE_LIMITED = True
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
 RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "console")
 AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 60 second")
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 
@@ -85,14 +87,31 @@ AUTH_LDAP_FIRSTNAME_FIELD = os.environ.get("LDAP_FIRSTNAME_FIELD", "givenName")
 AUTH_LDAP_LASTNAME_FIELD = os.environ.get("LDAP_LASTNAME_FIELD", "sn")
 AUTH_LDAP_EMAIL_FIELD = os.environ.get("LDAP_EMAIL_FIELD", "mail")
 LDAP_DEPARTMENT_FIELD = os.environ.get("LDAP_DEPARTMENT_FIELD", "departmentNumber")
+# Groups: read from this attribute of the user entry when the directory keeps it (memberOf);
+# otherwise searched under LDAP_GROUP_BASE as groupOfNames/groupOfUniqueNames with the user's DN.
+LDAP_GROUP_FIELD = os.environ.get("LDAP_GROUP_FIELD", "memberOf")
+LDAP_GROUP_BASE = os.environ.get("LDAP_GROUP_BASE", "")
+# Group DN (case-insensitive) -> console roles, as JSON: {"cn=x,ou=groups,dc=..": ["审核员"]}.
+LDAP_GROUP_ROLES = json.loads(os.environ.get("LDAP_GROUP_ROLES", "{}"))
+LDAP_TIMEOUT_SECONDS = float(os.environ.get("LDAP_TIMEOUT_SECONDS", "5"))
+# Local accounts that never go to the directory (the emergency administrator).
+LOCAL_ADMIN_USERS = [u.strip() for u in os.environ.get("LOCAL_ADMIN_USERS", "sysadmin").split(",")
+                     if u.strip()]
+LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", "5"))
+LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", "30"))
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
 
 # --- Sessions and cookies ---------------------------------------------------------------------
-PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "8"))
+PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
 WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 # --- Language ---------------------------------------------------------------------------------
 BABEL_DEFAULT_LOCALE = "zh"

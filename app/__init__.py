@@ -14,6 +14,9 @@ def create_app(test_config=None):
     app.config.from_object("config")
     if test_config:
         app.config.update(test_config)
+    from .services.passwords import fab_validator
+
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", fab_validator)
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
 
     from . import models  # noqa: F401  registers every table on FAB's metadata
@@ -28,6 +31,14 @@ def create_app(test_config=None):
         from .views import register_views
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
+        from .security import sessions
+
+        sessions.install(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from .cli import register_cli
 

@@ -24,6 +24,8 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from tests.factories import PASSWORD, ROLE_USERS, make_users  # noqa: E402
 
+pytest_plugins = ["tests.ldap_fixtures"]
+
 ENGINE = os.environ.get("TEST_DATABASE", "sqlite").lower()
 PG_ADMIN_URL = os.environ.get(
     "PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -192,7 +192,7 @@ def test_duplicate_item_code_is_refused_and_nothing_saved(client_as, db_session)
     data = {**_item_form(db_session), "code": "SI-DUP"}
     response = client.post("/serviceitemview/add", data=data)
     assert response.status_code == 200
-    assert "已经存在" in " ".join(form_errors(response))
+    assert "已存在" in " ".join(form_errors(response))
     assert db_session.query(ServiceItem).filter_by(code="SI-DUP").count() == 1
     assert db_session.query(ServiceItem).filter_by(name="学生请假审批").count() == 0
 
@@ -205,7 +205,7 @@ def test_duplicate_code_on_edit_is_refused(client_as, db_session):
     data = {**_item_form(db_session), "code": "SI-A"}
     response = client.post(f"/serviceitemview/edit/{other.id}", data=data)
     assert response.status_code == 200
-    assert "已经存在" in " ".join(form_errors(response))
+    assert "已存在" in " ".join(form_errors(response))
     db_session.expire_all()
     assert db_session.get(ServiceItem, other.id).code == "SI-B"
 

@@ -6,6 +6,7 @@ from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .department import Department
 from .information_system import InformationSystem
+from .login_throttle import LoginThrottle
 from .rectification_task import RectificationTask
 from .review import RecordVersion, ReviewDecision
 from .service_item import Material, ProcessNode, ServiceItem
@@ -14,6 +15,6 @@ from .user import ConsoleUser
 metadata = Model.metadata
 
 __all__ = [
-    "AuditEntry", "AuditHead", "RecordVersion", "ReviewDecision", "Campaign", "CampaignPhase", "ConsoleUser", "Contact", "Department", "InformationSystem",
+    "AuditEntry", "AuditHead", "RecordVersion", "ReviewDecision", "Campaign", "CampaignPhase", "ConsoleUser", "Contact", "Department", "InformationSystem", "LoginThrottle",
     "Material", "ProcessNode", "RectificationTask", "ServiceItem", "metadata",
 ]

@@ -1,7 +1,11 @@
 """The console's user: FAB's user row plus the department the user belongs to."""
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, func
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 from flask_appbuilder.security.sqla.models import User
+
+from .login_throttle import LoginThrottle
 
 
 class ConsoleUser(User):
@@ -16,3 +20,18 @@ class ConsoleUser(User):
     staff_no: Mapped[str | None] = mapped_column(String(32))
     # "local" for the emergency administrator and demo users, "ldap" for directory users.
     source: Mapped[str] = mapped_column(String(8), nullable=False, default="local")
+    # Rotated at login, logout and deactivation: a copied session cookie stops working.
+    session_nonce: Mapped[str | None] = mapped_column(String(64))
+    # Local accounts must change their password every PASSWORD_MAX_AGE_DAYS days (等保).
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    throttle = relationship(
+        "LoginThrottle", uselist=False, viewonly=True, lazy="selectin",
+        primaryjoin=lambda: func.lower(ConsoleUser.username) == foreign(LoginThrottle.username))
+
+    @property
+    def lock_state(self):
+        """'locked until …' while the failed-login lock holds, else ''."""
+        from .base import utcnow
+
+        until = self.throttle.locked_until if self.throttle is not None else None
+        return until.strftime("%Y-%m-%d %H:%M") if until and until > utcnow() else ""

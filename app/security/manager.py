@@ -1,28 +1,49 @@
 """The console's SecurityManager: FAB's, with users bound to a department."""
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView, UserLDAPModelView
+from flask import flash, redirect
+from flask_appbuilder.actions import action
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.models.base import utcnow
 from app.models.user import ConsoleUser
+
+from .views import ConsoleAuthDBView, ConsoleAuthLDAPView
 
 
 class _UserColumns:
     """Extra columns the IT administrator sees and edits on every user screen."""
 
     list_columns = ["username", "first_name", "last_name", "department", "roles", "source",
-                    "active", "last_login"]
+                    "active", "last_login", "lock_state"]
     search_columns = ["username", "first_name", "last_name", "email", "staff_no", "active"]
     label_columns = {
         "department": _l("所属部门"),
         "staff_no": _l("工号"),
         "source": _l("账号来源"),
+        "lock_state": _l("锁定至"),
+        "last_login": _l("最近登录"),
     }
+    formatters_columns = {"source": lambda v: {"ldap": _l("统一身份认证"), "local": _l("本地账号")}
+                          .get(v, v)}
+
+    @action("unlock", _l("解除登录锁定"), _l("解除所选账号的登录锁定？"), "fa-unlock")
+    def unlock(self, users):
+        from app.services import authentication
+
+        users = users if isinstance(users, list) else [users]
+        for user in users:
+            authentication.unlock(self.datamodel.session, user.username)
+        self.datamodel.session.commit()
+        flash(_("已解除 {n} 个账号的登录锁定。").format(n=len(users)), "success")
+        return redirect(self.get_redirect())
     show_fieldsets = [
         (_l("User info"), {"fields": ["username", "active", "roles", "department", "staff_no",
                                       "source", "login_count"]}),
         (_l("Personal Info"), {"fields": ["first_name", "last_name", "email"], "expanded": True}),
-        (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on",
-                                       "changed_on"], "expanded": False}),
+        (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "lock_state",
+                                       "created_on", "changed_on"], "expanded": False}),
     ]
     edit_columns = ["first_name", "last_name", "username", "active", "email", "staff_no",
                     "department", "roles"]
@@ -44,15 +65,29 @@ class ConsoleSecurityManager(SecurityManager):
     userldapmodelview = ConsoleUserLDAPModelView
     # FAB's user statistics chart loads Google's chart code: no outside network on campus.
     userstatschartview = None
+    authdbview = ConsoleAuthDBView
+    authldapview = ConsoleAuthLDAPView
 
-    def update_user_auth_stat(self, user, success=True):
-        """Every login success and failure of a known user goes into the audit trail."""
-        from app.services import audit
+    def register_views(self):
+        super().register_views()
+        from flask_appbuilder.const import AUTH_LDAP
 
-        audit.record_event(self.session, "login" if success else "login_failed",
-                           record_type="ab_user", record_id=user.id, summary=user.username,
-                           changes={})
-        super().update_user_auth_stat(user, success)
+        if self.auth_type == AUTH_LDAP:
+            # The local emergency administrator still changes its own password.
+            self.appbuilder.add_view_no_menu(self.resetmypasswordview())
+
+    def add_user(self, *args, **kwargs):
+        user = super().add_user(*args, **kwargs)
+        if user and user.password:
+            user.password_changed_at = utcnow()
+            self.session.commit()
+        return user
+
+    def reset_password(self, userid, password):
+        super().reset_password(userid, password)
+        user = self.get_user_by_id(userid)
+        user.password_changed_at = utcnow()
+        self.session.commit()
 
     def exist_permission_on_roles(self, view_name, permission_name, role_ids):
         """FAB asks the database once per menu item and check; this asks once per request."""

@@ -145,7 +145,7 @@ def _entries_for_flush(session):
 
 
 def record_event(session, action, record=None, summary=None, changes=None, record_type=None,
-                 record_id=None, department_id=None):
+                 record_id=None, department_id=None, username=None, ip=None):
     """Announce an event; it is written with the next flush of `session`, in its transaction.
 
     With a record, the event absorbs that record's own change entry of the same flush, so a
@@ -160,6 +160,10 @@ def record_event(session, action, record=None, summary=None, changes=None, recor
         "summary": (summary or (str(record) if record is not None else ""))[:255],
         "changes": changes or {},
     }
+    if username is not None:
+        entry["username"] = username
+    if ip is not None:
+        entry["ip"] = ip
     bucket = _PENDING if entry["record_id"] is not None else _PENDING + "_loose"
     session.info.setdefault(bucket, []).append(entry)
 

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from .campaign import CampaignPhaseView, CampaignView
 from .contact import ContactView
 from .department import DepartmentView
+from .directory import DirectoryView
 from .information_system import InformationSystemView
 from .rectification_task import RectificationTaskView
 from .audit import AuditEntryView
@@ -34,5 +35,7 @@ def register_views(appbuilder):
     appbuilder.add_view(CampaignView, "Campaigns", label=_l("工作安排"), icon="fa-calendar",
                         **settings)
     appbuilder.add_view_no_menu(CampaignPhaseView)
+    appbuilder.add_view(DirectoryView, "Directory", label=_l("统一身份认证设置"),
+                        icon="fa-id-card", **settings)
     appbuilder.add_view(AuditEntryView, "AuditLog", label=_l("审计日志"), icon="fa-history",
                         **settings)

@@ -1,0 +1,147 @@
+"""The college's unified identity (统一身份认证) as an LDAP directory, through python-ldap.
+
+Configured only from the environment (see config.py). Finds a user with the service account,
+checks the password by binding as that user, and reads name, e-mail, department code and
+groups: from the `memberOf` attribute when the directory keeps it, else by searching
+groupOfNames / groupOfUniqueNames entries that list the user's DN.
+"""
+import logging
+from dataclasses import dataclass, field
+
+import ldap
+from flask import current_app
+from ldap.filter import escape_filter_chars
+
+log = logging.getLogger(__name__)
+UNREACHABLE = (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR, ldap.UNAVAILABLE,
+               ldap.BUSY, ldap.TIMELIMIT_EXCEEDED)
+
+
+class DirectoryUnavailable(Exception):
+    """The directory could not be reached or would not answer in time."""
+
+
+@dataclass
+class DirectoryUser:
+    dn: str
+    username: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    department_code: str | None = None
+    groups: list = field(default_factory=list)  # lower-cased DNs
+
+
+def _first(attrs, name):
+    values = attrs.get(name) or []
+    return values[0].decode("utf-8", "replace") if values else ""
+
+
+def _connect():
+    cfg = current_app.config
+    timeout = cfg.get("LDAP_TIMEOUT_SECONDS", 5)
+    conn = ldap.initialize(cfg["AUTH_LDAP_SERVER"], bytes_mode=False)
+    conn.set_option(ldap.OPT_PROTOCOL_VERSION, 3)
+    conn.set_option(ldap.OPT_REFERRALS, 0)
+    conn.set_option(ldap.OPT_NETWORK_TIMEOUT, timeout)
+    conn.set_option(ldap.OPT_TIMEOUT, timeout)
+    conn.timeout = timeout
+    if cfg.get("AUTH_LDAP_TLS_CACERTFILE"):
+        conn.set_option(ldap.OPT_X_TLS_CACERTFILE, cfg["AUTH_LDAP_TLS_CACERTFILE"])
+        conn.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_DEMAND)
+        conn.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
+    if cfg.get("AUTH_LDAP_USE_TLS"):
+        conn.start_tls_s()
+    return conn
+
+
+def _service_bind(conn):
+    cfg = current_app.config
+    try:
+        conn.simple_bind_s(cfg["AUTH_LDAP_BIND_USER"], cfg["AUTH_LDAP_BIND_PASSWORD"])
+    except ldap.INVALID_CREDENTIALS as error:
+        log.error("LDAP service account was refused: check LDAP_BIND_DN/LDAP_BIND_PASSWORD")
+        raise DirectoryUnavailable("service bind refused") from error
+
+
+def _search_user(conn, username):
+    cfg = current_app.config
+    uid = cfg["AUTH_LDAP_UID_FIELD"]
+    wanted = [uid, cfg["AUTH_LDAP_FIRSTNAME_FIELD"], cfg["AUTH_LDAP_LASTNAME_FIELD"],
+              cfg["AUTH_LDAP_EMAIL_FIELD"], cfg["LDAP_DEPARTMENT_FIELD"], cfg["LDAP_GROUP_FIELD"]]
+    query = f"({uid}={escape_filter_chars(username)})"
+    results = [r for r in conn.search_s(cfg["AUTH_LDAP_SEARCH"], ldap.SCOPE_SUBTREE, query,
+                                        wanted) if r[0]]
+    if len(results) != 1:
+        return None
+    dn, attrs = results[0]
+    groups = [g.decode("utf-8", "replace").lower() for g in attrs.get(cfg["LDAP_GROUP_FIELD"], [])]
+    return DirectoryUser(
+        dn=dn, username=_first(attrs, uid) or username,
+        first_name=_first(attrs, cfg["AUTH_LDAP_FIRSTNAME_FIELD"]),
+        last_name=_first(attrs, cfg["AUTH_LDAP_LASTNAME_FIELD"]),
+        email=_first(attrs, cfg["AUTH_LDAP_EMAIL_FIELD"]),
+        department_code=_first(attrs, cfg["LDAP_DEPARTMENT_FIELD"]) or None,
+        groups=groups,
+    )
+
+
+def _search_groups(conn, user):
+    """Groups listing the user by DN, for directories without memberOf."""
+    base = current_app.config.get("LDAP_GROUP_BASE")
+    if not base:
+        return []
+    dn = escape_filter_chars(user.dn)
+    query = (f"(|(&(objectClass=groupOfNames)(member={dn}))"
+             f"(&(objectClass=groupOfUniqueNames)(uniqueMember={dn})))")
+    return [found.lower() for found, _attrs in
+            conn.search_s(base, ldap.SCOPE_SUBTREE, query, ["cn"]) if found]
+
+
+def authenticate(username, password):
+    """The directory's entry for `username` when `password` is right, else None.
+
+    Raises DirectoryUnavailable when the directory cannot answer. The caller has already
+    refused empty passwords and names outside the allowed characters.
+    """
+    if not password:
+        return None
+    try:
+        conn = _connect()
+        try:
+            _service_bind(conn)
+            user = _search_user(conn, username)
+            if user is None:
+                return None
+            if not user.groups:
+                user.groups = _search_groups(conn, user)
+            try:
+                conn.simple_bind_s(user.dn, password)
+            except ldap.INVALID_CREDENTIALS:
+                return None
+            return user
+        finally:
+            conn.unbind_s()
+    except UNREACHABLE as error:
+        log.warning("LDAP directory unreachable: %s", error)
+        raise DirectoryUnavailable(str(error)) from error
+    except ldap.LDAPError as error:
+        log.warning("LDAP error: %s", error)
+        raise DirectoryUnavailable(str(error)) from error
+
+
+def check_directory_password(username, password):
+    """True when the directory accepts `password` for `username` (e-signature re-check)."""
+    return authenticate(username, password) is not None
+
+
+def roles_for(groups):
+    """Console role names for a user's group DNs, by LDAP_GROUP_ROLES (case-insensitive)."""
+    mapping = {dn.lower(): roles for dn, roles in
+               current_app.config.get("LDAP_GROUP_ROLES", {}).items()}
+    names = []
+    for group in groups:
+        for role in mapping.get(group.lower(), []):
+            if role not in names:
+                names.append(role)
+    return names

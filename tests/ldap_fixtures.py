@@ -1,0 +1,45 @@
+"""A real OpenLDAP directory for the tests (never a mock), and the app switched to LDAP mode."""
+import shutil
+
+import pytest
+from flask_appbuilder.const import AUTH_LDAP
+
+from devtools.slapd import Directory
+from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
+
+LDAP_PASSWORD = "Ldap#User2026"
+GROUP_ROLES = {
+    "cn=console-contacts,ou=groups,dc=college,dc=edu,dc=cn": [CONTACT],
+    "cn=console-reviewers,ou=groups,dc=college,dc=edu,dc=cn": [REVIEWER],
+    "cn=console-itadmins,ou=groups,dc=college,dc=edu,dc=cn": [IT_ADMIN],
+    "CN=Console-Leaders,OU=Groups,DC=college,DC=edu,DC=cn": [LEADER],
+}
+
+
+@pytest.fixture(scope="session")
+def directory():
+    """slapd on a free port; allows DN binds with an empty password (to prove our own guard)."""
+    if not shutil.which("slapd") and not shutil.os.path.exists("/usr/sbin/slapd"):
+        pytest.skip("slapd is not installed (make test installs it)")
+    d = Directory(allow_anonymous_dn_bind=True).start()
+    d.add_person("zhangwei", LDAP_PASSWORD, "伟", "张", "zhangwei@college.edu.cn", "T01")
+    d.add_person("lina", LDAP_PASSWORD, "娜", "李", "lina@college.edu.cn", "T02")
+    d.add_person("wangqiang", LDAP_PASSWORD, "强", "王", "wangqiang@college.edu.cn", "T02")
+    d.add_person("nogroup", LDAP_PASSWORD, "无", "组", "nogroup@college.edu.cn", "T01")
+    d.add_person("stranger", LDAP_PASSWORD, "外", "部", "stranger@college.edu.cn", "ZZ99")
+    d.add_group("console-contacts", ["zhangwei", "stranger"])
+    d.add_group("console-leaders", ["zhangwei"])
+    d.add_group("console-itadmins", ["wangqiang"])
+    # groupOfUniqueNames: no memberOf on the user; found by searching the groups.
+    d.add_group("console-reviewers", ["lina"], unique=True)
+    yield d
+    d.stop()
+
+
+@pytest.fixture
+def ldap_mode(app, directory, monkeypatch):
+    """The session app authenticating against `directory` for one test."""
+    monkeypatch.setitem(app.config, "AUTH_TYPE", AUTH_LDAP)
+    for key, value in directory.app_config(GROUP_ROLES).items():
+        monkeypatch.setitem(app.config, key, value)
+    return directory

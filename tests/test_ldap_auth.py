@@ -1,0 +1,203 @@
+"""Unified authentication against a real slapd: roles and department from the directory,
+bad input and injection refused, directory down, the local emergency administrator."""
+import socket
+import threading
+import time
+
+import ldap
+import pytest
+
+from app.models import AuditEntry, ConsoleUser
+from app.security import ldap_auth
+from tests import factories as f
+from tests.ldap_fixtures import LDAP_PASSWORD
+
+
+def _login(client, username, password):
+    return client.post("/login/", data={"username": username, "password": password})
+
+
+def _user(db_session, username):
+    db_session.expire_all()
+    return db_session.query(ConsoleUser).filter_by(username=username).one_or_none()
+
+
+def _last_entry(db_session):
+    db_session.expire_all()
+    return db_session.query(AuditEntry).order_by(AuditEntry.seq.desc()).first()
+
+
+def test_memberof_directory_gives_roles_and_department(ldap_mode, client, db_session):
+    response = _login(client, "zhangwei", LDAP_PASSWORD)
+    assert response.status_code == 302
+    user = _user(db_session, "zhangwei")
+    assert user.source == "ldap"
+    assert {r.name for r in user.roles} == {"部门联系人", "校领导"}
+    assert user.department.code == "T01"
+    assert user.last_name + user.first_name == "张伟"
+    assert client.get("/serviceitemview/list/").status_code == 200
+
+
+def test_group_search_directory_gives_roles(ldap_mode, client, db_session):
+    """groupOfUniqueNames with uniqueMember and no memberOf: we search the groups ourselves."""
+    assert _login(client, "lina", LDAP_PASSWORD).status_code == 302
+    assert [r.name for r in _user(db_session, "lina").roles] == ["审核员"]
+
+
+def test_roles_follow_the_directory_at_every_login(ldap_mode, app, db_session):
+    assert _login(app.test_client(), "zhangwei", LDAP_PASSWORD).status_code == 302
+    ldap_mode.set_group_members("console-leaders", [])
+    try:
+        assert _login(app.test_client(), "zhangwei", LDAP_PASSWORD).status_code == 302
+        assert [r.name for r in _user(db_session, "zhangwei").roles] == ["部门联系人"]
+    finally:
+        ldap_mode.set_group_members("console-leaders", ["zhangwei"])
+
+
+def test_user_without_a_mapped_group_is_refused(ldap_mode, client, db_session):
+    response = _login(client, "nogroup", LDAP_PASSWORD)
+    assert response.status_code == 401 and "尚未分配本系统的角色" in response.text
+
+
+def test_unknown_department_code_says_so_and_gives_no_department(ldap_mode, client,
+                                                                   db_session):
+    response = _login(client, "stranger", LDAP_PASSWORD)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).text
+    assert "ZZ99" in page and "未在本系统登记" in page
+    assert _user(db_session, "stranger").department_id is None
+    f.complete_item(db_session, code="SI-LDAP-1")
+    db_session.commit()
+    assert "SI-LDAP-1" not in client.get("/serviceitemview/list/").text
+
+
+def test_empty_password_is_refused_even_where_the_directory_would_accept_it(ldap_mode,
+                                                                             client,
+                                                                             db_session):
+    raw = ldap.initialize(ldap_mode.url)
+    raw.simple_bind_s(ldap_mode.person_dn("zhangwei"), "")  # slapd allows it (bind_anon_dn)
+    raw.unbind_s()
+    _login(client, "zhangwei", LDAP_PASSWORD)  # make the user known (registered)
+    other = client.application.test_client()
+    response = _login(other, "zhangwei", "")
+    assert response.status_code == 401 and "用户名或密码错误" in response.text
+    entry = _last_entry(db_session)
+    assert entry.action == "login_failed" and "empty password" in entry.changes
+    assert ldap_auth.authenticate("zhangwei", "") is None
+
+
+@pytest.mark.parametrize("username,password", [
+    ("zhangwei", "\x00"), ("zhangwei", "\x00" + LDAP_PASSWORD), ("*", LDAP_PASSWORD),
+    ("a)(|(uid=*", LDAP_PASSWORD), ("zhangwei)(uid=*", LDAP_PASSWORD),
+    ("zhangwei,ou=x", LDAP_PASSWORD), ("zhangwei+cn=x", LDAP_PASSWORD),
+    ("z" * 300, LDAP_PASSWORD), ("zhangwei", "p" * 5000),
+])
+def test_bad_input_and_injection_are_refused(ldap_mode, client, username, password):
+    response = _login(client, username, password)
+    assert response.status_code in (400, 401)
+    assert "用户名或密码错误" in response.text or "请求无效" in response.text
+    assert "/login/" in client.get("/serviceitemview/list/").headers.get("Location", "")
+
+
+@pytest.mark.parametrize("username", ["*", "zhang*", "a)(|(uid=*", "zhangwei)(uid=*"])
+def test_filter_escaping_holds_below_our_guard(ldap_mode, app, username):
+    """Even called directly, a crafted name matches no entry (the filter is escaped)."""
+    with app.app_context():
+        assert ldap_auth.authenticate(username, LDAP_PASSWORD) is None
+
+
+def test_unknown_user_and_wrong_password_look_the_same(ldap_mode, app):
+    unknown = _login(app.test_client(), "nobody-here", LDAP_PASSWORD)
+    wrong = _login(app.test_client(), "lina", "wrong-password")
+    assert unknown.status_code == wrong.status_code == 401
+
+    def message(response):
+        return [line for line in response.text.splitlines() if "错误" in line]
+
+    assert message(unknown) == message(wrong)
+
+
+def _unreachable(monkeypatch, app, url, timeout=None):
+    monkeypatch.setitem(app.config, "AUTH_LDAP_SERVER", url)
+    if timeout is not None:
+        monkeypatch.setitem(app.config, "LDAP_TIMEOUT_SECONDS", timeout)
+
+
+def test_directory_refusing_connections_says_unavailable(ldap_mode, app, client, db_session,
+                                                         monkeypatch):
+    from devtools.slapd import free_port
+
+    _unreachable(monkeypatch, app, f"ldap://127.0.0.1:{free_port()}")
+    started = time.monotonic()
+    response = _login(client, "lina", LDAP_PASSWORD)
+    assert time.monotonic() - started < 6
+    assert response.status_code == 503
+    assert "统一身份认证服务暂时无法连接" in response.text and "用户名或密码错误" not in response.text
+    entry = _last_entry(db_session)
+    assert entry.action == "login_failed" and "directory unavailable" in entry.changes
+
+
+def test_silent_directory_times_out_within_five_seconds(ldap_mode, app, client, monkeypatch):
+    """A server that accepts the connection and never answers: at most 5 s, then a message."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # the kernel completes handshakes; nothing ever answers
+    try:
+        _unreachable(monkeypatch, app, f"ldap://127.0.0.1:{silent.getsockname()[1]}", 5)
+        started = time.monotonic()
+        response = _login(client, "lina", LDAP_PASSWORD)
+        elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+    assert response.status_code == 503 and elapsed <= 6.0, elapsed
+
+
+def test_emergency_admin_works_with_the_directory_down_and_never_reaches_it(
+        ldap_mode, app, client, db_session, monkeypatch):
+    from app.extensions import appbuilder
+    from app.security.roles import IT_ADMIN
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.2)
+    connections = []
+
+    def watch():
+        end = time.monotonic() + 3
+        while time.monotonic() < end:
+            try:
+                conn, _addr = listener.accept()
+                connections.append(conn)
+            except OSError:
+                pass
+
+    with app.app_context():
+        if not appbuilder.sm.find_user(username="sysadmin"):
+            appbuilder.sm.add_user("sysadmin", "应急", "管理员", "sysadmin@college.edu.cn",
+                                   appbuilder.sm.find_role(IT_ADMIN), password="Emerg#2026pw")
+    _unreachable(monkeypatch, app, f"ldap://127.0.0.1:{listener.getsockname()[1]}", 1)
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    response = _login(client, "sysadmin", "Emerg#2026pw")
+    watcher.join()
+    listener.close()
+    assert response.status_code == 302
+    assert connections == [], "the local administrator's password went to the directory"
+    assert client.get("/users/list/").status_code == 200
+
+
+def test_signature_password_is_checked_against_the_directory(ldap_mode, app, client,
+                                                             db_session):
+    from app.services import workflow
+    from app.services.signature import SignatureRefusedError
+
+    assert _login(client, "lina", LDAP_PASSWORD).status_code == 302
+    reviewer = _user(db_session, "lina")
+    item = f.complete_item(db_session, code="SI-LDAP-SIGN")
+    workflow.submit(db_session, item, f.user(db_session, "contact"))
+    with pytest.raises(SignatureRefusedError):
+        workflow.approve(db_session, item, reviewer, "wrong-password")
+    workflow.approve(db_session, item, reviewer, LDAP_PASSWORD)
+    db_session.commit()
+    assert item.status == "approved"
