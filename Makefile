@@ -9,12 +9,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 WORKERS ?= 2
 
-.PHONY: run test test-sqlite test-postgresql install install-test system system-test \
+.PHONY: run run-ldap test test-sqlite test-postgresql install install-test system system-test \
         translations migrate bench lint
 
 run: install migrate
 	$(FLASK) seed-demo
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - run:app
+
+run-ldap: install migrate
+	scripts/install-system.sh ldap
+	$(FLASK) seed-demo
+	$(PY) scripts/run_ldap.py
 
 test: install-test translations
 	scripts/services.sh
