@@ -9,7 +9,7 @@ set -euo pipefail
 profile=${1:-run}
 packages=(build-essential python3-dev python3-venv libldap2-dev libsasl2-dev fonts-wqy-microhei)
 if [ "$profile" = "test" ]; then
-  packages+=(chromium slapd ldap-utils postgresql-client redis-server)
+  packages+=(chromium slapd ldap-utils postgresql redis-server)
 elif [ "$profile" = "ldap" ]; then
   packages+=(slapd ldap-utils)
 fi
