@@ -31,9 +31,10 @@ def create_app(test_config=None):
         from .views import register_views
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
-        from .security import sessions
+        from .security import headers, sessions
 
         sessions.install(app)
+        headers.install(app)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -5,8 +5,10 @@ Choose the engine with TEST_DATABASE=sqlite (default) or TEST_DATABASE=postgresq
 (PG_ADMIN_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/postgres, is used to create
 and drop the throwaway database).
 """
+import atexit
 import contextvars
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,6 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 _TMP = tempfile.mkdtemp(prefix="console-test-")
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 os.environ["INSTANCE_PATH"] = _TMP  # before config.py is imported: the secret key lives here
 
 from flask.testing import FlaskClient  # noqa: E402

@@ -196,3 +196,10 @@ def test_service_refuses_without_http(app, db_session):
         assert user.username == "t_leader"
     db_session.query(LoginThrottle).delete()
     db_session.commit()
+
+
+def test_pages_forbid_framing_and_sniffing(client):
+    response = client.get("/login/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
