@@ -29,4 +29,12 @@ for locale in zh en; do
         "$PYBABEL" -q init -i "$POT" -d translations -l "$locale"
     fi
 done
-"$PYBABEL" -q compile -d translations
+# A run that changed nothing but the creation date leaves the committed files untouched.
+for f in "$POT" translations/*/LC_MESSAGES/messages.po; do
+    if git ls-files --error-unmatch "$f" >/dev/null 2>&1 \
+        && git diff --quiet -I '^"POT-Creation-Date: ' -I '^"PO-Revision-Date: ' -- "$f"; then
+        git checkout -q -- "$f"
+    fi
+done
+# "N of M messages translated" per locale: less than 100% means msgstr left to fill.
+"$PYBABEL" compile --statistics -d translations 2>&1 | { grep -v "^compiling" || true; }
