@@ -54,7 +54,7 @@ install: system $(VENV)/.installed translations
 install-test: system-test $(VENV)/.installed-test
 
 translations:
-	$(VENV)/bin/pybabel compile -q -d translations
+	if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel -q compile -d translations; fi
 
 migrate:
 	$(FLASK) db upgrade

@@ -39,10 +39,12 @@ RECORD_TABLES = ("record_version", "review_decision", "rectification_task", "mat
 
 
 def _compile_translations():
-    mo = ROOT / "translations" / "zh" / "LC_MESSAGES" / "messages.mo"
-    po = mo.with_suffix(".po")
-    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-q",
+    """Compile every catalog whose .mo is missing or older than its .po."""
+    stale = [po for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po")
+             if not po.with_suffix(".mo").exists()
+             or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    if stale:
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "compile",
                         "-d", str(ROOT / "translations")], check=True)
 
 

@@ -20,6 +20,19 @@ ACTION_LABELS = {"submit": _l("提交审核"), "withdraw": _l("撤回"), "approv
                  "return": _l("退回")}
 
 
+def _chart_response(nodes, fmt):
+    from flask import Response
+
+    from app.reports.flowchart import flowchart
+
+    if fmt not in ("svg", "png"):
+        abort(404)
+    mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
+    response = Response(flowchart(nodes, fmt), mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
 def record_url(record_type, record_id):
     return url_for(f"{RECORD_VIEWS[record_type]}.show", pk=record_id)
 
@@ -57,7 +70,8 @@ class WorkflowView(BaseView):
         "submit": "submit", "withdraw": "submit", "batch_submit": "submit",
         "approve": "review", "return_": "review", "inbox": "review", "batch": "review",
         "lifecycle_move": "lifecycle",
-        "versions": "read", "version": "read", "history": "read", "print_view": "read",
+        "versions": "read", "version": "read", "print_view": "read", "flowchart": "read",
+        "version_flowchart": "read",
     }
 
     def _load(self, record_type, record_id):
@@ -169,6 +183,22 @@ class WorkflowView(BaseView):
         return self.render_template("workflow/version.html", record=record, version=current,
                                     data=data, changes=changes, previous=previous,
                                     record_type=record_type, title=_("版本 {n}").format(n=number))
+
+    @expose("/service_item/<int:record_id>/flowchart.<fmt>")
+    @has_access
+    def flowchart(self, record_id, fmt):
+        """The item's current flowchart, drawn from its nodes (cached until they change)."""
+        item = self._load("service_item", record_id)
+        return _chart_response(item.nodes, fmt)
+
+    @expose("/service_item/<int:record_id>/versions/<int:number>/flowchart.<fmt>")
+    @has_access
+    def version_flowchart(self, record_id, number, fmt):
+        """The flowchart of an approved version, drawn from its frozen snapshot."""
+        item = self._load("service_item", record_id)
+        version = next((v for v in workflow.versions(db.session, item) if v.number == number),
+                       None) or abort(404)
+        return _chart_response(json.loads(version.snapshot).get("nodes", []), fmt)
 
     @expose("/<record_type>/<int:record_id>/print")
     @has_access

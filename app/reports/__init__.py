@@ -1,0 +1,1 @@
+"""Reports drawn or written on the server: rows in, bytes out (no request, no session)."""
