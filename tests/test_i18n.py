@@ -26,22 +26,6 @@ def _babel(*args):
                    cwd=ROOT)
 
 
-def _compile_catalogs():
-    """Compile every locale whose .po is newer than its .mo (the .mo files are not in git).
-
-    Runs at import, i.e. at collection, before any test builds the app: Flask-Babel caches a
-    catalog once loaded, so it must be compiled before the first request.
-    """
-    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            _babel("compile", "-d", str(TRANSLATIONS))
-            return
-
-
-_compile_catalogs()
-
-
 def _catalog(locale):
     with open(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po", "rb") as handle:
         return read_po(handle, locale=locale)
