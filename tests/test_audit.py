@@ -158,3 +158,18 @@ def test_audit_log_is_read_only_in_the_application(client_as, db_session):
     assert client_as("contact").get("/auditentryview/list/").status_code == 403
     db_session.expire_all()
     assert db_session.get(AuditEntry, entry.id).username == entry.username
+
+
+def test_record_history_speaks_the_pages_language(client_as, db_session):
+    """The history on a record's page names fields and coded values as its form does."""
+    client = client_as("admin")
+    item = f.complete_item(db_session, code="SI-HIST", running_status="good")
+    db_session.commit()
+    form = {"code": "SI-HIST", "name": item.name, "department": str(item.department_id),
+            "kind": item.kind, "running_status": "deploy", "version_seen": str(item.version)}
+    assert client.post(f"/serviceitemview/edit/{item.id}", data=form).status_code == 302
+    page = client.get(f"/serviceitemview/show/{item.id}").text
+    history = page[page.index('class="table table-condensed table-striped history"'):]
+    assert "运行状态" in history and "良好 → 待部署" in history
+    assert "running_status" not in history and "deploy" not in history
+    assert "updated_at" not in history

@@ -60,3 +60,24 @@ def test_item_page_shows_its_flowchart_within_scope(client_as, db_session):
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert client_as("contact_other").get(
         f"/workflow/service_item/{item.id}/flowchart.png").status_code == 404
+
+
+def test_item_page_asks_for_a_new_flowchart_when_a_node_is_added(client_as, db_session):
+    """The image URL carries a digest of the nodes, so a browser never shows a stale chart."""
+    import re
+
+    item = f.complete_item(db_session, code="SI-FLOW-KEY")
+    db_session.commit()
+    admin = client_as("admin")
+
+    def chart_url():
+        page = admin.get(f"/serviceitemview/show/{item.id}").text
+        return re.search(r'src="([^"]*flowchart\.svg\?v=[0-9a-f]+)"', page).group(1)
+
+    before = chart_url()
+    response = admin.post(f"/processnodeview/add?_flt_0_item={item.id}", data={
+        "position": "9", "name": "新增归档环节", "kind": "complete"})
+    assert response.status_code == 302
+    after = chart_url()
+    assert after != before
+    assert "新增归档环节" in admin.get(after).text

@@ -56,7 +56,8 @@ def levels(rows):
 
 
 def _label(row):
-    lines = [f"【{NODE_KIND.label(row['kind'])}】{row['name']}"]
+    kind = NODE_KIND.label(row["kind"])
+    lines = [f"【{kind}】{row['name']}" if kind else row["name"]]
     who = " ".join(x for x in (row["department"], row["post"]) if x)
     if who:
         lines.append(who)
@@ -71,7 +72,7 @@ def _wrap(text, width):
 
 def draw(rows, fmt="svg"):
     """Render the flowchart of `rows` (from node_dicts) as SVG or PNG bytes."""
-    grouped = levels(rows) or [[{"name": _("（尚无流转环节）"), "kind": "transfer", "department": "",
+    grouped = levels(rows) or [[{"name": _("尚无流转环节"), "kind": None, "department": "",
                                  "post": "", "days": None}]]
     widest = max(len(level) for level in grouped)
     width = widest * BOX_W + (widest - 1) * GAP_X + 1
@@ -107,13 +108,22 @@ def draw(rows, fmt="svg"):
     return buffer.getvalue()
 
 
+def nodes_key(nodes, fmt=""):
+    """A digest of what the flowchart shows: it changes exactly when the drawing would."""
+    return _key(node_dicts(nodes), fmt)
+
+
+def _key(rows, fmt):
+    return hashlib.sha256(json.dumps([fmt, rows], ensure_ascii=False, default=str)
+                          .encode()).hexdigest()
+
+
 def flowchart(nodes, fmt="svg"):
     """Cached rendering: the same nodes give the same bytes without drawing again."""
     if fmt not in ("svg", "png"):
         raise ValueError(fmt)
     rows = node_dicts(nodes)
-    key = hashlib.sha256(json.dumps([fmt, rows], ensure_ascii=False, default=str)
-                         .encode()).hexdigest()
+    key = _key(rows, fmt)
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.extensions import db
-from app.models import AuditEntry
+from app.extensions import appbuilder, db
+from app.models import AuditEntry, Department
 from app.models.choices import AUDIT_ACTION, LIFECYCLE, WORKFLOW_STATUS
 from app.services import inbox, lifecycle, workflow
 from app.services.errors import DomainError, NotFoundError
@@ -37,14 +37,50 @@ def record_url(record_type, record_id):
     return url_for(f"{RECORD_VIEWS[record_type]}.show", pk=record_id)
 
 
+# Bookkeeping columns the history does not repeat (the row's time and user say it already).
+HISTORY_SKIPPED = {"created_at", "updated_at", "created_by_id", "updated_by_id", "version",
+                   "id"}
+
+
+def _record_view(record_type):
+    name = RECORD_VIEWS[record_type]
+    return next(view for view in appbuilder.baseviews if type(view).__name__ == name)
+
+
+def history_changes(view, entry, department_names):
+    """[(label, before, after)] of one audit entry, in the words of the record's own page."""
+    rows = []
+    for column, (before, after) in json.loads(entry.changes or "{}").items():
+        if column in HISTORY_SKIPPED:
+            continue
+        field = column[:-3] if column.endswith("_id") else column
+        formatter = view.formatters_columns.get(field) or view.formatters_columns.get(column)
+
+        def shown(value, field=field, formatter=formatter):
+            if value is None or value == "":
+                return "—"
+            if field == "department":
+                return department_names.get(value, value)
+            return formatter(value) if formatter else value
+        rows.append((str(view.label_columns.get(field, column)), shown(before), shown(after)))
+    return rows
+
+
 def record_panel(record):
     """What the show page of a reviewable record displays below its fields."""
+    from app.reports.flowchart import nodes_key
+
     session = db.session
     record_type = workflow.record_type_of(record)
     history = (session.query(AuditEntry)
                .filter_by(record_type=record_type, record_id=record.id)
                .order_by(AuditEntry.seq.desc()).limit(50).all())
+    view = _record_view(record_type)
+    names = dict(session.query(Department.id, Department.name))
     return {
+        "history_changes": lambda entry: history_changes(view, entry, names),
+        "flowchart_key": (nodes_key(record.nodes)[:12] if record_type == "service_item"
+                          else None),
         "record": record, "record_type": record_type,
         "status_label": WORKFLOW_STATUS.label(record.status),
         "actions": workflow.allowed_actions(record, g.user),
@@ -57,7 +93,6 @@ def record_panel(record):
         "versions": workflow.versions(session, record),
         "history": history,
         "audit_labels": AUDIT_ACTION,
-        "loads": json.loads,
     }
 
 
