@@ -6,6 +6,7 @@ Choose the engine with TEST_DATABASE=sqlite (default) or TEST_DATABASE=postgresq
 and drop the throwaway database).
 """
 import atexit
+import contextlib
 import contextvars
 import os
 import shutil
@@ -34,8 +35,9 @@ PG_ADMIN_URL = os.environ.get(
     "PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 # Record tables emptied after each test (children first); FAB's tables and users stay.
-RECORD_TABLES = ("record_version", "review_decision", "rectification_task", "material", "process_node", "service_item",
-                 "information_system", "contact", "campaign_phase", "campaign")
+RECORD_TABLES = ("record_version", "review_decision", "rectification_task", "material",
+                 "process_node", "service_item", "information_system", "contact",
+                 "campaign_phase", "campaign")
 
 
 def _compile_translations():
@@ -150,3 +152,43 @@ def client_as(app):
     def make(role):
         return login(app.test_client(), ROLE_USERS[role]["username"])
     return make
+
+
+@contextlib.contextmanager
+def empty_database():
+    """A second, empty database on the engine under test, dropped afterwards; yields its URL."""
+    if ENGINE == "postgresql":
+        name = f"console_mig_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    else:
+        yield f"sqlite:///{_TMP}/empty-{uuid.uuid4().hex[:8]}.db"
+
+
+@pytest.fixture
+def empty_database_url():
+    with empty_database() as url:
+        yield url
+
+
+def python_cli(*args, url, check=True):
+    """Run `python <args>` in the project folder against the database at `url` (the test
+    instance folder holds its secret key); unless `check` is false it must succeed."""
+    env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": _TMP}
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=300)
+    if check:
+        assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def flask_cli(*args, url, check=True):
+    """Run `flask <args>` in a subprocess against the database at `url`."""
+    return python_cli("-m", "flask", "--app", "run", *args, url=url, check=check)

@@ -1,0 +1,180 @@
+"""In a real browser: an administrator fills in a service item with its nodes and a material.
+
+Debian's Chromium (/usr/bin/chromium) is driven through Playwright against the session `app`
+served over HTTP by tests/live_server.py; everything is done the way a user does it: the login
+form, the menu, the + buttons, select2 drop-downs, the item page's 申报材料 / 流转环节 sections.
+The last page is saved to test-artifacts/ for a human to look at.
+"""
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD, ROLE_USERS
+from tests.live_server import live_server  # noqa: F401  (fixture)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason=f"browser tests need Debian's Chromium at {CHROMIUM}")
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium. Playwright gives each launch a fresh temporary profile
+    (user-data-dir) and deletes it on close; it refuses a --user-data-dir argument."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # noqa: F811
+    """A page in a fresh context (no cookies) on the live server; closed before the test's
+    teardown deletes its records, so no request of it is in flight then. Fails the test on a
+    JavaScript error or a server error."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN",
+                                  viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(5000)
+    problems = []
+    tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    tab.on("response", lambda response: response.status >= 500 and problems.append(
+        f"HTTP {response.status} for {response.url}"))
+    yield tab
+    context.close()
+    assert not problems, problems
+
+
+def log_in(page, role):
+    page.goto("/login/")
+    page.fill("#username", ROLE_USERS[role]["username"])
+    page.fill("#password", PASSWORD)
+    page.locator("input[type=submit][value='登录']").click()
+    page.wait_for_url(re.compile(r"/$"))
+    expect(page.locator(".navbar")).to_contain_text(ROLE_USERS[role]["username"])
+
+
+def open_menu(page, category, entry):
+    navbar = page.locator(".navbar")
+    navbar.locator("a.dropdown-toggle", has_text=category).click()
+    navbar.locator(".dropdown-menu a", has_text=entry).click()
+
+
+def choose(page, field, label):
+    """Pick `label` in the select2 drop-down of form field `field`, as a user does."""
+    page.locator(f".select2-selection[aria-labelledby='select2-{field}-container']").click()
+    page.locator(".select2-container--open .select2-results__option",
+                 has_text=re.compile(f"^{re.escape(label)}$")).click()
+    expect(page.locator(f"#select2-{field}-container")).to_contain_text(label)
+
+
+def save(page):
+    page.locator("form .well button[type=submit]", has_text="保存").click()
+
+
+def expect_saved(page):
+    expect(page.locator(".alert-success")).to_contain_text("新增成功")
+
+
+def add_button(scope):
+    """FAB's + button (its text 新增 is for screen readers)."""
+    return scope.locator("a.btn:has(> .sr-only:text-is('新增'))")
+
+
+def related_rows(section):
+    return section.locator("table.table-bordered > tbody > tr")
+
+
+def related_section(page, view):
+    """Open a related list (MaterialView / ProcessNodeView) of the item page. They start
+    collapsed, but FAB's ab_keep_tab.js reopens the last one opened, so click only if needed."""
+    body = page.locator(f"#{view}_href")
+    opened = ("in" in (body.get_attribute("class") or "").split()
+              or body.get_attribute("aria-expanded") == "true")
+    if not opened:
+        page.locator(f"#{view} a.accordion-toggle").click()
+    expect(body).to_have_class(re.compile(r"\bin\b"))  # Bootstrap's collapse has ended
+    return body
+
+
+def test_admin_fills_in_a_service_item_with_nodes_and_material(page):
+    log_in(page, "admin")
+
+    open_menu(page, "梳理填报", "服务事项")
+    expect(page.locator(".panel-heading").first).to_contain_text("服务事项列表")
+    list_url = page.url
+    add_button(page).click()
+    expect(page.locator(".panel-heading").first).to_contain_text("新增服务事项")
+
+    page.fill("#code", "SI-WEB-001")
+    page.fill("#name", "浏览器测试：在读证明开具")
+    choose(page, "department", "测试学生处")
+    choose(page, "kind", "服务类")
+    choose(page, "running_status", "待部署")
+    page.fill("#transformation_needs", "对接融合门户统一身份认证")
+    expect(page.locator("select#department option:checked")).to_have_text("测试学生处")
+    save(page)
+    page.wait_for_url(list_url)
+    expect_saved(page)
+
+    row = page.locator("table tr", has_text="SI-WEB-001")
+    expect(row).to_contain_text("浏览器测试：在读证明开具")
+    row.locator("a[href*='/serviceitemview/show/']").click()
+    page.wait_for_url(re.compile(r"/serviceitemview/show/\d+$"))
+    item_url = page.url
+    pk = item_url.rsplit("/", 1)[1]
+
+    for position, name, kind in ((1, "学生线上提交申请", "提交"), (2, "学生处审核盖章", "审核")):
+        add = add_button(related_section(page, "ProcessNodeView"))
+        expect(add).to_have_attribute("href", re.compile(rf"_flt_0_item={pk}$"))
+        add.click()
+        expect(page.locator(".panel-heading").first).to_contain_text("新增流转环节")
+        page.fill("#position", str(position))
+        page.fill("#name", name)
+        choose(page, "kind", kind)
+        save(page)
+        page.wait_for_url(item_url)
+        expect_saved(page)
+
+    add = add_button(related_section(page, "MaterialView"))
+    expect(add).to_have_attribute("href", re.compile(rf"_flt_0_item={pk}$"))
+    add.click()
+    expect(page.locator(".panel-heading").first).to_contain_text("新增申报材料")
+    page.fill("#name", "学生证复印件")
+    choose(page, "form", "复印件")
+    save(page)
+    page.wait_for_url(item_url)
+    expect_saved(page)
+
+    open_menu(page, "梳理填报", "服务事项")
+    row = page.locator("table tr", has_text="SI-WEB-001")
+    expect(row).to_have_count(1)
+    for text in ("浏览器测试：在读证明开具", "测试学生处", "服务类", "待部署", "草稿"):
+        expect(row).to_contain_text(text)
+    row.locator("a[href*='/serviceitemview/show/']").click()
+    page.wait_for_url(item_url)
+
+    expect(page.locator("body")).to_contain_text("浏览器测试：在读证明开具")
+    nodes = related_rows(related_section(page, "ProcessNodeView"))
+    expect(nodes).to_have_count(2)
+    expect(nodes.nth(0)).to_contain_text("学生线上提交申请")
+    expect(nodes.nth(0)).to_contain_text("提交")
+    expect(nodes.nth(1)).to_contain_text("学生处审核盖章")
+    expect(nodes.nth(1)).to_contain_text("审核")
+    materials = related_rows(related_section(page, "MaterialView"))
+    expect(materials).to_have_count(1)
+    expect(materials).to_contain_text("学生证复印件")
+    expect(materials).to_contain_text("复印件")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("document.activeElement.blur()")
+    page.screenshot(path=str(ARTIFACTS / "browser-service-item.png"), full_page=True)
