@@ -11,14 +11,17 @@ def form_errors(response):
 
 
 class QueryCounter:
-    """Counts the SQL statements an engine runs inside a `with` block."""
+    """Counts the SQL statements an engine runs inside a `with` block (and keeps each with its
+    parameters, so a benchmark can run them again bare)."""
 
     def __init__(self, engine):
         self.engine = engine
         self.statements = []
+        self.executed = []
 
-    def _count(self, conn, cursor, statement, *args):
+    def _count(self, conn, cursor, statement, parameters, *args):
         self.statements.append(statement)
+        self.executed.append((statement, parameters))
 
     def __enter__(self):
         event.listen(self.engine, "before_cursor_execute", self._count)

@@ -103,4 +103,4 @@ class DepartmentRecordMixin(TrackedMixin):
     @declared_attr
     def department(cls):
         # joined: every list shows the department, and it must not cost a query per row.
-        return relationship("Department", lazy="joined", innerjoin=True)
+        return relationship("Department", lazy="joined", innerjoin="unnested")
