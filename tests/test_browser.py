@@ -1,16 +1,19 @@
-"""In a real browser: an administrator fills in a service item with its nodes and a material.
+"""In a real browser, people logged in through the unified identity (LDAP) use the console.
 
 Debian's Chromium (/usr/bin/chromium) is driven through Playwright against the session `app`
-served over HTTP by tests/live_server.py; everything is done the way a user does it: the login
-form, the menu, the + buttons, select2 drop-downs, the item page's 申报材料 / 流转环节 sections.
-The last page is saved to test-artifacts/ for a human to look at.
+served over HTTP by tests/live_server.py, switched for this module to LDAP authentication
+against the real slapd of tests/ldap_fixtures.py: every login goes through the directory, and so
+does the reviewer's e-signature. Everything is done the way a user does it: the login form, the
+menu, the + buttons, select2 drop-downs, the item page's sections and its review panel. The last
+page of each journey is saved to test-artifacts/ for a human to look at.
 """
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.factories import PASSWORD, ROLE_USERS
+from tests import factories as f
+from tests.ldap_fixtures import GROUP_ROLES, LDAP_PASSWORD
 from tests.live_server import live_server  # noqa: F401  (fixture)
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,6 +26,27 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason=f"browser tests need Debian's Chromium at {CHROMIUM}")
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+# Directory people of this module: an IT administrator and a reviewer from tests/ldap_fixtures.py,
+# and a department contact of T01 who belongs to no other group.
+IT_ADMIN_UID, REVIEWER_UID, CONTACT_UID = "wangqiang", "lina", "chenjing"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ldap_login(app, directory):
+    """The app authenticates against the directory while this module's tests run."""
+    from flask_appbuilder.const import AUTH_LDAP
+
+    from app.security.roles import CONTACT
+
+    directory.add_person(CONTACT_UID, LDAP_PASSWORD, "静", "陈", "chenjing@college.edu.cn", "T01")
+    group_roles = {**GROUP_ROLES,
+                   directory.add_group("console-browser-contacts", [CONTACT_UID]): [CONTACT]}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(app.config, "AUTH_TYPE", AUTH_LDAP)
+        for key, value in directory.app_config(group_roles).items():
+            patch.setitem(app.config, key, value)
+        yield directory
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +78,25 @@ def page(browser, live_server):  # noqa: F811
     assert not problems, problems
 
 
-def log_in(page, role):
+NAMES = {IT_ADMIN_UID: "王强", REVIEWER_UID: "李娜", CONTACT_UID: "陈静"}
+
+
+def log_in(page, uid, password=LDAP_PASSWORD):
+    """Log in through the login form (the directory checks the password); the navbar then
+    shows the name the directory gave, family name first."""
     page.goto("/login/")
-    page.fill("#username", ROLE_USERS[role]["username"])
-    page.fill("#password", PASSWORD)
+    page.fill("#username", uid)
+    page.fill("#password", password)
     page.locator("input[type=submit][value='登录']").click()
     page.wait_for_url(re.compile(r"/$"))
-    expect(page.locator(".navbar")).to_contain_text(ROLE_USERS[role]["username"])
+    expect(page.locator(".navbar")).to_contain_text(NAMES[uid])
+
+
+def log_out(page):
+    """Log out with the navbar's POST form."""
+    page.locator(".navbar a.dropdown-toggle", has_text=re.compile(r"\S")).last.click()
+    page.locator(".navbar form[action*='logout'] button").click()
+    page.wait_for_url(re.compile(r"/login/"))
 
 
 def open_menu(page, category, entry):
@@ -107,7 +143,7 @@ def related_section(page, view):
 
 
 def test_admin_fills_in_a_service_item_with_nodes_and_material(page):
-    log_in(page, "admin")
+    log_in(page, IT_ADMIN_UID)
 
     open_menu(page, "梳理填报", "服务事项")
     expect(page.locator(".panel-heading").first).to_contain_text("服务事项列表")
@@ -178,3 +214,73 @@ def test_admin_fills_in_a_service_item_with_nodes_and_material(page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.evaluate("document.activeElement.blur()")
     page.screenshot(path=str(ARTIFACTS / "browser-service-item.png"), full_page=True)
+
+
+def status(page):
+    return page.locator("#workflow-panel .workflow-status")
+
+
+def sign(page, decision, password, comment=None):
+    """Fill the review form under the record and press 通过 or 退回 (both sign)."""
+    form = page.locator("form.review-form")
+    if comment is not None:
+        form.locator("textarea[name=comment]").fill(comment)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button", has_text="审核通过并签名" if decision == "approve"
+                 else "退回并签名").click()
+
+
+def test_contact_and_reviewer_take_an_item_from_draft_to_signed_version(page, db_session):
+    """A contact submits, the reviewer returns it with a comment, the contact fixes and
+    resubmits, the reviewer approves with their directory password, the signed version shows."""
+    item = f.complete_item(db_session, code="SI-JOURNEY", dept="T01", name="学生请假申请")
+    db_session.commit()
+    item_url = f"/serviceitemview/show/{item.id}"
+
+    log_in(page, CONTACT_UID)
+    page.goto(item_url)
+    expect(status(page)).to_have_text("草稿")
+    page.locator("#workflow-panel button", has_text="提交审核").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(status(page)).to_have_text("已提交")
+    log_out(page)
+
+    log_in(page, REVIEWER_UID)
+    open_menu(page, "审核", "审核待办")
+    row = page.locator("table.inbox tr", has_text="学生请假申请")
+    expect(row).to_contain_text("测试教务处")
+    row.locator("a", has_text="学生请假申请").click()
+    page.wait_for_url(re.compile(rf"{item_url}$"))
+    sign(page, "return", LDAP_PASSWORD, comment="办理提示请写明需提前几个工作日申请")
+    expect(status(page)).to_have_text("已退回")
+    log_out(page)
+
+    log_in(page, CONTACT_UID)
+    page.goto(item_url)
+    expect(page.locator(".review-comment")).to_contain_text("需提前几个工作日申请")
+    page.goto(f"/serviceitemview/edit/{item.id}")
+    page.fill("#tips", "请至少提前 2 个工作日在线申请")
+    save(page)
+    expect(page.locator(".alert-success")).to_be_visible()
+    page.goto(item_url)
+    expect(status(page)).to_have_text("草稿")
+    page.locator("#workflow-panel button", has_text="提交审核").click()
+    expect(status(page)).to_have_text("已提交")
+    log_out(page)
+
+    log_in(page, REVIEWER_UID)
+    page.goto(item_url)
+    sign(page, "approve", "not-my-password")
+    expect(page.locator(".alert-danger")).to_contain_text("密码不正确，电子签名未完成")
+    expect(status(page)).to_have_text("已提交")
+    sign(page, "approve", LDAP_PASSWORD)
+    expect(status(page)).to_have_text("已通过")
+    decisions = page.locator("table.decisions")
+    expect(decisions.locator("tr", has_text="通过").locator(".e-signature")).to_have_text("李娜")
+    expect(decisions.locator("tr", has_text="退回").locator(".e-signature")).to_have_text("李娜")
+    page.locator("#workflow-panel a", has_text="第 1 版").click()
+    expect(page.locator("body")).to_contain_text("请至少提前 2 个工作日在线申请")
+    expect(page.locator("body")).to_contain_text("李娜")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-review-journey.png"), full_page=True)

@@ -1,9 +1,9 @@
 """The console's user: FAB's user row plus the department the user belongs to."""
 from datetime import datetime
 
+from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
-from flask_appbuilder.security.sqla.models import User
 
 from .login_throttle import LoginThrottle
 
@@ -27,6 +27,13 @@ class ConsoleUser(User):
     throttle = relationship(
         "LoginThrottle", uselist=False, viewonly=True, lazy="selectin",
         primaryjoin=lambda: func.lower(ConsoleUser.username) == foreign(LoginThrottle.username))
+
+    def get_full_name(self):
+        """Chinese names read family name first with no space (张伟); others as FAB does."""
+        first, last = self.first_name or "", self.last_name or ""
+        if any("\u4e00" <= char <= "\u9fff" for char in first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
 
     @property
     def lock_state(self):

@@ -37,33 +37,57 @@ def record_url(record_type, record_id):
     return url_for(f"{RECORD_VIEWS[record_type]}.show", pk=record_id)
 
 
-# Bookkeeping columns the history does not repeat (the row's time and user say it already).
+# Bookkeeping columns that histories and version diffs do not repeat.
 HISTORY_SKIPPED = {"created_at", "updated_at", "created_by_id", "updated_by_id", "version",
-                   "id"}
+                   "id", "item_id"}
+CHILD_VIEWS = {"materials": "MaterialView", "nodes": "ProcessNodeView"}
 
 
-def _record_view(record_type):
-    name = RECORD_VIEWS[record_type]
-    return next(view for view in appbuilder.baseviews if type(view).__name__ == name)
+class FieldWords:
+    """Field names and stored codes of a record said in the words of its own pages: the
+    view's labels and value formatters (choice labels, 是/否), department names for ids."""
 
+    def __init__(self, view_name, department_names):
+        self.view = next(v for v in appbuilder.baseviews if type(v).__name__ == view_name)
+        self.departments = department_names
 
-def history_changes(view, entry, department_names):
-    """[(label, before, after)] of one audit entry, in the words of the record's own page."""
-    rows = []
-    for column, (before, after) in json.loads(entry.changes or "{}").items():
-        if column in HISTORY_SKIPPED:
-            continue
-        field = column[:-3] if column.endswith("_id") else column
-        formatter = view.formatters_columns.get(field) or view.formatters_columns.get(column)
+    @classmethod
+    def of(cls, record_type):
+        return cls(RECORD_VIEWS[record_type], dict(db.session.query(Department.id,
+                                                                     Department.name)))
 
-        def shown(value, field=field, formatter=formatter):
-            if value is None or value == "":
-                return "—"
-            if field == "department":
-                return department_names.get(value, value)
-            return formatter(value) if formatter else value
-        rows.append((str(view.label_columns.get(field, column)), shown(before), shown(after)))
-    return rows
+    def child(self, name):
+        """The words of a child list (materials, nodes) of the same record."""
+        return FieldWords(CHILD_VIEWS[name], self.departments)
+
+    @staticmethod
+    def field(column):
+        for suffix in ("_id", "_name"):
+            if column.endswith(suffix):
+                return column[:-len(suffix)]
+        return column
+
+    def label(self, column):
+        if column in CHILD_VIEWS:
+            return str(self.child(column).view.list_title or column)
+        return str(self.view.label_columns.get(self.field(column), column))
+
+    def value(self, column, value):
+        if value is None or value == "":
+            return "—"
+        field = self.field(column)
+        if column.endswith("_id") and field.endswith("department"):
+            return self.departments.get(value, value)
+        formatter = self.view.formatters_columns.get(field)
+        return formatter(value) if formatter and not column.endswith("_name") else value
+
+    def changes(self, fields):
+        """[(label, before, after)] of {column: [before, after]}, bookkeeping left out, and an
+        id left out where the snapshot also holds the name it points at."""
+        return [(self.label(column), self.value(column, before), self.value(column, after))
+                for column, (before, after) in fields.items()
+                if column not in HISTORY_SKIPPED
+                and not (column.endswith("_id") and f"{column[:-3]}_name" in fields)]
 
 
 def record_panel(record):
@@ -75,10 +99,9 @@ def record_panel(record):
     history = (session.query(AuditEntry)
                .filter_by(record_type=record_type, record_id=record.id)
                .order_by(AuditEntry.seq.desc()).limit(50).all())
-    view = _record_view(record_type)
-    names = dict(session.query(Department.id, Department.name))
+    words = FieldWords.of(record_type)
     return {
-        "history_changes": lambda entry: history_changes(view, entry, names),
+        "history_changes": lambda entry: words.changes(json.loads(entry.changes or "{}")),
         "flowchart_key": (nodes_key(record.nodes)[:12] if record_type == "service_item"
                           else None),
         "record": record, "record_type": record_type,
@@ -217,6 +240,7 @@ class WorkflowView(BaseView):
         changes = diff(json.loads(previous.snapshot) if previous else {}, data)
         return self.render_template("workflow/version.html", record=record, version=current,
                                     data=data, changes=changes, previous=previous,
+                                    words=FieldWords.of(record_type),
                                     record_type=record_type, title=_("版本 {n}").format(n=number))
 
     @expose("/service_item/<int:record_id>/flowchart.<fmt>")
