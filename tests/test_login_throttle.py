@@ -37,12 +37,12 @@ def gunicorn(app, database_url):
          "run:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(base + "/login/", timeout=2)
+            urllib.request.urlopen(base + "/login/", timeout=5)
             break
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused while booting, or a read timeout on a busy machine
             time.sleep(0.3)
     else:
         process.kill()
