@@ -53,18 +53,8 @@ def _compile_translations():
 @pytest.fixture(scope="session")
 def database_url():
     """A database of this run's own, dropped at the end."""
-    if ENGINE == "postgresql":
-        name = f"console_test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-        base = PG_ADMIN_URL.rsplit("/", 1)[0]
-        yield f"{base}/{name}"
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    else:
-        yield f"sqlite:///{_TMP}/test.db"
+    with empty_database("console_test") as url:
+        yield url
 
 
 class IsolatedClient(FlaskClient):
@@ -155,13 +145,13 @@ def client_as(app):
 
 
 @contextlib.contextmanager
-def empty_database():
-    """A second, empty database on the engine under test, dropped afterwards; yields its URL."""
+def empty_database(prefix="console_extra"):
+    """An empty UTF-8 database on the engine under test, dropped afterwards; yields its URL."""
     if ENGINE == "postgresql":
-        name = f"console_mig_{uuid.uuid4().hex[:12]}"
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
         try:
             yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
         finally:
@@ -169,7 +159,7 @@ def empty_database():
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
     else:
-        yield f"sqlite:///{_TMP}/empty-{uuid.uuid4().hex[:8]}.db"
+        yield f"sqlite:///{_TMP}/{prefix}-{uuid.uuid4().hex[:8]}.db"
 
 
 @pytest.fixture
