@@ -1,5 +1,5 @@
 """Service item (线上办事事项, attachments 2 and 3) with its materials and process nodes."""
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from flask_appbuilder import Model
 
@@ -19,6 +19,8 @@ class ServiceItem(DepartmentRecordMixin, Model):
         CheckConstraint(
             "time_limit_days IS NULL OR time_limit_days >= 0", name="ck_item_time_limit"
         ),
+        # Covers the dashboard's count of items per department and running status.
+        Index("ix_service_item_department_running", "department_id", "running_status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
