@@ -36,8 +36,10 @@ def _number(value):
     return float(value) if value is not None else 0.0
 
 
-def _figure(rows_count, min_height=3.0):
-    height = max(min_height, 2.0 + 0.42 * rows_count)
+def _figure(rows_count, pie=False):
+    if pie:
+        return Figure(figsize=(WIDTH, 4.8), dpi=DPI)
+    height = max(4.0, 2.6 + 0.42 * rows_count)
     return Figure(figsize=(WIDTH, height), dpi=DPI)
 
 
@@ -131,7 +133,7 @@ def draw(style, title, rows, series, fmt="png", unit=""):
         raise ValueError(fmt)
     font = cjk_font(10)
     has_data = any(_number(r.get(key)) for r in rows for key, _label in series)
-    fig = _figure(len(rows) if style != "pie" else 8)
+    fig = _figure(len(rows), pie=style == "pie")
     if not has_data:
         _empty(fig, font)
     elif style in ("hbars", "paired"):
