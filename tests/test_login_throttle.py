@@ -42,7 +42,8 @@ def gunicorn(app, database_url):
         try:
             urllib.request.urlopen(base + "/login/", timeout=2)
             break
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            # A worker still booting on a loaded machine answers late: keep waiting.
             time.sleep(0.3)
     else:
         process.kill()

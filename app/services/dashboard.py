@@ -13,7 +13,6 @@ from threading import Lock
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.reports.charts import draw
 from app.reports.xlsx import SheetWriter
 
 from . import data_version, scope, statistics
@@ -82,6 +81,9 @@ class Dashboard:
     def image(self, name, fmt):
         if fmt not in ("png", "svg"):
             raise NotFoundError(_("记录不存在。"))
+        # Matplotlib loads on the first chart, not when a worker starts (as for flowcharts).
+        from app.reports.charts import draw
+
         spec = figure(name)
         rows = self.rows(name)
         series = [(key, next(c.label for c in spec.columns if c.key == key))
