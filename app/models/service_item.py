@@ -19,8 +19,10 @@ class ServiceItem(DepartmentRecordMixin, Model):
         CheckConstraint(
             "time_limit_days IS NULL OR time_limit_days >= 0", name="ck_item_time_limit"
         ),
-        # Covers the dashboard's count of items per department and running status.
+        # Cover the dashboard's count of items per department and running status, and its
+        # approval times (a decision's item read from the index, not from the wide row).
         Index("ix_service_item_department_running", "department_id", "running_status"),
+        Index("ix_service_item_time_limit", "id", "department_id", "time_limit_days"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

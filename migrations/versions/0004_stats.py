@@ -28,6 +28,8 @@ def upgrade():
     with op.batch_alter_table('service_item', schema=None) as batch_op:
         batch_op.create_index('ix_service_item_department_running',
                               ['department_id', 'running_status'], unique=False)
+        batch_op.create_index('ix_service_item_time_limit',
+                              ['id', 'department_id', 'time_limit_days'], unique=False)
     with op.batch_alter_table('review_decision', schema=None) as batch_op:
         batch_op.create_index('ix_review_decision_record',
                               ['record_type', 'record_id', 'submitted_at', 'signed_at'],
@@ -38,5 +40,6 @@ def downgrade():
     with op.batch_alter_table('review_decision', schema=None) as batch_op:
         batch_op.drop_index('ix_review_decision_record')
     with op.batch_alter_table('service_item', schema=None) as batch_op:
+        batch_op.drop_index('ix_service_item_time_limit')
         batch_op.drop_index('ix_service_item_department_running')
     op.drop_table('data_stamp')
