@@ -20,9 +20,10 @@ def create_app(test_config=None):
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
 
     from . import models  # noqa: F401  registers every table on FAB's metadata
-    from .services import audit
+    from .services import audit, data_version
 
     audit.install()
+    data_version.install()
 
     csrf.init_app(app)
     with app.app_context():

@@ -4,6 +4,7 @@ from flask_appbuilder import Model
 from .audit import AuditEntry, AuditHead
 from .campaign import Campaign, CampaignPhase
 from .contact import Contact
+from .data_stamp import DataStamp
 from .department import Department
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
@@ -15,6 +16,6 @@ from .user import ConsoleUser
 metadata = Model.metadata
 
 __all__ = [
-    "AuditEntry", "AuditHead", "RecordVersion", "ReviewDecision", "Campaign", "CampaignPhase", "ConsoleUser", "Contact", "Department", "InformationSystem", "LoginThrottle",
+    "AuditEntry", "AuditHead", "RecordVersion", "ReviewDecision", "Campaign", "CampaignPhase", "ConsoleUser", "Contact", "DataStamp", "Department", "InformationSystem", "LoginThrottle",
     "Material", "ProcessNode", "RectificationTask", "ServiceItem", "metadata",
 ]

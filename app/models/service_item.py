@@ -1,5 +1,5 @@
 """Service item (线上办事事项, attachments 2 and 3) with its materials and process nodes."""
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from flask_appbuilder import Model
 
@@ -19,6 +19,10 @@ class ServiceItem(DepartmentRecordMixin, Model):
         CheckConstraint(
             "time_limit_days IS NULL OR time_limit_days >= 0", name="ck_item_time_limit"
         ),
+        # Cover the dashboard's count of items per department and running status, and its
+        # approval times (a decision's item read from the index, not from the wide row).
+        Index("ix_service_item_department_running", "department_id", "running_status"),
+        Index("ix_service_item_time_limit", "id", "department_id", "time_limit_days"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -36,6 +36,8 @@ ALL_RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
 MENUS_SURVEY = ("Survey", "Contacts", "ServiceItems", "InformationSystems")
 MENUS_REVIEW = ("Review", "Inbox")
 WORKFLOW = "WorkflowView"
+# The statistics dashboard (统计分析): read only, department-scoped for contacts.
+STATISTICS = (("can_read", "StatisticsView"), ("menu_access", "Statistics"))
 MENUS_OFFICE = ("Ledger", "RectificationTasks", "Settings", "Departments", "Campaigns")
 
 # What every logged-in user may do with their own account.
@@ -62,18 +64,21 @@ ROLES = {
                         "RectificationTaskView"))
         + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
         + _menus(MENUS_SURVEY + ("Ledger", "RectificationTasks"))
+        + list(STATISTICS)
         + list(SELF_SERVICE)
     ),
     REVIEWER: (
         _grant(READ, ALL_RECORD_VIEWS)
         + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
         + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW)
+        + list(STATISTICS)
         + list(SELF_SERVICE)
     ),
     LEADER: (
         _grant(READ, ALL_RECORD_VIEWS)
         + _grant(("can_read",), (WORKFLOW,))
         + _menus(MENUS_SURVEY + MENUS_OFFICE)
+        + list(STATISTICS)
         + list(SELF_SERVICE)
     ),
     PUBLIC: [],

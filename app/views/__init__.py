@@ -9,6 +9,7 @@ from .information_system import InformationSystemView
 from .rectification_task import RectificationTaskView
 from .audit import AuditEntryView
 from .service_item import MaterialView, ProcessNodeView, ServiceItemView
+from .statistics import StatisticsView
 from .workflow import WorkflowView, inbox_menu_label
 
 
@@ -24,6 +25,8 @@ def register_views(appbuilder):
 
     appbuilder.add_view(WorkflowView, "Inbox", label=inbox_menu_label(), icon="fa-inbox",
                         category="Review", category_label=_l("审核"), category_icon="fa-check")
+
+    appbuilder.add_view(StatisticsView, "Statistics", label=_l("统计分析"), icon="fa-bar-chart")
 
     appbuilder.add_view(RectificationTaskView, "RectificationTasks", label=_l("整改台账"),
                         icon="fa-wrench", category="Ledger", category_label=_l("整改台账"),

@@ -1,0 +1,58 @@
+"""统计分析: the dashboard page, its chart images (PNG, SVG) and the XLSX of each figure.
+
+Thin: the figures, their department scope and their cache live in app.services.dashboard.
+Every endpoint is a GET guarded by the single `can_read` permission of this view.
+"""
+from flask import Response, abort, g
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.services import audit
+from app.services.dashboard import Dashboard
+from app.services.errors import NotFoundError
+
+MIMETYPES = {"png": "image/png", "svg": "image/svg+xml",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class StatisticsView(BaseView):
+    """The leaders' dashboard; a department contact sees their own department only."""
+
+    route_base = "/statistics"
+    default_view = "index"
+    method_permission_name = {"index": "read", "chart": "read", "download": "read"}
+
+    @expose("/")
+    @has_access
+    def index(self):
+        dashboard = Dashboard(db.session, g.user)
+        return self.render_template("statistics/dashboard.html", figures=dashboard.tables(),
+                                    version=dashboard.version, scoped=dashboard.scope,
+                                    title=_("统计分析"))
+
+    @expose("/chart/<name>.<fmt>")
+    @has_access
+    def chart(self, name, fmt):
+        try:
+            data = Dashboard(db.session, g.user).image(name, fmt)
+        except NotFoundError:
+            abort(404)
+        response = Response(data, mimetype=MIMETYPES[fmt])
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
+
+    @expose("/data/<name>.xlsx")
+    @has_access
+    def download(self, name):
+        dashboard = Dashboard(db.session, g.user)
+        try:
+            data = dashboard.xlsx(name)
+        except NotFoundError:
+            abort(404)
+        audit.record_event(db.session, "export", summary=_("导出统计：{name}").format(name=name))
+        db.session.commit()
+        response = Response(data, mimetype=MIMETYPES["xlsx"])
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
