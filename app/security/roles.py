@@ -36,7 +36,8 @@ ALL_RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
 MENUS_SURVEY = ("Survey", "Contacts", "ServiceItems", "InformationSystems")
 MENUS_REVIEW = ("Review", "Inbox")
 WORKFLOW = "WorkflowView"
-MENUS_OFFICE = ("Ledger", "RectificationTasks", "Settings", "Departments", "Campaigns")
+MENUS_LEDGER = ("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio")
+MENUS_OFFICE = MENUS_LEDGER + ("Settings", "Departments", "Campaigns")
 
 # What every logged-in user may do with their own account.
 SELF_SERVICE = (
@@ -55,23 +56,34 @@ def _menus(names):
     return [("menu_access", name) for name in names]
 
 
+# The rectification ledger: contacts (own department) and reviewers keep it, leaders read it.
+LEDGER_READ = (
+    _grant(READ, ("RectificationTaskView", "OverdueTaskView"))
+    + _grant(("can_read",), ("LedgerView", "PortfolioView"))
+)
+LEDGER_KEEP = LEDGER_READ + _grant(("can_add", "can_edit"), ("RectificationTaskView",)) + [
+    ("can_update", "LedgerView")]
+
+
 ROLES = {
     CONTACT: (
         _grant(WRITE, DEPARTMENT_VIEWS)
-        + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView",
-                        "RectificationTaskView"))
+        + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
+        + LEDGER_KEEP
         + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + ("Ledger", "RectificationTasks"))
+        + _menus(MENUS_SURVEY + MENUS_LEDGER)
         + list(SELF_SERVICE)
     ),
     REVIEWER: (
         _grant(READ, ALL_RECORD_VIEWS)
+        + [pair for pair in LEDGER_KEEP if pair not in _grant(READ, ALL_RECORD_VIEWS)]
         + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
         + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW)
         + list(SELF_SERVICE)
     ),
     LEADER: (
         _grant(READ, ALL_RECORD_VIEWS)
+        + [pair for pair in LEDGER_READ if pair not in _grant(READ, ALL_RECORD_VIEWS)]
         + _grant(("can_read",), (WORKFLOW,))
         + _menus(MENUS_SURVEY + MENUS_OFFICE)
         + list(SELF_SERVICE)
