@@ -66,7 +66,8 @@ def test_done_needs_evidence_and_records_when(db_session):
     with pytest.raises(DomainError):
         rectification.move(db_session, task, reviewer, "complete", evidence="")
     assert task.task_status == "in_progress" and task.closed_at is None
-    rectification.move(db_session, task, reviewer, "complete", evidence="已上线统一认证，见验收单 2026-17")
+    rectification.move(db_session, task, reviewer, "complete",
+                       evidence="已上线统一认证，见验收单 2026-17")
     db_session.commit()
     assert task.task_status == "done" and task.closed_at is not None
     moves = _transitions(db_session, task)

@@ -37,7 +37,7 @@ MENUS_SURVEY = ("Survey", "Contacts", "ServiceItems", "InformationSystems")
 MENUS_REVIEW = ("Review", "Inbox")
 WORKFLOW = "WorkflowView"
 MENUS_LEDGER = ("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio")
-MENUS_OFFICE = MENUS_LEDGER + ("Settings", "Departments", "Campaigns")
+MENUS_OFFICE = (*MENUS_LEDGER, "Settings", "Departments", "Campaigns")
 
 # What every logged-in user may do with their own account.
 SELF_SERVICE = (

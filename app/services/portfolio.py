@@ -174,11 +174,13 @@ def recommend(functional, technical):
 
 CONCLUSIONS = {
     "keep": lambda: _("功能与技术适配均达到 {n} 分，建议保留并持续运行。").format(n=FIT_THRESHOLD),
-    "invest": lambda: _("功能用得好但技术适配不足 {n} 分，建议投入改造（安全、拓展、移动端、门户集成）。")
-    .format(n=FIT_THRESHOLD),
+    "invest": lambda: _(
+        "功能用得好但技术适配不足 {n} 分，建议投入改造（安全、拓展、移动端、门户集成）。"
+    ).format(n=FIT_THRESHOLD),
     "migrate": lambda: _("技术尚可但功能适配不足 {n} 分，建议迁移整合到融合门户或同类系统。")
     .format(n=FIT_THRESHOLD),
-    "retire": lambda: _("功能与技术适配均不足 {n} 分，建议下线并保留数据备查。").format(n=FIT_THRESHOLD),
+    "retire": lambda: _("功能与技术适配均不足 {n} 分，建议下线并保留数据备查。").format(
+        n=FIT_THRESHOLD),
 }
 
 

@@ -104,9 +104,13 @@ class RectificationTaskView(ConsoleModelView):
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
+        # Any task in the user's scope (the overdue list's filter does not hide a task's page).
         pk = self._deserialize_pk_if_composite(pk)
-        widgets = self._show(pk)
-        task = self.datamodel.get(pk, self._base_filters)
+        task = self.datamodel.get(pk, self.datamodel.get_filters().add_filter_list(SCOPED))
+        if task is None:
+            abort(404)
+        widgets = self._get_show_widget(pk, task)
+        self.update_redirect()
         return self.render_template(self.show_template, pk=pk, title=self.show_title,
                                     widgets=widgets, related_views=self._related_views,
                                     panel=task_panel(task))
@@ -120,7 +124,7 @@ class RectificationTaskView(ConsoleModelView):
 class OverdueTaskView(RectificationTaskView):
     """The ledger filtered to overdue tasks."""
 
-    base_filters = SCOPED + [["deadline", OverdueFilter, lambda: None]]
+    base_filters = [*SCOPED, ["deadline", OverdueFilter, lambda: None]]
     base_permissions = ["can_list", "can_show"]
     list_title = _l("逾期整改任务")
 
@@ -155,7 +159,8 @@ def ledger_sources(record):
         return None
     if not sources:
         return None
-    keys = {kind: rectification.source_key(record_type, record.id, kind) for kind, _label in sources}
+    keys = {kind: rectification.source_key(record_type, record.id, kind)
+            for kind, _label in sources}
     opened = rectification.tasks_by_key(db.session, keys.values())
     can_open = bool(scope.role_names(g.user) & scope.LEDGER_WRITER_ROLES)
     return [{"kind": kind, "label": label, "task_id": opened.get(keys[kind]),
@@ -251,7 +256,7 @@ class LedgerView(BaseView):
         audit.record_event(db.session, "export", record_type="rectification_task",
                            summary=_("导出整改台账 {n} 条").format(n=len(tasks)))
         db.session.commit()
-        filename = "rectification-ledger-{}.xlsx".format(date.today().isoformat())
+        filename = f"rectification-ledger-{date.today().isoformat()}.xlsx"
         return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                                        "spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"',
