@@ -327,9 +327,10 @@ def test_export_cells_sorted_by_department_overdue_marked_text_only(db_session, 
             assert cell.data_type != "f", f"{cell.coordinate} is a formula"
     assert ws["C3"].fill.fgColor.rgb.endswith("F8CBAD")  # overdue row highlighted
     assert not ws["C4"].fill.fgColor.rgb.endswith("F8CBAD")
-    export = db_session.query(AuditEntry).filter_by(action="export",
-                                                    record_type="rectification_task").all()
-    assert export and "3" in export[-1].summary
+    export = (db_session.query(AuditEntry)
+              .filter_by(action="export", record_type="rectification_task")
+              .order_by(AuditEntry.seq.desc()).first())
+    assert export is not None and "3" in export.summary
 
 
 def test_overdue_export_has_only_overdue_tasks(db_session, client_as):
