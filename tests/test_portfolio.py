@@ -117,7 +117,9 @@ def test_offline_items_are_not_findings(db_session):
 def test_contact_sees_only_the_own_department(db_session, client_as):
     _college(db_session)
     report = portfolio.report(db_session, f.user(db_session, "contact"))
-    assert [i.system.code for i in report["systems"]] == ["SYS-A", "SYS-B", "SYS-C"]
+    # worst first: invest, migrate, keep
+    assert [i.system.code for i in report["systems"]] == ["SYS-B", "SYS-C", "SYS-A"]
+    assert report["summary"] == {"keep": 1, "invest": 1, "migrate": 1, "retire": 0}
     assert [x.record.code for x in report["findings"]["idle_system"]] == ["SYS-C"]
     assert [x.record.code for x in report["findings"]["good_no_host"]] == ["SI-3"]
     page = client_as("contact").get("/portfolio/").text
@@ -189,4 +191,20 @@ def test_report_queries_do_not_grow_with_systems(db_session, app):
         report = portfolio.report(db_session, admin)
     assert len(report["systems"]) == 16
     assert large.count <= small.count + 1  # +1: the admin reloaded after expire_all
-    assert large.count <= 6
+    # roles, systems, hosted counts, finding counts, three finding pages (and the hosting
+    # systems of the two pages that have one), opened tasks
+    assert large.count <= 10
+
+
+def test_long_finding_lists_show_a_page_with_the_exact_total(db_session):
+    _college(db_session)
+    for n in range(5):
+        f.service_item(db_session, code=f"SI-NH{n}", name=f"无承载{n}")
+    db_session.commit()
+    report = portfolio.report(db_session, f.user(db_session, "admin"), limit=3)
+    assert report["totals"] == {"idle_system": 2, "good_no_portal": 1, "good_no_host": 7,
+                                "improve_no_plan": 2}
+    assert report["systems_total"] == 4
+    assert [i.system.code for i in report["systems"]] == ["SYS-D", "SYS-B", "SYS-C"]
+    assert [x.record.code for x in report["findings"]["good_no_host"]] == [
+        "SI-3", "SI-NH0", "SI-NH1"]  # department T01 first, then by code

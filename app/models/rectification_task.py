@@ -39,11 +39,13 @@ class RectificationTask(DepartmentRecordMixin, Model):
     information_system_id: Mapped[int | None] = mapped_column(
         ForeignKey("information_system.id", ondelete="SET NULL"), index=True
     )
-    information_system = relationship("InformationSystem", lazy="joined")
+    # selectin, not joined: a joined service item drags its own joined relations into the
+    # ledger's page query, and SQLite then materialises every item to find 20 tasks.
+    information_system = relationship("InformationSystem", lazy="selectin")
     service_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("service_item.id", ondelete="SET NULL"), index=True
     )
-    service_item = relationship("ServiceItem", lazy="joined")
+    service_item = relationship("ServiceItem", lazy="selectin")
 
     def is_overdue(self, today=None):
         """Past its deadline and not done (a postponed task past its deadline is overdue too)."""

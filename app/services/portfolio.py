@@ -18,13 +18,17 @@ The scoring, all on attachment-4 fields, is deliberately simple so that anyone c
 - both >= 60: keep; functional >= 60 only: invest; technical >= 60 only: migrate; neither:
   retire (Gartner's TIME quadrants).
 
-Every figure comes from two or three aggregate queries, never one query per row.
+Every figure comes from a constant number of aggregate queries, never one query per row; the
+page lists the first 200 systems (worst first) and the first 200 rows of each finding, with
+exact totals.
 """
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.models import InformationSystem, ServiceItem
 from app.models.choices import MOBILE_ADAPTATION, PORTAL_INTEGRATION, RECOMMENDATION
@@ -43,6 +47,8 @@ PORTAL_DEDUCTION = {"full": 0, "sso": 10, "none": 20, None: 20}
 RECOMMENDATION_TASK_KIND = {"invest": "poor_extensibility", "migrate": "consolidation",
                             "retire": "consolidation"}
 FINDING_KINDS = ("idle_system", "good_no_portal", "good_no_host", "improve_no_plan")
+DISPLAY_LIMIT = 200  # rows shown per list; the totals are always exact
+SEVERITY = {"retire": 0, "invest": 1, "migrate": 2, "keep": 3}
 
 
 def _money(value):
@@ -64,9 +70,12 @@ class SystemInsight:
     functional: float
     technical: float
     recommendation: str
-    reason: str
     task_key: str | None = None
     task_id: int | None = None
+
+    @cached_property
+    def reason(self):
+        return explain(self.system)
 
     @property
     def recommendation_label(self):
@@ -117,11 +126,14 @@ def activity_score(system):
     return 0
 
 
-def functional_fit(system):
+def functional_fit(system, explain=True):
     """(score, [reason parts]) from coverage, activity and core-feature usage."""
     coverage, groups = coverage_score(system)
     activity = activity_score(system)
     usage = float(system.core_usage_rate or 0)
+    score = _score((coverage + activity + usage) / 3)
+    if not explain:
+        return score, []
     parts = [_("覆盖人群 {n} 类得 {p} 分").format(n=groups, p=_score(coverage))]
     if system.daily_active_operations is None:
         parts.append(_("日均操作未填写得 0 分"))
@@ -132,33 +144,34 @@ def functional_fit(system):
         parts.append(_("核心功能使用率未填写得 0 分"))
     else:
         parts.append(_("核心功能使用率 {r}% 得 {p} 分").format(r=_score(usage), p=_score(usage)))
-    return _score((coverage + activity + usage) / 3), parts
+    return score, parts
 
 
-def technical_fit(system):
+def technical_fit(system, explain=True):
     """(score, [reason parts]) from security, extensibility, mobile and portal integration."""
-    parts = []
-    total = 0
-    if system.security_risk:
-        total += DEDUCTIONS["security_risk"]
-        parts.append(_("存在网络与数据安全隐患扣 {n} 分").format(n=DEDUCTIONS["security_risk"]))
-    if system.poor_extensibility:
-        total += DEDUCTIONS["poor_extensibility"]
-        parts.append(_("拓展性不足扣 {n} 分").format(n=DEDUCTIONS["poor_extensibility"]))
+    risk = DEDUCTIONS["security_risk"] if system.security_risk else 0
+    rigid = DEDUCTIONS["poor_extensibility"] if system.poor_extensibility else 0
     mobile = MOBILE_DEDUCTION.get(system.mobile_adaptation, 20)
+    portal = PORTAL_DEDUCTION.get(system.portal_integration, 20)
+    score = _score(max(0, 100 - risk - rigid - mobile - portal))
+    if not explain:
+        return score, []
+    parts = []
+    if risk:
+        parts.append(_("存在网络与数据安全隐患扣 {n} 分").format(n=risk))
+    if rigid:
+        parts.append(_("拓展性不足扣 {n} 分").format(n=rigid))
     if mobile:
         state = (MOBILE_ADAPTATION.label(system.mobile_adaptation)
                  if system.mobile_adaptation else _("未填写"))
         parts.append(_("移动端{state}扣 {n} 分").format(state=state, n=mobile))
-    portal = PORTAL_DEDUCTION.get(system.portal_integration, 20)
     if portal:
         state = (PORTAL_INTEGRATION.label(system.portal_integration)
                  if system.portal_integration else _("未填写"))
         parts.append(_("融合门户{state}扣 {n} 分").format(state=state, n=portal))
-    total += mobile + portal
     if not parts:
         parts.append(_("无扣分项"))
-    return _score(max(0, 100 - total)), parts
+    return score, parts
 
 
 def recommend(functional, technical):
@@ -184,18 +197,23 @@ CONCLUSIONS = {
 }
 
 
-def assess(system, hosted_items=0):
-    """The insight of one system (no query)."""
+def explain(system):
+    """The reason for a system's recommendation, in words."""
     functional, f_parts = functional_fit(system)
     technical, t_parts = technical_fit(system)
-    recommendation = recommend(functional, technical)
-    reason = _("功能适配 {f} 分（{fp}）；技术适配 {t} 分（{tp}）。{conclusion}").format(
+    return _("功能适配 {f} 分（{fp}）；技术适配 {t} 分（{tp}）。{conclusion}").format(
         f=functional, fp="，".join(f_parts), t=technical, tp="，".join(t_parts),
-        conclusion=CONCLUSIONS[recommendation]())
+        conclusion=CONCLUSIONS[recommend(functional, technical)]())
+
+
+def assess(system, hosted_items=0):
+    """The insight of one system (no query; the reason is worded when first read)."""
+    functional, _parts = functional_fit(system, explain=False)
+    technical, _parts = technical_fit(system, explain=False)
     return SystemInsight(system=system, hosted_items=hosted_items,
                          yearly_cost=yearly_cost(system),
                          cost_per_operation=cost_per_operation(system), functional=functional,
-                         technical=technical, recommendation=recommendation, reason=reason)
+                         technical=technical, recommendation=recommend(functional, technical))
 
 
 def hosted_counts(session, system_ids=None):
@@ -224,26 +242,41 @@ def systems(session, user):
     return [assess(system, counts.get(system.id, 0)) for system in rows]
 
 
-def _good_item_clause():
-    return (ServiceItem.running_status == "good") & or_(
-        ServiceItem.hosting_system_id.is_(None),
-        InformationSystem.portal_integration.is_(None),
-        InformationSystem.portal_integration != "full")
+def _item_clauses():
+    """{finding kind: WHERE clause on service items outer-joined to their hosting system}."""
+    good = ServiceItem.running_status == "good"
+    return {
+        "good_no_host": good & ServiceItem.hosting_system_id.is_(None),
+        "good_no_portal": good & ServiceItem.hosting_system_id.isnot(None) & or_(
+            InformationSystem.portal_integration.is_(None),
+            InformationSystem.portal_integration != "full"),
+        "improve_no_plan": (ServiceItem.running_status == "improve") & or_(
+            ServiceItem.disposition.is_(None), ServiceItem.disposition == "",
+            func.trim(func.coalesce(ServiceItem.disposition_note, "")) == ""),
+    }
 
 
-def _no_plan_clause():
-    return (ServiceItem.running_status == "improve") & or_(
-        ServiceItem.disposition.is_(None), ServiceItem.disposition == "",
-        func.trim(func.coalesce(ServiceItem.disposition_note, "")) == "")
-
-
-def _item_findings_query(user):
-    query = (select(ServiceItem)
+def _items_with_host(query, user):
+    query = (query.select_from(ServiceItem)
              .outerjoin(InformationSystem, ServiceItem.hosting_system_id == InformationSystem.id)
-             .where(ServiceItem.lifecycle != "offline",
-                    or_(_good_item_clause(), _no_plan_clause()))
-             .order_by(ServiceItem.department_id, ServiceItem.code))
+             .where(ServiceItem.lifecycle != "offline"))
     return scope.apply_scope(query, ServiceItem, user)
+
+
+def item_finding_counts(session, user):
+    """{finding kind: number of items} in one aggregate query."""
+    clauses = _item_clauses()
+    query = _items_with_host(select(*[func.coalesce(func.sum(case((clause, 1), else_=0)), 0)
+                                      for clause in clauses.values()]), user)
+    return dict(zip(clauses, session.execute(query).one(), strict=True))
+
+
+def item_findings(session, user, kind, limit):
+    """The first `limit` items of one finding kind, by department and code."""
+    query = (_items_with_host(select(ServiceItem), user).where(_item_clauses()[kind])
+             .options(selectinload(ServiceItem.hosting_system)))
+    query = query.order_by(ServiceItem.department_id, ServiceItem.code).limit(limit)
+    return [item_finding(item) for item in session.scalars(query).unique()]
 
 
 def item_finding(item):
@@ -280,24 +313,35 @@ def system_finding(system, hosted_items):
                    rectification.source_key("system", system.id, "consolidation"))
 
 
-def report(session, user):
-    """{"systems": [SystemInsight], "findings": {kind: [Finding]}} for what `user` may see.
+def report(session, user, limit=DISPLAY_LIMIT):
+    """What `user` may see: {"systems": [SystemInsight], "systems_total": n,
+    "summary": {recommendation: n}, "findings": {kind: [Finding]}, "totals": {kind: n}}.
 
-    Three queries in all: systems, hosted-item counts, flagged items; and one for the tasks
-    already opened.
+    Systems come worst first (retire, invest, migrate, keep; then by department and code);
+    the system list and each finding list hold their first `limit` rows.
+
+    A constant number of queries: systems, hosted-item counts, item finding counts, one page
+    of items per item finding kind, and the tasks already opened.
     """
     insights = systems(session, user)
+    summary = {code: 0 for code in RECOMMENDATION.codes}
+    for insight in insights:
+        summary[insight.recommendation] += 1
+    shown = sorted(insights, key=lambda i: (SEVERITY[i.recommendation], i.system.department_id,
+                                            i.system.code))[:limit]
     findings = {kind: [] for kind in FINDING_KINDS}
     for insight in insights:
         finding = system_finding(insight.system, insight.hosted_items)
         if finding:
             findings[finding.kind].append(finding)
-    for item in session.scalars(_item_findings_query(user)).unique():
-        finding = item_finding(item)
-        if finding:
-            findings[finding.kind].append(finding)
+    totals = {"idle_system": len(findings["idle_system"]),
+              **item_finding_counts(session, user)}
+    findings["idle_system"] = findings["idle_system"][:limit]
+    for kind in ("good_no_portal", "good_no_host", "improve_no_plan"):
+        if totals[kind]:
+            findings[kind] = item_findings(session, user, kind, limit)
     keys = [f.task_key for group in findings.values() for f in group]
-    for insight in insights:
+    for insight in shown:
         insight.task_key = _recommendation_key(insight)
         if insight.task_key:
             keys.append(insight.task_key)
@@ -305,9 +349,10 @@ def report(session, user):
     for group in findings.values():
         for finding in group:
             finding.task_id = opened.get(finding.task_key)
-    for insight in insights:
+    for insight in shown:
         insight.task_id = opened.get(insight.task_key)
-    return {"systems": insights, "findings": findings}
+    return {"systems": shown, "systems_total": len(insights), "summary": summary,
+            "findings": findings, "totals": totals}
 
 
 def _load(session, user, model, record_id):

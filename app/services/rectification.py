@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from app.models import Department, RectificationTask
 from app.models.base import utcnow
@@ -221,8 +221,8 @@ def ledger_query(session, user, overdue_only=False, today=None):
     from app.models.rectification_task import OPEN_STATUSES
 
     query = (select(RectificationTask).join(RectificationTask.department)
-             .options(joinedload(RectificationTask.information_system),
-                      joinedload(RectificationTask.service_item))
+             .options(selectinload(RectificationTask.information_system),
+                      selectinload(RectificationTask.service_item))
              .order_by(Department.code, RectificationTask.deadline.is_(None),
                        RectificationTask.deadline, RectificationTask.id))
     if overdue_only:

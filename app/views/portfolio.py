@@ -4,6 +4,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.models.choices import RECOMMENDATION
 from app.services import portfolio, scope
 
 
@@ -26,6 +27,8 @@ class PortfolioView(BaseView):
         }
         return self.render_template(
             "portfolio/index.html", title=_("系统画像与诊断"), systems=data["systems"],
-            findings=data["findings"], titles=titles, kinds=portfolio.FINDING_KINDS,
+            systems_total=data["systems_total"], summary=data["summary"],
+            recommendations=RECOMMENDATION, findings=data["findings"], totals=data["totals"],
+            titles=titles, kinds=portfolio.FINDING_KINDS,
             can_open=bool(scope.role_names(g.user) & scope.LEDGER_WRITER_ROLES),
             threshold=portfolio.FIT_THRESHOLD, years=portfolio.AMORTISATION_YEARS)
