@@ -137,7 +137,7 @@ def test_overdue_tasks_stand_out_and_have_their_own_list(db_session, client_as):
     db_session.commit()
     client = client_as("admin")
     page = client.get("/rectificationtaskview/list/").text
-    assert page.count("overdue-badge") == 1
+    assert page.count("label-danger overdue-badge") == 1
     overdue = client.get("/overduetaskview/list/").text
     assert "逾期未改的任务" in overdue
     assert "按期推进的任务" not in overdue and "已完成的旧任务" not in overdue
@@ -339,3 +339,29 @@ def test_overdue_export_has_only_overdue_tasks(db_session, client_as):
     db_session.commit()
     rows = _rows(_sheet(client_as("contact").get("/ledger/export.xlsx?overdue=1").data))
     assert [row[2] for row in rows] == ["逾期任务"]
+
+
+def test_ledger_list_and_export_cost_no_query_per_row(db_session, client_as, app):
+    """Statements per page and per export stay the same with 2 or 12 linked tasks."""
+    from app.extensions import db
+    from tests.helpers import QueryCounter
+
+    def add(n, start):
+        for i in range(start, start + n):
+            system = f.complete_system(db_session, code=f"SYS-Q{i}", security_risk=True)
+            item = f.complete_item(db_session, code=f"SI-Q{i}", pain_points="慢")
+            _task(db_session, title=f"任务{i}", information_system=system, service_item=item,
+                  deadline=TODAY - timedelta(days=1))
+        db_session.commit()
+
+    client = client_as("admin")
+    counts = []
+    for n, start in ((2, 0), (10, 2)):
+        add(n, start)
+        client.get("/rectificationtaskview/list/")  # warm caches
+        with QueryCounter(db.engine) as page:
+            assert client.get("/rectificationtaskview/list/").status_code == 200
+        with QueryCounter(db.engine) as export:
+            assert client.get("/ledger/export.xlsx").status_code == 200
+        counts.append((page.count, export.count))
+    assert counts[0] == counts[1]
