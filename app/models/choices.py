@@ -115,6 +115,7 @@ TASK_SOURCE = Choices(
     ("system", _l("信息系统问题")),
     ("item", _l("事项痛点")),
     ("comment", _l("公示意见")),
+    ("portfolio", _l("系统画像诊断")),
     ("manual", _l("手工登记")),
 )
 
@@ -125,6 +126,8 @@ TASK_CATEGORY = Choices(
     ("security_risk", _l("安全整改")),
     ("process", _l("流程优化")),
     ("integration", _l("门户集成")),
+    ("consolidation", _l("系统整合")),
+    ("plan", _l("处置计划")),
     ("other", _l("其他")),
 )
 
@@ -133,6 +136,14 @@ TASK_STATUS = Choices(
     ("in_progress", _l("整改中")),
     ("done", _l("已完成")),
     ("postponed", _l("已延期")),
+)
+
+# What the portfolio insight recommends for an information system (TIME-style quadrants).
+RECOMMENDATION = Choices(
+    ("keep", _l("保留")),
+    ("invest", _l("投入改造")),
+    ("migrate", _l("迁移整合")),
+    ("retire", _l("下线")),
 )
 
 PHASE_KIND = Choices(

@@ -1,17 +1,27 @@
 """Rectification task (整改任务): one entry of the digital rectification ledger."""
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from flask_appbuilder import Model
 
 from .base import DepartmentRecordMixin
 
 
+OPEN_STATUSES = ("open", "in_progress", "postponed")
+
+
 class RectificationTask(DepartmentRecordMixin, Model):
-    """A problem found in a system, an item or a public comment, and how it gets fixed."""
+    """A problem found in a system, an item or a public comment, and how it gets fixed.
+
+    `task_status` moves only through `app.services.rectification` (open, in progress,
+    postponed with a reason, done with evidence). `source_key` names the source record and the
+    kind of problem (``system:12:security_risk``); it is unique, so one problem of one record
+    opens one task. Tasks written by hand have none.
+    """
 
     __tablename__ = "rectification_task"
+    __table_args__ = (UniqueConstraint("source_key", name="uq_rectification_task_source_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -25,14 +35,27 @@ class RectificationTask(DepartmentRecordMixin, Model):
     postpone_reason: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[str | None] = mapped_column(Text)  # 完成佐证
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    source_key: Mapped[str | None] = mapped_column(String(64))
     information_system_id: Mapped[int | None] = mapped_column(
         ForeignKey("information_system.id", ondelete="SET NULL"), index=True
     )
-    information_system = relationship("InformationSystem", lazy="joined")
+    # selectin, not joined: a joined service item drags its own joined relations into the
+    # ledger's page query, and SQLite then materialises every item to find 20 tasks.
+    information_system = relationship("InformationSystem", lazy="selectin")
     service_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("service_item.id", ondelete="SET NULL"), index=True
     )
-    service_item = relationship("ServiceItem", lazy="joined")
+    service_item = relationship("ServiceItem", lazy="selectin")
+
+    def is_overdue(self, today=None):
+        """Past its deadline and not done (a postponed task past its deadline is overdue too)."""
+        today = today or date.today()
+        return (self.task_status in OPEN_STATUSES and self.deadline is not None
+                and self.deadline < today)
+
+    @property
+    def overdue(self):
+        return self.is_overdue()
 
     def __str__(self):
         return self.title

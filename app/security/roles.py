@@ -38,7 +38,8 @@ MENUS_REVIEW = ("Review", "Inbox")
 WORKFLOW = "WorkflowView"
 # The statistics dashboard (统计分析): read only, department-scoped for contacts.
 STATISTICS = (("can_read", "StatisticsView"), ("menu_access", "Statistics"))
-MENUS_OFFICE = ("Ledger", "RectificationTasks", "Settings", "Departments", "Campaigns")
+MENUS_LEDGER = ("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio")
+MENUS_OFFICE = (*MENUS_LEDGER, "Settings", "Departments", "Campaigns")
 
 # What every logged-in user may do with their own account.
 SELF_SERVICE = (
@@ -57,18 +58,28 @@ def _menus(names):
     return [("menu_access", name) for name in names]
 
 
+# The rectification ledger: contacts (own department) and reviewers keep it, leaders read it.
+LEDGER_READ = (
+    _grant(READ, ("RectificationTaskView", "OverdueTaskView"))
+    + _grant(("can_read",), ("LedgerView", "PortfolioView"))
+)
+LEDGER_KEEP = LEDGER_READ + _grant(("can_add", "can_edit"), ("RectificationTaskView",)) + [
+    ("can_update", "LedgerView")]
+
+
 ROLES = {
     CONTACT: (
         _grant(WRITE, DEPARTMENT_VIEWS)
-        + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView",
-                        "RectificationTaskView"))
+        + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
+        + LEDGER_KEEP
         + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + ("Ledger", "RectificationTasks"))
+        + _menus(MENUS_SURVEY + MENUS_LEDGER)
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),
     REVIEWER: (
         _grant(READ, ALL_RECORD_VIEWS)
+        + [pair for pair in LEDGER_KEEP if pair not in _grant(READ, ALL_RECORD_VIEWS)]
         + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
         + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW)
         + list(STATISTICS)
@@ -76,6 +87,7 @@ ROLES = {
     ),
     LEADER: (
         _grant(READ, ALL_RECORD_VIEWS)
+        + [pair for pair in LEDGER_READ if pair not in _grant(READ, ALL_RECORD_VIEWS)]
         + _grant(("can_read",), (WORKFLOW,))
         + _menus(MENUS_SURVEY + MENUS_OFFICE)
         + list(STATISTICS)

@@ -51,6 +51,7 @@ from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER, install_role
 
 from . import audit, completeness
 from . import demo_data as data
+from .rectification import source_key
 from .signature import signature_hash, signer_display_name
 from .snapshot import canonical_json, snapshot, snapshot_hash
 
@@ -680,7 +681,8 @@ def _system_task(row, system_id, ctx):
     return _task_row(rng, ctx, department_id=row["department_id"],
                      title=title.format(name=row["name"]), source="system", category=problem,
                      description=row["problem_details"], measure=measure,
-                     information_system_id=system_id, service_item_id=None)
+                     information_system_id=system_id, service_item_id=None,
+                     source_key=source_key("system", system_id, problem))
 
 
 def _item_task(session, spec, ctx):
@@ -691,7 +693,8 @@ def _item_task(session, spec, ctx):
     return _task_row(_rng("task", code), ctx, department_id=ctx.departments[dept_code].id,
                      title=title, source="item", category="process",
                      description=f"“{process_name}”办理环节多、进度不透明，师生反馈较多",
-                     measure=measure, information_system_id=None, service_item_id=item_id)
+                     measure=measure, information_system_id=None, service_item_id=item_id,
+                     source_key=source_key("item", item_id, "process"))
 
 
 def _task_row(rng, ctx, **fields):

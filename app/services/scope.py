@@ -17,6 +17,8 @@ from .errors import NotFoundError, PermissionDeniedError
 SEE_ALL_ROLES = frozenset({REVIEWER, IT_ADMIN, LEADER})
 # Roles that may write department records (contacts within their scope).
 WRITER_ROLES = frozenset({CONTACT, IT_ADMIN})
+# The rectification ledger is also kept by reviewers (the party & administration office).
+LEDGER_WRITER_ROLES = frozenset({CONTACT, REVIEWER, IT_ADMIN})
 # Models owned by a department directly, and children owned through their service item.
 DEPARTMENT_MODELS = (Contact, ServiceItem, InformationSystem, RectificationTask)
 ITEM_CHILD_MODELS = (Material, ProcessNode)
@@ -99,7 +101,8 @@ def ensure_can_write_department(user, department_id):
 def ensure_can_edit(user, record):
     """Visible, written by a role that writes, in the user's department, not offline."""
     ensure_visible(user, record)
-    if not role_names(user) & WRITER_ROLES:
+    writers = LEDGER_WRITER_ROLES if isinstance(record, RectificationTask) else WRITER_ROLES
+    if not role_names(user) & writers:
         raise PermissionDeniedError(_("您的角色只能查看，不能修改。"))
     owner = record.item if isinstance(record, ITEM_CHILD_MODELS) else record
     if getattr(owner, "lifecycle", None) == "offline":

@@ -1,4 +1,5 @@
 """The only place views are registered (menus in the order users meet them)."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .campaign import CampaignPhaseView, CampaignView
@@ -6,7 +7,9 @@ from .contact import ContactView
 from .department import DepartmentView
 from .directory import DirectoryView
 from .information_system import InformationSystemView
-from .rectification_task import RectificationTaskView
+from .portfolio import PortfolioView
+from .rectification_task import (LedgerView, OverdueTaskView, RectificationTaskView,
+                                 ledger_sources)
 from .audit import AuditEntryView
 from .service_item import MaterialView, ProcessNodeView, ServiceItemView
 from .statistics import StatisticsView
@@ -28,9 +31,15 @@ def register_views(appbuilder):
 
     appbuilder.add_view(StatisticsView, "Statistics", label=_l("统计分析"), icon="fa-bar-chart")
 
+    ledger = dict(category="Ledger", category_label=_l("整改台账"), category_icon="fa-wrench")
     appbuilder.add_view(RectificationTaskView, "RectificationTasks", label=_l("整改台账"),
-                        icon="fa-wrench", category="Ledger", category_label=_l("整改台账"),
-                        category_icon="fa-wrench")
+                        icon="fa-wrench", **ledger)
+    appbuilder.add_view(OverdueTaskView, "OverdueTasks", label=_l("逾期整改任务"),
+                        icon="fa-clock-o", **ledger)
+    appbuilder.add_view(PortfolioView, "Portfolio", label=_l("系统画像与诊断"),
+                        icon="fa-stethoscope", **ledger)
+    appbuilder.add_view_no_menu(LedgerView)
+    current_app.add_template_global(ledger_sources, "ledger_sources")
 
     settings = dict(category="Settings", category_label=_l("基础设置"), category_icon="fa-cogs")
     appbuilder.add_view(DepartmentView, "Departments", label=_l("部门"), icon="fa-building",

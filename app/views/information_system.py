@@ -14,6 +14,7 @@ from .base import ConsoleInterface, ConsoleModelView, multiline
 
 class InformationSystemView(ReviewableMixin, ConsoleModelView):
     datamodel = ConsoleInterface(InformationSystem)
+    record_show_template = "ledger/record_show.html"  # adds the ledger panel
     base_filters = SCOPED
     add_form_query_rel_fields = edit_form_query_rel_fields = DEPARTMENT_CHOICES
     list_title = _l("管理信息系统列表")

@@ -118,6 +118,7 @@ ITEM_LABELS = {
 
 class ServiceItemView(ReviewableMixin, ConsoleModelView):
     datamodel = ConsoleInterface(ServiceItem)
+    record_show_template = "ledger/record_show.html"  # adds the ledger panel
     base_filters = SCOPED
     add_form_query_rel_fields = edit_form_query_rel_fields = {
         **DEPARTMENT_CHOICES,
