@@ -7,6 +7,7 @@ from .contact import Contact
 from .department import Department
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
+from .publication import PrintCode, Publication, PublicationItem, PublicComment
 from .rectification_task import RectificationTask
 from .review import RecordVersion, ReviewDecision
 from .service_item import Material, ProcessNode, ServiceItem
@@ -16,5 +17,5 @@ metadata = Model.metadata
 
 __all__ = [
     "AuditEntry", "AuditHead", "RecordVersion", "ReviewDecision", "Campaign", "CampaignPhase", "ConsoleUser", "Contact", "Department", "InformationSystem", "LoginThrottle",
-    "Material", "ProcessNode", "RectificationTask", "ServiceItem", "metadata",
+    "Material", "PrintCode", "ProcessNode", "Publication", "PublicationItem", "PublicComment", "RectificationTask", "ServiceItem", "metadata",
 ]

@@ -34,8 +34,9 @@ OFFICE_VIEWS = (
 ALL_RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
 
 MENUS_SURVEY = ("Survey", "Contacts", "ServiceItems", "InformationSystems")
-MENUS_REVIEW = ("Review", "Inbox")
+MENUS_REVIEW = ("Review", "Inbox", "Publications", "PublicComments")
 WORKFLOW = "WorkflowView"
+PUBLICATION = "PublicationView"
 MENUS_OFFICE = ("Ledger", "RectificationTasks", "Settings", "Departments", "Campaigns")
 
 # What every logged-in user may do with their own account.
@@ -61,19 +62,21 @@ ROLES = {
         + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView",
                         "RectificationTaskView"))
         + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + ("Ledger", "RectificationTasks"))
+        + _grant(("can_read",), (PUBLICATION,))
+        + _menus(MENUS_SURVEY + ("Ledger", "RectificationTasks", "Review", "Publications"))
         + list(SELF_SERVICE)
     ),
     REVIEWER: (
         _grant(READ, ALL_RECORD_VIEWS)
         + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
+        + _grant(("can_read", "can_publish", "can_comments"), (PUBLICATION,))
         + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW)
         + list(SELF_SERVICE)
     ),
     LEADER: (
         _grant(READ, ALL_RECORD_VIEWS)
-        + _grant(("can_read",), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + MENUS_OFFICE)
+        + _grant(("can_read",), (WORKFLOW, PUBLICATION))
+        + _menus(MENUS_SURVEY + MENUS_OFFICE + ("Review", "Publications"))
         + list(SELF_SERVICE)
     ),
     PUBLIC: [],
