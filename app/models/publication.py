@@ -9,9 +9,9 @@ kept.
 """
 from datetime import date, datetime
 
-from sqlalchemy import (Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
 from flask_appbuilder import Model
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import utcnow
 

@@ -12,8 +12,14 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from app.models import (Department, Publication, PublicationItem, PublicComment,
-                        RectificationTask, ServiceItem)
+from app.models import (
+    Department,
+    Publication,
+    PublicationItem,
+    PublicComment,
+    RectificationTask,
+    ServiceItem,
+)
 from app.models.base import utcnow
 from app.security.roles import IT_ADMIN, REVIEWER
 
@@ -134,7 +140,7 @@ def publish(session, user, password, publicity_start=None, publicity_end=None, n
         department_id=i["department_id"], department_name=i["department_name"] or "",
         kind=i["kind"], user_groups=i["user_groups"],
         materials_text="\n".join(m["name"] for m in i["materials"]),
-        data=canonical_json(i), data_hash=h) for i, (_code, h) in zip(items, hashes)])
+        data=canonical_json(i), data_hash=h) for i, (_code, h) in zip(items, hashes, strict=True)])
     audit.record_event(session, "transition", record_type="publication",
                        record_id=publication.id,
                        summary=_("发布清单第 {n} 版").format(n=number),

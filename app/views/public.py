@@ -7,8 +7,7 @@ live in app.services.publication and app.services.verification; limits in app.se
 """
 import json
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
