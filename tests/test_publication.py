@@ -388,3 +388,23 @@ def test_verify_guessing_is_throttled(app, client, monkeypatch):
         "code": verification.new_code()}).status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
     assert client.get("/verify").status_code == 200  # the empty form is not counted
+
+
+def test_public_limits_use_redis_when_configured(app, client, monkeypatch):
+    """With REDIS_URL (RATELIMIT_STORAGE_URI) the counts live in Redis, shared by workers."""
+    import uuid
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    redis.Redis.from_url(url).ping()
+    prefix = f"console-test-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", url)
+    monkeypatch.setitem(app.config, "RATELIMIT_KEY_PREFIX", prefix)
+    monkeypatch.setitem(app.config, "VERIFY_RATE_LIMIT", "2 per minute")
+    statuses = [client.get("/verify", query_string={"code": "X" * 28}).status_code
+                for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    keys = redis.Redis.from_url(url).keys(f"*{prefix}*")
+    assert keys
+    redis.Redis.from_url(url).delete(*keys)

@@ -12,13 +12,18 @@ from .xlsx import SheetWriter
 
 def list_workbook(kind, items, created=None, title=None):
     """Bytes of one list (`kind` in lists.LIST_KINDS) for `items` (public projections)."""
-    writer = SheetWriter(constant_memory=len(items) > 5000)
+    return rows_workbook(kind, lists.rows(kind, items), created, title)
+
+
+def rows_workbook(kind, rows, created=None, title=None):
+    """Bytes of one list from its rows (lists.rows)."""
+    writer = SheetWriter(constant_memory=len(rows) > 5000)
     created = created or datetime(2000, 1, 1)
     name = lists.list_titles()[kind]
     writer.book.set_properties({"title": title or name, "author": "", "company": "",
                                 "created": created})
     sheet = writer.sheet(name, lists.headers(kind), title=title or name)
-    for row in lists.rows(kind, items):
+    for row in rows:
         sheet.write_row(row)
     sheet.finish()
     return writer.close()

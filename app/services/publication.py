@@ -10,7 +10,7 @@ import json
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 
 from app.models import (
     Department,
@@ -92,6 +92,39 @@ def diff_items(old, new):
     }
 
 
+def _diff_against(session, previous, items, hashes):
+    """diff_items against the previous publication, reading in full only the items whose
+    published text differs (their hashes say which)."""
+    if previous is None:
+        return diff_items([], items)
+    old = {code: (name, digest) for code, name, digest in session.execute(
+        select(PublicationItem.code, PublicationItem.name, PublicationItem.data_hash)
+        .where(PublicationItem.publication_id == previous.id))}
+    new = {i["code"]: (i, h) for i, h in zip(items, hashes, strict=True)}
+    differing = [code for code in old.keys() & new.keys() if old[code][1] != new[code][1]]
+    before = {}
+    for start in range(0, len(differing), 500):
+        chunk = differing[start:start + 500]
+        before.update((code, json.loads(data)) for code, data in session.execute(
+            select(PublicationItem.code, PublicationItem.data)
+            .where(PublicationItem.publication_id == previous.id,
+                   PublicationItem.code.in_(chunk))))
+    result = diff_items([before[c] for c in sorted(before)],
+                        [new[c][0] for c in sorted(before)])
+    result["added"] = [{"code": c, "name": new[c][0]["name"]}
+                       for c in sorted(new.keys() - old.keys())]
+    result["removed"] = [{"code": c, "name": old[c][0]} for c in sorted(old.keys()
+                                                                         - new.keys())]
+    return result
+
+
+def pending_changes(session):
+    """What publishing now would add, change and remove (every department: publishers only)."""
+    items = lists.current_items(session)
+    return _diff_against(session, latest(session), items,
+                         [sha256_hex(canonical_json(i)) for i in items])
+
+
 def _parse_date(value, label):
     if isinstance(value, date) or value is None:
         return value
@@ -121,9 +154,11 @@ def publish(session, user, password, publicity_start=None, publicity_end=None, n
     if not items:
         raise DomainError(_("还没有审核通过的事项，不能发布清单。"))
     previous = latest(session)
-    changes = diff_items(items_of(session, previous) if previous else [], items)
-    hashes = [[i["code"], sha256_hex(canonical_json(i))] for i in items]
-    content_hash = sha256_hex(canonical_json(hashes))
+    texts = [canonical_json(i) for i in items]
+    hashes = [sha256_hex(t) for t in texts]
+    changes = _diff_against(session, previous, items, hashes)
+    content_hash = sha256_hex(canonical_json([[i["code"], h] for i, h in zip(items, hashes,
+                                                                             strict=True)]))
     number = (previous.number if previous else 0) + 1
     signed_at = utcnow()
     publication = Publication(
@@ -135,12 +170,13 @@ def publish(session, user, password, publicity_start=None, publicity_end=None, n
         note=(note or "").strip() or None, changes=canonical_json(changes))
     session.add(publication)
     session.flush()
-    session.add_all([PublicationItem(
+    # One multi-row INSERT: a publication holds every item of the college.
+    session.execute(insert(PublicationItem), [dict(
         publication_id=publication.id, code=i["code"], name=i["name"],
         department_id=i["department_id"], department_name=i["department_name"] or "",
         kind=i["kind"], user_groups=i["user_groups"],
         materials_text="\n".join(m["name"] for m in i["materials"]),
-        data=canonical_json(i), data_hash=h) for i, (_code, h) in zip(items, hashes, strict=True)])
+        data=text, data_hash=h) for i, text, h in zip(items, texts, hashes, strict=True)])
     audit.record_event(session, "transition", record_type="publication",
                        record_id=publication.id,
                        summary=_("发布清单第 {n} 版").format(n=number),

@@ -30,6 +30,7 @@ def hit(name):
 
 
 def reset():
-    """Forget every count (tests)."""
-    for limiter in _limiters.values():
-        limiter.storage.reset()
+    """Forget the counts kept in memory (tests); shared Redis counts are left alone."""
+    for uri, limiter in _limiters.items():
+        if uri.startswith("memory://"):
+            limiter.storage.reset()

@@ -44,10 +44,7 @@ class PublicationView(BaseView):
         can_publish = bool(publication.PUBLISHER_ROLES & {r.name for r in g.user.roles})
         pending = None
         if can_publish:  # every department's items: only for those who publish
-            latest = publication.latest(session)
-            pending = publication.diff_items(
-                publication.items_of(session, latest) if latest else [],
-                lists.current_items(session))
+            pending = publication.pending_changes(session)
         return self.render_template(
             "publication/index.html", pubs=publication.all_publications(session),
             pending=pending, list_titles=lists.list_titles(), can_publish=can_publish,
