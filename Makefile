@@ -62,6 +62,7 @@ migrate:
 
 bench: install-test
 	$(PY) bench/list_page.py
+	$(PY) bench/publication.py
 
 lint:
 	$(VENV)/bin/ruff check app tests bench
