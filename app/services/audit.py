@@ -8,23 +8,12 @@ the `audit_head` row first, which serialises the hash chain across workers and e
 import json
 from datetime import datetime
 
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import event, inspect, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.models import (
-    AuditEntry,
-    AuditHead,
-    Campaign,
-    CampaignPhase,
-    ConsoleUser,
-    Contact,
-    Department,
-    InformationSystem,
-    Material,
-    ProcessNode,
-    RectificationTask,
-    ServiceItem,
-)
+from app.models import (AuditEntry, AuditHead, Campaign, CampaignPhase, ConsoleUser, Contact,
+                        Department, InformationSystem, Material, ProcessNode, RectificationTask,
+                        ServiceItem)
 from app.models.base import utcnow
 
 from .snapshot import canonical_json, sha256_hex
@@ -50,7 +39,7 @@ def _actor():
             if current_user and current_user.is_authenticated:
                 return current_user.id, current_user.username, ip
             return None, None, ip
-    except Exception:
+    except Exception:  # noqa: BLE001 - no login manager (bare scripts)
         pass
     return None, "system", None
 

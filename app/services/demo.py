@@ -43,19 +43,9 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from app.extensions import appbuilder, db
-from app.models import (
-    Campaign,
-    CampaignPhase,
-    Contact,
-    Department,
-    InformationSystem,
-    Material,
-    ProcessNode,
-    RecordVersion,
-    RectificationTask,
-    ReviewDecision,
-    ServiceItem,
-)
+from app.models import (Campaign, CampaignPhase, Contact, Department, InformationSystem,
+                        Material, ProcessNode, RecordVersion, RectificationTask, ReviewDecision,
+                        ServiceItem)
 from app.models.base import utcnow
 from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER, install_roles
 

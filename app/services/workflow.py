@@ -17,14 +17,8 @@ from app.models.choices import WORKFLOW_STATUS
 from app.security.roles import CONTACT, IT_ADMIN, REVIEWER
 
 from . import audit, completeness, scope
-from .errors import (
-    ConflictError,
-    DomainError,
-    IncompleteRecordError,
-    InvalidTransitionError,
-    NotFoundError,
-    PermissionDeniedError,
-)
+from .errors import (ConflictError, DomainError, IncompleteRecordError, InvalidTransitionError,
+                     NotFoundError, PermissionDeniedError)
 from .signature import signature_hash, signer_display_name, verify_password
 from .snapshot import canonical_json, snapshot, snapshot_hash
 
