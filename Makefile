@@ -63,6 +63,8 @@ migrate:
 bench: install-test
 	$(PY) bench/list_page.py
 	$(PY) bench/dashboard.py
+	$(PY) bench/ledger_portfolio.py
+	$(PY) bench/publication.py
 
 lint:
 	$(VENV)/bin/ruff check app tests bench

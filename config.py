@@ -73,6 +73,12 @@ RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
 RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
 RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "console")
 AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 60 second")
+# Public pages: comments and verification-code checks per client address.
+COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5 per 10 minute")
+VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "20 per minute")
+# Base of the /verify address printed in QR codes (e.g. https://console.example.edu.cn);
+# unset: the address the print was requested on.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 
 # LDAP (used when AUTH_MODE=ldap; see README "统一身份认证").

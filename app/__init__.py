@@ -29,9 +29,10 @@ def create_app(test_config=None):
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
-        from .views import register_views
+        from .views import register_public, register_views
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
+        register_public(app)
         from .security import headers, sessions
 
         sessions.install(app)

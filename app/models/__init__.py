@@ -8,6 +8,7 @@ from .data_stamp import DataStamp
 from .department import Department
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
+from .publication import PrintCode, Publication, PublicationItem, PublicComment
 from .rectification_task import RectificationTask
 from .review import RecordVersion, ReviewDecision
 from .service_item import Material, ProcessNode, ServiceItem
@@ -16,6 +17,8 @@ from .user import ConsoleUser
 metadata = Model.metadata
 
 __all__ = [
-    "AuditEntry", "AuditHead", "RecordVersion", "ReviewDecision", "Campaign", "CampaignPhase", "ConsoleUser", "Contact", "DataStamp", "Department", "InformationSystem", "LoginThrottle",
-    "Material", "ProcessNode", "RectificationTask", "ServiceItem", "metadata",
+    "AuditEntry", "AuditHead", "RecordVersion", "ReviewDecision", "Campaign", "CampaignPhase",
+    "ConsoleUser", "Contact", "DataStamp", "Department", "InformationSystem", "LoginThrottle",
+    "Material", "PrintCode", "ProcessNode", "Publication", "PublicationItem", "PublicComment",
+    "RectificationTask", "ServiceItem", "metadata",
 ]

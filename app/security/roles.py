@@ -34,10 +34,11 @@ OFFICE_VIEWS = (
 ALL_RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
 
 MENUS_SURVEY = ("Survey", "Contacts", "ServiceItems", "InformationSystems")
-MENUS_REVIEW = ("Review", "Inbox")
+MENUS_REVIEW = ("Review", "Inbox", "Publications", "PublicComments")
 WORKFLOW = "WorkflowView"
 # The statistics dashboard (统计分析): read only, department-scoped for contacts.
 STATISTICS = (("can_read", "StatisticsView"), ("menu_access", "Statistics"))
+PUBLICATION = "PublicationView"
 MENUS_LEDGER = ("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio")
 MENUS_OFFICE = (*MENUS_LEDGER, "Settings", "Departments", "Campaigns")
 
@@ -73,7 +74,8 @@ ROLES = {
         + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
         + LEDGER_KEEP
         + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + MENUS_LEDGER)
+        + _grant(("can_read",), (PUBLICATION,))
+        + _menus(MENUS_SURVEY + MENUS_LEDGER + ("Review", "Publications"))
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),
@@ -81,6 +83,7 @@ ROLES = {
         _grant(READ, ALL_RECORD_VIEWS)
         + [pair for pair in LEDGER_KEEP if pair not in _grant(READ, ALL_RECORD_VIEWS)]
         + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
+        + _grant(("can_read", "can_publish", "can_comments"), (PUBLICATION,))
         + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW)
         + list(STATISTICS)
         + list(SELF_SERVICE)
@@ -88,8 +91,8 @@ ROLES = {
     LEADER: (
         _grant(READ, ALL_RECORD_VIEWS)
         + [pair for pair in LEDGER_READ if pair not in _grant(READ, ALL_RECORD_VIEWS)]
-        + _grant(("can_read",), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + MENUS_OFFICE)
+        + _grant(("can_read",), (WORKFLOW, PUBLICATION))
+        + _menus(MENUS_SURVEY + MENUS_OFFICE + ("Review", "Publications"))
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),

@@ -8,6 +8,7 @@ from .department import DepartmentView
 from .directory import DirectoryView
 from .information_system import InformationSystemView
 from .portfolio import PortfolioView
+from .publication import PublicationView
 from .rectification_task import (LedgerView, OverdueTaskView, RectificationTaskView,
                                  ledger_sources)
 from .audit import AuditEntryView
@@ -28,6 +29,10 @@ def register_views(appbuilder):
 
     appbuilder.add_view(WorkflowView, "Inbox", label=inbox_menu_label(), icon="fa-inbox",
                         category="Review", category_label=_l("审核"), category_icon="fa-check")
+    appbuilder.add_view(PublicationView, "Publications", label=_l("清单发布"),
+                        icon="fa-bullhorn", category="Review")
+    appbuilder.add_link("PublicComments", label=_l("公示意见"), href="/publication/comments/",
+                        icon="fa-comments", category="Review")
 
     appbuilder.add_view(StatisticsView, "Statistics", label=_l("统计分析"), icon="fa-bar-chart")
 
@@ -51,3 +56,10 @@ def register_views(appbuilder):
                         icon="fa-id-card", **settings)
     appbuilder.add_view(AuditEntryView, "AuditLog", label=_l("审计日志"), icon="fa-history",
                         **settings)
+
+
+def register_public(app):
+    """The public pages (no login): a plain blueprint, see app/views/public.py."""
+    from .public import bp
+
+    app.register_blueprint(bp)

@@ -5,12 +5,13 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import appbuilder, db
-from app.models import AuditEntry, Department
+from app.models import AuditEntry, Department, ReviewDecision
 from app.models.choices import AUDIT_ACTION, LIFECYCLE, WORKFLOW_STATUS
-from app.services import inbox, lifecycle, workflow
+from app.services import inbox, lifecycle, verification, workflow
 from app.services.errors import DomainError, NotFoundError
 from app.services.snapshot import diff
 
@@ -129,7 +130,7 @@ class WorkflowView(BaseView):
         "approve": "review", "return_": "review", "inbox": "review", "batch": "review",
         "lifecycle_move": "lifecycle",
         "versions": "read", "version": "read", "print_view": "read", "flowchart": "read",
-        "version_flowchart": "read",
+        "version_flowchart": "read", "print_decision": "read",
     }
 
     def _load(self, record_type, record_id):
@@ -262,14 +263,44 @@ class WorkflowView(BaseView):
     @expose("/<record_type>/<int:record_id>/print")
     @has_access
     def print_view(self, record_type, record_id):
+        """A4 sheet of the current approved version, with a fresh verification code and QR."""
         record = self._load(record_type, record_id)
         approved = next(iter(workflow.versions(db.session, record)), None)
         if approved is None:
             flash(_("该记录尚无审核通过的版本，不能打印。"), "warning")
             return redirect(record_url(record_type, record_id))
+        code = verification.issue(db.session, approved.decision, "sheet", g.user,
+                                  approved.number)
+        db.session.commit()
         return self.render_template("workflow/print.html", record=record, version=approved,
+                                    decision=approved.decision,
                                     data=json.loads(approved.snapshot), record_type=record_type,
-                                    title=_("打印"))
+                                    title=_("打印"), **_verify_block(code))
+
+    @expose("/decision/<int:decision_id>/print")
+    @has_access
+    def print_decision(self, decision_id):
+        """A4 approval record (审批记录) of one signed decision, with its verification code."""
+        decision = db.session.get(ReviewDecision, decision_id) or abort(404)
+        record = self._load(decision.record_type, decision.record_id)
+        code = verification.issue(db.session, decision, "decision", g.user)
+        db.session.commit()
+        return self.render_template("workflow/print.html", record=record, version=None,
+                                    decision=decision, data=None,
+                                    record_type=decision.record_type, title=_("打印"),
+                                    **_verify_block(code))
+
+
+def _verify_block(code):
+    """The printed code (grouped), the /verify address and its QR code as inline SVG."""
+    import segno
+    from flask import current_app
+
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    path = url_for("public.verify", code=code)
+    url = base + path if base else url_for("public.verify", code=code, _external=True)
+    return {"verify_code": verification.grouped(code), "verify_url": url,
+            "qr_svg": Markup(segno.make(url, error="m").svg_inline(scale=3, omitsize=False))}
 
 
 class ReviewableMixin:

@@ -1,0 +1,98 @@
+"""Publications of the three lists (清单发布), public comments (公示意见) and print codes.
+
+A `Publication` freezes, at the moment the reviewer signs it, the public part of every current
+approved service item as `PublicationItem` rows; the three lists, their XLSX files and the public
+pages are derived from those rows only, so a publication reads the same forever. A
+`PublicComment` is left by anyone during the publicity window (公示期) and answered by the
+reviewer. A `PrintCode` is the verification code printed on a signed sheet; only its SHA-256 is
+kept.
+"""
+from datetime import date, datetime
+
+from flask_appbuilder import Model
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import utcnow
+
+
+class Publication(Model):
+    """A numbered, signed publication of the responsibility, service and approval lists."""
+
+    __tablename__ = "publication"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    signer_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
+    signer_name: Mapped[str] = mapped_column(String(128), nullable=False)
+    signature_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    item_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    publicity_start: Mapped[date | None] = mapped_column(Date)
+    publicity_end: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[str] = mapped_column(Text, nullable=False, default="{}")  # JSON diff
+
+    def __str__(self):
+        return f"#{self.number}"
+
+
+class PublicationItem(Model):
+    """The public sheet of one service item as published (canonical JSON in `data`)."""
+
+    __tablename__ = "publication_item"
+    __table_args__ = (
+        UniqueConstraint("publication_id", "code", name="uq_publication_item_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("publication.id", ondelete="CASCADE"), nullable=False, index=True)
+    code: Mapped[str] = mapped_column(String(32), nullable=False)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    department_id: Mapped[int | None] = mapped_column(Integer)
+    department_name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="service")
+    user_groups: Mapped[str | None] = mapped_column(String(64))
+    materials_text: Mapped[str | None] = mapped_column(Text)  # material names, for search
+    data: Mapped[str] = mapped_column(Text, nullable=False)
+    data_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class PublicComment(Model):
+    """A comment from the public on a published list or item, with the reviewer's reply."""
+
+    __tablename__ = "public_comment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id"), nullable=False,
+                                                index=True)
+    publication = relationship("Publication", lazy="joined")
+    item_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    list_kind: Mapped[str | None] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime)
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rectification_task.id", ondelete="SET NULL"))
+
+
+class PrintCode(Model):
+    """A verification code printed on a signed sheet or approval record (hash only)."""
+
+    __tablename__ = "print_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # sheet | decision
+    decision_id: Mapped[int] = mapped_column(ForeignKey("review_decision.id"), nullable=False,
+                                             index=True)
+    decision = relationship("ReviewDecision", lazy="joined")
+    record_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    record_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    version_no: Mapped[int | None] = mapped_column(Integer)
+    printed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))

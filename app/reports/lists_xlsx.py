@@ -1,0 +1,29 @@
+"""XLSX files of the three lists, written with the shared `SheetWriter`.
+
+The workbook's creation time is pinned to the publication's time, so the same publication gives
+the same bytes every time it is downloaded (XlsxWriter stores fixed timestamps in the zip).
+"""
+from datetime import datetime
+
+from app.services import lists
+
+from .xlsx import SheetWriter
+
+
+def list_workbook(kind, items, created=None, title=None):
+    """Bytes of one list (`kind` in lists.LIST_KINDS) for `items` (public projections)."""
+    return rows_workbook(kind, lists.rows(kind, items), created, title)
+
+
+def rows_workbook(kind, rows, created=None, title=None):
+    """Bytes of one list from its rows (lists.rows)."""
+    writer = SheetWriter(constant_memory=len(rows) > 5000)
+    created = created or datetime(2000, 1, 1)
+    name = lists.list_titles()[kind]
+    writer.book.set_properties({"title": title or name, "author": "", "company": "",
+                                "created": created})
+    sheet = writer.sheet(name, lists.headers(kind), title=title or name)
+    for row in rows:
+        sheet.write_row(row)
+    sheet.finish()
+    return writer.close()

@@ -1,0 +1,137 @@
+"""The reviewer's publication pages: publish the three lists (signed), versions with their
+diffs and XLSX files, the current lists (department-scoped), and public comments to answer."""
+import json
+
+from flask import Response, abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Department
+from app.services import lists, publication
+from app.services.errors import DomainError, NotFoundError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data, filename):
+    response = Response(data, mimetype=XLSX)
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+class PublicationView(BaseView):
+    """清单发布: thin endpoints over app.services.publication."""
+
+    route_base = "/publication"
+    default_view = "index"
+    method_permission_name = {
+        "index": "read", "detail": "read", "download": "read", "current": "read",
+        "publish": "publish", "comments": "comments", "reply": "comments",
+        "open_task": "comments",
+    }
+
+    def _get(self, number):
+        try:
+            return publication.get(db.session, number)
+        except NotFoundError:
+            abort(404)
+
+    @expose("/")
+    @has_access
+    def index(self):
+        session = db.session
+        can_publish = bool(publication.PUBLISHER_ROLES & {r.name for r in g.user.roles})
+        pending = None
+        if can_publish:  # every department's items: only for those who publish
+            pending = publication.pending_changes(session)
+        return self.render_template(
+            "publication/index.html", pubs=publication.all_publications(session),
+            pending=pending, list_titles=lists.list_titles(), can_publish=can_publish,
+            title=_("清单发布"))
+
+    @expose("/publish", methods=["POST"])
+    @has_access
+    def publish(self):
+        form = request.form
+        try:
+            pub = publication.publish(db.session, g.user, form.get("password", ""),
+                                      form.get("publicity_start"), form.get("publicity_end"),
+                                      form.get("note"))
+            db.session.commit()
+            flash(_("已发布清单第 {n} 版。").format(n=pub.number), "success")
+            return redirect(url_for("PublicationView.detail", number=pub.number))
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        return redirect(url_for("PublicationView.index"))
+
+    @expose("/<int:number>/")
+    @has_access
+    def detail(self, number):
+        pub = self._get(number)
+        return self.render_template("publication/detail.html", pub=pub,
+                                    changes=json.loads(pub.changes),
+                                    list_titles=lists.list_titles(),
+                                    title=_("清单第 {n} 版").format(n=number))
+
+    @expose("/<int:number>/<kind>.xlsx")
+    @has_access
+    def download(self, number, kind):
+        from app.reports.lists_xlsx import list_workbook
+
+        if kind not in lists.LIST_KINDS:
+            abort(404)
+        pub = self._get(number)
+        data = list_workbook(kind, publication.items_of(db.session, pub), pub.published_at,
+                             _("{title}（第 {n} 版）").format(title=lists.list_titles()[kind],
+                                                            n=pub.number))
+        return _xlsx(data, f"list-{kind}-v{pub.number}.xlsx")
+
+    @expose("/current/<kind>.xlsx")
+    @has_access
+    def current(self, kind):
+        """The lists as they would be published now, within the user's department scope."""
+        from app.reports.lists_xlsx import list_workbook
+
+        if kind not in lists.LIST_KINDS:
+            abort(404)
+        data = list_workbook(kind, lists.current_items(db.session, g.user))
+        return _xlsx(data, f"list-{kind}-current.xlsx")
+
+    @expose("/comments/")
+    @has_access
+    def comments(self):
+        session = db.session
+        return self.render_template(
+            "publication/comments.html", comments=publication.comments(session),
+            list_titles=lists.list_titles(),
+            departments=session.query(Department).order_by(Department.sort_order,
+                                                            Department.name).all(),
+            title=_("公示意见"))
+
+    @expose("/comments/<int:comment_id>/reply", methods=["POST"])
+    @has_access
+    def reply(self, comment_id):
+        return self._comment_action(publication.reply, comment_id, _("答复已公开。"),
+                                    text=request.form.get("reply", ""))
+
+    @expose("/comments/<int:comment_id>/task", methods=["POST"])
+    @has_access
+    def open_task(self, comment_id):
+        dept = request.form.get("department_id", "")
+        return self._comment_action(publication.open_task, comment_id, _("已生成整改任务。"),
+                                    department_id=int(dept) if dept.isdigit() else None)
+
+    def _comment_action(self, func, comment_id, success, **kwargs):
+        try:
+            func(db.session, comment_id, g.user, **kwargs)
+            db.session.commit()
+            flash(success, "success")
+        except NotFoundError:
+            db.session.rollback()
+            abort(404)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        return redirect(url_for("PublicationView.comments") + f"#comment-{comment_id}")
