@@ -34,7 +34,7 @@ PG_ADMIN_URL = os.environ.get(
     "PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 # Record tables emptied after each test (children first); FAB's tables and users stay.
-RECORD_TABLES = ("record_version", "review_decision", "rectification_task", "material", "process_node", "service_item",
+RECORD_TABLES = ("reminder", "record_version", "review_decision", "rectification_task", "material", "process_node", "service_item",
                  "information_system", "contact", "campaign_phase", "campaign")
 
 

@@ -8,6 +8,7 @@ from .department import Department
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .rectification_task import RectificationTask
+from .reminder import Reminder
 from .review import RecordVersion, ReviewDecision
 from .service_item import Material, ProcessNode, ServiceItem
 from .user import ConsoleUser
@@ -16,5 +17,5 @@ metadata = Model.metadata
 
 __all__ = [
     "AuditEntry", "AuditHead", "RecordVersion", "ReviewDecision", "Campaign", "CampaignPhase", "ConsoleUser", "Contact", "Department", "InformationSystem", "LoginThrottle",
-    "Material", "ProcessNode", "RectificationTask", "ServiceItem", "metadata",
+    "Material", "ProcessNode", "RectificationTask", "Reminder", "ServiceItem", "metadata",
 ]
