@@ -37,6 +37,10 @@ MENUS_SURVEY = ("Survey", "Contacts", "ServiceItems", "InformationSystems")
 MENUS_REVIEW = ("Review", "Inbox")
 WORKFLOW = "WorkflowView"
 MENUS_OFFICE = ("Ledger", "RectificationTasks", "Settings", "Departments", "Campaigns")
+# The campaign board (a contact sees their own department's row) and the yearly assessment.
+BOARD = "BoardView"
+ASSESSMENT = "AssessmentView"
+MENUS_PROGRESS = ("Progress", "CampaignBoard", "Assessment")
 
 # What every logged-in user may do with their own account.
 SELF_SERVICE = (
@@ -61,19 +65,21 @@ ROLES = {
         + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView",
                         "RectificationTaskView"))
         + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + ("Ledger", "RectificationTasks"))
+        + _grant(("can_read",), (BOARD,))
+        + _menus((*MENUS_SURVEY, "Ledger", "RectificationTasks", "Progress", "CampaignBoard"))
         + list(SELF_SERVICE)
     ),
     REVIEWER: (
         _grant(READ, ALL_RECORD_VIEWS)
         + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW)
+        + _grant(("can_read",), (BOARD, ASSESSMENT))
+        + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW + MENUS_PROGRESS)
         + list(SELF_SERVICE)
     ),
     LEADER: (
         _grant(READ, ALL_RECORD_VIEWS)
-        + _grant(("can_read",), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + MENUS_OFFICE)
+        + _grant(("can_read",), (WORKFLOW, BOARD, ASSESSMENT))
+        + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_PROGRESS)
         + list(SELF_SERVICE)
     ),
     PUBLIC: [],

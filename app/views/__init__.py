@@ -1,13 +1,15 @@
 """The only place views are registered (menus in the order users meet them)."""
 from flask_babel import lazy_gettext as _l
 
+from .assessment import AssessmentView
+from .audit import AuditEntryView
+from .board import BoardView
 from .campaign import CampaignPhaseView, CampaignView
 from .contact import ContactView
 from .department import DepartmentView
 from .directory import DirectoryView
 from .information_system import InformationSystemView
 from .rectification_task import RectificationTaskView
-from .audit import AuditEntryView
 from .service_item import MaterialView, ProcessNodeView, ServiceItemView
 from .workflow import WorkflowView, inbox_menu_label
 
@@ -24,6 +26,13 @@ def register_views(appbuilder):
 
     appbuilder.add_view(WorkflowView, "Inbox", label=inbox_menu_label(), icon="fa-inbox",
                         category="Review", category_label=_l("审核"), category_icon="fa-check")
+
+    progress = dict(category="Progress", category_label=_l("进度与考核"),
+                    category_icon="fa-tasks")
+    appbuilder.add_view(BoardView, "CampaignBoard", label=_l("工作进度看板"),
+                        icon="fa-flag-checkered", **progress)
+    appbuilder.add_view(AssessmentView, "Assessment", label=_l("年度考核评价"),
+                        icon="fa-trophy", **progress)
 
     appbuilder.add_view(RectificationTaskView, "RectificationTasks", label=_l("整改台账"),
                         icon="fa-wrench", category="Ledger", category_label=_l("整改台账"),
