@@ -1,6 +1,24 @@
-"""The home page."""
-from flask_appbuilder import IndexView
+"""The home page: what each role needs first (app.services.home decides what)."""
+from flask import current_app, g, url_for
+from flask_appbuilder import IndexView, expose
+
+from app.extensions import db
+from app.services import home
+
+
+def dashboard_url():
+    """The leaders' dashboards (DashboardView, built separately), else its planned address."""
+    if "DashboardView.index" in current_app.view_functions:
+        return url_for("DashboardView.index")
+    return "/dashboard/"
 
 
 class ConsoleIndexView(IndexView):
     index_template = "index.html"
+
+    @expose("/")
+    def index(self):
+        user = g.user if getattr(g.user, "is_authenticated", False) else None
+        sections = home.context(db.session, user) if user is not None else {}
+        return self.render_template(self.index_template, appbuilder=self.appbuilder,
+                                    sections=sections, dashboard_url=dashboard_url())
