@@ -15,7 +15,9 @@ decided by `app.services.completeness`, never here:
 
 Submitted and approved records passed the completeness check when they were submitted (editing
 an approved record makes it a draft again), so only drafts and returned records are checked
-again; the others count as complete. Items taken offline are left out.
+again; the others count as complete. Items taken offline are left out. Open items are read as
+plain rows (three Core queries) and handed to `completeness.missing_for_item`, since building
+tens of thousands of ORM objects with their materials and nodes took a minute at 100,000 items.
 
 **Score** = 100 × the mean of the five fractions, rounded (each rule weighs 20 points).
 
@@ -33,13 +35,22 @@ deadline is not done yet; green when everything due by the current phase's deadl
 """
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.models import Campaign, Contact, Department, InformationSystem, ServiceItem
+from app.models import (
+    Campaign,
+    Contact,
+    Department,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    ServiceItem,
+)
 from app.models.choices import PHASE_KIND
 
 from . import completeness, scope
@@ -200,16 +211,57 @@ def _status_counts(session, model, department_ids, extra=()):
     return result
 
 
-def _incomplete(session, model, department_ids, options, extra=()):
-    """{department id: [(record, what it lacks)]} for open records that are not complete."""
-    query = (select(model).where(model.status.in_(OPEN_STATUSES), *extra)
-             .options(*options).order_by(model.code))
+class _ItemRow:
+    """A service item as plain values, shaped like the record for `completeness.missing_for_item`
+    (the six modules, running status, disposition, materials and nodes), built from three
+    Core queries instead of ORM objects: the board reads every open item of the college."""
+
+    def __init__(self, values, materials, node_count):
+        self.__dict__.update(values)
+        self.materials = materials
+        self.nodes = range(node_count)  # only its truthiness is read: "at least one node"
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+ITEM_COLUMNS = ("id", "department_id", "code", "name", "running_status", "disposition",
+                "transformation_needs", *(key for key, _label in completeness.ITEM_MODULES))
+
+
+def _incomplete_items(session, department_ids, extra):
+    """{department id: [(item row, what it lacks)]} for open items that are not complete."""
+    open_items = select(ServiceItem.id).where(ServiceItem.status.in_(OPEN_STATUSES), *extra)
+    open_items = _department_filter(open_items, ServiceItem.department_id, department_ids)
+    nodes = dict(session.execute(
+        select(ProcessNode.item_id, func.count()).where(ProcessNode.item_id.in_(open_items))
+        .group_by(ProcessNode.item_id)).all())
+    materials = {}
+    for item_id, name, form in session.execute(
+            select(Material.item_id, Material.name, Material.form)
+            .where(Material.item_id.in_(open_items))):
+        materials.setdefault(item_id, []).append(SimpleNamespace(name=name, form=form))
+    query = (select(*(getattr(ServiceItem, c) for c in ITEM_COLUMNS))
+             .where(ServiceItem.id.in_(open_items)).order_by(ServiceItem.code))
     result = {}
-    for record in session.scalars(_department_filter(query, model.department_id,
-                                                     department_ids)):
-        missing = completeness.missing(record)
+    for values in session.execute(query).mappings():
+        item = _ItemRow(values, materials.get(values["id"], []), nodes.get(values["id"], 0))
+        missing = completeness.missing_for_item(item)
         if missing:
-            result.setdefault(record.department_id, []).append((record, missing))
+            result.setdefault(item.department_id, []).append((item, missing))
+    return result
+
+
+def _incomplete_systems(session, department_ids):
+    """{department id: [(system, what it lacks)]} for open systems that are not complete."""
+    query = (select(InformationSystem).where(InformationSystem.status.in_(OPEN_STATUSES))
+             .order_by(InformationSystem.code))
+    result = {}
+    for system in session.scalars(_department_filter(query, InformationSystem.department_id,
+                                                     department_ids)):
+        missing = completeness.missing(system)
+        if missing:
+            result.setdefault(system.department_id, []).append((system, missing))
     return result
 
 
@@ -297,10 +349,8 @@ def build(session, today=None, user=None, department_ids=None):
     item_counts = _status_counts(session, ServiceItem, ids, online)
     system_counts = _status_counts(session, InformationSystem, ids)
     contact_counts = _status_counts(session, Contact, ids)
-    bad_items = _incomplete(session, ServiceItem, ids,
-                            (selectinload(ServiceItem.materials),
-                             selectinload(ServiceItem.nodes)), online)
-    bad_systems = _incomplete(session, InformationSystem, ids, ())
+    bad_items = _incomplete_items(session, ids, online)
+    bad_systems = _incomplete_systems(session, ids)
     contacts = _contacts_by_department(session, ids)
     rows = []
     for department in departments:
