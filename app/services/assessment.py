@@ -25,7 +25,7 @@ Items, tasks and systems are counted with GROUP BY queries; decisions are read i
 query (department, submitted, signed) because working days cannot be counted portably in SQL.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
@@ -167,6 +167,10 @@ def assess(session, year, user=None):
             rows[dept_id].daily_active = int(active) if active is not None else None
 
     due_days = current_app.config.get("REVIEW_DUE_WORKING_DAYS", 5)
+    # Calendar days from a submission to its deadline depend only on the weekday submitted.
+    monday = datetime(2024, 1, 1)
+    offsets = [add_working_days(monday + timedelta(days=w), due_days) - monday
+               - timedelta(days=w) for w in range(7)]
     decisions = (select(ReviewDecision.department_id, ReviewDecision.submitted_at,
                         ReviewDecision.signed_at)
                  .where(ReviewDecision.signed_at >= start, ReviewDecision.signed_at < end,
@@ -177,7 +181,7 @@ def assess(session, year, user=None):
         if row is None:
             continue
         row.decisions += 1
-        row.on_time += signed <= add_working_days(submitted, due_days)
+        row.on_time += signed <= submitted + offsets[submitted.weekday()]
         row.total_hours += (signed - submitted).total_seconds() / 3600
 
     ranked = sorted(rows.values(), key=_sort_key)
