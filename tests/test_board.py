@@ -211,9 +211,13 @@ def test_contact_sees_only_their_own_department_and_cannot_send_reminders(db_ses
 def test_reminders_land_in_the_task_list_and_by_mail(db_session, client_as, smtp_server):
     """The admin's reminder goes to the overdue department only: a Reminder row, an e-mail to
     its contact record's and contact user's addresses through the local SMTP server, the
-    contact's home page, and the audit trail."""
+    contact's home page, and the audit trail. An address with a line break (header injection)
+    is left out."""
     notice_campaign(db_session)
     small_college(db_session)
+    f.contact(db_session, dept="T02", name="坏地址",
+              email="x@example.edu.cn\nBcc: evil@example.com")
+    db_session.commit()
     mark = audit_mark(db_session)
     response = client_as("admin").post("/board/remind", data={"date": "2026-08-01"},
                                        follow_redirects=True)

@@ -7,6 +7,7 @@ An SMTP server that cannot be reached leaves the reminders recorded, marked "fai
 reason, and the result carries a message in Chinese. Every reminder is in the audit trail.
 The commit is left to the caller.
 """
+import re
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -46,13 +47,17 @@ class ReminderResult:
         return text
 
 
+ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+$")
+
+
 def recipients_by_department(session, department_ids):
-    """{department id: sorted e-mail addresses} of contact records and contact-role users."""
+    """{department id: sorted e-mail addresses} of contact records and contact-role users
+    (anything that is not a plain address, e.g. with a line break, is left out)."""
     result = {dept: set() for dept in department_ids}
     for dept, email in session.execute(
             select(Contact.department_id, Contact.email)
             .where(Contact.department_id.in_(department_ids), Contact.email.isnot(None))):
-        if email.strip():
+        if ADDRESS.match(email.strip()):
             result[dept].add(email.strip())
     users = (select(ConsoleUser.department_id, ConsoleUser.email)
              .join(assoc_user_role, assoc_user_role.c.user_id == ConsoleUser.id)
@@ -60,7 +65,7 @@ def recipients_by_department(session, department_ids):
              .where(Role.name == CONTACT, ConsoleUser.active.is_(True),
                     ConsoleUser.department_id.in_(department_ids)))
     for dept, email in session.execute(users):
-        if email and email.strip():
+        if email and ADDRESS.match(email.strip()):
             result[dept].add(email.strip())
     return {dept: sorted(addresses) for dept, addresses in result.items()}
 
