@@ -64,6 +64,7 @@ bench: install-test
 	$(PY) bench/list_page.py
 	$(PY) bench/dashboard.py
 	$(PY) bench/ledger_portfolio.py
+	$(PY) bench/board.py
 	$(PY) bench/publication.py
 
 lint:

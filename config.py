@@ -126,3 +126,16 @@ LANGUAGES = {
     "zh": {"flag": "cn", "name": "简体中文"},
     "en": {"flag": "gb", "name": "English"},
 }
+
+# --- Mail (reminders to late departments; see README "催办提醒") ------------------------------
+# No SMTP_HOST: reminders stay in the departments' task lists and no e-mail is sent.
+SMTP_HOST = os.environ.get("SMTP_HOST", "")
+SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+SMTP_USER = os.environ.get("SMTP_USER", "")
+SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
+SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))
+MAIL_FROM = os.environ.get("MAIL_FROM", "")
+
+# --- Review deadline (reviewer's inbox and the yearly assessment's on-time rate) ---------------
+REVIEW_DUE_WORKING_DAYS = int(os.environ.get("REVIEW_DUE_WORKING_DAYS", "5"))

@@ -40,8 +40,29 @@ def audit_verify_command():
     raise SystemExit(1)
 
 
+@click.command("send-reminders")
+@click.option("--include-amber", is_flag=True,
+              help="Also remind departments that are not late yet but behind the current phase.")
+@click.option("--date", "on_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Judge lateness as of this day (default: today).")
+@with_appcontext
+def send_reminders_command(include_amber, on_date):
+    """Remind every overdue department on the campaign board (in-app, and by e-mail when SMTP
+    is configured); meant for cron."""
+    from .services import board, reminders
+
+    brd = board.build(db.session, today=on_date.date() if on_date else None)
+    rows = reminders.lagging_rows(brd, include_amber=include_amber)
+    result = reminders.send_reminders(db.session, brd, rows)
+    db.session.commit()
+    click.echo(result.summary())
+    if result.error:
+        raise SystemExit(2)
+
+
 def register_cli(app):
     app.cli.add_command(init_roles_command)
+    app.cli.add_command(send_reminders_command)
     app.cli.add_command(audit_verify_command)
     from .services.demo import seed_demo_command
 

@@ -35,7 +35,7 @@ PG_ADMIN_URL = os.environ.get(
     "PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 # Record tables emptied after each test (children first); FAB's tables and users stay.
-RECORD_TABLES = ("print_code", "public_comment", "publication_item", "publication",
+RECORD_TABLES = ("reminder", "print_code", "public_comment", "publication_item", "publication",
                  "record_version", "review_decision", "rectification_task", "material",
                  "process_node", "service_item", "information_system", "contact",
                  "campaign_phase", "campaign")

@@ -10,6 +10,7 @@ from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .publication import PrintCode, Publication, PublicationItem, PublicComment
 from .rectification_task import RectificationTask
+from .reminder import Reminder
 from .review import RecordVersion, ReviewDecision
 from .service_item import Material, ProcessNode, ServiceItem
 from .user import ConsoleUser
@@ -20,5 +21,5 @@ __all__ = [
     "AuditEntry", "AuditHead", "RecordVersion", "ReviewDecision", "Campaign", "CampaignPhase",
     "ConsoleUser", "Contact", "DataStamp", "Department", "InformationSystem", "LoginThrottle",
     "Material", "PrintCode", "ProcessNode", "Publication", "PublicationItem", "PublicComment",
-    "RectificationTask", "ServiceItem", "metadata",
+    "RectificationTask", "Reminder", "ServiceItem", "metadata",
 ]

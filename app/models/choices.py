@@ -181,4 +181,5 @@ AUDIT_ACTION = Choices(
     ("logout", _l("退出")),
     ("export", _l("导出")),
     ("permission", _l("权限变更")),
+    ("remind", _l("催办")),
 )

@@ -41,6 +41,10 @@ STATISTICS = (("can_read", "StatisticsView"), ("menu_access", "Statistics"))
 PUBLICATION = "PublicationView"
 MENUS_LEDGER = ("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio")
 MENUS_OFFICE = (*MENUS_LEDGER, "Settings", "Departments", "Campaigns")
+# The campaign board (a contact sees their own department's row) and the yearly assessment.
+BOARD = "BoardView"
+ASSESSMENT = "AssessmentView"
+MENUS_PROGRESS = ("Progress", "CampaignBoard", "Assessment")
 
 # What every logged-in user may do with their own account.
 SELF_SERVICE = (
@@ -74,8 +78,9 @@ ROLES = {
         + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
         + LEDGER_KEEP
         + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _grant(("can_read",), (PUBLICATION,))
-        + _menus(MENUS_SURVEY + MENUS_LEDGER + ("Review", "Publications"))
+        + _grant(("can_read",), (PUBLICATION, BOARD))
+        + _menus(MENUS_SURVEY + MENUS_LEDGER + ("Review", "Publications", "Progress",
+                                                "CampaignBoard"))
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),
@@ -84,15 +89,16 @@ ROLES = {
         + [pair for pair in LEDGER_KEEP if pair not in _grant(READ, ALL_RECORD_VIEWS)]
         + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
         + _grant(("can_read", "can_publish", "can_comments"), (PUBLICATION,))
-        + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW)
+        + _grant(("can_read",), (BOARD, ASSESSMENT))
+        + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW + MENUS_PROGRESS)
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),
     LEADER: (
         _grant(READ, ALL_RECORD_VIEWS)
         + [pair for pair in LEDGER_READ if pair not in _grant(READ, ALL_RECORD_VIEWS)]
-        + _grant(("can_read",), (WORKFLOW, PUBLICATION))
-        + _menus(MENUS_SURVEY + MENUS_OFFICE + ("Review", "Publications"))
+        + _grant(("can_read",), (WORKFLOW, PUBLICATION, BOARD, ASSESSMENT))
+        + _menus(MENUS_SURVEY + MENUS_OFFICE + ("Review", "Publications") + MENUS_PROGRESS)
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),

@@ -2,6 +2,9 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from .assessment import AssessmentView
+from .audit import AuditEntryView
+from .board import BoardView
 from .campaign import CampaignPhaseView, CampaignView
 from .contact import ContactView
 from .department import DepartmentView
@@ -11,7 +14,6 @@ from .portfolio import PortfolioView
 from .publication import PublicationView
 from .rectification_task import (LedgerView, OverdueTaskView, RectificationTaskView,
                                  ledger_sources)
-from .audit import AuditEntryView
 from .service_item import MaterialView, ProcessNodeView, ServiceItemView
 from .statistics import StatisticsView
 from .workflow import WorkflowView, inbox_menu_label
@@ -37,6 +39,13 @@ def register_views(appbuilder):
     appbuilder.add_view(StatisticsView, "Statistics", label=_l("统计分析"), icon="fa-bar-chart")
 
     ledger = dict(category="Ledger", category_label=_l("整改台账"), category_icon="fa-wrench")
+    progress = dict(category="Progress", category_label=_l("进度与考核"),
+                    category_icon="fa-tasks")
+    appbuilder.add_view(BoardView, "CampaignBoard", label=_l("工作进度看板"),
+                        icon="fa-flag-checkered", **progress)
+    appbuilder.add_view(AssessmentView, "Assessment", label=_l("年度考核评价"),
+                        icon="fa-trophy", **progress)
+
     appbuilder.add_view(RectificationTaskView, "RectificationTasks", label=_l("整改台账"),
                         icon="fa-wrench", **ledger)
     appbuilder.add_view(OverdueTaskView, "OverdueTasks", label=_l("逾期整改任务"),

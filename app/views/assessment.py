@@ -1,0 +1,49 @@
+"""The yearly assessment (年度考核): the ranked table and its XLSX export."""
+from datetime import date
+
+from flask import Response, abort, g, request
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.services import assessment, audit
+
+
+def requested_year():
+    value = request.args.get("year", "")
+    if not value:
+        return date.today().year
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        abort(400)
+    return int(value)
+
+
+class AssessmentView(BaseView):
+    """Per-department figures of one year, ranked (definitions in app.services.assessment)."""
+
+    route_base = "/assessment"
+    default_view = "index"
+    method_permission_name = {"index": "read", "export": "read"}
+
+    @expose("/")
+    @has_access
+    def index(self):
+        year = requested_year()
+        rows = assessment.assess(db.session, year, user=g.user)
+        return self.render_template("board/assessment.html", rows=rows, year=year,
+                                    columns=assessment.COLUMNS, title=_("年度考核评价"))
+
+    @expose("/export.xlsx")
+    @has_access
+    def export(self):
+        year = requested_year()
+        rows = assessment.assess(db.session, year, user=g.user)
+        content = assessment.export_xlsx(rows, year)
+        audit.record_event(db.session, "export", record_type="assessment",
+                           summary=_("导出 {year} 年度考核评价").format(year=year))
+        db.session.commit()
+        response = Response(content, mimetype="application/vnd.openxmlformats-officedocument."
+                                               "spreadsheetml.sheet")
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename=assessment-{year}.xlsx")
+        return response

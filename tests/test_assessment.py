@@ -1,0 +1,116 @@
+"""The yearly assessment: every figure against numbers computed by hand, the ranking, the XLSX
+export's cells, and who may see it."""
+import io
+from datetime import datetime
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from app.models import ReviewDecision
+from app.services import assessment
+from tests import factories as f
+
+
+def decision(session, dept, submitted, signed, record_id):
+    reviewer = f.user(session, "reviewer")
+    session.add(ReviewDecision(
+        record_type="service_item", record_id=record_id,
+        department_id=f.department(session, dept).id, decision="approved",
+        submitted_at=submitted, signed_at=signed, signer_id=reviewer.id, signer_name="审核员",
+        snapshot_hash="0" * 64, signature_hash="0" * 64))
+
+
+def small_year(session):
+    """T01: items 良好, 良好, 待改进 (+ an offline 良好 one, left out); three 2026 decisions
+    (24 h on time; 168 h, exactly at the 5-working-day deadline; 240 h, late) and one from 2025;
+    tasks created in 2026: done, done, open, postponed (+ a 2025 one); systems with O&M
+    10 万元/500 ops, 5 万元/250 ops and 3 万元 with no activity figure.
+    T02: one 良好 item, one system of 2 万元/100 ops, nothing else."""
+    f.service_item(session, code="AS-1", running_status="good")
+    f.service_item(session, code="AS-2", running_status="good")
+    f.service_item(session, code="AS-3", running_status="improve")
+    f.service_item(session, code="AS-4", running_status="good", lifecycle="offline")
+    f.service_item(session, code="AS-5", dept="T02", running_status="good")
+    decision(session, "T01", datetime(2026, 3, 2, 9), datetime(2026, 3, 3, 9), 1)
+    decision(session, "T01", datetime(2026, 3, 2, 9), datetime(2026, 3, 9, 9), 2)
+    decision(session, "T01", datetime(2026, 3, 6, 12), datetime(2026, 3, 16, 12), 3)
+    decision(session, "T01", datetime(2025, 12, 1, 9), datetime(2025, 12, 1, 10), 4)
+    created = datetime(2026, 4, 1)
+    for status in ("done", "done", "open", "postponed"):
+        f.rectification_task(session, task_status=status, created_at=created)
+    f.rectification_task(session, task_status="done", created_at=datetime(2025, 5, 1))
+    f.information_system(session, code="AS-S1", annual_om_cost=Decimal("10"),
+                         daily_active_operations=500)
+    f.information_system(session, code="AS-S2", annual_om_cost=Decimal("5"),
+                         daily_active_operations=250)
+    f.information_system(session, code="AS-S3", annual_om_cost=Decimal("3"))
+    f.information_system(session, code="AS-S4", dept="T02", annual_om_cost=Decimal("2"),
+                         daily_active_operations=100)
+    session.commit()
+
+
+def by_code(rows):
+    return {row.department.code: row for row in rows}
+
+
+def test_each_figure_matches_the_hand_computation(db_session):
+    """online-ready 2/3, on time 2/3 (deadline = 5 working days), average (24+168+240)/3 =
+    144 h, closure 2/4, cost (10+5) 万元 / 750 ops = 200 元, score (2/3+2/3+1/2)/3."""
+    small_year(db_session)
+    a = by_code(assessment.assess(db_session, 2026))["T01"]
+    assert (a.items, a.good_items, a.online_ready_rate) == (3, 2, 2 / 3)
+    assert (a.decisions, a.on_time, a.on_time_rate) == (3, 2, 2 / 3)
+    assert a.average_hours == 144
+    assert (a.tasks, a.tasks_done, a.closure_rate) == (4, 2, 0.5)
+    assert (a.om_cost, a.daily_active, a.cost_per_active) == (Decimal("15"), 750, 200)
+    assert abs(a.score - 100 * (2 / 3 + 2 / 3 + 1 / 2) / 3) < 1e-9
+
+
+def test_missing_rates_are_left_out_of_the_score_and_ranking_is_by_score(db_session):
+    """T02 has only its online-ready rate (1): score 100, ranked above T01 (61.1)."""
+    small_year(db_session)
+    rows = assessment.assess(db_session, 2026)
+    b = by_code(rows)["T02"]
+    assert (b.on_time_rate, b.closure_rate, b.average_hours) == (None, None, None)
+    assert b.score == 100 and b.cost_per_active == 200
+    assert [r.rank for r in rows] == list(range(1, len(rows) + 1))
+    assert by_code(rows)["T02"].rank == 1 and by_code(rows)["T01"].rank == 2
+
+
+def test_ties_are_broken_by_average_decision_time(db_session):
+    """Equal scores: the department whose decisions came faster ranks first."""
+    f.service_item(db_session, code="TIE-1", running_status="good")
+    f.service_item(db_session, code="TIE-2", dept="T02", running_status="good")
+    decision(db_session, "T01", datetime(2026, 5, 4, 9), datetime(2026, 5, 5, 9), 11)
+    decision(db_session, "T02", datetime(2026, 5, 4, 9), datetime(2026, 5, 4, 10), 12)
+    db_session.commit()
+    rows = by_code(assessment.assess(db_session, 2026))
+    assert rows["T01"].score == rows["T02"].score == 100
+    assert rows["T02"].rank < rows["T01"].rank
+
+
+def test_export_cells_hold_the_figures(db_session, client_as):
+    """The XLSX export (SheetWriter) has a title row, a header row and one row per department
+    with the figures in percent, hours and yuan."""
+    small_year(db_session)
+    response = client_as("leader").get("/assessment/export.xlsx?year=2026")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert sheet["A1"].value == "2026 年度部门网上办事考核评价"
+    header = [c.value for c in sheet[2]]
+    assert header[:5] == ["排名", "部门", "服务事项数", "良好事项数", "上线就绪率（%）"]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert list(rows["测试教务处"]) == [2, "测试教务处", 3, 2, 66.7, 3, 2, 66.7, 144, 4, 2, 50,
+                                     15, 750, 200, 61.1]
+    assert list(rows["测试学生处"])[:5] == [1, "测试学生处", 1, 1, 100]
+
+
+def test_assessment_page_ranks_departments_and_contacts_may_not_see_it(db_session, client_as):
+    """The reviewer sees the ranked table; a contact is refused (it compares departments)."""
+    small_year(db_session)
+    html = client_as("reviewer").get("/assessment/?year=2026").text
+    assert html.index('data-department="T02"') < html.index('data-department="T01"')
+    assert "144.0" in html and "61.1" in html
+    assert client_as("contact").get("/assessment/").status_code == 403
+    assert client_as("contact").get("/assessment/export.xlsx").status_code == 403
+    assert client_as("reviewer").get("/assessment/?year=abc").status_code == 400
