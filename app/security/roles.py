@@ -36,6 +36,8 @@ ALL_RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
 MENUS_SURVEY = ("Survey", "Contacts", "ServiceItems", "InformationSystems")
 MENUS_REVIEW = ("Review", "Inbox")
 WORKFLOW = "WorkflowView"
+SHEETS = "SheetView"
+MENU_SHEETS = ("SheetsImportExport",)
 MENUS_OFFICE = ("Ledger", "RectificationTasks", "Settings", "Departments", "Campaigns")
 
 # What every logged-in user may do with their own account.
@@ -61,19 +63,22 @@ ROLES = {
         + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView",
                         "RectificationTaskView"))
         + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + ("Ledger", "RectificationTasks"))
+        + _grant(("can_read", "can_template", "can_export", "can_import"), (SHEETS,))
+        + _menus(MENUS_SURVEY + MENU_SHEETS + ("Ledger", "RectificationTasks"))
         + list(SELF_SERVICE)
     ),
     REVIEWER: (
         _grant(READ, ALL_RECORD_VIEWS)
         + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW)
+        + _grant(("can_read", "can_template", "can_export"), (SHEETS,))
+        + _menus(MENUS_SURVEY + MENU_SHEETS + MENUS_OFFICE + MENUS_REVIEW)
         + list(SELF_SERVICE)
     ),
     LEADER: (
         _grant(READ, ALL_RECORD_VIEWS)
         + _grant(("can_read",), (WORKFLOW,))
-        + _menus(MENUS_SURVEY + MENUS_OFFICE)
+        + _grant(("can_read", "can_export"), (SHEETS,))
+        + _menus(MENUS_SURVEY + MENU_SHEETS + MENUS_OFFICE)
         + list(SELF_SERVICE)
     ),
     PUBLIC: [],
