@@ -51,6 +51,7 @@ def audit_verify_command():
 def import_sheet_command(file, department_code, dry_run, username):
     """Import a filled template (附件1-4): every row is checked first; only a file without
     errors is applied, in one transaction."""
+    import sys
     from pathlib import Path
 
     from flask_babel import gettext as _
@@ -66,8 +67,8 @@ def import_sheet_command(file, department_code, dry_run, username):
         department = resolve_department(session, user, department_code) \
             if department_code else None
         total = _count_rows(data)
-        with click.progressbar(length=total, label=_("检查并导入"), file=click.get_text_stream(
-                "stderr"), show_pos=True) as bar:
+        with click.progressbar(length=total, label=_("检查并导入"), file=sys.stderr,
+                               show_pos=True) as bar:
             report = sheet_import.run_import(session, data, user, department=department,
                                              dry_run=dry_run, progress=bar.update)
     except DomainError as error:

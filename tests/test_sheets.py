@@ -524,3 +524,19 @@ def test_cli_import_with_dry_run_and_department(runner, db_session, tmp_path):
     bad.write_bytes(b"not a workbook")
     result = runner.invoke(args=["import-sheet", str(bad)])
     assert result.exit_code == 2 and "不是 Excel 工作簿" in result.output
+
+
+def test_oversized_upload_gets_the_page_message_even_before_the_csrf_check(app, client_as):
+    """With CSRF on, the form is parsed (and found too large) before the view runs: the user
+    still gets the Chinese message, not a bare 413."""
+    client = client_as("contact")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        big = io.BytesIO(b"x" * (21 * 1024 * 1024))
+        response = client.post("/sheets/upload", data={"file": (big, "big.xlsx")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 302
+        page = client.get(response.headers["Location"])
+        assert "文件超过 20 MB" in page.text
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
