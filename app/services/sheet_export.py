@@ -116,7 +116,8 @@ def template_workbook(session, user, code, department_code=None):
     spec = template(code)
     data = writer.write_workbook(spec, _rows(session, user, code, department),
                                  subtitle(department), dropdowns=_dropdowns(session, user,
-                                                                           department))
+                                                                           department),
+                                 constant_memory=True)
     _audit(session, _("下载模板"), spec.title, department)
     return _file_name(spec.title, department), data
 
