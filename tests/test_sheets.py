@@ -540,3 +540,16 @@ def test_oversized_upload_gets_the_page_message_even_before_the_csrf_check(app, 
         assert "文件超过 20 MB" in page.text
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_it_admin_picks_a_department_or_the_whole_college(client_as, db_session):
+    """The IT office's page offers every department; its downloads follow the choice."""
+    _seed(db_session)
+    client = client_as("admin")
+    page = client.get("/sheets/?department=T02").text
+    assert "测试教务处" in page and "/sheets/export/statistics?department=T02" in page
+    assert 'name="department" value="T02"' in page
+    text = _all_text(client.get("/sheets/export/statistics?department=T02").data)
+    assert "SI-OTHER-1" in text and "SI-X-1" not in text
+    text = _all_text(client.get("/sheets/export/statistics").data)
+    assert "SI-OTHER-1" in text and "SI-X-1" in text and "全校" in text
