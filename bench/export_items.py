@@ -73,7 +73,7 @@ def main():
 
         def bare():
             buffer = io.BytesIO()
-            book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True,
+            book = xlsxwriter.Workbook(buffer, {"constant_memory": True,
                                                 "strings_to_formulas": False,
                                                 "strings_to_urls": False})
             ws = book.add_worksheet()
