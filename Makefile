@@ -66,6 +66,7 @@ bench: install-test
 	$(PY) bench/ledger_portfolio.py
 	$(PY) bench/board.py
 	$(PY) bench/publication.py
+	$(PY) bench/export_items.py
 
 lint:
 	$(VENV)/bin/ruff check app tests bench

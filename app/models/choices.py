@@ -180,6 +180,7 @@ AUDIT_ACTION = Choices(
     ("login_failed", _l("登录失败")),
     ("logout", _l("退出")),
     ("export", _l("导出")),
+    ("import", _l("导入")),
     ("permission", _l("权限变更")),
     ("remind", _l("催办")),
 )

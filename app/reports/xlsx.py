@@ -56,8 +56,11 @@ class SheetWriter:
         self.book = xlsxwriter.Workbook(self._buffer, {
             "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False, "constant_memory": constant_memory,
-            "default_date_format": "yyyy-mm-dd", "in_memory": True,
+            # XlsxWriter ignores constant_memory when in_memory is on: stream rows through
+            # temporary files then (the workbook still comes back as bytes).
+            "default_date_format": "yyyy-mm-dd", "in_memory": not constant_memory,
         })
+        self._yes_no = (_("是"), _("否"))
         self.formats = {
             "header": self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
                                             "text_wrap": True, "valign": "vcenter"}),
@@ -98,6 +101,9 @@ class Sheet:
         self.row = 0
         self._widths = [display_width(h) + 2 for h in headers]
         self._fixed = widths
+        # Widths follow the content only when they can still change (no fixed widths, not
+        # streaming); measuring every Chinese string is the writer's dearest step otherwise.
+        self._track = widths is None and not writer.book.constant_memory
         if title:
             self.ws.write_string(0, 0, neutralise(str(title)), self.formats["title"])
             self.row = 1
@@ -126,7 +132,7 @@ class Sheet:
             ws.write_blank(row, col, None, fmt or formats["text"])
             return
         if isinstance(value, bool):
-            value = _("是") if value else _("否")
+            value = self.writer._yes_no[0 if value else 1]
         if isinstance(value, datetime):
             ws.write_datetime(row, col, value.replace(tzinfo=None), fmt or formats["datetime"])
             text_width = 16
@@ -141,8 +147,10 @@ class Sheet:
         else:
             text = neutralise(str(value))
             ws.write_string(row, col, text, fmt or formats["text"])
+            if not self._track:
+                return
             text_width = max(display_width(line) for line in text.split("\n"))
-        if col < len(self._widths):
+        if self._track and col < len(self._widths):
             self._widths[col] = max(self._widths[col], text_width + 2)
 
     def finish(self, autofilter=True):

@@ -45,6 +45,8 @@ MENUS_OFFICE = (*MENUS_LEDGER, "Settings", "Departments", "Campaigns")
 BOARD = "BoardView"
 ASSESSMENT = "AssessmentView"
 MENUS_PROGRESS = ("Progress", "CampaignBoard", "Assessment")
+SHEETS = "SheetView"
+MENU_SHEETS = ("SheetsImportExport",)
 
 # What every logged-in user may do with their own account.
 SELF_SERVICE = (
@@ -78,9 +80,10 @@ ROLES = {
         + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
         + LEDGER_KEEP
         + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
+        + _grant(("can_read", "can_template", "can_export", "can_import"), (SHEETS,))
         + _grant(("can_read",), (PUBLICATION, BOARD))
-        + _menus(MENUS_SURVEY + MENUS_LEDGER + ("Review", "Publications", "Progress",
-                                                "CampaignBoard"))
+        + _menus(MENUS_SURVEY + MENU_SHEETS + MENUS_LEDGER
+                 + ("Review", "Publications", "Progress", "CampaignBoard"))
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),
@@ -88,17 +91,20 @@ ROLES = {
         _grant(READ, ALL_RECORD_VIEWS)
         + [pair for pair in LEDGER_KEEP if pair not in _grant(READ, ALL_RECORD_VIEWS)]
         + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
+        + _grant(("can_read", "can_template", "can_export"), (SHEETS,))
         + _grant(("can_read", "can_publish", "can_comments"), (PUBLICATION,))
         + _grant(("can_read",), (BOARD, ASSESSMENT))
-        + _menus(MENUS_SURVEY + MENUS_OFFICE + MENUS_REVIEW + MENUS_PROGRESS)
+        + _menus(MENUS_SURVEY + MENU_SHEETS + MENUS_OFFICE + MENUS_REVIEW + MENUS_PROGRESS)
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),
     LEADER: (
         _grant(READ, ALL_RECORD_VIEWS)
+        + _grant(("can_read", "can_export"), (SHEETS,))
         + [pair for pair in LEDGER_READ if pair not in _grant(READ, ALL_RECORD_VIEWS)]
         + _grant(("can_read",), (WORKFLOW, PUBLICATION, BOARD, ASSESSMENT))
-        + _menus(MENUS_SURVEY + MENUS_OFFICE + ("Review", "Publications") + MENUS_PROGRESS)
+        + _menus(MENUS_SURVEY + MENU_SHEETS + MENUS_OFFICE + ("Review", "Publications")
+                 + MENUS_PROGRESS)
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),

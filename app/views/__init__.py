@@ -15,6 +15,7 @@ from .publication import PublicationView
 from .rectification_task import (LedgerView, OverdueTaskView, RectificationTaskView,
                                  ledger_sources)
 from .service_item import MaterialView, ProcessNodeView, ServiceItemView
+from .sheets import SheetView
 from .statistics import StatisticsView
 from .workflow import WorkflowView, inbox_menu_label
 
@@ -26,6 +27,8 @@ def register_views(appbuilder):
     appbuilder.add_view(InformationSystemView, "InformationSystems",
                         label=_l("管理信息系统"), icon="fa-server", **survey)
     appbuilder.add_view(ContactView, "Contacts", label=_l("联系人"), icon="fa-user", **survey)
+    appbuilder.add_view(SheetView, "SheetsImportExport", label=_l("Excel 导入导出"),
+                        icon="fa-file-excel-o", **survey)
     appbuilder.add_view_no_menu(MaterialView)
     appbuilder.add_view_no_menu(ProcessNodeView)
 
