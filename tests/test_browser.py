@@ -8,101 +8,15 @@ menu, the + buttons, select2 drop-downs, the item page's sections and its review
 page of each journey is saved to test-artifacts/ for a human to look at.
 """
 import re
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories as f
-from tests.ldap_fixtures import GROUP_ROLES, LDAP_PASSWORD
-from tests.live_server import live_server  # noqa: F401  (fixture)
+from tests.browser import ARTIFACTS, log_in, log_out, open_menu
+from tests.ldap_fixtures import LDAP_PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"browser tests need Debian's Chromium at {CHROMIUM}")
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-# Directory people of this module: an IT administrator and a reviewer from tests/ldap_fixtures.py,
-# and a department contact of T01 who belongs to no other group.
-IT_ADMIN_UID, REVIEWER_UID, CONTACT_UID = "wangqiang", "lina", "chenjing"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ldap_login(app, directory):
-    """The app authenticates against the directory while this module's tests run."""
-    from flask_appbuilder.const import AUTH_LDAP
-
-    from app.security.roles import CONTACT
-
-    directory.add_person(CONTACT_UID, LDAP_PASSWORD, "静", "陈", "chenjing@college.edu.cn", "T01")
-    group_roles = {**GROUP_ROLES,
-                   directory.add_group("console-browser-contacts", [CONTACT_UID]): [CONTACT]}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(app.config, "AUTH_TYPE", AUTH_LDAP)
-        for key, value in directory.app_config(group_roles).items():
-            patch.setitem(app.config, key, value)
-        yield directory
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Debian Chromium. Playwright gives each launch a fresh temporary profile
-    (user-data-dir) and deletes it on close; it refuses a --user-data-dir argument."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, live_server):  # noqa: F811
-    """A page in a fresh context (no cookies) on the live server; closed before the test's
-    teardown deletes its records, so no request of it is in flight then. Fails the test on a
-    JavaScript error or a server error."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN",
-                                  viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(5000)
-    problems = []
-    tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-    tab.on("response", lambda response: response.status >= 500 and problems.append(
-        f"HTTP {response.status} for {response.url}"))
-    yield tab
-    context.close()
-    assert not problems, problems
-
-
-NAMES = {IT_ADMIN_UID: "王强", REVIEWER_UID: "李娜", CONTACT_UID: "陈静"}
-
-
-def log_in(page, uid, password=LDAP_PASSWORD):
-    """Log in through the login form (the directory checks the password); the navbar then
-    shows the name the directory gave, family name first."""
-    page.goto("/login/")
-    page.fill("#username", uid)
-    page.fill("#password", password)
-    page.locator("input[type=submit][value='登录']").click()
-    page.wait_for_url(re.compile(r"/$"))
-    expect(page.locator(".navbar")).to_contain_text(NAMES[uid])
-
-
-def log_out(page):
-    """Log out with the navbar's POST form."""
-    page.locator(".navbar a.dropdown-toggle", has_text=re.compile(r"\S")).last.click()
-    page.locator(".navbar form[action*='logout'] button").click()
-    page.wait_for_url(re.compile(r"/login/"))
-
-
-def open_menu(page, category, entry):
-    navbar = page.locator(".navbar")
-    navbar.locator("a.dropdown-toggle", has_text=category).click()
-    navbar.locator(".dropdown-menu a", has_text=entry).click()
+pytestmark = pytest.mark.usefixtures("ldap_login")
 
 
 def choose(page, field, label):
@@ -143,7 +57,7 @@ def related_section(page, view):
 
 
 def test_admin_fills_in_a_service_item_with_nodes_and_material(page):
-    log_in(page, IT_ADMIN_UID)
+    log_in(page, "admin")
 
     open_menu(page, "梳理填报", "服务事项")
     expect(page.locator(".panel-heading").first).to_contain_text("服务事项列表")
@@ -237,7 +151,7 @@ def test_contact_and_reviewer_take_an_item_from_draft_to_signed_version(page, db
     db_session.commit()
     item_url = f"/serviceitemview/show/{item.id}"
 
-    log_in(page, CONTACT_UID)
+    log_in(page, "contact")
     page.goto(item_url)
     expect(status(page)).to_have_text("草稿")
     page.locator("#workflow-panel button", has_text="提交审核").click()
@@ -245,7 +159,7 @@ def test_contact_and_reviewer_take_an_item_from_draft_to_signed_version(page, db
     expect(status(page)).to_have_text("已提交")
     log_out(page)
 
-    log_in(page, REVIEWER_UID)
+    log_in(page, "reviewer")
     open_menu(page, "审核", "审核待办")
     row = page.locator("table.inbox tr", has_text="学生请假申请")
     expect(row).to_contain_text("测试教务处")
@@ -255,7 +169,7 @@ def test_contact_and_reviewer_take_an_item_from_draft_to_signed_version(page, db
     expect(status(page)).to_have_text("已退回")
     log_out(page)
 
-    log_in(page, CONTACT_UID)
+    log_in(page, "contact")
     page.goto(item_url)
     expect(page.locator(".review-comment")).to_contain_text("需提前几个工作日申请")
     page.goto(f"/serviceitemview/edit/{item.id}")
@@ -268,7 +182,7 @@ def test_contact_and_reviewer_take_an_item_from_draft_to_signed_version(page, db
     expect(status(page)).to_have_text("已提交")
     log_out(page)
 
-    log_in(page, REVIEWER_UID)
+    log_in(page, "reviewer")
     page.goto(item_url)
     sign(page, "approve", "not-my-password")
     expect(page.locator(".alert-danger")).to_contain_text("密码不正确，电子签名未完成")

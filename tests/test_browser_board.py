@@ -7,51 +7,15 @@ is saved to test-artifacts/ for a human to look at.
 """
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.models import Reminder
 from tests import factories as f
-from tests.factories import PASSWORD, ROLE_USERS
-from tests.live_server import live_server  # noqa: F401  (fixture)
+from tests.browser import ARTIFACTS, log_in, open_menu
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"browser tests need Debian's Chromium at {CHROMIUM}")
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Debian Chromium with a fresh temporary profile."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, live_server):  # noqa: F811
-    """A page in a fresh context; fails the test on a JavaScript or server error."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN",
-                                  viewport={"width": 1400, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(5000)
-    problems = []
-    tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-    tab.on("response", lambda response: response.status >= 500 and problems.append(
-        f"HTTP {response.status} for {response.url}"))
-    yield tab
-    context.close()
-    assert not problems, problems
+pytestmark = pytest.mark.usefixtures("ldap_login")
 
 
 def this_years_campaign(session):
@@ -72,16 +36,10 @@ def this_years_campaign(session):
 
 def test_it_admin_opens_the_board_and_reminds_overdue_departments(page, db_session):
     this_years_campaign(db_session)
-    page.goto("/login/")
-    page.fill("#username", ROLE_USERS["admin"]["username"])
-    page.fill("#password", PASSWORD)
-    page.locator("input[type=submit][value='登录']").click()
-    page.wait_for_url(re.compile(r"/$"))
+    log_in(page, "admin")
     expect(page.locator(".home-office")).to_contain_text("工作进度看板")
 
-    navbar = page.locator(".navbar")
-    navbar.locator("a.dropdown-toggle", has_text="进度与考核").click()
-    navbar.locator(".dropdown-menu a", has_text="工作进度看板").click()
+    open_menu(page, "进度与考核", "工作进度看板")
     page.wait_for_url(re.compile(r"/board/$"))
     expect(page.locator("h2")).to_contain_text("工作进度看板")
     expect(page.locator(".board-schedule")).to_contain_text("部门自查报送")

@@ -6,50 +6,15 @@ The page is saved to test-artifacts/ for a human to look at.
 """
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.services import dashboard, statistics
 from tests import factories as f
-from tests.factories import PASSWORD, ROLE_USERS
-from tests.live_server import live_server  # noqa: F401  (fixture)
+from tests.browser import ARTIFACTS, log_in
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"browser tests need Debian's Chromium at {CHROMIUM}")
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, live_server):  # noqa: F811
-    """A fresh context on the live server; fails the test on a JavaScript or server error."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN",
-                                  viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(10000)
-    problems = []
-    tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-    tab.on("response", lambda response: response.status >= 400 and problems.append(
-        f"HTTP {response.status} for {response.url}"))
-    yield tab
-    context.close()
-    assert not problems, problems
+pytestmark = pytest.mark.usefixtures("ldap_login")
 
 
 @pytest.fixture
@@ -67,11 +32,7 @@ def surveyed(db_session):
 
 
 def test_leader_opens_the_dashboard_and_sees_every_chart(page, surveyed):
-    page.goto("/login/")
-    page.fill("#username", ROLE_USERS["leader"]["username"])
-    page.fill("#password", PASSWORD)
-    page.locator("input[type=submit][value='登录']").click()
-    page.wait_for_url(re.compile(r"/$"))
+    log_in(page, "leader")
 
     page.locator(".navbar a", has_text="统计分析").click()
     page.wait_for_url(re.compile(r"/statistics/$"))

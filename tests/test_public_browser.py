@@ -7,57 +7,18 @@ test-artifacts/ for a human to look at.
 """
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.models.base import utcnow
 from app.services import throttle, workflow
 from tests import factories as f
+from tests.browser import ARTIFACTS, log_in, open_menu
 from tests.factories import PASSWORD, ROLE_USERS
-from tests.live_server import live_server  # noqa: F401  (fixture)
+from tests.ldap_fixtures import LDAP_PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"browser tests need Debian's Chromium at {CHROMIUM}")
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def new_page(browser, live_server):  # noqa: F811
-    """Pages in fresh contexts (no cookies); fails the test on a JS error or a server error."""
-    contexts, problems = [], []
-
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN",
-                                      viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        tab = context.new_page()
-        tab.set_default_timeout(8000)
-        tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-        tab.on("response", lambda response: response.status >= 500 and problems.append(
-            f"HTTP {response.status} for {response.url}"))
-        return tab
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not problems, problems
+pytestmark = pytest.mark.usefixtures("ldap_login")
 
 
 def test_publish_comment_and_verify_a_printed_code(app, db_session, new_page):
@@ -72,18 +33,13 @@ def test_publish_comment_and_verify_a_printed_code(app, db_session, new_page):
     db_session.commit()
 
     reviewer = new_page()
-    reviewer.goto("/login/")
-    reviewer.fill("#username", ROLE_USERS["reviewer"]["username"])
-    reviewer.fill("#password", PASSWORD)
-    reviewer.locator("input[type=submit][value='登录']").click()
-    reviewer.wait_for_url(re.compile(r"/$"))
-    reviewer.locator(".navbar a.dropdown-toggle", has_text="审核").click()
-    reviewer.locator(".navbar .dropdown-menu a", has_text="清单发布").click()
+    log_in(reviewer, "reviewer")
+    open_menu(reviewer, "审核", "清单发布")
     expect(reviewer.locator("body")).to_contain_text("SI-WEB-PUB")
     today = utcnow().date()
     reviewer.fill("#publicity_start", (today - timedelta(days=1)).isoformat())
     reviewer.fill("#publicity_end", (today + timedelta(days=7)).isoformat())
-    reviewer.fill("#password", PASSWORD)
+    reviewer.fill("#password", LDAP_PASSWORD)
     reviewer.locator("button", has_text="签名并发布").click()
     expect(reviewer.locator(".alert-success")).to_contain_text("已发布清单第 1 版")
 
