@@ -35,8 +35,8 @@ def audit_verify_command():
     seq, reason = broken
     reasons = {"missing": _("该条缺失或已被删除"), "prev_hash": _("前一条摘要不符"),
                "hash": _("内容与摘要不符（已被篡改）")}
-    click.echo(_("审计日志校验失败：第 {seq} 条，{reason}。").format(seq=seq, reason=reasons[reason]),
-               err=True)
+    message = _("审计日志校验失败：第 {seq} 条，{reason}。")
+    click.echo(message.format(seq=seq, reason=reasons[reason]), err=True)
     raise SystemExit(1)
 
 

@@ -1,8 +1,17 @@
 """Builders for test data: departments, users per role, and valid records."""
 from datetime import date
 
-from app.models import (Campaign, CampaignPhase, Contact, Department, InformationSystem,
-                        Material, ProcessNode, RectificationTask, ServiceItem)
+from app.models import (
+    Campaign,
+    CampaignPhase,
+    Contact,
+    Department,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    RectificationTask,
+    ServiceItem,
+)
 from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
 
 PASSWORD = "Test#Pass2026"

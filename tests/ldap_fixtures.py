@@ -4,8 +4,8 @@ import shutil
 import pytest
 from flask_appbuilder.const import AUTH_LDAP
 
-from devtools.slapd import Directory
 from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
+from devtools.slapd import Directory
 
 LDAP_PASSWORD = "Ldap#User2026"
 GROUP_ROLES = {

@@ -114,7 +114,8 @@ def test_verify_finds_the_first_tampered_entry(app, db_session):
         trans = conn.begin()
         try:
             if conn.dialect.name == "postgresql":
-                conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"))
+                conn.execute(text("ALTER TABLE audit_entry "
+                                  "DISABLE TRIGGER audit_entry_append_only"))
             else:
                 conn.execute(text("DROP TRIGGER audit_entry_no_update"))
             conn.execute(text("UPDATE audit_entry SET username = 'mallory' WHERE seq = :s"),

@@ -19,9 +19,8 @@ def _statements(app, client, url):
     from app.extensions import db
 
     client.get(url)  # warm: first request loads the user and compiles templates
-    with app.app_context():
-        with QueryCounter(db.engine) as counter:
-            response = client.get(url)
+    with app.app_context(), QueryCounter(db.engine) as counter:
+        response = client.get(url)
     assert response.status_code == 200
     return counter.count
 

@@ -7,7 +7,6 @@ import pytest
 from app.models import AuditEntry, ConsoleUser, LoginThrottle
 from app.models.base import utcnow
 from app.services import authentication, passwords
-from tests import factories as f
 from tests.factories import PASSWORD
 
 
@@ -162,7 +161,7 @@ def test_disabled_account_loses_its_session_at_once(app, db_session):
     "https:evil.com", "javascript:alert(1)", "http://127.0.0.1@evil.com/",
 ])
 def test_next_never_leaves_the_site(app, target):
-    response = _login(app.test_client(), "t_leader", **{"query_string": {"next": target}})
+    response = _login(app.test_client(), "t_leader", query_string={"next": target})
     assert response.status_code == 302
     from urllib.parse import urlsplit
 

@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from devtools.slapd import free_port
-from tests.conftest import ROOT, _TMP
+from tests.conftest import _TMP, ROOT
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -77,11 +77,9 @@ def _post_login(opener, base, username, headers=None):
 
 
 def test_login_posts_are_limited_per_ip_across_workers(gunicorn):
-    statuses = []
-    for n in range(12):
-        # A new cookie jar and user name each time, and a forged X-Forwarded-For: none of it
-        # gets around a limit keyed by the real client address and shared by both workers.
-        statuses.append(_post_login(_browser(), gunicorn, f"nobody{n}",
-                                    {"X-Forwarded-For": f"203.0.113.{n}"}))
+    # A new cookie jar and user name each time, and a forged X-Forwarded-For: none of it gets
+    # around a limit keyed by the real client address and shared by both workers.
+    statuses = [_post_login(_browser(), gunicorn, f"nobody{n}",
+                            {"X-Forwarded-For": f"203.0.113.{n}"}) for n in range(12)]
     assert statuses[:5] == [401] * 5, statuses
     assert set(statuses[5:]) == {429}, statuses

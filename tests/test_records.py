@@ -1,8 +1,17 @@
 """CRUD of every record as the IT administrator, and bad input refused with nothing saved."""
 import pytest
 
-from app.models import (Campaign, CampaignPhase, Contact, Department, InformationSystem,
-                        Material, ProcessNode, RectificationTask, ServiceItem)
+from app.models import (
+    Campaign,
+    CampaignPhase,
+    Contact,
+    Department,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    RectificationTask,
+    ServiceItem,
+)
 from tests import factories as f
 from tests.helpers import form_errors
 

@@ -6,8 +6,14 @@ reach; the rule itself is also tested on the service with no request at all.
 import pytest
 from sqlalchemy import select
 
-from app.models import (Contact, InformationSystem, Material, ProcessNode, RectificationTask,
-                        ServiceItem)
+from app.models import (
+    Contact,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    RectificationTask,
+    ServiceItem,
+)
 from app.services import scope, workflow
 from tests import factories as f
 
@@ -60,8 +66,8 @@ def test_other_departments_record_is_404_everywhere(client_as, db_session, route
     ]
     if route in WORKFLOW_TYPES:
         kind = WORKFLOW_TYPES[route]
-        for action in ("submit", "withdraw"):
-            requests.append(("post", f"/workflow/{kind}/{row.id}/{action}", {}, {404}))
+        requests.extend(("post", f"/workflow/{kind}/{row.id}/{action}", {}, {404})
+                        for action in ("submit", "withdraw"))
         requests.append(("get", f"/workflow/{kind}/{row.id}/versions/", None, {404}))
         requests.append(("get", f"/workflow/{kind}/{row.id}/versions/1", None, {404}))
         requests.append(("get", f"/workflow/{kind}/{row.id}/print", None, {404}))

@@ -6,9 +6,9 @@ finds the first entry that was altered or removed.
 """
 from datetime import datetime
 
+from flask_appbuilder import Model
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
-from flask_appbuilder import Model
 
 from .base import utcnow
 

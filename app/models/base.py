@@ -2,10 +2,11 @@
 
 `VersionedMixin` gives created/updated at and a version counter used for optimistic locking;
 `TrackedMixin` adds created/updated by (the department table has no user columns, as users point
-at departments and a cycle of foreign keys would complicate every migration); `DepartmentRecordMixin` adds what a record written by a department carries:
-its department and its workflow status. Times are stored as naive UTC.
+at departments and a cycle of foreign keys would complicate every migration);
+`DepartmentRecordMixin` adds what a record written by a department carries: its department and
+its workflow status. Times are stored as naive UTC.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 def utcnow() -> datetime:
     """Current UTC time without tzinfo (SQLite keeps no zone; all stored times are UTC)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def current_user_id():
@@ -24,7 +25,7 @@ def current_user_id():
 
         if has_request_context() and current_user and current_user.is_authenticated:
             return current_user.id
-    except Exception:  # noqa: BLE001 - no login manager bound (e.g. bare model use)
+    except Exception:
         return None
     return None
 

@@ -1,9 +1,9 @@
 """Campaign (工作安排): one year's round of the survey, with its phases and deadlines."""
 from datetime import date
 
+from flask_appbuilder import Model
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from flask_appbuilder import Model
 
 from .base import TrackedMixin
 

@@ -1,7 +1,7 @@
 """Department (单位/部门): the unit that owns contacts, service items and systems."""
+from flask_appbuilder import Model
 from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
-from flask_appbuilder import Model
 
 from .base import VersionedMixin
 

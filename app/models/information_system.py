@@ -2,9 +2,9 @@
 from datetime import date
 from decimal import Decimal
 
+from flask_appbuilder import Model
 from sqlalchemy import Boolean, CheckConstraint, Date, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
-from flask_appbuilder import Model
 
 from .base import DepartmentRecordMixin
 

@@ -1,9 +1,9 @@
 """Failed-login counter per user name (kept in the database, so every worker sees it)."""
 from datetime import datetime
 
+from flask_appbuilder import Model
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
-from flask_appbuilder import Model
 
 
 class LoginThrottle(Model):

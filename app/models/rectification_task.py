@@ -1,12 +1,11 @@
 """Rectification task (整改任务): one entry of the digital rectification ledger."""
 from datetime import date, datetime
 
+from flask_appbuilder import Model
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from flask_appbuilder import Model
 
 from .base import DepartmentRecordMixin
-
 
 OPEN_STATUSES = ("open", "in_progress", "postponed")
 

@@ -1,7 +1,7 @@
 """Service item (线上办事事项, attachments 2 and 3) with its materials and process nodes."""
+from flask_appbuilder import Model
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from flask_appbuilder import Model
 
 from .base import DepartmentRecordMixin, TrackedMixin
 
@@ -95,7 +95,8 @@ class Material(TrackedMixin, Model):
 
 
 class ProcessNode(TrackedMixin, Model):
-    """A step (流转环节) of a service item's process; consecutive countersign nodes run in parallel."""
+    """A step (流转环节) of a service item's process; consecutive countersign nodes run in
+    parallel."""
 
     __tablename__ = "process_node"
     __table_args__ = (

@@ -1,8 +1,8 @@
 """The console's SecurityManager: FAB's, with users bound to a department."""
-from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import UserDBModelView, UserLDAPModelView
 from flask import flash, redirect
 from flask_appbuilder.actions import action
+from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.views import UserDBModelView, UserLDAPModelView
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 

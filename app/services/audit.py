@@ -6,14 +6,26 @@ events services announced through `record_event` (transitions, logins, exports).
 the `audit_head` row first, which serialises the hash chain across workers and engines.
 """
 import json
+import logging
 from datetime import datetime
 
-from sqlalchemy import event, inspect, insert, select, update
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
-from app.models import (AuditEntry, AuditHead, Campaign, CampaignPhase, ConsoleUser, Contact,
-                        Department, InformationSystem, Material, ProcessNode, RectificationTask,
-                        ServiceItem)
+from app.models import (
+    AuditEntry,
+    AuditHead,
+    Campaign,
+    CampaignPhase,
+    ConsoleUser,
+    Contact,
+    Department,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    RectificationTask,
+    ServiceItem,
+)
 from app.models.base import utcnow
 
 from .snapshot import canonical_json, sha256_hex
@@ -27,6 +39,8 @@ QUIET_FIELDS = frozenset({"updated_at", "updated_by_id", "version", "last_login"
 SECRET_FIELDS = frozenset({"password"})
 _PENDING = "audit_events"
 
+log = logging.getLogger(__name__)
+
 
 def _actor():
     """(user id, username, ip) of the current request, or the CLI's (None, 'system', None)."""
@@ -39,8 +53,8 @@ def _actor():
             if current_user and current_user.is_authenticated:
                 return current_user.id, current_user.username, ip
             return None, None, ip
-    except Exception:  # noqa: BLE001 - no login manager (bare scripts)
-        pass
+    except Exception:  # no usable login (CLI, a half-built request): the system acted
+        log.debug("audit: no current user", exc_info=True)
     return None, "system", None
 
 

@@ -126,8 +126,9 @@ def authenticate(session, sm, username, password, ip=None):
     if is_locked(session, username):
         _audit(session, "login_failed", username, "locked", ip=ip)
         session.commit()
-        raise LoginRefused(_("该账号因连续登录失败已被锁定 {m} 分钟，请稍后再试或联系信息中心解锁。")
-                           .format(m=current_app.config.get("LOCKOUT_MINUTES", 30)), "locked")
+        message = _("该账号因连续登录失败已被锁定 {m} 分钟，请稍后再试或联系信息中心解锁。")
+        raise LoginRefused(message.format(m=current_app.config.get("LOCKOUT_MINUTES", 30)),
+                           "locked")
     user = _find_user(session, username)
     if _is_local(user, username) or sm.auth_type != AUTH_LDAP:
         user = _check_local(session, user, username, password, ip)
@@ -153,11 +154,11 @@ def _check_directory(session, sm, username, password, ip):
 
     try:
         entry = ldap_auth.authenticate(username, password)
-    except ldap_auth.DirectoryUnavailable:
+    except ldap_auth.DirectoryUnavailable as error:
         _audit(session, "login_failed", username, "directory unavailable", ip=ip)
         session.commit()
         raise DirectoryDown(_("统一身份认证服务暂时无法连接，请稍后再试；紧急情况请联系信息中心。"),
-                            "directory unavailable")
+                            "directory unavailable") from error
     if entry is None:
         _fail(session, username, "directory refused", _find_user(session, username), ip)
     return _sync_directory_user(session, sm, entry, ip)
@@ -192,10 +193,10 @@ def _sync_directory_user(session, sm, entry, ip):
         .format(code=entry.department_code)]
     try:
         session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
         session.rollback()
         raise LoginRefused(_("账号信息与已有用户冲突（如电子邮箱重复），请联系信息中心。"),
-                           "sync conflict")
+                           "sync conflict") from error
     return user
 
 

@@ -43,9 +43,19 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from app.extensions import appbuilder, db
-from app.models import (Campaign, CampaignPhase, Contact, Department, InformationSystem,
-                        Material, ProcessNode, RecordVersion, RectificationTask, ReviewDecision,
-                        ServiceItem)
+from app.models import (
+    Campaign,
+    CampaignPhase,
+    Contact,
+    Department,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    RecordVersion,
+    RectificationTask,
+    ReviewDecision,
+    ServiceItem,
+)
 from app.models.base import utcnow
 from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER, install_roles
 
@@ -145,7 +155,8 @@ def parse_item_count(value):
     try:
         count = int(str(value).strip())
     except ValueError:
-        raise ValueError(_("服务事项数量必须是整数，收到的是“{value}”。").format(value=value)) from None
+        message = _("服务事项数量必须是整数，收到的是“{value}”。")
+        raise ValueError(message.format(value=value)) from None
     if not 0 <= count <= MAX_ITEMS:
         raise ValueError(_("服务事项数量必须在 0 到 {most} 之间，收到的是 {value}。").format(
             most=MAX_ITEMS, value=count))
@@ -346,7 +357,7 @@ def _seed_systems(session, ctx, total, counts):
 def _index_hosts(ctx, base_rows, ids):
     """Items run on the online service hall or on a system of their own department."""
     refs = [SysRef(ids[row["code"]], row["code"], row["name"], row["url"], spec.department)
-            for row, spec in zip(base_rows, data.SYSTEMS) if row["code"] in ids]
+            for row, spec in zip(base_rows, data.SYSTEMS, strict=False) if row["code"] in ids]
     ctx.systems = {ref.id: ref for ref in refs}
     platform = [ref for ref in refs if ref.code == _system_code(data.PLATFORM_SYSTEM)]
     ctx.hosts = {code: tuple(platform + [ref for ref in refs if ref.department == code])
@@ -621,10 +632,12 @@ def _path(entry, dept, running, hosting):
     name = entry.process.name
     if running == "good":
         system = hosting.name if hosting else "网上办事大厅"
-        return f"登录融合门户—应用中心—{system}，进入“{name}”在线填写表单、上传材料并提交，可随时查看办理进度。"
+        return (f"登录融合门户—应用中心—{system}，进入“{name}”在线填写表单、上传材料并提交，"
+                "可随时查看办理进度。")
     if running == "improve":
         system = hosting.name if hosting else "业务系统"
-        return f"{system}中已搭建“{name}”流程但尚未启用，目前仍到{dept.name}（{dept.office}）线下办理。"
+        return (f"{system}中已搭建“{name}”流程但尚未启用，"
+                f"目前仍到{dept.name}（{dept.office}）线下办理。")
     return f"目前线下办理：到{dept.name}（{dept.office}）提交纸质材料。"
 
 

@@ -7,6 +7,7 @@ still counts in statistics.
 """
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
 from app.models.choices import LIFECYCLE
 from app.security.roles import CONTACT, IT_ADMIN, REVIEWER
 

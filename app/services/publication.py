@@ -17,13 +17,12 @@ from app.models import (
     Publication,
     PublicationItem,
     PublicComment,
-    RectificationTask,
     ServiceItem,
 )
 from app.models.base import utcnow
 from app.security.roles import IT_ADMIN, REVIEWER
 
-from . import audit, lists, scope
+from . import audit, lists, rectification, scope
 from .errors import DomainError, NotFoundError, PermissionDeniedError
 from .signature import signature_hash, signer_display_name, verify_password
 from .snapshot import canonical_json, sha256_hex
@@ -291,20 +290,16 @@ def open_task(session, comment_id, user, department_id=None):
     comment = _comment(session, comment_id)
     if comment.task_id:
         raise DomainError(_("该意见已生成整改任务。"))
+    item = None
     if comment.item_code:
         item = session.scalars(select(ServiceItem).filter_by(code=comment.item_code)).first()
         department_id = department_id or (item.department_id if item else None)
     if not department_id or session.get(Department, department_id) is None:
         raise DomainError(_("请选择整改责任部门。"))
-    item_id = None
-    if comment.item_code:
-        item_id = session.scalar(select(ServiceItem.id).filter_by(code=comment.item_code))
-    task = RectificationTask(
-        title=_("公示意见整改：{text}").format(text=comment.body[:60]), source="comment",
-        category="process", description=comment.body, department_id=department_id,
-        service_item_id=item_id)
-    session.add(task)
-    session.flush()
+    task = rectification.open_task(
+        session, user, source="comment", department=department_id,
+        title=_("公示意见整改：{text}").format(text=comment.body[:60]),
+        description=comment.body, category="process", item=item, source_ref=comment.id)
     comment.task_id = task.id
     session.flush()
     return task

@@ -8,8 +8,15 @@ and `ensure_visible` / `ensure_can_edit` for one record.
 from flask_babel import gettext as _
 from sqlalchemy import false, or_, select
 
-from app.models import (Contact, Department, InformationSystem, Material, ProcessNode,
-                        RectificationTask, ServiceItem)
+from app.models import (
+    Contact,
+    Department,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    RectificationTask,
+    ServiceItem,
+)
 from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
 
 from .errors import NotFoundError, PermissionDeniedError

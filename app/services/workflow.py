@@ -17,8 +17,14 @@ from app.models.choices import WORKFLOW_STATUS
 from app.security.roles import CONTACT, IT_ADMIN, REVIEWER
 
 from . import audit, completeness, scope
-from .errors import (ConflictError, DomainError, IncompleteRecordError, InvalidTransitionError,
-                     NotFoundError, PermissionDeniedError)
+from .errors import (
+    ConflictError,
+    DomainError,
+    IncompleteRecordError,
+    InvalidTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from .signature import signature_hash, signer_display_name, verify_password
 from .snapshot import canonical_json, snapshot, snapshot_hash
 
@@ -66,8 +72,8 @@ def _ensure_role(user, action):
 def _target(record, action):
     new = TRANSITIONS.get((record.status, action))
     if new is None:
-        raise InvalidTransitionError(_("当前状态为“{status}”，不能执行此操作。请刷新页面查看最新状态。")
-                                     .format(status=WORKFLOW_STATUS.label(record.status)))
+        message = _("当前状态为“{status}”，不能执行此操作。请刷新页面查看最新状态。")
+        raise InvalidTransitionError(message.format(status=WORKFLOW_STATUS.label(record.status)))
     return new
 
 
@@ -96,7 +102,7 @@ def allowed_actions(record, user):
     """Workflow actions `user` may take on `record` now (for the buttons on its page)."""
     roles = scope.role_names(user)
     actions = []
-    for (status, action), _new in TRANSITIONS.items():
+    for status, action in TRANSITIONS:
         if status == record.status and roles & ACTION_ROLES[action] and action != "revise":
             if action in ("approve", "return") and record.submitted_by_id == user.id:
                 continue

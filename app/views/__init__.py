@@ -12,8 +12,7 @@ from .directory import DirectoryView
 from .information_system import InformationSystemView
 from .portfolio import PortfolioView
 from .publication import PublicationView
-from .rectification_task import (LedgerView, OverdueTaskView, RectificationTaskView,
-                                 ledger_sources)
+from .rectification_task import LedgerView, OverdueTaskView, RectificationTaskView, ledger_sources
 from .service_item import MaterialView, ProcessNodeView, ServiceItemView
 from .sheets import SheetView
 from .statistics import StatisticsView

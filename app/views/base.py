@@ -6,23 +6,22 @@ select fields in its forms and the translated labels in its lists from here.
 import logging
 
 from flask import abort, current_app, flash, g, request
+from flask_appbuilder import ModelView, expose
+from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_appbuilder import ModelView, expose
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from markupsafe import Markup, escape
 from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, HiddenField
 
+from app.forms.fields import choice_field, code_set_field
 from app.services import records
 from app.services.errors import ConflictError, DomainError
 
 log = logging.getLogger(__name__)
-
-from app.forms.fields import choice_field, code_set_field
 
 
 class ConsoleInterface(SQLAInterface):
@@ -164,7 +163,8 @@ class ConsoleModelView(ModelView):
         """Refuse the save when the record changed since the editor loaded it."""
         seen = request.form.get("version_seen", "")
         if hasattr(item, "version") and seen.isdigit() and int(seen) != item.version:
-            raise ConflictError(_("该记录已被他人修改（当前版本 {current}，您编辑的是版本 {seen}）。"
+            raise ConflictError(_("该记录已被他人修改（当前版本 {current}，"
+                                  "您编辑的是版本 {seen}）。"
                                   "请重新加载后再编辑，您的修改未保存。").format(
                 current=item.version, seen=seen))
 

@@ -3,11 +3,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import Contact
 from app.models.choices import WORKFLOW_STATUS
-
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 
-from .workflow import ReviewableMixin
 from .base import ConsoleInterface, ConsoleModelView
+from .workflow import ReviewableMixin
 
 
 class ContactView(ReviewableMixin, ConsoleModelView):

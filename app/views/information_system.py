@@ -3,13 +3,17 @@ from flask_babel import lazy_gettext as _l
 
 from app.forms.validators import non_negative, percentage
 from app.models import InformationSystem
-from app.models.choices import (DEPLOYMENT_MODE, MOBILE_ADAPTATION, PORTAL_INTEGRATION,
-                                USER_GROUP, WORKFLOW_STATUS)
-
+from app.models.choices import (
+    DEPLOYMENT_MODE,
+    MOBILE_ADAPTATION,
+    PORTAL_INTEGRATION,
+    USER_GROUP,
+    WORKFLOW_STATUS,
+)
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 
-from .workflow import ReviewableMixin
 from .base import ConsoleInterface, ConsoleModelView, multiline
+from .workflow import ReviewableMixin
 
 
 class InformationSystemView(ReviewableMixin, ConsoleModelView):

@@ -1,18 +1,24 @@
 """Service items (线上办事事项) with their materials and process nodes as child lists."""
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.forms.validators import non_negative
 from app.models import Material, ProcessNode, ServiceItem
-from app.models.choices import (DISPOSITION, ITEM_KIND, MATERIAL_FORM, NODE_KIND,
-                                RUNNING_STATUS, USER_GROUP, WORKFLOW_STATUS)
-
+from app.models.choices import (
+    DISPOSITION,
+    ITEM_KIND,
+    MATERIAL_FORM,
+    NODE_KIND,
+    RUNNING_STATUS,
+    USER_GROUP,
+    WORKFLOW_STATUS,
+)
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED, HostingSystemChoiceFilter
 
-from .workflow import ReviewableMixin
 from .base import ConsoleInterface, ConsoleModelView, multiline
+from .workflow import ReviewableMixin
 
 
 class _ItemChildView(ConsoleModelView):
