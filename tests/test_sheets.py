@@ -409,6 +409,21 @@ def test_item_sheets_have_the_six_modules_and_the_flowchart_image(db_session):
         assert any(n.startswith("xl/media/") and n.endswith(".png") for n in archive.namelist())
 
 
+def test_item_page_links_its_own_item_sheet(client_as, db_session):
+    """The item page offers its 一事一单 as Excel; the file holds that item alone."""
+    item = f.complete_item(db_session, code="SI-ONE")
+    f.complete_item(db_session, code="SI-TWO")
+    db_session.commit()
+    contact = client_as("contact")
+    page = contact.get(f"/serviceitemview/show/{item.id}").text
+    link = re.search(r'href="([^"]*item_sheets[^"]*)"[^>]*>导出一事一单', page).group(1)
+    response = contact.get(link.replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert _workbook(response.data).sheetnames == ["SI-ONE"]
+    leader_page = client_as("leader").get(f"/serviceitemview/show/{item.id}").text
+    assert "导出一事一单" in leader_page  # leaders may export, not import
+
+
 def test_a_contact_downloads_only_their_department_through_the_pages(client_as, db_session):
     """Templates and exports of a contact never hold another department's rows; asking for
     another department is refused; every download is audited."""
