@@ -7,13 +7,15 @@ live in app.services.publication and app.services.verification; limits in app.se
 """
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.choices import ITEM_KIND, MATERIAL_FORM, NODE_KIND, USER_GROUP
 from app.services import lists, publication, throttle, verification
-from app.services.errors import DomainError, NotFoundError
+from app.services.errors import NotFoundError
+
+from .transaction import one_transaction
 
 bp = Blueprint("public", __name__)
 
@@ -135,15 +137,10 @@ def comment():
         return render_template("public/message.html",
                                message=_("提交过于频繁，请稍后再试。"), back=back,
                                **_context()), 429
-    try:
+    with one_transaction(_("意见已提交，感谢您的参与。")):
         publication.add_comment(db.session, publication.latest(db.session),
                                 request.form.get("body"), item_code,
                                 request.form.get("list_kind"))
-        db.session.commit()
-        flash(_("意见已提交，感谢您的参与。"), "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
     return redirect(back)
 
 

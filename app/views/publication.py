@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models import Department
 from app.services import lists, publication
-from app.services.errors import DomainError, NotFoundError
+from app.services.errors import NotFoundError
+
+from .transaction import one_transaction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,17 +56,14 @@ class PublicationView(BaseView):
     @has_access
     def publish(self):
         form = request.form
-        try:
+        with one_transaction() as outcome:
             pub = publication.publish(db.session, g.user, form.get("password", ""),
                                       form.get("publicity_start"), form.get("publicity_end"),
                                       form.get("note"))
-            db.session.commit()
-            flash(_("已发布清单第 {n} 版。").format(n=pub.number), "success")
-            return redirect(url_for("PublicationView.detail", number=pub.number))
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        return redirect(url_for("PublicationView.index"))
+        if not outcome.ok:
+            return redirect(url_for("PublicationView.index"))
+        flash(_("已发布清单第 {n} 版。").format(n=pub.number), "success")
+        return redirect(url_for("PublicationView.detail", number=pub.number))
 
     @expose("/<int:number>/")
     @has_access
@@ -124,14 +123,6 @@ class PublicationView(BaseView):
                                     department_id=int(dept) if dept.isdigit() else None)
 
     def _comment_action(self, func, comment_id, success, **kwargs):
-        try:
+        with one_transaction(success):
             func(db.session, comment_id, g.user, **kwargs)
-            db.session.commit()
-            flash(success, "success")
-        except NotFoundError:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
         return redirect(url_for("PublicationView.comments") + f"#comment-{comment_id}")

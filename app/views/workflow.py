@@ -12,8 +12,10 @@ from app.extensions import appbuilder, db
 from app.models import AuditEntry, Department, ReviewDecision
 from app.models.choices import AUDIT_ACTION, LIFECYCLE, WORKFLOW_STATUS
 from app.services import inbox, lifecycle, verification, workflow
-from app.services.errors import DomainError, NotFoundError
+from app.services.errors import NotFoundError
 from app.services.snapshot import diff
+
+from .transaction import one_transaction
 
 RECORD_VIEWS = {"service_item": "ServiceItemView", "contact": "ContactView",
                 "information_system": "InformationSystemView"}
@@ -142,16 +144,8 @@ class WorkflowView(BaseView):
     def _run(self, record_type, record_id, func, success, **kwargs):
         """Run one workflow function in its own transaction and report the outcome."""
         record = self._load(record_type, record_id)
-        try:
+        with one_transaction(success):
             func(db.session, record, g.user, **kwargs)
-            db.session.commit()
-            flash(success, "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        except SQLAlchemyError:
-            db.session.rollback()
-            flash(_("操作失败，请刷新页面后重试。"), "danger")
         return redirect(request.form.get("next") or record_url(record_type, record_id))
 
     @expose("/<record_type>/<int:record_id>/submit", methods=["POST"])
