@@ -14,13 +14,14 @@ def create_app(test_config=None):
     app.config.from_object("config")
     if test_config:
         app.config.update(test_config)
-    from .services.passwords import fab_validator
+    from app.services.access.passwords import fab_validator
 
     app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", fab_validator)
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
 
+    from app.services.trail import audit, data_version
+
     from . import models  # noqa: F401  registers every table on FAB's metadata
-    from .services import audit, data_version
 
     audit.install()
     data_version.install()

@@ -24,7 +24,7 @@ def audit_verify_command():
     """Check the audit trail's hash chain; exit 1 and name the first broken link if any."""
     from flask_babel import gettext as _
 
-    from .services.audit import verify
+    from app.services.trail.audit import verify
 
     with db.engine.connect() as conn:
         broken = verify(conn)
@@ -49,7 +49,7 @@ def audit_verify_command():
 def send_reminders_command(include_amber, on_date):
     """Remind every overdue department on the campaign board (in-app, and by e-mail when SMTP
     is configured); meant for cron."""
-    from .services import board, reminders
+    from app.services.campaign import board, reminders
 
     brd = board.build(db.session, today=on_date.date() if on_date else None)
     rows = reminders.lagging_rows(brd, include_amber=include_amber)
@@ -76,9 +76,9 @@ def import_sheet_command(file, department_code, dry_run, username):
 
     from flask_babel import gettext as _
 
-    from .services import sheet_import
-    from .services.errors import DomainError
-    from .services.sheet_export import resolve_department
+    from app.services.errors import DomainError
+    from app.services.sheets import importer as sheet_import
+    from app.services.sheets.exporter import resolve_department
 
     session = db.session
     user = _cli_user(username)
@@ -127,8 +127,8 @@ def _format_change(change):
 
 def _count_rows(data):
     """Rows the progress bar counts (from the sheets' dimensions; 0 when unknown)."""
-    from .services.sheet_import import open_workbook
-    from .services.sheet_specs import detect
+    from app.services.sheets.importer import open_workbook
+    from app.services.sheets.specs import detect
 
     book = open_workbook(data)
     try:
@@ -164,6 +164,6 @@ def register_cli(app):
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(import_sheet_command)
     app.cli.add_command(audit_verify_command)
-    from .services.demo import seed_demo_command
+    from app.services.demo.seed import seed_demo_command
 
     app.cli.add_command(seed_demo_command)

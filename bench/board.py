@@ -32,7 +32,7 @@ def main():
     args = parser.parse_args()
     app = bench_app(args.items)
     from app.extensions import db
-    from app.services import assessment, board
+    from app.services.campaign import assessment, board
 
     client = logged_in_client(app)
     today = date.today()

@@ -25,7 +25,7 @@ def bench_app(items, database_url=None):
     from app.extensions import appbuilder, db
     from app.models import ServiceItem
     from app.security.roles import IT_ADMIN, install_roles
-    from app.services.demo import seed_demo
+    from app.services.demo.seed import seed_demo
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": False})

@@ -43,7 +43,7 @@ def main():
     client = logged_in_client(app)
 
     from app.extensions import appbuilder, db
-    from app.services import dashboard, statistics
+    from app.services.insight import dashboard, statistics
 
     def get(url):
         def request():

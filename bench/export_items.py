@@ -57,8 +57,9 @@ def main():
         from app.cli import _cli_user
         from app.extensions import db
         from app.models import ServiceItem
-        from app.services import sheet_export, sheet_import
-        from app.services.sheet_specs import cell_value, template
+        from app.services.sheets import exporter as sheet_export
+        from app.services.sheets import importer as sheet_import
+        from app.services.sheets.specs import cell_value, template
 
         session = db.session
         user = _cli_user(None)

@@ -63,7 +63,7 @@ def main():
     app = bench_app(args.items)
     from app.extensions import appbuilder, db
     from app.reports.lists_xlsx import rows_workbook
-    from app.services import lists, publication
+    from app.services.publish import lists, publication
 
     with app.test_request_context():
         user = appbuilder.sm.find_user(username=BENCH_USER)

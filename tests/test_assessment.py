@@ -7,7 +7,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from app.models import ReviewDecision
-from app.services import assessment
+from app.services.campaign import assessment
 from tests import factories as f
 
 

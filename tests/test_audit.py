@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import text
 
 from app.models import AuditEntry, ServiceItem
-from app.services import audit, workflow
+from app.services.review import workflow
+from app.services.trail import audit
 from tests import factories as f
 from tests.factories import PASSWORD
 

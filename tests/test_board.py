@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func
 
 from app.models import AuditEntry, InformationSystem, Reminder
-from app.services import board
+from app.services.campaign import board
 from tests import factories as f
 
 

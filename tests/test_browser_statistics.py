@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from app.services import dashboard, statistics
+from app.services.insight import dashboard, statistics
 from tests import factories as f
 from tests.browser import ARTIFACTS, log_in
 

@@ -16,7 +16,8 @@ from PIL import Image
 from sqlalchemy import update
 
 from app.models import InformationSystem, ReviewDecision
-from app.services import dashboard, data_version, statistics
+from app.services.insight import dashboard, statistics
+from app.services.trail import data_version
 from tests import factories as f
 
 LONG_NAME = "一卡通身份认证与统一支付综合管理平台"  # longer than a chart label: shortened with …

@@ -190,8 +190,8 @@ def test_emergency_admin_works_with_the_directory_down_and_never_reaches_it(
 
 def test_signature_password_is_checked_against_the_directory(ldap_mode, app, client,
                                                              db_session):
-    from app.services import workflow
-    from app.services.signature import SignatureRefusedError
+    from app.services.review import workflow
+    from app.services.trail.signature import SignatureRefusedError
 
     assert _login(client, "lina", LDAP_PASSWORD).status_code == 302
     reviewer = _user(db_session, "lina")

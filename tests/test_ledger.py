@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func
 
 from app.models import AuditEntry, RectificationTask
-from app.services import rectification
 from app.services.errors import DomainError, InvalidTransitionError, PermissionDeniedError
+from app.services.ledger import rectification
 from tests import factories as f
 
 TODAY = date.today()

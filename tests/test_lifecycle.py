@@ -2,8 +2,8 @@
 import pytest
 
 from app.models import RecordVersion, ServiceItem
-from app.services import lifecycle, records, workflow
 from app.services.errors import DomainError, InvalidTransitionError, PermissionDeniedError
+from app.services.review import lifecycle, records, workflow
 from tests import factories as f
 from tests.factories import PASSWORD
 

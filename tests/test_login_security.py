@@ -6,7 +6,7 @@ import pytest
 
 from app.models import AuditEntry, ConsoleUser, LoginThrottle
 from app.models.base import utcnow
-from app.services import authentication, passwords
+from app.services.access import authentication, passwords
 from tests.factories import PASSWORD
 
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 
 from app.models import RectificationTask
-from app.services import portfolio, rectification
 from app.services.errors import DomainError
+from app.services.insight import portfolio
+from app.services.ledger import rectification
 from tests import factories as f
 from tests.helpers import QueryCounter
 

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models.base import utcnow
-from app.services import throttle, workflow
+from app.services.access import throttle
+from app.services.review import workflow
 from tests import factories as f
 from tests.browser import ARTIFACTS, log_in, open_menu
 from tests.factories import PASSWORD, ROLE_USERS

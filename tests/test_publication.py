@@ -11,9 +11,11 @@ from openpyxl import load_workbook
 
 from app.models import PrintCode, PublicComment, RectificationTask, ServiceItem
 from app.models.base import utcnow
-from app.services import lists, publication, throttle, verification, workflow
+from app.services.access import throttle
 from app.services.errors import DomainError
-from app.services.signature import SignatureRefusedError
+from app.services.publish import lists, publication, verification
+from app.services.review import workflow
+from app.services.trail.signature import SignatureRefusedError
 from tests import factories as f
 from tests.factories import PASSWORD
 

@@ -14,7 +14,8 @@ from app.models import (
     RectificationTask,
     ServiceItem,
 )
-from app.services import scope, workflow
+from app.services.access import scope
+from app.services.review import workflow
 from tests import factories as f
 
 

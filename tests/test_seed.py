@@ -121,7 +121,7 @@ def test_seeded_versions_match_what_the_workflow_would_freeze(seeded):
         from app import create_app
         from app.extensions import db
         from app.models import RecordVersion, ServiceItem, InformationSystem, Contact
-        from app.services.snapshot import snapshot, snapshot_hash
+        from app.services.trail.snapshot import snapshot, snapshot_hash
         models = {"service_item": ServiceItem, "information_system": InformationSystem,
                   "contact": Contact}
         app = create_app()

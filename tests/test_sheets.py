@@ -7,8 +7,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from app.models import AuditEntry, Contact, InformationSystem, Material, ProcessNode, ServiceItem
-from app.services import sheet_export, sheet_import, workflow
-from app.services.sheet_import import SheetFileError
+from app.services.review import workflow
+from app.services.sheets import exporter as sheet_export
+from app.services.sheets import importer as sheet_import
+from app.services.sheets.importer import SheetFileError
 from tests import factories as f
 from tests.factories import PASSWORD
 

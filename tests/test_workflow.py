@@ -4,7 +4,6 @@ import json
 import pytest
 
 from app.models import AuditEntry, RecordVersion, ReviewDecision, ServiceItem
-from app.services import workflow
 from app.services.errors import (
     ConflictError,
     DomainError,
@@ -12,7 +11,8 @@ from app.services.errors import (
     InvalidTransitionError,
     PermissionDeniedError,
 )
-from app.services.signature import SignatureRefusedError
+from app.services.review import workflow
+from app.services.trail.signature import SignatureRefusedError
 from tests import factories as f
 from tests.factories import PASSWORD
 
@@ -136,7 +136,7 @@ def test_it_admin_approval_is_marked_as_such(db_session, users):
 
 
 def test_editing_an_approved_item_keeps_the_published_version(db_session, users):
-    from app.services import records
+    from app.services.review import records
 
     item = _submitted_item(db_session, users)
     workflow.approve(db_session, item, users["reviewer"], PASSWORD)
@@ -157,7 +157,7 @@ def test_editing_an_approved_item_keeps_the_published_version(db_session, users)
 
 
 def test_submitted_record_cannot_be_edited(db_session, users):
-    from app.services import records
+    from app.services.review import records
 
     item = _submitted_item(db_session, users)
     with pytest.raises(PermissionDeniedError):

@@ -71,7 +71,7 @@ def test_contact_submits_reviewer_returns_contact_resubmits_reviewer_approves(cl
 
 
 def test_version_page_shows_what_changed_since_the_previous_one(client_as, db_session):
-    from app.services import records, workflow
+    from app.services.review import records, workflow
 
     users = {r: f.user(db_session, r) for r in ("contact", "reviewer")}
     item = f.complete_item(db_session, code="SI-PG-2")
@@ -122,7 +122,7 @@ def test_incomplete_submission_lists_what_is_missing(client_as, db_session):
 
 
 def test_inbox_batch_approve_checks_every_record(client_as, db_session):
-    from app.services import workflow
+    from app.services.review import workflow
 
     contact = f.user(db_session, "contact")
     first = f.complete_item(db_session, code="SI-PG-5")

@@ -1,6 +1,6 @@
 """Audit trail (审计日志): an append-only, hash-chained record of every change and event.
 
-Rows are written only by `app.services.audit`; database triggers refuse UPDATE and DELETE.
+Rows are written only by `app.services.trail.audit`; database triggers refuse UPDATE and DELETE.
 Each entry's `hash` covers its content and the previous entry's hash, so `flask audit-verify`
 finds the first entry that was altered or removed.
 """

@@ -72,7 +72,7 @@ class TrackedMixin(VersionedMixin):
 class DepartmentRecordMixin(TrackedMixin):
     """A record a department writes: its department and its workflow status.
 
-    The workflow columns are written only by `app.services.workflow`, never by a form.
+    The workflow columns are written only by `app.services.review.workflow`, never by a form.
     """
 
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft", index=True)

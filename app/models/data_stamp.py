@@ -1,6 +1,7 @@
 """Data-version stamp (数据版本戳): a counter that moves whenever statistics' inputs change.
 
-One row per topic (only ``"statistics"`` today). `app.services.data_version` bumps it in the same
+One row per topic (only ``"statistics"`` today).
+`app.services.trail.data_version` bumps it in the same
 transaction as the change, so every worker process reading it after the commit sees the new
 value and stops serving charts cached under the old one.
 """

@@ -13,7 +13,7 @@ OPEN_STATUSES = ("open", "in_progress", "postponed")
 class RectificationTask(DepartmentRecordMixin, Model):
     """A problem found in a system, an item or a public comment, and how it gets fixed.
 
-    `task_status` moves only through `app.services.rectification` (open, in progress,
+    `task_status` moves only through `app.services.ledger.rectification` (open, in progress,
     postponed with a reason, done with evidence). `source_key` names the source record and the
     kind of problem (``system:12:security_risk``); it is unique, so one problem of one record
     opens one task. Tasks written by hand have none.

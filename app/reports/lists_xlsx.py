@@ -5,7 +5,7 @@ the same bytes every time it is downloaded (XlsxWriter stores fixed timestamps i
 """
 from datetime import datetime
 
-from app.services import lists
+from app.services.publish import lists
 
 from .xlsx import SheetWriter
 

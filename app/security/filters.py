@@ -1,4 +1,4 @@
-"""FAB filters that apply the department scope (app.services.scope) to queries and dropdowns.
+"""FAB filters that apply the department scope (app.services.access.scope) to queries and dropdowns.
 
 Used as `base_filters` on list/show/edit/delete and as `*_form_query_rel_fields` on forms; the
 rule itself lives in the service, so commands and exports apply the same one without a request.
@@ -6,7 +6,7 @@ rule itself lives in the service, so commands and exports apply the same one wit
 from flask import g
 from flask_appbuilder.models.filters import BaseFilter
 
-from app.services import scope
+from app.services.access import scope
 
 
 class DepartmentScopeFilter(BaseFilter):

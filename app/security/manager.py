@@ -30,7 +30,7 @@ class _UserColumns:
 
     @action("unlock", _l("解除登录锁定"), _l("解除所选账号的登录锁定？"), "fa-unlock")
     def unlock(self, users):
-        from app.services import authentication
+        from app.services.access import authentication
 
         users = users if isinstance(users, list) else [users]
         for user in users:

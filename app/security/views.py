@@ -9,7 +9,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import Length
 
 from app.extensions import db
-from app.services import authentication, passwords
+from app.services.access import authentication, passwords
 
 from . import sessions
 
@@ -74,7 +74,7 @@ class _ConsoleLogin:
             return redirect(self.appbuilder.get_url_for_index)
         user = sessions.end()
         if user is not None:
-            from app.services import audit
+            from app.services.trail import audit
 
             audit.record_event(db.session, "logout", record_type="ab_user", record_id=user.id,
                                summary=user.username, username=user.username,

@@ -6,7 +6,8 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.services import assessment, audit
+from app.services.campaign import assessment
+from app.services.trail import audit
 
 
 def requested_year():
@@ -19,7 +20,7 @@ def requested_year():
 
 
 class AssessmentView(BaseView):
-    """Per-department figures of one year, ranked (definitions in app.services.assessment)."""
+    """Per-department figures of one year, ranked (rules: services.campaign.assessment)."""
 
     route_base = "/assessment"
     default_view = "index"

@@ -18,8 +18,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, HiddenField
 
 from app.forms.fields import choice_field, code_set_field
-from app.services import records
 from app.services.errors import ConflictError, DomainError
+from app.services.review import records
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models.choices import PHASE_KIND
-from app.services import board, reminders
+from app.services.campaign import board, reminders
 
 
 def requested_day():

@@ -1,9 +1,9 @@
-"""The home page: what each role needs first (app.services.home decides what)."""
+"""The home page: what each role needs first (app.services.campaign.home decides what)."""
 from flask import g, url_for
 from flask_appbuilder import IndexView, expose
 
 from app.extensions import db
-from app.services import home
+from app.services.campaign import home
 
 
 def dashboard_url():

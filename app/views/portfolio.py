@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.choices import RECOMMENDATION
-from app.services import portfolio, scope
+from app.services.access import scope
+from app.services.insight import portfolio
 
 
 class PortfolioView(BaseView):

@@ -3,7 +3,8 @@ comments during the publicity window, and the /verify page for printed codes.
 
 A plain blueprint outside FAB's permission model: every page reads only published rows
 (`PublicationItem`) or a verified print, so there is nothing unapproved to protect here. Rules
-live in app.services.publication and app.services.verification; limits in app.services.throttle.
+live in app.services.publish.publication and app.services.publish.verification; limits in
+app.services.access.throttle.
 """
 import json
 
@@ -12,8 +13,9 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.choices import ITEM_KIND, MATERIAL_FORM, NODE_KIND, USER_GROUP
-from app.services import lists, publication, throttle, verification
+from app.services.access import throttle
 from app.services.errors import NotFoundError
+from app.services.publish import lists, publication, verification
 
 from .transaction import one_transaction
 

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Department
-from app.services import lists, publication
 from app.services.errors import NotFoundError
+from app.services.publish import lists, publication
 
 from .transaction import one_transaction
 

@@ -1,7 +1,7 @@
 """The digital rectification ledger (数字化整改台账): task lists, the task page, moves, export.
 
 The CRUD view edits what a task says (title, kind, measure, owner, deadline); its status moves
-only through `LedgerView`, which calls `app.services.rectification`.
+only through `LedgerView`, which calls `app.services.ledger.rectification`.
 """
 from datetime import date
 
@@ -18,8 +18,11 @@ from app.models import AuditEntry, InformationSystem, RectificationTask, Service
 from app.models.choices import AUDIT_ACTION, TASK_CATEGORY, TASK_SOURCE, TASK_STATUS
 from app.models.rectification_task import OPEN_STATUSES
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
-from app.services import audit, portfolio, rectification, scope
+from app.services.access import scope
 from app.services.errors import DomainError, NotFoundError
+from app.services.insight import portfolio
+from app.services.ledger import rectification
+from app.services.trail import audit
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
 

@@ -1,6 +1,6 @@
 """Excel 导入导出: template downloads, exports, and the upload -> preview -> confirm import.
 
-Thin: the rules live in app.services.sheet_import / sheet_export. An upload is checked with a
+Thin: the rules live in app.services.sheets.importer / sheet_export. An upload is checked with a
 dry run and kept under the instance folder until its owner confirms it; the confirmation runs
 the import again for real (the data may have changed meanwhile) in one transaction.
 """
@@ -18,9 +18,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.extensions import db
 from app.models import Department
-from app.services import scope, sheet_export, sheet_import
+from app.services.access import scope
 from app.services.errors import DomainError, PermissionDeniedError
-from app.services.sheet_specs import TEMPLATE_CODES, templates
+from app.services.sheets import exporter as sheet_export
+from app.services.sheets import importer as sheet_import
+from app.services.sheets.specs import TEMPLATE_CODES, templates
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_HOURS = 24

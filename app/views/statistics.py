@@ -8,9 +8,9 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.services import audit
-from app.services.dashboard import Dashboard
 from app.services.errors import NotFoundError
+from app.services.insight.dashboard import Dashboard
+from app.services.trail import audit
 
 MIMETYPES = {"png": "image/png", "svg": "image/svg+xml",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

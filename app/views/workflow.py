@@ -11,9 +11,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import appbuilder, db
 from app.models import AuditEntry, Department, ReviewDecision
 from app.models.choices import AUDIT_ACTION, LIFECYCLE, WORKFLOW_STATUS
-from app.services import inbox, lifecycle, verification, workflow
 from app.services.errors import NotFoundError
-from app.services.snapshot import diff
+from app.services.publish import verification
+from app.services.review import inbox, lifecycle, workflow
+from app.services.trail.snapshot import diff
 
 from .transaction import one_transaction
 

@@ -1,0 +1,87 @@
+"""What the home page shows each role.
+
+- a department contact: their department's board row (score, colour, what it lacks) and their
+  tasks: reminders sent to the department, records returned by the reviewer, and the
+  department's rectification tasks that are not done;
+- a reviewer: the inbox (oldest submissions first, with their due dates);
+- a leader: key figures of the whole college and a link to the dashboards;
+- the IT office: the campaign board's counts and the overdue departments.
+
+A user with several roles sees every section that applies. Everything a contact sees is limited
+to their own department through `app.services.access.scope`.
+"""
+from sqlalchemy import func, select
+
+from app.models import InformationSystem, RectificationTask, ServiceItem
+from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
+from app.services.access import scope
+from app.services.campaign import board, reminders
+from app.services.review import inbox
+from app.services.review.workflow import REVIEWABLE
+
+OPEN_TASK_STATUSES = ("open", "in_progress", "postponed")
+HOME_LIMIT = 10
+
+
+def returned_records(session, user):
+    """Records of the user's scope that the reviewer returned: (record type, record)."""
+    rows = []
+    for record_type, model in REVIEWABLE.items():
+        query = scope.apply_scope(select(model).where(model.status == "returned"), model, user)
+        rows.extend((record_type, record) for record in session.scalars(
+            query.order_by(model.decided_at.desc()).limit(HOME_LIMIT)))
+    return rows
+
+
+def open_tasks(session, user):
+    """Rectification tasks of the user's scope that are not done, earliest deadline first."""
+    query = scope.apply_scope(
+        select(RectificationTask).where(RectificationTask.task_status.in_(OPEN_TASK_STATUSES)),
+        RectificationTask, user)
+    return list(session.scalars(query.order_by(RectificationTask.deadline.is_(None),
+                                               RectificationTask.deadline,
+                                               RectificationTask.id).limit(HOME_LIMIT)))
+
+
+def key_figures(session):
+    """College-wide figures for leaders, each from one aggregate query."""
+    items = session.execute(
+        select(func.count(), func.count().filter(ServiceItem.running_status == "good"))
+        .where(ServiceItem.lifecycle != "offline")).one()
+    systems = session.execute(
+        select(func.count(), func.sum(InformationSystem.annual_om_cost),
+               func.sum(InformationSystem.build_cost))).one()
+    tasks = session.execute(
+        select(func.count(), func.count().filter(RectificationTask.task_status == "done"))
+    ).one()
+    return {"items": items[0], "good_items": items[1],
+            "good_rate": items[1] / items[0] if items[0] else None,
+            "systems": systems[0], "om_cost": systems[1] or 0, "build_cost": systems[2] or 0,
+            "tasks": tasks[0], "tasks_done": tasks[1]}
+
+
+def context(session, user, today=None):
+    """The sections of the home page for `user` (an empty dict for anonymous visitors)."""
+    roles = scope.role_names(user)
+    result = {}
+    if not roles:
+        return result
+    full_board = None
+    if CONTACT in roles and user.department_id:
+        own = board.build(session, today, user=user)
+        result["contact"] = {
+            "board": own, "row": own.rows[0] if own.rows else None,
+            "reminders": reminders.for_department(session, user.department_id, HOME_LIMIT),
+            "returned": returned_records(session, user),
+            "tasks": open_tasks(session, user),
+        }
+    if REVIEWER in roles:
+        pending = inbox.pending(session)
+        result["reviewer"] = {"pending": pending[:HOME_LIMIT], "count": len(pending)}
+    if IT_ADMIN in roles or LEADER in roles:
+        full_board = board.build(session, today)
+    if LEADER in roles:
+        result["leader"] = {"figures": key_figures(session), "board": full_board}
+    if IT_ADMIN in roles:
+        result["office"] = {"board": full_board, "overdue": full_board.overdue[:HOME_LIMIT]}
+    return result

@@ -1,0 +1,285 @@
+"""Statistics behind the leaders' dashboard: one function per figure, rows out.
+
+Each function takes the session and the user and returns a list of dicts (the figure's data,
+also its table and its XLSX sheet), computed by aggregate SQL (GROUP BY, SUM, COUNT, ORDER BY
+... LIMIT) so that no record is loaded one by one. The user's department scope comes from
+`app.services.access.scope`: a department contact's figures count their own department's
+records only.
+
+Which records count:
+
+- the current data of every service item and information system, whatever its workflow status
+  (draft, submitted, returned, approved): the survey's findings are what departments entered,
+  and leaders follow the campaign while it runs;
+- service items in every lifecycle state, offline included: an offline item's data is kept for
+  query and statistics (measures art. 12, issue 4);
+- approval time: every signed review decision (approval or return) on a service item that
+  records when the item was submitted; days are calendar days from submission to signature,
+  compared with the item's current time limit (办理时限, working days): a decision within the
+  limit took at most that many calendar days, which is the conservative reading.
+
+Missing answers are reported as their own category (未填写) rather than dropped.
+"""
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+
+from app.models import Department, InformationSystem, ReviewDecision, ServiceItem
+from app.models.choices import (
+    DEPLOYMENT_MODE,
+    MOBILE_ADAPTATION,
+    PORTAL_INTEGRATION,
+    RUNNING_STATUS,
+    SYSTEM_PROBLEM,
+)
+from app.services.access import scope
+
+TOP_N = 15
+CENT = Decimal("0.01")
+NOT_FILLED = _l("未填写")
+
+
+def _money(value):
+    """A sum of money as Decimal with two places (0 for no value)."""
+    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _round(value, places=1):
+    return None if value is None else round(float(value), places)
+
+
+def _scoped(statement, model, user):
+    return scope.apply_scope(statement, model, user)
+
+
+def _cost_total(model):
+    return func.coalesce(model.build_cost, 0) + func.coalesce(model.annual_om_cost, 0)
+
+
+def system_costs(session, user, limit=TOP_N):
+    """Build cost and yearly O&M cost of the `limit` dearest systems (build + O&M)."""
+    statement = (select(InformationSystem.name, Department.name.label("department"),
+                        InformationSystem.build_cost, InformationSystem.annual_om_cost)
+                 .join(Department, InformationSystem.department_id == Department.id)
+                 .order_by(_cost_total(InformationSystem).desc(), InformationSystem.name)
+                 .limit(limit))
+    return [{"label": row.name, "department": row.department,
+             "build_cost": _money(row.build_cost), "annual_om_cost": _money(row.annual_om_cost)}
+            for row in session.execute(_scoped(statement, InformationSystem, user))]
+
+
+def _grouped_costs(session, user, key, limit):
+    build = func.sum(func.coalesce(InformationSystem.build_cost, 0))
+    om = func.sum(func.coalesce(InformationSystem.annual_om_cost, 0))
+    statement = (select(key.label("key"), func.count(InformationSystem.id).label("systems"),
+                        build.label("build"), om.label("om"))
+                 .group_by(key).order_by((build + om).desc(), key).limit(limit))
+    return statement
+
+
+def department_costs(session, user, limit=TOP_N):
+    """Systems, build cost and yearly O&M cost summed per department (dearest first)."""
+    statement = (_grouped_costs(session, user, Department.name, limit)
+                 .select_from(InformationSystem)
+                 .join(Department, InformationSystem.department_id == Department.id))
+    return [{"label": row.key, "systems": row.systems, "build_cost": _money(row.build),
+             "annual_om_cost": _money(row.om)}
+            for row in session.execute(_scoped(statement, InformationSystem, user))]
+
+
+def vendor_costs(session, user, limit=TOP_N):
+    """Systems, build cost and yearly O&M cost summed per vendor (开发承建厂商)."""
+    vendor = func.coalesce(func.nullif(func.trim(InformationSystem.vendor), ""), "")
+    statement = _grouped_costs(session, user, vendor, limit).select_from(InformationSystem)
+    return [{"label": row.key or str(NOT_FILLED), "systems": row.systems,
+             "build_cost": _money(row.build), "annual_om_cost": _money(row.om)}
+            for row in session.execute(_scoped(statement, InformationSystem, user))]
+
+
+def system_usage(session, user, limit=TOP_N):
+    """Daily active operations and core-feature usage rate of the `limit` busiest systems."""
+    statement = (select(InformationSystem.name, Department.name.label("department"),
+                        InformationSystem.daily_active_operations,
+                        InformationSystem.core_usage_rate)
+                 .join(Department, InformationSystem.department_id == Department.id)
+                 .where(InformationSystem.daily_active_operations.isnot(None))
+                 .order_by(InformationSystem.daily_active_operations.desc(),
+                           InformationSystem.name)
+                 .limit(limit))
+    return [{"label": row.name, "department": row.department,
+             "daily_active_operations": row.daily_active_operations,
+             "core_usage_rate": _round(row.core_usage_rate)}
+            for row in session.execute(_scoped(statement, InformationSystem, user))]
+
+
+def _choice_counts(session, user, column, choices):
+    statement = (select(column.label("code"), func.count(InformationSystem.id).label("n"))
+                 .group_by(column))
+    counts = {row.code: row.n
+              for row in session.execute(_scoped(statement, InformationSystem, user))}
+    total = sum(counts.values())
+    rows = [(label, counts.pop(code, 0)) for code, label in choices]
+    missing = sum(counts.values())  # NULL and codes no longer offered
+    if missing:
+        rows.append((NOT_FILLED, missing))
+    return [{"label": str(label), "systems": n,
+             "share": _round(100.0 * n / total) if total else 0.0} for label, n in rows]
+
+
+def portal_integration(session, user):
+    """Systems per unified-portal integration state (融合门户集成对接状态)."""
+    return _choice_counts(session, user, InformationSystem.portal_integration,
+                          PORTAL_INTEGRATION)
+
+
+def mobile_adaptation(session, user):
+    """Systems per mobile adaptation state (移动端适配情况)."""
+    return _choice_counts(session, user, InformationSystem.mobile_adaptation, MOBILE_ADAPTATION)
+
+
+def deployment_mode(session, user):
+    """Systems per deployment mode (本地服务器 / 云端部署)."""
+    return _choice_counts(session, user, InformationSystem.deployment, DEPLOYMENT_MODE)
+
+
+def problems(session, user):
+    """Systems reporting each kind of problem (a system may report several)."""
+    columns = [func.count(InformationSystem.id).label("total"), *(
+        func.sum(case((getattr(InformationSystem, code).is_(True), 1), else_=0)).label(code)
+        for code in SYSTEM_PROBLEM.codes)]
+    row = session.execute(_scoped(select(*columns), InformationSystem, user)).one()
+    total = row.total or 0
+    return [{"label": str(label), "systems": getattr(row, code) or 0,
+             "share": _round(100.0 * (getattr(row, code) or 0) / total) if total else 0.0}
+            for code, label in SYSTEM_PROBLEM]
+
+
+def items_by_status(session, user):
+    """Service items per department and running status (良好 / 待改进 / 待部署)."""
+    counts = (select(ServiceItem.department_id, ServiceItem.running_status,
+                     func.count().label("n"))
+              .group_by(ServiceItem.department_id, ServiceItem.running_status))
+    counts = _scoped(counts, ServiceItem, user).subquery()
+    statement = (select(Department.name, counts.c.running_status, counts.c.n)
+                 .join(counts, counts.c.department_id == Department.id)
+                 .order_by(Department.sort_order, Department.name))
+    rows = {}
+    for row in session.execute(statement):
+        entry = rows.setdefault(row.name, {"label": row.name,
+                                           **{code: 0 for code in RUNNING_STATUS.codes},
+                                           "total": 0})
+        key = row.running_status if row.running_status in RUNNING_STATUS else "deploy"
+        entry[key] += row.n
+        entry["total"] += row.n
+    return list(rows.values())
+
+
+def _elapsed_days(session, start, end):
+    """Calendar days between two timestamps, as an SQL expression on either engine."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start) / 86400.0
+    return func.julianday(end) - func.julianday(start)
+
+
+def approval_time(session, user):
+    """Per department: decisions on service items, average days from submission to decision,
+    average time limit, and how many decisions came within / after the item's time limit."""
+    days = _elapsed_days(session, ReviewDecision.submitted_at, ReviewDecision.signed_at)
+    limit = ServiceItem.time_limit_days
+    per_department = (
+        select(ServiceItem.department_id,
+               func.count(ReviewDecision.id).label("decisions"),
+               func.avg(days).label("avg_days"), func.avg(limit).label("avg_limit"),
+               func.sum(case((limit.is_(None), 0), (days <= limit, 1), else_=0)).label("within"),
+               func.sum(case((limit.is_(None), 0), (days > limit, 1), else_=0)).label("over"),
+               func.sum(case((limit.is_(None), 1), else_=0)).label("no_limit"))
+        .select_from(ReviewDecision)
+        .join(ServiceItem, ServiceItem.id == ReviewDecision.record_id)
+        .where(ReviewDecision.record_type == "service_item",
+               ReviewDecision.submitted_at.isnot(None))
+        .group_by(ServiceItem.department_id))
+    per_department = _scoped(per_department, ServiceItem, user).subquery()
+    statement = (select(Department.name, per_department)
+                 .join(per_department, per_department.c.department_id == Department.id)
+                 .order_by(Department.sort_order, Department.name))
+    return [{"label": row.name, "decisions": row.decisions,
+             "avg_days": _round(row.avg_days, 2), "avg_limit": _round(row.avg_limit, 2),
+             "within": int(row.within or 0), "over": int(row.over or 0),
+             "no_limit": int(row.no_limit or 0)}
+            for row in session.execute(statement)]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a figure's table: row key, header, and how to show it."""
+
+    key: str
+    label: object
+    kind: str = "text"  # text | int | money | rate | days
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A dashboard figure: its data function, table columns and how it is drawn.
+
+    `style` names a drawing in app.reports.charts; `series` are the columns it plots.
+    """
+
+    name: str
+    title: object
+    rows: object
+    columns: tuple
+    style: str
+    series: tuple
+    unit: object = ""
+
+
+_SYSTEM = Column("label", _l("系统名称"))
+_DEPT = Column("department", _l("所属部门"))
+_BUILD = Column("build_cost", _l("建设总经费（万元）"), "money")
+_OM = Column("annual_om_cost", _l("年度运维费用（万元）"), "money")
+_SYSTEMS = Column("systems", _l("系统数"), "int")
+_SHARE = Column("share", _l("占比（%）"), "rate")
+
+FIGURES = (
+    Figure("system_costs", _l("各系统建设经费与年度运维费用（前 {n} 名）"), system_costs,
+           (_SYSTEM, _DEPT, _BUILD, _OM), "hbars", ("build_cost", "annual_om_cost"),
+           _l("万元")),
+    Figure("department_costs", _l("各部门信息系统经费（前 {n} 名）"), department_costs,
+           (Column("label", _l("部门")), _SYSTEMS, _BUILD, _OM), "hbars",
+           ("build_cost", "annual_om_cost"), _l("万元")),
+    Figure("vendor_costs", _l("各厂商承建系统经费（前 {n} 名）"), vendor_costs,
+           (Column("label", _l("开发承建厂商")), _SYSTEMS, _BUILD, _OM), "hbars",
+           ("build_cost", "annual_om_cost"), _l("万元")),
+    Figure("system_usage", _l("日均操作活跃度与核心功能使用率（前 {n} 名）"), system_usage,
+           (_SYSTEM, _DEPT, Column("daily_active_operations", _l("日均操作活跃度"), "int"),
+            Column("core_usage_rate", _l("核心功能使用率（%）"), "rate")), "bars_and_rate",
+           ("daily_active_operations", "core_usage_rate")),
+    Figure("portal_integration", _l("融合门户集成对接状态"), portal_integration,
+           (Column("label", _l("对接状态")), _SYSTEMS, _SHARE), "pie", ("systems",)),
+    Figure("mobile_adaptation", _l("移动端适配情况"), mobile_adaptation,
+           (Column("label", _l("适配情况")), _SYSTEMS, _SHARE), "pie", ("systems",)),
+    Figure("deployment_mode", _l("部署模式"), deployment_mode,
+           (Column("label", _l("部署模式")), _SYSTEMS, _SHARE), "pie", ("systems",)),
+    Figure("problems", _l("信息系统现存问题"), problems,
+           (Column("label", _l("问题类型")), _SYSTEMS, _SHARE), "hbars", ("systems",)),
+    Figure("items_by_status", _l("各部门服务事项运行状态"), items_by_status,
+           (Column("label", _l("部门")),
+            *(Column(code, label, "int") for code, label in RUNNING_STATUS),
+            Column("total", _l("合计"), "int")),
+           "stacked", RUNNING_STATUS.codes),
+    Figure("approval_time", _l("审核用时与办理时限对比"), approval_time,
+           (Column("label", _l("部门")), Column("decisions", _l("审核次数"), "int"),
+            Column("avg_days", _l("平均审核用时（天）"), "days"),
+            Column("avg_limit", _l("平均办理时限（工作日）"), "days"),
+            Column("within", _l("时限内"), "int"), Column("over", _l("超出时限"), "int"),
+            Column("no_limit", _l("未设时限"), "int")),
+           "paired", ("avg_days", "avg_limit"), _l("天")),
+)
+BY_NAME = {figure.name: figure for figure in FIGURES}
+
+
+def figure_title(figure):
+    return str(figure.title).format(n=TOP_N)

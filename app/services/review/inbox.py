@@ -1,0 +1,48 @@
+"""The reviewer's inbox: every submitted record of every kind, oldest first, with due dates."""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.models.base import utcnow
+from app.services.review.workflow import REVIEWABLE
+
+
+def add_working_days(start, days):
+    """`start` plus `days` working days (Monday to Friday)."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def pending_count(session):
+    """Submitted records of every kind, counted in one statement."""
+    counts = [select(func.count()).select_from(model).where(model.status == "submitted")
+              .scalar_subquery() for model in REVIEWABLE.values()]
+    total = counts[0]
+    for count in counts[1:]:
+        total = total + count
+    return session.execute(select(total)).scalar() or 0
+
+
+def pending(session):
+    """Rows of the inbox: dicts with the record, its kind, age in days and due date."""
+    due_days = current_app.config.get("REVIEW_DUE_WORKING_DAYS", 5)
+    now = utcnow()
+    rows = []
+    for record_type, model in REVIEWABLE.items():
+        query = (session.query(model).filter(model.status == "submitted")
+                 .options(selectinload(model.submitted_by)))
+        for record in query:
+            submitted = record.submitted_at or record.updated_at
+            due = add_working_days(submitted, due_days)
+            rows.append({"record": record, "record_type": record_type,
+                         "age_days": (now - submitted).days, "due": due,
+                         "overdue": now > due})
+    rows.sort(key=lambda r: r["record"].submitted_at or r["record"].updated_at)
+    return rows

@@ -1,0 +1,272 @@
+"""The audit trail: every change is captured at flush time, in the same transaction.
+
+`install(session_factory)` hooks the session: after each flush, creates, updates and deletes of
+audited records become `AuditEntry` rows (field-level before/after), together with the explicit
+events services announced through `record_event` (transitions, logins, exports). Writers take
+the `audit_head` row first, which serialises the hash chain across workers and engines.
+"""
+import json
+import logging
+from datetime import datetime
+
+from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy.orm import Session
+
+from app.models import (
+    AuditEntry,
+    AuditHead,
+    Campaign,
+    CampaignPhase,
+    ConsoleUser,
+    Contact,
+    Department,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    RectificationTask,
+    ServiceItem,
+)
+from app.models.base import utcnow
+from app.services.trail.snapshot import canonical_json, sha256_hex
+
+GENESIS = "0" * 64
+RECORD_MODELS = (Department, Contact, ServiceItem, Material, ProcessNode, InformationSystem,
+                 RectificationTask, Campaign, CampaignPhase)
+# Bookkeeping FAB or the workflow keeps on rows: never an audit entry of its own.
+QUIET_FIELDS = frozenset({"updated_at", "updated_by_id", "version", "last_login", "login_count",
+                          "fail_login_count", "changed_on", "changed_by_fk"})
+SECRET_FIELDS = frozenset({"password"})
+_PENDING = "audit_events"
+
+log = logging.getLogger(__name__)
+
+
+def _actor():
+    """(user id, username, ip) of the current request, or the CLI's (None, 'system', None)."""
+    try:
+        from flask import has_request_context, request
+        from flask_login import current_user
+
+        if has_request_context():
+            ip = request.remote_addr
+            if current_user and current_user.is_authenticated:
+                return current_user.id, current_user.username, ip
+            return None, None, ip
+    except Exception:  # no usable login (CLI, a half-built request): the system acted
+        log.debug("audit: no current user", exc_info=True)
+    return None, "system", None
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _record_type(obj):
+    return obj.__table__.name
+
+
+def _department_id(obj):
+    if isinstance(obj, (Material, ProcessNode)):
+        return obj.item.department_id if obj.item is not None else None
+    if isinstance(obj, Department):
+        return obj.id
+    return getattr(obj, "department_id", None)
+
+
+def _column_changes(obj, kind):
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in QUIET_FIELDS:
+            continue
+        hist = state.attrs[key].history
+        if kind == "create":
+            value = getattr(obj, key)
+            if value is not None and key != "id":
+                changes[key] = [None, _plain(value)]
+        elif kind == "delete":
+            value = hist.unchanged[0] if hist.unchanged else (hist.deleted[0] if hist.deleted
+                                                              else None)
+            if value is not None and key != "id":
+                changes[key] = [_plain(value), None]
+        elif hist.has_changes():
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+            if before != after:
+                changes[key] = [_plain(before), _plain(after)]
+    for key in SECRET_FIELDS & changes.keys():
+        changes[key] = ["***" if v is not None else None for v in changes[key]]
+    return changes
+
+
+def _collection_changes(obj, names):
+    state = inspect(obj)
+    changes = {}
+    for name in names:
+        if name not in state.attrs:
+            continue
+        hist = state.attrs[name].history
+        if hist.added or hist.deleted:
+            changes[name] = [sorted(str(x) for x in hist.deleted),
+                             sorted(str(x) for x in hist.added)]
+    return changes
+
+
+def _entries_for_flush(session):
+    """Audit entries for what this flush wrote, merged with the announced events."""
+    from flask_appbuilder.security.sqla.models import Role
+
+    events = {(e["record_type"], e["record_id"]): e for e in session.info.pop(_PENDING, [])
+              if e.get("record_id") is not None}
+    loose = [e for e in session.info.pop(_PENDING + "_loose", [])]
+    entries = []
+    for kind, objects in (("create", session.new), ("update", session.dirty),
+                          ("delete", session.deleted)):
+        for obj in objects:
+            if isinstance(obj, RECORD_MODELS):
+                changes = _column_changes(obj, kind)
+                action = kind
+            elif isinstance(obj, ConsoleUser):
+                changes = {**_column_changes(obj, kind), **_collection_changes(obj, ["roles"])}
+                action = "permission" if "roles" in changes else kind
+            elif isinstance(obj, Role):
+                changes = _collection_changes(obj, ["permissions"])
+                if kind != "update":
+                    changes["name"] = [None, obj.name] if kind == "create" else [obj.name, None]
+                action = "permission"
+            else:
+                continue
+            if not changes and kind == "update":
+                continue
+            key = (_record_type(obj), obj.id)
+            announced = events.pop(key, None)
+            entry = {"action": action, "record_type": key[0], "record_id": obj.id,
+                     "department_id": _department_id(obj), "summary": str(obj)[:255],
+                     "changes": changes}
+            if announced:
+                entry.update({k: v for k, v in announced.items() if k != "changes"})
+                entry["changes"] = {**changes, **(announced.get("changes") or {})}
+            entries.append(entry)
+    return entries + list(events.values()) + loose
+
+
+def record_event(session, action, record=None, summary=None, changes=None, record_type=None,
+                 record_id=None, department_id=None, username=None, ip=None):
+    """Announce an event; it is written with the next flush of `session`, in its transaction.
+
+    With a record, the event absorbs that record's own change entry of the same flush, so a
+    transition yields one entry carrying both the status move and the edited fields.
+    """
+    entry = {
+        "action": action,
+        "record_type": record_type or (_record_type(record) if record is not None else None),
+        "record_id": record_id if record_id is not None else getattr(record, "id", None),
+        "department_id": department_id if department_id is not None else (
+            _department_id(record) if record is not None else None),
+        "summary": (summary or (str(record) if record is not None else ""))[:255],
+        "changes": changes or {},
+    }
+    if username is not None:
+        entry["username"] = username
+    if ip is not None:
+        entry["ip"] = ip
+    bucket = _PENDING if entry["record_id"] is not None else _PENDING + "_loose"
+    session.info.setdefault(bucket, []).append(entry)
+
+
+def _entry_hash(row):
+    fields = {k: row[k] for k in ("seq", "at", "user_id", "username", "ip", "action",
+                                  "record_type", "record_id", "department_id", "summary",
+                                  "changes", "prev_hash")}
+    fields["at"] = row["at"].isoformat(timespec="microseconds") if isinstance(
+        row["at"], datetime) else row["at"]
+    return sha256_hex(canonical_json(fields))
+
+
+def _write(session, entries):
+    if not entries:
+        return
+    conn = session.connection()
+    head = conn.execute(
+        update(AuditHead).where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + len(entries))
+        .returning(AuditHead.seq, AuditHead.last_hash)
+    ).one()
+    seq = head.seq - len(entries)
+    prev = head.last_hash
+    user_id, username, ip = _actor()
+    now = utcnow()
+    rows = []
+    for entry in entries:
+        seq += 1
+        row = {"seq": seq, "at": now, "user_id": entry.get("user_id", user_id),
+               "username": entry.get("username", username), "ip": entry.get("ip", ip),
+               "action": entry["action"], "record_type": entry.get("record_type"),
+               "record_id": entry.get("record_id"), "department_id": entry.get("department_id"),
+               "summary": entry.get("summary"),
+               "changes": json.dumps(entry.get("changes") or {}, ensure_ascii=False,
+                                     sort_keys=True, default=str),
+               "prev_hash": prev}
+        row["hash"] = _entry_hash(row)
+        prev = row["hash"]
+        rows.append(row)
+    conn.execute(insert(AuditEntry), rows)
+    conn.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev))
+
+
+def _after_flush(session, flush_context):
+    _write(session, _entries_for_flush(session))
+
+
+def _before_commit(session):
+    # Flush first so announced events merge with their records' entries; events announced
+    # with no row change left to flush still go out in this transaction.
+    session.flush()
+    if session.info.get(_PENDING) or session.info.get(_PENDING + "_loose"):
+        _write(session, _entries_for_flush(session))
+
+
+def _after_rollback(session):
+    for key in (_PENDING, _PENDING + "_loose"):
+        session.info.pop(key, None)
+
+
+_installed = False
+
+
+def install():
+    """Hook every ORM session once per process."""
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_soft_rollback", lambda s, prev: _after_rollback(s))
+    _installed = True
+
+
+def verify(connection):
+    """Walk the chain; return None when intact, else (seq, reason) of the first broken link."""
+    prev = GENESIS
+    expected_seq = 1
+    rows = connection.execute(select(AuditEntry.__table__).order_by(AuditEntry.seq))
+    for row in rows.mappings():
+        if row["seq"] != expected_seq:
+            return expected_seq, "missing"
+        if row["prev_hash"] != prev:
+            return row["seq"], "prev_hash"
+        if _entry_hash(dict(row)) != row["hash"]:
+            return row["seq"], "hash"
+        prev = row["hash"]
+        expected_seq += 1
+    head = connection.execute(select(AuditHead.seq, AuditHead.last_hash)).first()
+    if head is not None and (head.seq != expected_seq - 1 or head.last_hash != prev):
+        return expected_seq, "missing"
+    return None

@@ -1,0 +1,82 @@
+"""The data-version stamp: a counter that changes whenever the statistics' inputs change.
+
+Charts and their tables are cached under a key that includes this counter (see
+`app.services.insight.dashboard`). Any flush that writes a service item, an information system, a
+department or a review decision, and any bulk INSERT/UPDATE/DELETE statement on their tables
+(the demo seeder's Core inserts, for example), marks the session; just before the session
+commits, the counter of the ``statistics`` row of `data_stamp` is incremented in the same
+transaction. Every worker reads the counter from the database, so after the commit no worker
+serves a chart drawn from the old data, and a rolled-back change moves nothing.
+"""
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from app.models import DataStamp
+
+STATISTICS = "statistics"
+# Tables whose rows feed a chart of the dashboard.
+WATCHED_TABLES = frozenset({"service_item", "information_system", "department",
+                            "review_decision"})
+_DIRTY = "statistics_data_changed"
+
+
+def current(session):
+    """The statistics counter as committed (0 before the first change)."""
+    value = session.execute(
+        select(DataStamp.counter).where(DataStamp.name == STATISTICS)).scalar()
+    return value or 0
+
+
+def bump(session):
+    """Move the counter now, in the session's transaction (the hooks call this before commit)."""
+    table = DataStamp.__table__
+    session.connection().execute(
+        update(table).where(table.c.name == STATISTICS).values(counter=table.c.counter + 1))
+
+
+def _table_name(obj):
+    table = getattr(obj, "__table__", None)
+    return table.name if table is not None else None
+
+
+def _after_flush(session, flush_context):
+    for objects in (session.new, session.dirty, session.deleted):
+        if any(_table_name(obj) in WATCHED_TABLES for obj in objects):
+            session.info[_DIRTY] = True
+            return
+
+
+def _do_orm_execute(state):
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in WATCHED_TABLES:
+        state.session.info[_DIRTY] = True
+
+
+def _before_commit(session):
+    session.flush()
+    if session.info.pop(_DIRTY, False):
+        bump(session)
+
+
+def _after_rollback(session, previous_transaction):
+    # A savepoint rolled back (one refused record of a batch) leaves the others' changes
+    # pending: keep the mark; only the outermost rollback discards it.
+    if not previous_transaction.nested:
+        session.info.pop(_DIRTY, None)
+
+
+_installed = False
+
+
+def install():
+    """Hook every ORM session once per process (after the audit trail's hooks)."""
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "do_orm_execute", _do_orm_execute)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_soft_rollback", _after_rollback)
+    _installed = True

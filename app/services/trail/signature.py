@@ -1,0 +1,45 @@
+"""Electronic signatures (measures art. 13): password re-check and a keyed hash of the snapshot."""
+import hashlib
+import hmac
+
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash
+
+from app.services.errors import DomainError
+from app.services.trail.snapshot import canonical_json
+
+
+class SignatureRefusedError(DomainError):
+    status_code = 403
+
+
+def verify_password(user, password):
+    """Check the signer's password again: locally, or against the directory for LDAP users."""
+    if not password:
+        raise SignatureRefusedError(_("请输入您的登录密码以完成电子签名。"))
+    if getattr(user, "source", "local") == "ldap":
+        from app.security.ldap_auth import check_directory_password
+
+        ok = check_directory_password(user.username, password)
+    else:
+        ok = bool(user.password) and check_password_hash(user.password, password)
+    if not ok:
+        raise SignatureRefusedError(_("密码不正确，电子签名未完成。"))
+
+
+def signature_hash(record_type, record_id, decision, signer_id, signed_at, snapshot_hash):
+    """HMAC over what was signed, so a signature cannot be rewritten without the server key."""
+    payload = canonical_json({
+        "record_type": record_type, "record_id": record_id, "decision": decision,
+        "signer_id": signer_id, "signed_at": signed_at.isoformat(timespec="microseconds"),
+        "snapshot_hash": snapshot_hash,
+    })
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def signer_display_name(user):
+    """The name printed as the signature: family name then given name, as Chinese write it."""
+    name = f"{user.last_name or ''}{user.first_name or ''}".strip()
+    return name or user.username
