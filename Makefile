@@ -68,5 +68,8 @@ bench: install-test
 	$(PY) bench/publication.py
 	$(PY) bench/export_items.py
 
-lint:
-	$(VENV)/bin/ruff check app tests bench
+LINTED := app tests bench migrations devtools scripts run.py config.py
+
+lint: install-test
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/ruff check $(LINTED)

@@ -3,6 +3,7 @@
 Every setting that differs between machines comes from an environment variable; nothing secret is
 a constant in the code. `create_app(test_config)` may override any key afterwards.
 """
+
 import json
 import os
 import secrets
@@ -38,9 +39,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 # --- Database ---------------------------------------------------------------------------------
-SQLALCHEMY_DATABASE_URI = os.environ.get(
-    "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'console.db'}"
-)
+SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'console.db'}")
 SQLALCHEMY_TRACK_MODIFICATIONS = False
 SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -57,7 +56,8 @@ FAB_UPDATE_PERMS = _env_bool("FAB_UPDATE_PERMS", False)
 FAB_ADD_SECURITY_API = False
 FAB_API_SWAGGER_UI = False
 FAB_SAFE_REDIRECT_HOSTS = [
-    h.strip() for h in os.environ.get("SAFE_REDIRECT_HOSTS", "127.0.0.1,localhost").split(",")
+    h.strip()
+    for h in os.environ.get("SAFE_REDIRECT_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
 # Largest page a list view will serve, whatever ?psize_ asks for.
@@ -101,8 +101,9 @@ LDAP_GROUP_BASE = os.environ.get("LDAP_GROUP_BASE", "")
 LDAP_GROUP_ROLES = json.loads(os.environ.get("LDAP_GROUP_ROLES", "{}"))
 LDAP_TIMEOUT_SECONDS = float(os.environ.get("LDAP_TIMEOUT_SECONDS", "5"))
 # Local accounts that never go to the directory (the emergency administrator).
-LOCAL_ADMIN_USERS = [u.strip() for u in os.environ.get("LOCAL_ADMIN_USERS", "sysadmin").split(",")
-                     if u.strip()]
+LOCAL_ADMIN_USERS = [
+    u.strip() for u in os.environ.get("LOCAL_ADMIN_USERS", "sysadmin").split(",") if u.strip()
+]
 LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", "5"))
 LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", "30"))
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))

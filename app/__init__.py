@@ -1,4 +1,5 @@
 """Application factory of the service governance console."""
+
 import logging
 
 from flask import Flask
@@ -31,6 +32,7 @@ def create_app(test_config=None):
         db.init_app(app)
         migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
         from .views import register_public, register_views
+
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
         register_public(app)

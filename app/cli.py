@@ -1,4 +1,5 @@
 """Flask commands: roles, demo data, audit check, sheet import."""
+
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import text
@@ -33,18 +34,29 @@ def audit_verify_command():
         click.echo(_("审计日志完整：共 {n} 条，哈希链校验通过。").format(n=total))
         return
     seq, reason = broken
-    reasons = {"missing": _("该条缺失或已被删除"), "prev_hash": _("前一条摘要不符"),
-               "hash": _("内容与摘要不符（已被篡改）")}
+    reasons = {
+        "missing": _("该条缺失或已被删除"),
+        "prev_hash": _("前一条摘要不符"),
+        "hash": _("内容与摘要不符（已被篡改）"),
+    }
     message = _("审计日志校验失败：第 {seq} 条，{reason}。")
     click.echo(message.format(seq=seq, reason=reasons[reason]), err=True)
     raise SystemExit(1)
 
 
 @click.command("send-reminders")
-@click.option("--include-amber", is_flag=True,
-              help="Also remind departments that are not late yet but behind the current phase.")
-@click.option("--date", "on_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Judge lateness as of this day (default: today).")
+@click.option(
+    "--include-amber",
+    is_flag=True,
+    help="Also remind departments that are not late yet but behind the current phase.",
+)
+@click.option(
+    "--date",
+    "on_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge lateness as of this day (default: today).",
+)
 @with_appcontext
 def send_reminders_command(include_amber, on_date):
     """Remind every overdue department on the campaign board (in-app, and by e-mail when SMTP
@@ -62,11 +74,19 @@ def send_reminders_command(include_amber, on_date):
 
 @click.command("import-sheet")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--department", "department_code", metavar="CODE",
-              help="只导入该部门（部门编码）的数据；其他部门的行报错。")
+@click.option(
+    "--department",
+    "department_code",
+    metavar="CODE",
+    help="只导入该部门（部门编码）的数据；其他部门的行报错。",
+)
 @click.option("--dry-run", is_flag=True, help="只检查并预览，不写入数据库。")
-@click.option("--user", "username", metavar="NAME",
-              help="以该用户的身份和权限导入（默认：信息中心管理员权限的系统身份）。")
+@click.option(
+    "--user",
+    "username",
+    metavar="NAME",
+    help="以该用户的身份和权限导入（默认：信息中心管理员权限的系统身份）。",
+)
 @with_appcontext
 def import_sheet_command(file, department_code, dry_run, username):
     """Import a filled template (附件1-4): every row is checked first; only a file without
@@ -84,25 +104,37 @@ def import_sheet_command(file, department_code, dry_run, username):
     user = _cli_user(username)
     data = Path(file).read_bytes()
     try:
-        department = resolve_department(session, user, department_code) \
-            if department_code else None
+        department = resolve_department(session, user, department_code) if department_code else None
         total = _count_rows(data)
-        with click.progressbar(length=total, label=_("检查并导入"), file=sys.stderr,
-                               show_pos=True) as bar:
-            report = sheet_import.run_import(session, data, user, department=department,
-                                             dry_run=dry_run, progress=bar.update)
+        with click.progressbar(
+            length=total, label=_("检查并导入"), file=sys.stderr, show_pos=True
+        ) as bar:
+            report = sheet_import.run_import(
+                session, data, user, department=department, dry_run=dry_run, progress=bar.update
+            )
     except DomainError as error:
         session.rollback()
         click.echo(str(error), err=True)
         raise SystemExit(2) from error
     for problem in report.problems:
-        where = "、".join(x for x in (problem.sheet, _("第 {n} 行").format(n=problem.row)
-                                      if problem.row else "", problem.column or "") if x)
+        where = "、".join(
+            x
+            for x in (
+                problem.sheet,
+                _("第 {n} 行").format(n=problem.row) if problem.row else "",
+                problem.column or "",
+            )
+            if x
+        )
         level = _("错误") if problem.level == "error" else _("提示")
         click.echo(f"[{level}] {where}：{problem.message}", err=problem.level == "error")
     counts = _("新增 {a}，修改 {c}，删除 {d}，未变 {s}，跳过 {k}").format(
-        a=report.total("add"), c=report.total("change"), d=report.total("delete"),
-        s=report.total("same"), k=report.total("skip"))
+        a=report.total("add"),
+        c=report.total("change"),
+        d=report.total("delete"),
+        s=report.total("same"),
+        k=report.total("skip"),
+    )
     if not report.ok:
         session.rollback()
         click.echo(_("发现 {n} 处错误，未导入任何数据。").format(n=len(report.errors)), err=True)
@@ -135,8 +167,11 @@ def _count_rows(data):
         spec = detect(book.sheetnames)
         if spec is None:
             return 0
-        return sum(max((book[s.title].max_row or 2) - 2, 0) for s in spec.sheets
-                   if s.title in book.sheetnames)
+        return sum(
+            max((book[s.title].max_row or 2) - 2, 0)
+            for s in spec.sheets
+            if s.title in book.sheetnames
+        )
     finally:
         book.close()
 
@@ -155,8 +190,13 @@ def _cli_user(username):
             click.echo(_("用户“{name}”不存在。").format(name=username), err=True)
             raise SystemExit(2)
         return user
-    return SimpleNamespace(id=None, username="system", is_authenticated=True, department_id=None,
-                           roles=[SimpleNamespace(name=IT_ADMIN)])
+    return SimpleNamespace(
+        id=None,
+        username="system",
+        is_authenticated=True,
+        department_id=None,
+        roles=[SimpleNamespace(name=IT_ADMIN)],
+    )
 
 
 def register_cli(app):

@@ -1,4 +1,5 @@
 """Extension singletons, bound to the application in create_app()."""
+
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.utils.legacy import get_sqla_class
 from flask_migrate import Migrate

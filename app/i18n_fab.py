@@ -11,6 +11,7 @@ flask_appbuilder 5.3 (its Python files with lazy_gettext/lazy_formatter_gettext/
 templates); tests/test_i18n.py fails when an installed FAB shows a string that neither FAB's zh
 catalog nor ours translates.
 """
+
 from flask_babel import lazy_gettext
 
 FAB_STRINGS = [
@@ -75,9 +76,7 @@ FAB_STRINGS = [
     lazy_gettext("Write the user first name or names"),
     lazy_gettext("Last Name"),
     lazy_gettext("Write the user last name"),
-    lazy_gettext(
-        "Please use a good password policy, this application does not check this for you"
-    ),
+    lazy_gettext("Please use a good password policy, this application does not check this for you"),
     lazy_gettext("Confirm Password"),
     lazy_gettext("Please rewrite the password to confirm"),
     lazy_gettext("Passwords must match"),

@@ -7,6 +7,7 @@ SQL statements each runs.
 
     .venv/bin/python bench/board.py [--items N] [--runs 3]
 """
+
 import argparse
 import sys
 from datetime import date

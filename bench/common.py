@@ -1,4 +1,5 @@
 """Shared set-up for benchmarks: a seeded database of N items and timing helpers."""
+
 import os
 import statistics
 import tempfile
@@ -17,8 +18,11 @@ def bench_app(items, database_url=None):
     """
     OUT.mkdir(exist_ok=True)
     os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="console-bench-"))
-    url = database_url or os.environ.get("BENCH_DATABASE_URL") or \
-        f"sqlite:///{OUT / f'bench-{items}.db'}"
+    url = (
+        database_url
+        or os.environ.get("BENCH_DATABASE_URL")
+        or f"sqlite:///{OUT / f'bench-{items}.db'}"
+    )
     from flask_migrate import upgrade
 
     from app import create_app
@@ -27,8 +31,9 @@ def bench_app(items, database_url=None):
     from app.security.roles import IT_ADMIN, install_roles
     from app.services.demo.seed import seed_demo
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+    )
     with app.app_context():
         upgrade()
         install_roles(appbuilder)
@@ -38,8 +43,14 @@ def bench_app(items, database_url=None):
             seed_demo(items=items, echo=lambda *a, **k: None)
             print(f"seeded {items} items in {time.perf_counter() - started:.1f} s")
         if not appbuilder.sm.find_user(username=BENCH_USER):
-            appbuilder.sm.add_user(BENCH_USER, "bench", "admin", "bench@example.edu.cn",
-                                   appbuilder.sm.find_role(IT_ADMIN), password=BENCH_PASSWORD)
+            appbuilder.sm.add_user(
+                BENCH_USER,
+                "bench",
+                "admin",
+                "bench@example.edu.cn",
+                appbuilder.sm.find_role(IT_ADMIN),
+                password=BENCH_PASSWORD,
+            )
             db.session.commit()
     return app
 

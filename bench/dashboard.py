@@ -10,6 +10,7 @@ college, the heaviest scope) and prints, through the in-process test client:
 
     .venv/bin/python bench/dashboard.py [--items N] [--cold-runs 3] [--runs 20]
 """
+
 import argparse
 import statistics as stats
 import sys
@@ -49,33 +50,54 @@ def main():
         def request():
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
+
         return request
 
     clear = dashboard.clear_cache
     page = get("/statistics/")
     get("/statistics/chart/system_costs.png")()  # import Matplotlib and load the font first
-    results = [("dashboard page", cold_ms(page, clear, args.cold_runs),
-                median_ms(page, runs=args.runs, warmup=1), None)]
+    results = [
+        (
+            "dashboard page",
+            cold_ms(page, clear, args.cold_runs),
+            median_ms(page, runs=args.runs, warmup=1),
+            None,
+        )
+    ]
     for figure in statistics.FIGURES:
         for fmt in ("png", "svg"):
             chart = get(f"/statistics/chart/{figure.name}.{fmt}")
-            results.append((f"{figure.name}.{fmt}", cold_ms(chart, clear, args.cold_runs),
-                            median_ms(chart, runs=args.runs, warmup=1), None))
+            results.append(
+                (
+                    f"{figure.name}.{fmt}",
+                    cold_ms(chart, clear, args.cold_runs),
+                    median_ms(chart, runs=args.runs, warmup=1),
+                    None,
+                )
+            )
     # The figures' bare queries, outside any request (requests get their own app context).
     with app.app_context():
         user = appbuilder.sm.find_user(username=BENCH_USER)
         engine = db.engine.dialect.name
         for index, figure in enumerate(statistics.FIGURES):
+
             def query(figure=figure):
                 figure.rows(db.session, user)
                 db.session.rollback()
+
             name, cold, warm, _bare = results[1 + 2 * index]
-            results[1 + 2 * index] = (name, cold, warm,
-                                      median_ms(query, runs=args.cold_runs, warmup=1))
+            results[1 + 2 * index] = (
+                name,
+                cold,
+                warm,
+                median_ms(query, runs=args.cold_runs, warmup=1),
+            )
 
     total_cold = sum(cold for name, cold, _w, _b in results if name.endswith(".png"))
-    print(f"items: {args.items}  engine: {engine}  cold runs: {args.cold_runs}  "
-          f"warm runs: {args.runs}")
+    print(
+        f"items: {args.items}  engine: {engine}  cold runs: {args.cold_runs}  "
+        f"warm runs: {args.runs}"
+    )
     print(f"{'':32} {'cold ms':>9} {'warm ms':>9} {'query ms':>9}")
     for name, cold, warm, bare in results:
         query = f"{bare:9.1f}" if bare is not None else f"{'':>9}"

@@ -9,6 +9,7 @@ it (scoped query, labels, SheetWriter in constant_memory mode):
 
     .venv/bin/python bench/export_items.py [--items N] [--runs 2] [--import]
 """
+
 import argparse
 import io
 import sys
@@ -71,14 +72,17 @@ def main():
             return data
 
         spec = template("statistics").sheets[0]
-        rows = [[cell_value(c, r) for c in spec.columns]
-                for r in sheet_export.statistics_rows(session, user, None)]
+        rows = [
+            [cell_value(c, r) for c in spec.columns]
+            for r in sheet_export.statistics_rows(session, user, None)
+        ]
 
         def bare():
             buffer = io.BytesIO()
-            book = xlsxwriter.Workbook(buffer, {"constant_memory": True,
-                                                "strings_to_formulas": False,
-                                                "strings_to_urls": False})
+            book = xlsxwriter.Workbook(
+                buffer,
+                {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+            )
             ws = book.add_worksheet()
             for index, header in enumerate(c.header for c in spec.columns):
                 ws.write_string(0, index, header)
@@ -95,15 +99,20 @@ def main():
         bare_mb = _peak_mb(bare)
         cells = count * len(spec.columns)
         print(f"items: {count}, cells: {cells}, file: {len(data) / 1024 / 1024:.1f} MB")
-        print(f"export (query + labels + SheetWriter): {ours_s[0]:.2f} s wall, {ours_s[1]:.2f} s "
-              f"CPU ({ours_s[1] / count * 10_000:.2f} s CPU per 10k), "
-              f"peak heap {ours_mb:.1f} MB")
-        print(f"bare XlsxWriter, same cells:           {bare_s[0]:.2f} s wall, {bare_s[1]:.2f} s "
-              f"CPU ({bare_s[1] / count * 10_000:.2f} s CPU per 10k), "
-              f"peak heap {bare_mb:.1f} MB (rows held beforehand)")
+        print(
+            f"export (query + labels + SheetWriter): {ours_s[0]:.2f} s wall, {ours_s[1]:.2f} s "
+            f"CPU ({ours_s[1] / count * 10_000:.2f} s CPU per 10k), "
+            f"peak heap {ours_mb:.1f} MB"
+        )
+        print(
+            f"bare XlsxWriter, same cells:           {bare_s[0]:.2f} s wall, {bare_s[1]:.2f} s "
+            f"CPU ({bare_s[1] / count * 10_000:.2f} s CPU per 10k), "
+            f"peak heap {bare_mb:.1f} MB (rows held beforehand)"
+        )
         print(f"ratio export / bare (CPU): {ours_s[1] / bare_s[1]:.2f}")
 
         if args.do_import:
+
             def read_only():
                 book = load_workbook(io.BytesIO(data), read_only=True)
                 for _row in book.worksheets[0].iter_rows(values_only=True):
@@ -118,9 +127,11 @@ def main():
 
             read_s, _ = _timed(read_only, 1)
             import_s, report = _timed(dry_run, 1)
-            print(f"openpyxl read-only pass: {read_s[1]:.2f} s CPU; dry-run import (validate, "
-                  f"match {report.total('same')} unchanged rows): {import_s[0]:.2f} s wall, "
-                  f"{import_s[1]:.2f} s CPU ({import_s[1] / count * 10_000:.2f} s CPU per 10k)")
+            print(
+                f"openpyxl read-only pass: {read_s[1]:.2f} s CPU; dry-run import (validate, "
+                f"match {report.total('same')} unchanged rows): {import_s[0]:.2f} s wall, "
+                f"{import_s[1]:.2f} s CPU ({import_s[1] / count * 10_000:.2f} s CPU per 10k)"
+            )
 
 
 if __name__ == "__main__":

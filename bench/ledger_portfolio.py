@@ -6,6 +6,7 @@ milliseconds and SQL statements per request.
 
     .venv/bin/python bench/ledger_portfolio.py [--items N] [--runs 10]
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -16,8 +17,12 @@ from sqlalchemy import event
 
 from bench.common import bench_app, logged_in_client, median_ms
 
-PAGES = (("portfolio page", "/portfolio/"), ("ledger list", "/rectificationtaskview/list/"),
-         ("overdue list", "/overduetaskview/list/"), ("ledger export", "/ledger/export.xlsx"))
+PAGES = (
+    ("portfolio page", "/portfolio/"),
+    ("ledger list", "/rectificationtaskview/list/"),
+    ("overdue list", "/overduetaskview/list/"),
+    ("ledger export", "/ledger/export.xlsx"),
+)
 
 
 def statements(app, client, url):

@@ -6,6 +6,7 @@ COUNT and page SELECT run directly on the connection, their ratio, and the state
 
     .venv/bin/python bench/list_page.py [--items N] [--runs 30]
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -18,8 +19,11 @@ from bench.common import bench_app, logged_in_client, median_ms
 def own_statements(executed):
     """The statements of the list itself (its COUNT and its page SELECT with joined relations),
     leaving out the login, permission and menu lookups every page makes."""
-    return [(sql, params) for sql, params in executed
-            if sql.lstrip().upper().startswith("SELECT") and "FROM service_item" in sql]
+    return [
+        (sql, params)
+        for sql, params in executed
+        if sql.lstrip().upper().startswith("SELECT") and "FROM service_item" in sql
+    ]
 
 
 def main():

@@ -8,6 +8,7 @@ and the median time of the public list page (search, count, department filter) f
 
     .venv/bin/python bench/publication.py [--items N] [--runs 20]
 """
+
 import argparse
 import io
 import sys
@@ -67,25 +68,26 @@ def main():
 
     with app.test_request_context():
         user = appbuilder.sm.find_user(username=BENCH_USER)
-        pub, seconds, _peak = measured(lambda: publication.publish(db.session, user,
-                                                                   BENCH_PASSWORD),
-                                       memory=False)
+        pub, seconds, _peak = measured(
+            lambda: publication.publish(db.session, user, BENCH_PASSWORD), memory=False
+        )
         db.session.commit()
         print(f"publish: {pub.item_count} items in {seconds:.2f} s")
         items = publication.items_of(db.session, pub)
         rows, seconds, _peak = measured(lambda: lists.service_rows(items), memory=False)
         print(f"service list rows from the publication: {seconds:.2f} s")
-        _data, seconds, peak = measured(lambda: rows_workbook("service", rows,
-                                                              pub.published_at))
+        _data, seconds, peak = measured(lambda: rows_workbook("service", rows, pub.published_at))
         print(f"service list XLSX (SheetWriter): {seconds:.2f} s, peak {peak:.0f} MiB")
-        _data, bare_seconds, bare_peak = measured(lambda: bare(rows,
-                                                               lists.headers("service")))
-        print(f"same cells, XlsxWriter bare:     {bare_seconds:.2f} s, peak {bare_peak:.0f} MiB"
-              f" (ratio {seconds / bare_seconds:.2f})")
+        _data, bare_seconds, bare_peak = measured(lambda: bare(rows, lists.headers("service")))
+        print(
+            f"same cells, XlsxWriter bare:     {bare_seconds:.2f} s, peak {bare_peak:.0f} MiB"
+            f" (ratio {seconds / bare_seconds:.2f})"
+        )
     client = app.test_client()
     for query in ("证明", "学生", "成绩证明", "教务管理"):
-        ms = median_ms(lambda q=query: client.get("/public/", query_string={"q": q}),
-                       runs=args.runs, warmup=3)
+        ms = median_ms(
+            lambda q=query: client.get("/public/", query_string={"q": q}), runs=args.runs, warmup=3
+        )
         print(f"public list page, q={query} ({len(query)} chars): median {ms:.1f} ms")
 
 

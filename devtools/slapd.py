@@ -4,6 +4,7 @@ Used by the tests (a real directory, never a mock) and by `make run-ldap`. The d
 the `memberof` overlay for groupOfNames groups; groupOfUniqueNames groups get no memberOf, so
 both ways of finding a user's groups are exercised.
 """
+
 import os
 import shutil
 import signal
@@ -70,12 +71,21 @@ class Directory:
     def start(self):
         (self.folder / "data").mkdir(parents=True, exist_ok=True)
         conf = self.folder / "slapd.conf"
-        conf.write_text(CONFIG.format(folder=self.folder, base=BASE, admin=ADMIN_DN,
-                                      admin_password=ADMIN_PASSWORD, bind=BIND_DN,
-                                      allow=self.allow))
+        conf.write_text(
+            CONFIG.format(
+                folder=self.folder,
+                base=BASE,
+                admin=ADMIN_DN,
+                admin_password=ADMIN_PASSWORD,
+                bind=BIND_DN,
+                allow=self.allow,
+            )
+        )
         self.process = subprocess.Popen(
             [SLAPD, "-f", str(conf), "-h", f"{self.url}/", "-d", "0"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -108,24 +118,47 @@ class Directory:
     def _add(self, dn, attrs):
         conn = self.admin()
         try:
-            conn.add_s(dn, ldap.modlist.addModlist(
-                {k: [v.encode() if isinstance(v, str) else v for v in
-                     (vals if isinstance(vals, list) else [vals])] for k, vals in attrs.items()}))
+            conn.add_s(
+                dn,
+                ldap.modlist.addModlist(
+                    {
+                        k: [
+                            v.encode() if isinstance(v, str) else v
+                            for v in (vals if isinstance(vals, list) else [vals])
+                        ]
+                        for k, vals in attrs.items()
+                    }
+                ),
+            )
         finally:
             conn.unbind_s()
 
     def _skeleton(self):
-        self._add(BASE, {"objectClass": ["dcObject", "organization"], "dc": "college",
-                         "o": "Demo College"})
+        self._add(
+            BASE,
+            {"objectClass": ["dcObject", "organization"], "dc": "college", "o": "Demo College"},
+        )
         for ou in ("people", "groups", "services"):
             self._add(f"ou={ou},{BASE}", {"objectClass": "organizationalUnit", "ou": ou})
-        self._add(BIND_DN, {"objectClass": ["person", "simpleSecurityObject"],
-                            "cn": "console-bind", "sn": "service",
-                            "userPassword": BIND_PASSWORD})
+        self._add(
+            BIND_DN,
+            {
+                "objectClass": ["person", "simpleSecurityObject"],
+                "cn": "console-bind",
+                "sn": "service",
+                "userPassword": BIND_PASSWORD,
+            },
+        )
 
     def add_person(self, uid, password, given="", surname="", mail=None, department=None):
-        attrs = {"objectClass": ["inetOrgPerson"], "uid": uid, "cn": uid,
-                 "sn": surname or uid, "givenName": given or uid, "userPassword": password}
+        attrs = {
+            "objectClass": ["inetOrgPerson"],
+            "uid": uid,
+            "cn": uid,
+            "sn": surname or uid,
+            "givenName": given or uid,
+            "userPassword": password,
+        }
         if mail:
             attrs["mail"] = mail
         if department:
@@ -136,15 +169,19 @@ class Directory:
     def add_group(self, cn, members, unique=False):
         """groupOfNames (memberOf kept by the overlay) or groupOfUniqueNames (search only)."""
         member_attr = "uniqueMember" if unique else "member"
-        self._add(f"cn={cn},{GROUPS}", {
-            "objectClass": "groupOfUniqueNames" if unique else "groupOfNames", "cn": cn,
-            member_attr: [self.person_dn(m) for m in members]})
+        self._add(
+            f"cn={cn},{GROUPS}",
+            {
+                "objectClass": "groupOfUniqueNames" if unique else "groupOfNames",
+                "cn": cn,
+                member_attr: [self.person_dn(m) for m in members],
+            },
+        )
         return f"cn={cn},{GROUPS}"
 
     def set_group_members(self, cn, members, unique=False):
         member_attr = "uniqueMember" if unique else "member"
-        values = [self.person_dn(m).encode() for m in members] or \
-            [f"cn=nobody,{PEOPLE}".encode()]
+        values = [self.person_dn(m).encode() for m in members] or [f"cn=nobody,{PEOPLE}".encode()]
         conn = self.admin()
         try:
             conn.modify_s(f"cn={cn},{GROUPS}", [(ldap.MOD_REPLACE, member_attr, values)])
@@ -158,9 +195,12 @@ class Directory:
     def app_config(self, group_roles):
         """Settings that point the console at this directory."""
         return {
-            "AUTH_LDAP_SERVER": self.url, "AUTH_LDAP_SEARCH": PEOPLE,
-            "AUTH_LDAP_BIND_USER": BIND_DN, "AUTH_LDAP_BIND_PASSWORD": BIND_PASSWORD,
-            "AUTH_LDAP_UID_FIELD": "uid", "LDAP_GROUP_BASE": GROUPS,
+            "AUTH_LDAP_SERVER": self.url,
+            "AUTH_LDAP_SEARCH": PEOPLE,
+            "AUTH_LDAP_BIND_USER": BIND_DN,
+            "AUTH_LDAP_BIND_PASSWORD": BIND_PASSWORD,
+            "AUTH_LDAP_UID_FIELD": "uid",
+            "LDAP_GROUP_BASE": GROUPS,
             "LDAP_GROUP_ROLES": group_roles,
         }
 
@@ -171,9 +211,12 @@ def env_for(directory, group_roles):
 
     cfg = directory.app_config(group_roles)
     return {
-        "AUTH_MODE": "ldap", "LDAP_URL": cfg["AUTH_LDAP_SERVER"],
-        "LDAP_SEARCH_BASE": cfg["AUTH_LDAP_SEARCH"], "LDAP_BIND_DN": cfg["AUTH_LDAP_BIND_USER"],
-        "LDAP_BIND_PASSWORD": cfg["AUTH_LDAP_BIND_PASSWORD"], "LDAP_GROUP_BASE": GROUPS,
+        "AUTH_MODE": "ldap",
+        "LDAP_URL": cfg["AUTH_LDAP_SERVER"],
+        "LDAP_SEARCH_BASE": cfg["AUTH_LDAP_SEARCH"],
+        "LDAP_BIND_DN": cfg["AUTH_LDAP_BIND_USER"],
+        "LDAP_BIND_PASSWORD": cfg["AUTH_LDAP_BIND_PASSWORD"],
+        "LDAP_GROUP_BASE": GROUPS,
         "LDAP_GROUP_ROLES": json.dumps(group_roles, ensure_ascii=False),
     }
 

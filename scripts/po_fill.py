@@ -10,6 +10,7 @@
 --pairs TSV  msgid<TAB>msgstr lines (\\n written as \\\\n)
 Prints the msgids still untranslated.
 """
+
 import argparse
 import re
 

@@ -6,6 +6,7 @@ Starts OpenLDAP on 127.0.0.1:3389 with one contact per department plus a reviewe
 administrator and a leader, prints their logins, then runs gunicorn on 127.0.0.1:8080 in LDAP
 mode. Ctrl-C stops both. For trying the product only: the passwords are printed.
 """
+
 import os
 import subprocess
 import sys
@@ -32,8 +33,10 @@ def departments():
 
     app = create_app()
     with app.app_context():
-        return [(d.code, d.name) for d in Department.query.order_by(Department.sort_order,
-                                                                     Department.code)]
+        return [
+            (d.code, d.name)
+            for d in Department.query.order_by(Department.sort_order, Department.code)
+        ]
 
 
 def fill(directory, depts):
@@ -47,11 +50,25 @@ def fill(directory, depts):
         people.append((uid, name, "部门联系人"))
     office = {"党政办公室": "DZB", "信息技术中心": "XXZX"}
     codes = {name: code for code, name in depts}
-    specials = [("shenhe", "审核", "员", codes.get("党政办公室", office["党政办公室"]), "审核员",
-                 "console-reviewers"),
-                ("xxzx-admin", "管理", "员", codes.get("信息技术中心", office["信息技术中心"]),
-                 "信息中心管理员", "console-itadmins"),
-                ("xiaozhang", "校", "长", None, "校领导", "console-leaders")]
+    specials = [
+        (
+            "shenhe",
+            "审核",
+            "员",
+            codes.get("党政办公室", office["党政办公室"]),
+            "审核员",
+            "console-reviewers",
+        ),
+        (
+            "xxzx-admin",
+            "管理",
+            "员",
+            codes.get("信息技术中心", office["信息技术中心"]),
+            "信息中心管理员",
+            "console-itadmins",
+        ),
+        ("xiaozhang", "校", "长", None, "校领导", "console-leaders"),
+    ]
     for uid, given, surname, code, role, _group in specials:
         directory.add_person(uid, PASSWORD, given, surname, f"{uid}@college.edu.cn", code)
         people.append((uid, surname + given, role))
@@ -72,9 +89,19 @@ def main():
             print(f"  {uid:<16} {role:<8} {name}")
         print(f"  ... {len(people)} people in all\n")
         env = {**os.environ, **env_for(directory, GROUP_ROLES)}
-        subprocess.run([str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind",
-                        os.environ.get("BIND", "127.0.0.1:8080"), "run:app"], cwd=ROOT, env=env,
-                       check=False)
+        subprocess.run(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "--workers",
+                "2",
+                "--bind",
+                os.environ.get("BIND", "127.0.0.1:8080"),
+                "run:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+        )
     except KeyboardInterrupt:
         pass
     finally:

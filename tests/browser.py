@@ -15,6 +15,7 @@ and takes `page` (or `new_page`) as an argument; helpers are imported from here.
   every e-signature given there — goes through the directory.
 - `log_in(page, role)`: the login form, as a directory person of that role (see PEOPLE).
 """
+
 import re
 from pathlib import Path
 
@@ -24,9 +25,16 @@ from playwright.sync_api import expect, sync_playwright
 from tests.ldap_fixtures import GROUP_ROLES, LDAP_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 # role -> (directory uid, the name the navbar shows). wangqiang and lina come from
@@ -39,6 +47,7 @@ PEOPLE = {
     "leader": ("zhaomin", "赵敏"),
 }
 
+
 @pytest.fixture(scope="session")
 def browser_directory(directory):
     """The directory with the browser suite's people; returns the group-to-role mapping."""
@@ -46,9 +55,11 @@ def browser_directory(directory):
 
     directory.add_person("chenjing", LDAP_PASSWORD, "静", "陈", "chenjing@college.edu.cn", "T01")
     directory.add_person("zhaomin", LDAP_PASSWORD, "敏", "赵", "zhaomin@college.edu.cn")
-    return {**GROUP_ROLES,
-            directory.add_group("console-browser-contacts", ["chenjing"]): [CONTACT],
-            directory.add_group("console-browser-leaders", ["zhaomin"]): [LEADER]}
+    return {
+        **GROUP_ROLES,
+        directory.add_group("console-browser-contacts", ["chenjing"]): [CONTACT],
+        directory.add_group("console-browser-leaders", ["zhaomin"]): [LEADER],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +79,9 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (make test installs it)")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -81,14 +93,20 @@ def new_page(browser, live_server):
     contexts, problems = [], []
 
     def make(width=1280):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN",
-                                      viewport={"width": width, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 900}
+        )
         contexts.append(context)
         tab = context.new_page()
         tab.set_default_timeout(8000)
         tab.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-        tab.on("response", lambda response: response.status >= 500 and problems.append(
-            f"HTTP {response.status} for {response.url}"))
+        tab.on(
+            "response",
+            lambda response: (
+                response.status >= 500
+                and problems.append(f"HTTP {response.status} for {response.url}")
+            ),
+        )
         return tab
 
     yield make

@@ -5,6 +5,7 @@ Choose the engine with TEST_DATABASE=sqlite (default) or TEST_DATABASE=postgresq
 (PG_ADMIN_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/postgres, is used to create
 and drop the throwaway database).
 """
+
 import atexit
 import contextlib
 import contextvars
@@ -35,20 +36,46 @@ PG_ADMIN_URL = os.environ.get(
     "PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 # Record tables emptied after each test (children first); FAB's tables and users stay.
-RECORD_TABLES = ("reminder", "print_code", "public_comment", "publication_item", "publication",
-                 "record_version", "review_decision", "rectification_task", "material",
-                 "process_node", "service_item", "information_system", "contact",
-                 "campaign_phase", "campaign")
+RECORD_TABLES = (
+    "reminder",
+    "print_code",
+    "public_comment",
+    "publication_item",
+    "publication",
+    "record_version",
+    "review_decision",
+    "rectification_task",
+    "material",
+    "process_node",
+    "service_item",
+    "information_system",
+    "contact",
+    "campaign_phase",
+    "campaign",
+)
 
 
 def _compile_translations():
     """Compile every catalog whose .mo is missing or older than its .po."""
-    stale = [po for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po")
-             if not po.with_suffix(".mo").exists()
-             or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    stale = [
+        po
+        for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po")
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
     if stale:
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "compile",
-                        "-d", str(ROOT / "translations")], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "-q",
+                "compile",
+                "-d",
+                str(ROOT / "translations"),
+            ],
+            check=True,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -76,13 +103,15 @@ def app(database_url):
     from app.extensions import appbuilder, db
     from app.security.roles import install_roles
 
-    application = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "SERVER_NAME": None,
-    })
+    application = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": None,
+        }
+    )
     application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
@@ -140,8 +169,10 @@ def client(app):
 @pytest.fixture
 def client_as(app):
     """client_as("admin" | "contact" | "contact_other" | "reviewer" | "leader")."""
+
     def make(role):
         return login(app.test_client(), ROLE_USERS[role]["username"])
+
     return make
 
 
@@ -152,7 +183,7 @@ def empty_database(prefix="console_extra"):
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+            conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
         try:
             yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
         finally:
@@ -173,8 +204,9 @@ def python_cli(*args, url, check=True):
     """Run `python <args>` in the project folder against the database at `url` (the test
     instance folder holds its secret key); unless `check` is false it must succeed."""
     env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": _TMP}
-    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     if check:
         assert result.returncode == 0, result.stderr[-2000:]
     return result

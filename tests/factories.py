@@ -1,4 +1,5 @@
 """Builders for test data: departments, users per role, and valid records."""
+
 from datetime import date
 
 from app.models import (
@@ -42,8 +43,12 @@ def make_users(appbuilder):
         if appbuilder.sm.find_user(username=spec["username"]):
             continue
         user = appbuilder.sm.add_user(
-            spec["username"], spec["username"], "测试", f"{spec['username']}@example.edu.cn",
-            appbuilder.sm.find_role(spec["role"]), password=PASSWORD,
+            spec["username"],
+            spec["username"],
+            "测试",
+            f"{spec['username']}@example.edu.cn",
+            appbuilder.sm.find_role(spec["role"]),
+            password=PASSWORD,
         )
         assert user, f"could not create {spec['username']}"
         if spec["dept"]:
@@ -53,8 +58,12 @@ def make_users(appbuilder):
 def service_item(session, code="SI-T-001", dept="T01", **values):
     values.setdefault("kind", "service")
     values.setdefault("running_status", "good")
-    item = ServiceItem(code=code, name=values.pop("name", "成绩证明开具"),
-                       department=department(session, dept), **values)
+    item = ServiceItem(
+        code=code,
+        name=values.pop("name", "成绩证明开具"),
+        department=department(session, dept),
+        **values,
+    )
     session.add(item)
     session.flush()
     return item
@@ -77,42 +86,62 @@ def process_node(session, item, name="学院审核", position=1, **values):
 
 
 def information_system(session, code="SYS-T-001", dept="T01", **values):
-    row = InformationSystem(code=code, name=values.pop("name", "教务管理系统"),
-                            department=department(session, dept), **values)
+    row = InformationSystem(
+        code=code,
+        name=values.pop("name", "教务管理系统"),
+        department=department(session, dept),
+        **values,
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def contact(session, dept="T01", **values):
-    row = Contact(name=values.pop("name", "张老师"), phone=values.pop("phone", "0816-1234567"),
-                  department=department(session, dept), **values)
+    row = Contact(
+        name=values.pop("name", "张老师"),
+        phone=values.pop("phone", "0816-1234567"),
+        department=department(session, dept),
+        **values,
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def rectification_task(session, dept="T01", **values):
-    row = RectificationTask(title=values.pop("title", "打通教务与学工数据"),
-                            department=department(session, dept), **values)
+    row = RectificationTask(
+        title=values.pop("title", "打通教务与学工数据"),
+        department=department(session, dept),
+        **values,
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def campaign(session, year=2026, **values):
-    row = Campaign(year=year, name=f"{year}年度服务治理工作",
-                   start_date=values.pop("start_date", date(year, 7, 1)),
-                   end_date=values.pop("end_date", date(year, 12, 31)), **values)
+    row = Campaign(
+        year=year,
+        name=f"{year}年度服务治理工作",
+        start_date=values.pop("start_date", date(year, 7, 1)),
+        end_date=values.pop("end_date", date(year, 12, 31)),
+        **values,
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def campaign_phase(session, camp, **values):
-    row = CampaignPhase(campaign=camp, name=values.pop("name", "联系人报送"), kind="contacts",
-                        start_date=values.pop("start_date", date(camp.year, 7, 1)),
-                        end_date=values.pop("end_date", date(camp.year, 7, 20)), **values)
+    row = CampaignPhase(
+        campaign=camp,
+        name=values.pop("name", "联系人报送"),
+        kind="contacts",
+        start_date=values.pop("start_date", date(camp.year, 7, 1)),
+        end_date=values.pop("end_date", date(camp.year, 7, 20)),
+        **values,
+    )
     session.add(row)
     session.flush()
     return row
@@ -120,10 +149,18 @@ def campaign_phase(session, camp, **values):
 
 def complete_item(session, code="SI-FULL-001", dept="T01", **values):
     """A service item with all six modules, two nodes and a material: ready to submit."""
-    item = service_item(session, code=code, dept=dept, conditions="在籍学生",
-                        path="融合门户—应用中心", consultation="0816-1234567",
-                        time_limit_days=3, service_hours="工作日 8:30-17:30",
-                        tips="请提前申请", **values)
+    item = service_item(
+        session,
+        code=code,
+        dept=dept,
+        conditions="在籍学生",
+        path="融合门户—应用中心",
+        consultation="0816-1234567",
+        time_limit_days=3,
+        service_hours="工作日 8:30-17:30",
+        tips="请提前申请",
+        **values,
+    )
     material(session, item, name="申请表", position=1)
     process_node(session, item, name="提交申请", position=1, kind="submit")
     process_node(session, item, name="部门审核", position=2, kind="review")
@@ -134,17 +171,28 @@ def complete_item(session, code="SI-FULL-001", dept="T01", **values):
 def complete_system(session, code="SYS-FULL-001", dept="T01", **values):
     from decimal import Decimal
 
-    return information_system(session, code=code, dept=dept, vendor="某某科技",
-                              go_live_date=date(2020, 9, 1), build_cost=Decimal("100"),
-                              annual_om_cost=Decimal("10"), user_groups="staff",
-                              daily_active_operations=500, core_usage_rate=Decimal("60"),
-                              deployment="local", mobile_adaptation="full",
-                              portal_integration="full", **values)
+    return information_system(
+        session,
+        code=code,
+        dept=dept,
+        vendor="某某科技",
+        go_live_date=date(2020, 9, 1),
+        build_cost=Decimal("100"),
+        annual_om_cost=Decimal("10"),
+        user_groups="staff",
+        daily_active_operations=500,
+        core_usage_rate=Decimal("60"),
+        deployment="local",
+        mobile_adaptation="full",
+        portal_integration="full",
+        **values,
+    )
 
 
 def complete_contact(session, dept="T01", **values):
-    return contact(session, dept=dept, post="科长", knows_processes=True,
-                   administers_systems=True, **values)
+    return contact(
+        session, dept=dept, post="科长", knows_processes=True, administers_systems=True, **values
+    )
 
 
 def user(session, role):

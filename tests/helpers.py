@@ -1,4 +1,5 @@
 """Helpers for page tests: read what a FAB page says back to the user."""
+
 import re
 
 from sqlalchemy import event

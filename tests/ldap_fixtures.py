@@ -1,4 +1,5 @@
 """A real OpenLDAP directory for the tests (never a mock), and the app switched to LDAP mode."""
+
 import shutil
 
 import pytest

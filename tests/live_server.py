@@ -5,6 +5,7 @@ thread; the `live_server` fixture serves the session `app` fixture of tests/conf
 database, same users) for the tests of one module and stops it afterwards. Import the fixture
 into a test module with `from tests.live_server import live_server  # noqa: F401`.
 """
+
 import threading
 
 import pytest
@@ -20,8 +21,9 @@ class LiveServer:
         self.host = host
         self.port = self._server.server_port
         self.url = f"http://{host}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        name=f"live-server-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name=f"live-server-{self.port}", daemon=True
+        )
 
     def start(self):
         self._thread.start()

@@ -1,5 +1,6 @@
 """The yearly assessment: every figure against numbers computed by hand, the ranking, the XLSX
 export's cells, and who may see it."""
+
 import io
 from datetime import datetime
 from decimal import Decimal
@@ -13,11 +14,20 @@ from tests import factories as f
 
 def decision(session, dept, submitted, signed, record_id):
     reviewer = f.user(session, "reviewer")
-    session.add(ReviewDecision(
-        record_type="service_item", record_id=record_id,
-        department_id=f.department(session, dept).id, decision="approved",
-        submitted_at=submitted, signed_at=signed, signer_id=reviewer.id, signer_name="审核员",
-        snapshot_hash="0" * 64, signature_hash="0" * 64))
+    session.add(
+        ReviewDecision(
+            record_type="service_item",
+            record_id=record_id,
+            department_id=f.department(session, dept).id,
+            decision="approved",
+            submitted_at=submitted,
+            signed_at=signed,
+            signer_id=reviewer.id,
+            signer_name="审核员",
+            snapshot_hash="0" * 64,
+            signature_hash="0" * 64,
+        )
+    )
 
 
 def small_year(session):
@@ -39,13 +49,16 @@ def small_year(session):
     for status in ("done", "done", "open", "postponed"):
         f.rectification_task(session, task_status=status, created_at=created)
     f.rectification_task(session, task_status="done", created_at=datetime(2025, 5, 1))
-    f.information_system(session, code="AS-S1", annual_om_cost=Decimal("10"),
-                         daily_active_operations=500)
-    f.information_system(session, code="AS-S2", annual_om_cost=Decimal("5"),
-                         daily_active_operations=250)
+    f.information_system(
+        session, code="AS-S1", annual_om_cost=Decimal("10"), daily_active_operations=500
+    )
+    f.information_system(
+        session, code="AS-S2", annual_om_cost=Decimal("5"), daily_active_operations=250
+    )
     f.information_system(session, code="AS-S3", annual_om_cost=Decimal("3"))
-    f.information_system(session, code="AS-S4", dept="T02", annual_om_cost=Decimal("2"),
-                         daily_active_operations=100)
+    f.information_system(
+        session, code="AS-S4", dept="T02", annual_om_cost=Decimal("2"), daily_active_operations=100
+    )
     session.commit()
 
 
@@ -100,8 +113,24 @@ def test_export_cells_hold_the_figures(db_session, client_as):
     header = [c.value for c in sheet[2]]
     assert header[:5] == ["排名", "部门", "服务事项数", "良好事项数", "上线就绪率（%）"]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
-    assert list(rows["测试教务处"]) == [2, "测试教务处", 3, 2, 66.7, 3, 2, 66.7, 144, 4, 2, 50,
-                                     15, 750, 200, 61.1]
+    assert list(rows["测试教务处"]) == [
+        2,
+        "测试教务处",
+        3,
+        2,
+        66.7,
+        3,
+        2,
+        66.7,
+        144,
+        4,
+        2,
+        50,
+        15,
+        750,
+        200,
+        61.1,
+    ]
     assert list(rows["测试学生处"])[:5] == [1, "测试学生处", 1, 1, 100]
 
 

@@ -1,4 +1,5 @@
 """The audit trail: complete, field-level, append-only, hash-chained, atomic with its change."""
+
 import json
 
 import pytest
@@ -12,28 +13,50 @@ from tests.factories import PASSWORD
 
 
 def _entries(session, record):
-    return (session.query(AuditEntry)
-            .filter_by(record_type=record.__table__.name, record_id=record.id)
-            .order_by(AuditEntry.seq).all())
+    return (
+        session.query(AuditEntry)
+        .filter_by(record_type=record.__table__.name, record_id=record.id)
+        .order_by(AuditEntry.seq)
+        .all()
+    )
 
 
 def test_create_update_delete_through_the_pages_are_recorded(client_as, db_session):
     client = client_as("admin")
     dept = f.department(db_session)
-    response = client.post("/serviceitemview/add", data={
-        "code": "SI-AUD", "name": "用印申请", "department": str(dept.id), "kind": "approval",
-        "running_status": "good"}, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    response = client.post(
+        "/serviceitemview/add",
+        data={
+            "code": "SI-AUD",
+            "name": "用印申请",
+            "department": str(dept.id),
+            "kind": "approval",
+            "running_status": "good",
+        },
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
     assert response.status_code == 302
     item = db_session.query(ServiceItem).filter_by(code="SI-AUD").one()
-    client.post(f"/serviceitemview/edit/{item.id}", data={
-        "code": "SI-AUD", "name": "用印申请（新）", "department": str(dept.id),
-        "kind": "approval", "running_status": "improve", "version_seen": str(item.version)})
+    client.post(
+        f"/serviceitemview/edit/{item.id}",
+        data={
+            "code": "SI-AUD",
+            "name": "用印申请（新）",
+            "department": str(dept.id),
+            "kind": "approval",
+            "running_status": "improve",
+            "version_seen": str(item.version),
+        },
+    )
     item_id = item.id
     client.post(f"/serviceitemview/delete/{item_id}")
     db_session.expire_all()
-    entries = (db_session.query(AuditEntry).filter_by(record_type="service_item",
-                                                      record_id=item_id)
-               .order_by(AuditEntry.seq).all())[-3:]
+    entries = (
+        db_session.query(AuditEntry)
+        .filter_by(record_type="service_item", record_id=item_id)
+        .order_by(AuditEntry.seq)
+        .all()
+    )[-3:]
     assert [e.action for e in entries] == ["create", "update", "delete"]
     create, update, delete = entries
     assert create.username == "t_admin" and create.ip == "10.1.2.3"
@@ -90,8 +113,9 @@ def test_chain_verifies(app, runner):
     assert result.exit_code == 0 and "校验通过" in result.output
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_entry SET username = 'x'",
-                                       "DELETE FROM audit_entry"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_entry SET username = 'x'", "DELETE FROM audit_entry"]
+)
 def test_database_refuses_to_change_or_delete_entries(app, db_session, statement):
     from sqlalchemy.exc import DatabaseError
 
@@ -115,12 +139,14 @@ def test_verify_finds_the_first_tampered_entry(app, db_session):
         trans = conn.begin()
         try:
             if conn.dialect.name == "postgresql":
-                conn.execute(text("ALTER TABLE audit_entry "
-                                  "DISABLE TRIGGER audit_entry_append_only"))
+                conn.execute(
+                    text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only")
+                )
             else:
                 conn.execute(text("DROP TRIGGER audit_entry_no_update"))
-            conn.execute(text("UPDATE audit_entry SET username = 'mallory' WHERE seq = :s"),
-                         {"s": target})
+            conn.execute(
+                text("UPDATE audit_entry SET username = 'mallory' WHERE seq = :s"), {"s": target}
+            )
             assert audit.verify(conn) == (target, "hash")
         finally:
             trans.rollback()
@@ -154,8 +180,11 @@ def test_audit_log_is_read_only_in_the_application(client_as, db_session):
     admin = client_as("admin")
     assert admin.get("/auditentryview/list/").status_code == 200
     assert admin.get(f"/auditentryview/show/{entry.id}").status_code == 200
-    for url in (f"/auditentryview/edit/{entry.id}", f"/auditentryview/delete/{entry.id}",
-                "/auditentryview/add"):
+    for url in (
+        f"/auditentryview/edit/{entry.id}",
+        f"/auditentryview/delete/{entry.id}",
+        "/auditentryview/add",
+    ):
         assert admin.post(url, data={"username": "x"}).status_code in (403, 404, 405)
     assert client_as("contact").get("/auditentryview/list/").status_code == 403
     db_session.expire_all()
@@ -167,11 +196,17 @@ def test_record_history_speaks_the_pages_language(client_as, db_session):
     client = client_as("admin")
     item = f.complete_item(db_session, code="SI-HIST", running_status="good")
     db_session.commit()
-    form = {"code": "SI-HIST", "name": item.name, "department": str(item.department_id),
-            "kind": item.kind, "running_status": "deploy", "version_seen": str(item.version)}
+    form = {
+        "code": "SI-HIST",
+        "name": item.name,
+        "department": str(item.department_id),
+        "kind": item.kind,
+        "running_status": "deploy",
+        "version_seen": str(item.version),
+    }
     assert client.post(f"/serviceitemview/edit/{item.id}", data=form).status_code == 302
     page = client.get(f"/serviceitemview/show/{item.id}").text
-    history = page[page.index('class="table table-condensed table-striped history"'):]
+    history = page[page.index('class="table table-condensed table-striped history"') :]
     assert "运行状态" in history and "良好 → 待部署" in history
     assert "running_status" not in history and "deploy" not in history
     assert "updated_at" not in history

@@ -1,6 +1,7 @@
 """The campaign board: scores, colours and overdue lists computed by hand on a small college,
 reminders recorded in the department's task list and e-mailed through a real local SMTP server
 (aiosmtpd), an unreachable server reported in Chinese, and the contact's department scope."""
+
 import socket
 from datetime import date
 
@@ -36,9 +37,14 @@ def smtp_server(app, monkeypatch):
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
-    for key, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port,
-                       "MAIL_FROM": "xxzx@example.edu.cn", "SMTP_STARTTLS": False,
-                       "SMTP_USER": "", "SMTP_TIMEOUT_SECONDS": 5}.items():
+    for key, value in {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": controller.port,
+        "MAIL_FROM": "xxzx@example.edu.cn",
+        "SMTP_STARTTLS": False,
+        "SMTP_USER": "",
+        "SMTP_TIMEOUT_SECONDS": 5,
+    }.items():
         monkeypatch.setitem(app.config, key, value)
     yield sink
     controller.stop()
@@ -48,9 +54,14 @@ def notice_campaign(session, year=2026, **ends):
     """A campaign with the notice's four phases (end dates may be overridden per kind)."""
     camp = f.campaign(session, year=year)
     for position, (kind, start, end) in enumerate(board.NOTICE_PHASES, 1):
-        f.campaign_phase(session, camp, name=kind, position=position,
-                         start_date=date(year, *start),
-                         end_date=ends.get(kind, date(year, *end)))
+        f.campaign_phase(
+            session,
+            camp,
+            name=kind,
+            position=position,
+            start_date=date(year, *start),
+            end_date=ends.get(kind, date(year, *end)),
+        )
     for phase in camp.phases:
         phase.kind = phase.name
     session.flush()
@@ -64,13 +75,28 @@ def small_college(session):
     f.complete_contact(session, dept="T01", name="甲老师", status="approved")
     f.complete_item(session, code="SI-A-1", dept="T01", status="approved")
     f.complete_item(session, code="SI-A-2", dept="T01", status="submitted")
-    f.service_item(session, code="SI-A-3", dept="T01", name="缺路径的事项", conditions="无",
-                   consultation="电话", time_limit_days=1, service_hours="全天", tips="无")
+    f.service_item(
+        session,
+        code="SI-A-3",
+        dept="T01",
+        name="缺路径的事项",
+        conditions="无",
+        consultation="电话",
+        time_limit_days=1,
+        service_hours="全天",
+        tips="无",
+    )
     f.complete_system(session, code="SYS-A-1", dept="T01", status="approved")
     f.complete_system(session, code="SYS-A-2", dept="T01", name="缺厂商的系统")
     session.query(InformationSystem).filter_by(code="SYS-A-2").one().vendor = None
-    f.contact(session, dept="T02", name="乙老师", post="干事", knows_processes=True,
-              email="yi@example.edu.cn")
+    f.contact(
+        session,
+        dept="T02",
+        name="乙老师",
+        post="干事",
+        knows_processes=True,
+        email="yi@example.edu.cn",
+    )
     session.commit()
 
 
@@ -80,8 +106,9 @@ def audit_mark(session):
 
 
 def remind_entries(session, mark):
-    return session.query(AuditEntry).filter(AuditEntry.action == "remind",
-                                            AuditEntry.seq > mark).all()
+    return (
+        session.query(AuditEntry).filter(AuditEntry.action == "remind", AuditEntry.seq > mark).all()
+    )
 
 
 def rows_by_code(brd):
@@ -96,8 +123,12 @@ def test_scores_are_the_mean_of_the_five_rule_fractions(db_session):
     rows = rows_by_code(board.build(db_session, date(2026, 7, 10)))
     a, b = rows["T01"], rows["T02"]
     assert {k: (r.done, r.total) for k, r in a.rules.items()} == {
-        "contacts": (2, 2), "items": (2, 3), "systems": (1, 2), "submitted": (4, 6),
-        "approved": (3, 6)}
+        "contacts": (2, 2),
+        "items": (2, 3),
+        "systems": (1, 2),
+        "submitted": (4, 6),
+        "approved": (3, 6),
+    }
     assert a.score == round(100 * (1 + 2 / 3 + 1 / 2 + 4 / 6 + 3 / 6) / 5) == 67
     assert [r.fraction for r in b.rules.values()] == [0.5, 0, 1, 0, 0]
     assert b.score == 30
@@ -112,7 +143,9 @@ def test_colours_follow_the_deadlines_of_the_current_phase(db_session):
     july = board.build(db_session, date(2026, 7, 10))
     assert july.schedule.current.kind == "contacts"
     assert {c: r.state for c, r in rows_by_code(july).items() if c in ("T01", "T02")} == {
-        "T01": "green", "T02": "amber"}
+        "T01": "green",
+        "T02": "amber",
+    }
     august = rows_by_code(board.build(db_session, date(2026, 8, 1)))
     assert (august["T01"].state, august["T01"].overdue_rules) == ("amber", [])
     assert august["T01"].due_rules == ["items", "systems", "submitted"]
@@ -135,10 +168,17 @@ def test_a_department_with_everything_approved_is_green_with_100(db_session):
     """Both duties by two people, every record complete and approved -> 100, green even in the
     final phase when every deadline has passed."""
     notice_campaign(db_session)
-    f.contact(db_session, dept="T01", name="丙", post="科长", knows_processes=True,
-              status="approved")
-    f.contact(db_session, dept="T01", name="丁", post="工程师", administers_systems=True,
-              status="approved")
+    f.contact(
+        db_session, dept="T01", name="丙", post="科长", knows_processes=True, status="approved"
+    )
+    f.contact(
+        db_session,
+        dept="T01",
+        name="丁",
+        post="工程师",
+        administers_systems=True,
+        status="approved",
+    )
     f.complete_item(db_session, code="SI-OK-1", status="approved")
     f.complete_system(db_session, code="SYS-OK-1", status="approved")
     db_session.commit()
@@ -153,9 +193,12 @@ def test_phases_are_configurable_per_year_and_default_to_the_notice(db_session):
     default = board.build(db_session, date(2028, 8, 1))
     assert default.schedule.campaign is None
     assert default.schedule.deadlines == {
-        "contacts": date(2028, 7, 20), "items": date(2028, 9, 10),
-        "systems": date(2028, 9, 10), "submitted": date(2028, 9, 10),
-        "approved": date(2028, 9, 30)}
+        "contacts": date(2028, 7, 20),
+        "items": date(2028, 9, 10),
+        "systems": date(2028, 9, 10),
+        "submitted": date(2028, 9, 10),
+        "approved": date(2028, 9, 30),
+    }
     assert rows_by_code(default)["T02"].state == "red"
     notice_campaign(db_session, year=2027, contacts=date(2027, 8, 31))
     db_session.commit()
@@ -195,8 +238,7 @@ def test_board_page_lists_overdue_departments_with_what_they_lack(db_session, cl
     assert "测试教务处" not in overdue
 
 
-def test_contact_sees_only_their_own_department_and_cannot_send_reminders(db_session,
-                                                                          client_as):
+def test_contact_sees_only_their_own_department_and_cannot_send_reminders(db_session, client_as):
     """A contact's board has their department's row only; the remind action is refused."""
     notice_campaign(db_session)
     small_college(db_session)
@@ -215,12 +257,14 @@ def test_reminders_land_in_the_task_list_and_by_mail(db_session, client_as, smtp
     is left out."""
     notice_campaign(db_session)
     small_college(db_session)
-    f.contact(db_session, dept="T02", name="坏地址",
-              email="x@example.edu.cn\nBcc: evil@example.com")
+    f.contact(
+        db_session, dept="T02", name="坏地址", email="x@example.edu.cn\nBcc: evil@example.com"
+    )
     db_session.commit()
     mark = audit_mark(db_session)
-    response = client_as("admin").post("/board/remind", data={"date": "2026-08-01"},
-                                       follow_redirects=True)
+    response = client_as("admin").post(
+        "/board/remind", data={"date": "2026-08-01"}, follow_redirects=True
+    )
     assert "已向 1 个部门发送站内提醒。邮件已发送 1 封。" in response.text
     reminder = db_session.query(Reminder).one()
     assert reminder.department.code == "T02" and reminder.email_status == "sent"
@@ -238,23 +282,32 @@ def test_reminders_land_in_the_task_list_and_by_mail(db_session, client_as, smtp
     assert "缺少担任管理系统实际管理员的联系人" not in client_as("contact").get("/").text
     [entry] = remind_entries(db_session, mark)
     assert (entry.record_type, entry.record_id, entry.username) == (
-        "reminder", reminder.id, "t_admin")
+        "reminder",
+        reminder.id,
+        "t_admin",
+    )
     assert '"email_status": [null, "sent"]' in entry.changes
 
 
 def test_unreachable_smtp_server_is_reported_and_reminders_still_recorded(
-        db_session, client_as, app, monkeypatch):
+    db_session, client_as, app, monkeypatch
+):
     """Nothing listens on the SMTP port: a Chinese message says so, the reminder is kept and
     marked failed with the reason."""
     notice_campaign(db_session)
     small_college(db_session)
     mark = audit_mark(db_session)
     port = free_port()  # bound then released: nothing listens there now
-    for key, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": port,
-                       "MAIL_FROM": "xxzx@example.edu.cn", "SMTP_TIMEOUT_SECONDS": 3}.items():
+    for key, value in {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": port,
+        "MAIL_FROM": "xxzx@example.edu.cn",
+        "SMTP_TIMEOUT_SECONDS": 3,
+    }.items():
         monkeypatch.setitem(app.config, key, value)
-    response = client_as("admin").post("/board/remind", data={"date": "2026-08-01"},
-                                       follow_redirects=True)
+    response = client_as("admin").post(
+        "/board/remind", data={"date": "2026-08-01"}, follow_redirects=True
+    )
     assert f"无法连接邮件服务器 127.0.0.1:{port}" in response.text
     assert "站内提醒已记录" in response.text
     reminder = db_session.query(Reminder).one()
@@ -271,8 +324,10 @@ def test_reminders_to_chosen_departments_and_without_smtp(db_session, client_as)
     small_college(db_session)
     t01 = f.department(db_session, "T01").id
     response = client_as("admin").post(
-        "/board/remind", data={"date": "2026-08-01", "department_id": [str(t01)]},
-        follow_redirects=True)
+        "/board/remind",
+        data={"date": "2026-08-01", "department_id": [str(t01)]},
+        follow_redirects=True,
+    )
     assert "未配置邮件服务器（SMTP_HOST），未发送邮件。" in response.text
     reminder = db_session.query(Reminder).one()
     assert reminder.department_id == t01 and reminder.email_status == "not_sent"
@@ -293,6 +348,5 @@ def test_send_reminders_command_reminds_overdue_departments(db_session, runner, 
     assert len(smtp_server.envelopes) == 1
     [entry] = remind_entries(db_session, mark)
     assert (entry.record_id, entry.username) == (reminder.id, "system")
-    with_amber = runner.invoke(args=["send-reminders", "--date", "2026-08-01",
-                                     "--include-amber"])
+    with_amber = runner.invoke(args=["send-reminders", "--date", "2026-08-01", "--include-amber"])
     assert "已向 2 个部门发送站内提醒" in with_amber.output

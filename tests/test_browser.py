@@ -7,6 +7,7 @@ does the reviewer's e-signature. Everything is done the way a user does it: the 
 menu, the + buttons, select2 drop-downs, the item page's sections and its review panel. The last
 page of each journey is saved to test-artifacts/ for a human to look at.
 """
+
 import re
 
 import pytest
@@ -22,8 +23,10 @@ pytestmark = pytest.mark.usefixtures("ldap_login")
 def choose(page, field, label):
     """Pick `label` in the select2 drop-down of form field `field`, as a user does."""
     page.locator(f".select2-selection[aria-labelledby='select2-{field}-container']").click()
-    page.locator(".select2-container--open .select2-results__option",
-                 has_text=re.compile(f"^{re.escape(label)}$")).click()
+    page.locator(
+        ".select2-container--open .select2-results__option",
+        has_text=re.compile(f"^{re.escape(label)}$"),
+    ).click()
     expect(page.locator(f"#select2-{field}-container")).to_contain_text(label)
 
 
@@ -48,8 +51,10 @@ def related_section(page, view):
     """Open a related list (MaterialView / ProcessNodeView) of the item page. They start
     collapsed, but FAB's ab_keep_tab.js reopens the last one opened, so click only if needed."""
     body = page.locator(f"#{view}_href")
-    opened = ("in" in (body.get_attribute("class") or "").split()
-              or body.get_attribute("aria-expanded") == "true")
+    opened = (
+        "in" in (body.get_attribute("class") or "").split()
+        or body.get_attribute("aria-expanded") == "true"
+    )
     if not opened:
         page.locator(f"#{view} a.accordion-toggle").click()
     expect(body).to_have_class(re.compile(r"\bin\b"))  # Bootstrap's collapse has ended
@@ -140,8 +145,9 @@ def sign(page, decision, password, comment=None):
     if comment is not None:
         form.locator("textarea[name=comment]").fill(comment)
     form.locator("input[name=password]").fill(password)
-    form.locator("button", has_text="审核通过并签名" if decision == "approve"
-                 else "退回并签名").click()
+    form.locator(
+        "button", has_text="审核通过并签名" if decision == "approve" else "退回并签名"
+    ).click()
 
 
 def test_contact_and_reviewer_take_an_item_from_draft_to_signed_version(page, db_session):

@@ -5,6 +5,7 @@ Debian's Chromium (/usr/bin/chromium) is driven through Playwright against the s
 served over HTTP by tests/live_server.py (the pattern of tests/test_browser.py). The last page
 is saved to test-artifacts/ for a human to look at.
 """
+
 import re
 from datetime import date, timedelta
 
@@ -23,12 +24,20 @@ def this_years_campaign(session):
     in 30 days, so that a department without contacts is red today."""
     today = date.today()
     start = today - timedelta(days=60)
-    camp = f.campaign(session, year=today.year, start_date=start,
-                      end_date=today + timedelta(days=90))
-    f.campaign_phase(session, camp, name="联系人报送", start_date=start,
-                     end_date=today - timedelta(days=1))
-    phase = f.campaign_phase(session, camp, name="部门自查报送", position=2, start_date=start,
-                             end_date=today + timedelta(days=30))
+    camp = f.campaign(
+        session, year=today.year, start_date=start, end_date=today + timedelta(days=90)
+    )
+    f.campaign_phase(
+        session, camp, name="联系人报送", start_date=start, end_date=today - timedelta(days=1)
+    )
+    phase = f.campaign_phase(
+        session,
+        camp,
+        name="部门自查报送",
+        position=2,
+        start_date=start,
+        end_date=today + timedelta(days=30),
+    )
     phase.kind = "self_check"
     f.complete_contact(session, dept="T01", name="甲老师")
     session.commit()
@@ -58,8 +67,7 @@ def test_it_admin_opens_the_board_and_reminds_overdue_departments(page, db_sessi
     expect(page.locator(".alert")).to_contain_text("个部门发送站内提醒")
     db_session.expire_all()
     reminders = db_session.query(Reminder).all()
-    assert [r.department.code for r in reminders if r.department.code in ("T01", "T02")] == [
-        "T02"]
+    assert [r.department.code for r in reminders if r.department.code in ("T01", "T02")] == ["T02"]
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "browser-campaign-board.png"), full_page=True)

@@ -4,6 +4,7 @@ Debian's Chromium (/usr/bin/chromium) is driven through Playwright against the s
 served over HTTP by tests/live_server.py, as a user does it: the login form, then the menu.
 The page is saved to test-artifacts/ for a human to look at.
 """
+
 import re
 from decimal import Decimal
 
@@ -22,8 +23,15 @@ def surveyed(db_session):
     """Two systems and an item in each fixture department."""
     dashboard.clear_cache()
     f.complete_system(db_session, code="SYS-WEB-1", dept="T01", name="浏览器测试教务系统")
-    f.information_system(db_session, code="SYS-WEB-2", dept="T02", name="浏览器测试学工系统",
-                         build_cost=Decimal("80"), deployment="cloud", security_risk=True)
+    f.information_system(
+        db_session,
+        code="SYS-WEB-2",
+        dept="T02",
+        name="浏览器测试学工系统",
+        build_cost=Decimal("80"),
+        deployment="cloud",
+        security_risk=True,
+    )
     f.service_item(db_session, code="SI-WEB-1", dept="T01")
     f.service_item(db_session, code="SI-WEB-2", dept="T02", running_status="improve")
     db_session.commit()
@@ -47,8 +55,9 @@ def test_leader_opens_the_dashboard_and_sees_every_chart(page, surveyed):
     for index in range(len(statistics.FIGURES)):
         image = images.nth(index)
         image.scroll_into_view_if_needed()
-        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                               arg=image.element_handle())
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
         assert image.evaluate("img => img.naturalWidth") > 300
 
     ARTIFACTS.mkdir(exist_ok=True)

@@ -4,6 +4,7 @@ department scope in charts and XLSX, a cache that an edit invalidates, and a rea
 The fixture is small enough to count on paper: three systems and four service items in two
 departments (T01 is the contact's, T02 the other one), three signed review decisions.
 """
+
 import io
 import warnings
 from datetime import datetime, timedelta
@@ -33,38 +34,77 @@ def _empty_chart_cache():
 
 
 def _decision(session, item, submitted, days):
-    session.add(ReviewDecision(
-        record_type="service_item", record_id=item.id, department_id=item.department_id,
-        decision="approved", submitted_at=submitted, signed_at=submitted + timedelta(days=days),
-        signer_id=f.user(session, "reviewer").id, signer_name="审核员", snapshot_hash="0" * 64,
-        signature_hash="1" * 64))
+    session.add(
+        ReviewDecision(
+            record_type="service_item",
+            record_id=item.id,
+            department_id=item.department_id,
+            decision="approved",
+            submitted_at=submitted,
+            signed_at=submitted + timedelta(days=days),
+            signer_id=f.user(session, "reviewer").id,
+            signer_name="审核员",
+            snapshot_hash="0" * 64,
+            signature_hash="1" * 64,
+        )
+    )
 
 
 @pytest.fixture
 def college(db_session):
     """Systems A (T01, long name), B (T01) and 丙 (T02); items and decisions in both."""
     s = db_session
-    f.information_system(s, code="SYS-A", dept="T01", name=LONG_NAME, vendor="甲公司",
-                         build_cost=Decimal("100"), annual_om_cost=Decimal("10"),
-                         daily_active_operations=500, core_usage_rate=Decimal("60"),
-                         deployment="local", mobile_adaptation="full", portal_integration="full",
-                         data_silo=True)
-    f.information_system(s, code="SYS-B", dept="T01", name="教务系统乙", vendor="乙公司",
-                         build_cost=Decimal("50"), annual_om_cost=Decimal("20"),
-                         daily_active_operations=1000, core_usage_rate=Decimal("30"),
-                         deployment="cloud", mobile_adaptation="none", portal_integration="sso",
-                         data_silo=True, security_risk=True)
-    f.information_system(s, code="SYS-C", dept="T02", name="学工系统丙", vendor="丙公司",
-                         build_cost=Decimal("200"), annual_om_cost=Decimal("5"),
-                         deployment="local", portal_integration="none", feature_gap=True)
+    f.information_system(
+        s,
+        code="SYS-A",
+        dept="T01",
+        name=LONG_NAME,
+        vendor="甲公司",
+        build_cost=Decimal("100"),
+        annual_om_cost=Decimal("10"),
+        daily_active_operations=500,
+        core_usage_rate=Decimal("60"),
+        deployment="local",
+        mobile_adaptation="full",
+        portal_integration="full",
+        data_silo=True,
+    )
+    f.information_system(
+        s,
+        code="SYS-B",
+        dept="T01",
+        name="教务系统乙",
+        vendor="乙公司",
+        build_cost=Decimal("50"),
+        annual_om_cost=Decimal("20"),
+        daily_active_operations=1000,
+        core_usage_rate=Decimal("30"),
+        deployment="cloud",
+        mobile_adaptation="none",
+        portal_integration="sso",
+        data_silo=True,
+        security_risk=True,
+    )
+    f.information_system(
+        s,
+        code="SYS-C",
+        dept="T02",
+        name="学工系统丙",
+        vendor="丙公司",
+        build_cost=Decimal("200"),
+        annual_om_cost=Decimal("5"),
+        deployment="local",
+        portal_integration="none",
+        feature_gap=True,
+    )
     # T01: two 良好 (one of them offline: still counted) and one 待改进; T02: one 待部署.
     within = f.service_item(s, code="SI-1", dept="T01", time_limit_days=3)
     late = f.service_item(s, code="SI-2", dept="T01", time_limit_days=3, lifecycle="offline")
     f.service_item(s, code="SI-3", dept="T01", running_status="improve")
     open_ended = f.service_item(s, code="SI-4", dept="T02", running_status="deploy")
     start = datetime(2026, 9, 1, 9, 0)
-    _decision(s, within, start, 2)      # 2 days against 3: within
-    _decision(s, late, start, 5)        # 5 days against 3: over
+    _decision(s, within, start, 2)  # 2 days against 3: within
+    _decision(s, late, start, 5)  # 5 days against 3: over
     _decision(s, open_ended, start, 1)  # no time limit
     s.commit()
     return s
@@ -80,62 +120,100 @@ def test_cost_figures_match_hand_counts(college):
     assert [(r["label"], r["build_cost"], r["annual_om_cost"]) for r in systems] == [
         ("学工系统丙", Decimal("200.00"), Decimal("5.00")),
         (LONG_NAME, Decimal("100.00"), Decimal("10.00")),
-        ("教务系统乙", Decimal("50.00"), Decimal("20.00"))]
+        ("教务系统乙", Decimal("50.00"), Decimal("20.00")),
+    ]
     departments = rows(college, "department_costs", "leader")
-    assert [(r["label"], r["systems"], r["build_cost"], r["annual_om_cost"])
-            for r in departments] == [("测试学生处", 1, Decimal("200.00"), Decimal("5.00")),
-                                      ("测试教务处", 2, Decimal("150.00"), Decimal("30.00"))]
+    assert [
+        (r["label"], r["systems"], r["build_cost"], r["annual_om_cost"]) for r in departments
+    ] == [
+        ("测试学生处", 1, Decimal("200.00"), Decimal("5.00")),
+        ("测试教务处", 2, Decimal("150.00"), Decimal("30.00")),
+    ]
     vendors = rows(college, "vendor_costs", "leader")
-    assert [(r["label"], r["systems"], r["build_cost"], r["annual_om_cost"])
-            for r in vendors] == [("丙公司", 1, Decimal("200.00"), Decimal("5.00")),
-                                  ("甲公司", 1, Decimal("100.00"), Decimal("10.00")),
-                                  ("乙公司", 1, Decimal("50.00"), Decimal("20.00"))]
+    assert [(r["label"], r["systems"], r["build_cost"], r["annual_om_cost"]) for r in vendors] == [
+        ("丙公司", 1, Decimal("200.00"), Decimal("5.00")),
+        ("甲公司", 1, Decimal("100.00"), Decimal("10.00")),
+        ("乙公司", 1, Decimal("50.00"), Decimal("20.00")),
+    ]
 
 
 def test_usage_figure_lists_busiest_systems_with_their_usage_rate(college):
     """Systems without daily operations (丙) are left out; busiest first."""
-    assert [(r["label"], r["daily_active_operations"], r["core_usage_rate"])
-            for r in rows(college, "system_usage", "reviewer")] == [
-        ("教务系统乙", 1000, 30.0), (LONG_NAME, 500, 60.0)]
+    assert [
+        (r["label"], r["daily_active_operations"], r["core_usage_rate"])
+        for r in rows(college, "system_usage", "reviewer")
+    ] == [("教务系统乙", 1000, 30.0), (LONG_NAME, 500, 60.0)]
 
 
 def test_integration_mobile_deployment_and_problem_counts(college):
     """Every category is listed (0 included); an unanswered field counts as 未填写."""
+
     def counts(name):
         return [(r["label"], r["systems"], r["share"]) for r in rows(college, name, "admin")]
 
-    assert counts("portal_integration") == [("未对接", 1, 33.3), ("仅统一认证", 1, 33.3),
-                                            ("已集成至融合门户", 1, 33.3)]
-    assert counts("mobile_adaptation") == [("未适配", 1, 33.3), ("部分适配", 0, 0.0),
-                                           ("已适配", 1, 33.3), ("未填写", 1, 33.3)]
+    assert counts("portal_integration") == [
+        ("未对接", 1, 33.3),
+        ("仅统一认证", 1, 33.3),
+        ("已集成至融合门户", 1, 33.3),
+    ]
+    assert counts("mobile_adaptation") == [
+        ("未适配", 1, 33.3),
+        ("部分适配", 0, 0.0),
+        ("已适配", 1, 33.3),
+        ("未填写", 1, 33.3),
+    ]
     assert counts("deployment_mode") == [("本地服务器", 2, 66.7), ("云端部署", 1, 33.3)]
-    assert counts("problems") == [("跨系统数据孤岛", 2, 66.7), ("功能缺失或重复", 1, 33.3),
-                                  ("拓展性不足", 0, 0.0), ("网络与数据安全隐患", 1, 33.3)]
+    assert counts("problems") == [
+        ("跨系统数据孤岛", 2, 66.7),
+        ("功能缺失或重复", 1, 33.3),
+        ("拓展性不足", 0, 0.0),
+        ("网络与数据安全隐患", 1, 33.3),
+    ]
 
 
 def test_items_by_running_status_per_department_count_offline_items(college):
     """An offline item still counts (its data is kept for statistics)."""
     assert rows(college, "items_by_status", "leader") == [
         {"label": "测试学生处", "good": 0, "improve": 0, "deploy": 1, "total": 1},
-        {"label": "测试教务处", "good": 2, "improve": 1, "deploy": 0, "total": 3}]
+        {"label": "测试教务处", "good": 2, "improve": 1, "deploy": 0, "total": 3},
+    ]
 
 
 def test_approval_time_against_the_items_time_limit(college):
     """Days from submission to signature, compared with each item's own time limit."""
     assert rows(college, "approval_time", "leader") == [
-        {"label": "测试学生处", "decisions": 1, "avg_days": 1.0, "avg_limit": None, "within": 0,
-         "over": 0, "no_limit": 1},
-        {"label": "测试教务处", "decisions": 2, "avg_days": 3.5, "avg_limit": 3.0, "within": 1,
-         "over": 1, "no_limit": 0}]
+        {
+            "label": "测试学生处",
+            "decisions": 1,
+            "avg_days": 1.0,
+            "avg_limit": None,
+            "within": 0,
+            "over": 0,
+            "no_limit": 1,
+        },
+        {
+            "label": "测试教务处",
+            "decisions": 2,
+            "avg_days": 3.5,
+            "avg_limit": 3.0,
+            "within": 1,
+            "over": 1,
+            "no_limit": 0,
+        },
+    ]
 
 
 def test_contact_figures_hold_only_their_department(college):
     """Every figure computed for T01's contact counts T01's records alone."""
     assert [r["label"] for r in rows(college, "system_costs", "contact")] == [
-        LONG_NAME, "教务系统乙"]
+        LONG_NAME,
+        "教务系统乙",
+    ]
     assert [r["label"] for r in rows(college, "department_costs", "contact")] == ["测试教务处"]
     assert [(r["label"], r["systems"]) for r in rows(college, "vendor_costs", "contact")] == [
-        ("甲公司", 1), ("乙公司", 1)]
+        ("甲公司", 1),
+        ("乙公司", 1),
+    ]
     assert [r["systems"] for r in rows(college, "deployment_mode", "contact")] == [1, 1]
     assert [r["label"] for r in rows(college, "items_by_status", "contact")] == ["测试教务处"]
     assert [r["label"] for r in rows(college, "approval_time", "contact")] == ["测试教务处"]
@@ -267,12 +345,17 @@ def test_leader_reads_the_dashboard_but_has_no_write_access(app, client_as, coll
     assert client.post("/statistics/").status_code == 405
     assert client.post("/statistics/data/system_costs.xlsx").status_code == 405
     with app.app_context():
-        perms = {p.permission.name for p in appbuilder.sm.find_role(LEADER).permissions
-                 if p.view_menu.name == "StatisticsView"}
+        perms = {
+            p.permission.name
+            for p in appbuilder.sm.find_role(LEADER).permissions
+            if p.view_menu.name == "StatisticsView"
+        }
     assert perms == {"can_read"}
     system = college.query(InformationSystem).filter_by(code="SYS-A").one()
-    assert client.post(f"/informationsystemview/edit/{system.id}",
-                       data={"name": "改名"}).status_code == 403
+    assert (
+        client.post(f"/informationsystemview/edit/{system.id}", data={"name": "改名"}).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("role", ["leader", "reviewer", "admin", "contact"])

@@ -1,4 +1,5 @@
 """Flowcharts drawn from process nodes: valid images, CJK glyphs, parallel countersign, cache."""
+
 import warnings
 import xml.etree.ElementTree as ET
 
@@ -8,21 +9,48 @@ from app.reports import flowchart
 from tests import factories as f
 
 ROWS = [
-    {"position": 1, "name": "提交申请", "kind": "submit", "handling_department_name": "学生处",
-     "handling_post": "", "time_limit_days": None},
-    {"position": 2, "name": "财务处会签", "kind": "countersign",
-     "handling_department_name": "财务处", "handling_post": "科长", "time_limit_days": 2},
-    {"position": 3, "name": "教务处会签", "kind": "countersign",
-     "handling_department_name": "教务处", "handling_post": "科长", "time_limit_days": 2},
-    {"position": 4, "name": "分管校领导审批", "kind": "approve",
-     "handling_department_name": "校领导", "handling_post": "", "time_limit_days": 3},
+    {
+        "position": 1,
+        "name": "提交申请",
+        "kind": "submit",
+        "handling_department_name": "学生处",
+        "handling_post": "",
+        "time_limit_days": None,
+    },
+    {
+        "position": 2,
+        "name": "财务处会签",
+        "kind": "countersign",
+        "handling_department_name": "财务处",
+        "handling_post": "科长",
+        "time_limit_days": 2,
+    },
+    {
+        "position": 3,
+        "name": "教务处会签",
+        "kind": "countersign",
+        "handling_department_name": "教务处",
+        "handling_post": "科长",
+        "time_limit_days": 2,
+    },
+    {
+        "position": 4,
+        "name": "分管校领导审批",
+        "kind": "approve",
+        "handling_department_name": "校领导",
+        "handling_post": "",
+        "time_limit_days": 3,
+    },
 ]
 
 
 def test_countersign_nodes_run_in_parallel():
     grouped = flowchart.levels(flowchart.node_dicts(ROWS))
     assert [[r["name"] for r in level] for level in grouped] == [
-        ["提交申请"], ["财务处会签", "教务处会签"], ["分管校领导审批"]]
+        ["提交申请"],
+        ["财务处会签", "教务处会签"],
+        ["分管校领导审批"],
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])
@@ -58,8 +86,12 @@ def test_item_page_shows_its_flowchart_within_scope(client_as, db_session):
     assert "flowchart.svg" in contact.get(f"/serviceitemview/show/{item.id}").text
     response = contact.get(f"/workflow/service_item/{item.id}/flowchart.svg")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
-    assert client_as("contact_other").get(
-        f"/workflow/service_item/{item.id}/flowchart.png").status_code == 404
+    assert (
+        client_as("contact_other")
+        .get(f"/workflow/service_item/{item.id}/flowchart.png")
+        .status_code
+        == 404
+    )
 
 
 def test_item_page_asks_for_a_new_flowchart_when_a_node_is_added(client_as, db_session):
@@ -75,8 +107,10 @@ def test_item_page_asks_for_a_new_flowchart_when_a_node_is_added(client_as, db_s
         return re.search(r'src="([^"]*flowchart\.svg\?v=[0-9a-f]+)"', page).group(1)
 
     before = chart_url()
-    response = admin.post(f"/processnodeview/add?_flt_0_item={item.id}", data={
-        "position": "9", "name": "新增归档环节", "kind": "complete"})
+    response = admin.post(
+        f"/processnodeview/add?_flt_0_item={item.id}",
+        data={"position": "9", "name": "新增归档环节", "kind": "complete"},
+    )
     assert response.status_code == 302
     after = chart_url()
     assert after != before

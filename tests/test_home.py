@@ -1,5 +1,6 @@
 """The home page per role: a contact's progress and tasks (own department only), a reviewer's
 inbox, a leader's key figures with the dashboards link, the IT office's board."""
+
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -19,12 +20,21 @@ def section(html, css_class):
 def two_departments(session):
     """T01: a returned item, a submitted item, an open and a done task, a reminder.
     T02: its own returned item, open task and reminder."""
-    f.complete_item(session, code="HOME-RET-1", name="退回的事项甲", status="returned",
-                    review_comment="请补充材料说明")
-    f.complete_item(session, code="HOME-SUB-1", name="待审的事项甲", status="submitted",
-                    submitted_at=datetime(2026, 11, 2, 9))
-    f.complete_item(session, code="HOME-RET-2", dept="T02", name="退回的事项乙",
-                    status="returned")
+    f.complete_item(
+        session,
+        code="HOME-RET-1",
+        name="退回的事项甲",
+        status="returned",
+        review_comment="请补充材料说明",
+    )
+    f.complete_item(
+        session,
+        code="HOME-SUB-1",
+        name="待审的事项甲",
+        status="submitted",
+        submitted_at=datetime(2026, 11, 2, 9),
+    )
+    f.complete_item(session, code="HOME-RET-2", dept="T02", name="退回的事项乙", status="returned")
     f.rectification_task(session, title="甲部门待整改", task_status="open")
     f.rectification_task(session, title="甲部门已整改", task_status="done")
     f.rectification_task(session, dept="T02", title="乙部门待整改", task_status="in_progress")
@@ -67,8 +77,7 @@ def test_leader_sees_key_figures_and_the_dashboard_link(db_session, client_as):
     two_departments(db_session)
     html = client_as("leader").get("/").text
     figures = section(html, "home-leader")
-    rows = dict((th, td) for th, td in
-                re.findall(r"<th>(.*?)</th><td>(.*?)</td>", figures))
+    rows = dict((th, td) for th, td in re.findall(r"<th>(.*?)</th><td>(.*?)</td>", figures))
     assert rows["服务事项"] == "3" and rows["良好事项占比"] == "100.0%"
     assert rows["管理信息系统"] == "1" and rows["年度运维费用合计（万元）"] == "12.50"
     assert rows["整改任务（已完成/全部）"] == "1/3"

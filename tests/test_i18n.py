@@ -4,6 +4,7 @@ The console speaks Chinese (BABEL_DEFAULT_LOCALE = "zh") with English as the fal
 translations/zh translates FAB's English strings (and maps our Chinese msgids to themselves),
 translations/en gives English for our Chinese msgids. scripts/i18n.sh refreshes both.
 """
+
 import re
 import subprocess
 import sys
@@ -22,8 +23,9 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 def _babel(*args):
     """Run pybabel with the interpreter running the tests (global options before the command)."""
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True,
-                   cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT
+    )
 
 
 def _catalog(locale):
@@ -32,11 +34,15 @@ def _catalog(locale):
 
 
 def _msgids(catalog):
-    return {message.id if isinstance(message.id, str) else message.id[0]
-            for message in catalog if message.id}
+    return {
+        message.id if isinstance(message.id, str) else message.id[0]
+        for message in catalog
+        if message.id
+    }
 
 
 # --- (a) every catalog entry is translated ---------------------------------------------------
+
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_entry_has_a_translation(locale):
@@ -51,30 +57,41 @@ def test_every_entry_has_a_translation(locale):
             problems.append(f"empty: {message.id!r}")
         else:
             msgid = message.id if isinstance(message.id, str) else message.id[0]
-            if any(sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(s))
-                   for s in strings):
+            if any(
+                sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(s))
+                for s in strings
+            ):
                 problems.append(f"placeholders differ: {msgid!r} -> {strings!r}")
-    assert not problems, (f"translations/{locale}: {len(problems)} entries to fix "
-                          "(fill them and run scripts/i18n.sh):\n" + "\n".join(problems))
+    assert not problems, (
+        f"translations/{locale}: {len(problems)} entries to fix "
+        "(fill them and run scripts/i18n.sh):\n" + "\n".join(problems)
+    )
 
 
 def test_chinese_catalog_keeps_chinese_msgids():
     """A Chinese msgid is already the Chinese text: its zh msgstr must be the same."""
     cjk = re.compile("[\u4e00-\u9fff]")
-    changed = [f"{m.id!r} -> {m.string!r}" for m in _catalog("zh")
-               if isinstance(m.id, str) and cjk.search(m.id) and m.string != m.id]
+    changed = [
+        f"{m.id!r} -> {m.string!r}"
+        for m in _catalog("zh")
+        if isinstance(m.id, str) and cjk.search(m.id) and m.string != m.id
+    ]
     assert not changed, "zh msgstr differs from its Chinese msgid:\n" + "\n".join(changed)
 
 
 def test_english_catalog_is_english():
     """No English msgstr still in Chinese (a copied msgid left untranslated)."""
     cjk = re.compile("[\u4e00-\u9fff]")
-    chinese = [f"{m.id!r} -> {m.string!r}" for m in _catalog("en")
-               if m.id and isinstance(m.string, str) and cjk.search(m.string)]
+    chinese = [
+        f"{m.id!r} -> {m.string!r}"
+        for m in _catalog("en")
+        if m.id and isinstance(m.string, str) and cjk.search(m.string)
+    ]
     assert not chinese, "en msgstr still Chinese:\n" + "\n".join(chinese)
 
 
 # --- (b) nothing in the source is missing from the catalogs ----------------------------------
+
 
 @pytest.fixture(scope="module")
 def source_msgids(tmp_path_factory):
@@ -92,7 +109,8 @@ def test_no_source_string_missing_from_catalog(source_msgids, locale):
     missing = sorted(source_msgids - _msgids(_catalog(locale)))
     assert not missing, (
         f"{len(missing)} strings of app/ are not in translations/{locale}; run scripts/i18n.sh "
-        "and translate them:\n" + "\n".join(repr(m) for m in missing))
+        "and translate them:\n" + "\n".join(repr(m) for m in missing)
+    )
 
 
 def test_babel_cfg_covers_templates_and_fab_overrides(source_msgids):
@@ -110,42 +128,111 @@ def test_every_fab_string_is_translated_by_our_catalog(tmp_path):
     cfg = tmp_path / "fab.cfg"
     cfg.write_text("[python: **.py]\n[jinja2: templates/**.html]\nextensions = jinja2.ext.i18n\n")
     pot = tmp_path / "fab.pot"
-    _babel("extract", "-F", str(cfg), *KEYWORDS, "-k", "lazy_formatter_gettext",
-           "-o", str(pot), str(fab_dir))
+    _babel(
+        "extract",
+        "-F",
+        str(cfg),
+        *KEYWORDS,
+        "-k",
+        "lazy_formatter_gettext",
+        "-o",
+        str(pot),
+        str(fab_dir),
+    )
     with open(pot, "rb") as handle:
         fab_ids = _msgids(read_po(handle))
     ours = {m.id for m in _catalog("zh") if m.id and m.string and not m.fuzzy}
     missing = sorted(fab_ids - ours)
-    assert not missing, ("Flask-AppBuilder strings not translated by translations/zh; add them "
-                         "to app/i18n_fab.py and run scripts/i18n.sh:\n"
-                         + "\n".join(repr(m) for m in missing))
+    assert not missing, (
+        "Flask-AppBuilder strings not translated by translations/zh; add them "
+        "to app/i18n_fab.py and run scripts/i18n.sh:\n" + "\n".join(repr(m) for m in missing)
+    )
 
 
 # --- (c) pages as the IT administrator show no FAB English --------------------------------------
 
 # FAB msgids seen on the console's pages before translations/zh filled or replaced them.
 FAB_ENGLISH = (
-    "Add", "Edit", "Delete", "Show", "List", "Search", "Back", "Save", "Actions", "Detail",
-    "Record Count", "No records found", "Page size", "Order by", "Add Filter", "Select Value",
-    "Add a new record", "Edit record", "Show record", "Delete record",
-    "User confirmation needed", "Are you sure you want to delete this item?",
-    "User info", "Personal Info", "Audit Info", "Your user information",
-    "Login", "Logout", "Profile", "Sign In", "Security", "Reset Password", "Reset my password",
-    "List Users", "List Roles", "List Groups", "Base Permissions", "Views/Menus",
-    "Permission on Views/Menus", "Permissions", "Copy Role",
-    "Show User", "Add User", "Edit User", "Show Role", "Add Role", "Edit Role",
-    "Enter your login and password below", "Username", "User Name", "Password",
-    "Confirm Password", "First Name", "Last Name", "Full Name", "Email", "Name", "Role",
-    "Is Active?", "Last login", "Login count", "Failed login count", "Created on", "Changed on",
+    "Add",
+    "Edit",
+    "Delete",
+    "Show",
+    "List",
+    "Search",
+    "Back",
+    "Save",
+    "Actions",
+    "Detail",
+    "Record Count",
+    "No records found",
+    "Page size",
+    "Order by",
+    "Add Filter",
+    "Select Value",
+    "Add a new record",
+    "Edit record",
+    "Show record",
+    "Delete record",
+    "User confirmation needed",
+    "Are you sure you want to delete this item?",
+    "User info",
+    "Personal Info",
+    "Audit Info",
+    "Your user information",
+    "Login",
+    "Logout",
+    "Profile",
+    "Sign In",
+    "Security",
+    "Reset Password",
+    "Reset my password",
+    "List Users",
+    "List Roles",
+    "List Groups",
+    "Base Permissions",
+    "Views/Menus",
+    "Permission on Views/Menus",
+    "Permissions",
+    "Copy Role",
+    "Show User",
+    "Add User",
+    "Edit User",
+    "Show Role",
+    "Add Role",
+    "Edit Role",
+    "Enter your login and password below",
+    "Username",
+    "User Name",
+    "Password",
+    "Confirm Password",
+    "First Name",
+    "Last Name",
+    "Full Name",
+    "Email",
+    "Name",
+    "Role",
+    "Is Active?",
+    "Last login",
+    "Login count",
+    "Failed login count",
+    "Created on",
+    "Changed on",
     "Please use a good password policy, this application does not check this for you",
     "It's not a good policy to remove a user, just make it inactive",
     "The user's password for authentication",
-    "This field is required.", "Not a valid integer value.", "Not a valid date value",
-    "Already exists.", "Added Row", "Changed Row", "Deleted Row",
+    "This field is required.",
+    "Not a valid integer value.",
+    "Not a valid date value",
+    "Already exists.",
+    "Added Row",
+    "Changed Row",
+    "Deleted Row",
 )
 _FAB_ENGLISH_RE = re.compile(
-    r"(?<![\w/])(" + "|".join(re.escape(w) for w in sorted(FAB_ENGLISH, key=len, reverse=True))
-    + r")(?![\w/])")
+    r"(?<![\w/])("
+    + "|".join(re.escape(w) for w in sorted(FAB_ENGLISH, key=len, reverse=True))
+    + r")(?![\w/])"
+)
 
 # Known English outside this suite's files, tolerated until fixed (see each reason).
 _USER_LABELS = {"Username", "First Name", "Last Name", "Email", "Login"}  # "Login Count"
@@ -214,8 +301,9 @@ def _is_security_data(text, data_names):
 
 def english_on_page(html, page, data_names=frozenset()):
     """{FAB English word: the text it was found in} for the visible text of one page."""
-    known = set().union(*(words for prefix, words in KNOWN_ENGLISH.items()
-                          if page.startswith(prefix)))
+    known = set().union(
+        *(words for prefix, words in KNOWN_ENGLISH.items() if page.startswith(prefix))
+    )
     skip_data = page.startswith(SECURITY_DATA_PAGES)
     found = {}
     for text in visible_text(html):
@@ -256,8 +344,11 @@ def _console_pages(app, item_id):
             base = view.route_base
             pages.append(f"{base}/list/")
             if "can_add" in view.base_permissions:
-                flt = f"?_flt_0_item={item_id}" if base in ("/materialview",
-                                                            "/processnodeview") else ""
+                flt = (
+                    f"?_flt_0_item={item_id}"
+                    if base in ("/materialview", "/processnodeview")
+                    else ""
+                )
                 pages.append(f"{base}/add{flt}")
             if "can_show" in view.base_permissions:
                 model = view.datamodel.obj
@@ -300,21 +391,24 @@ def test_form_errors_are_chinese(client_as):
     """WTForms' own messages come from its zh catalog through Flask-WTF (WTF_I18N_ENABLED);
     FAB's (Already exists.) from ours."""
     client = client_as("admin")
-    response = client.post("/departmentview/add", data={"code": "", "name": "", "kind": "",
-                                                         "sort_order": "abc"})
+    response = client.post(
+        "/departmentview/add", data={"code": "", "name": "", "kind": "", "sort_order": "abc"}
+    )
     assert response.status_code == 200
     text = " ".join(visible_text(response.text))
     assert "该字段是必填字段" in text and "不是有效的整数" in text
     found = english_on_page(response.text, "/departmentview/add")
     assert not found, f"/departmentview/add (errors): {found}"
 
-    response = client.post("/departmentview/add", data={"code": "T01", "name": "重复代码",
-                                                         "kind": "functional",
-                                                         "sort_order": "1"})
+    response = client.post(
+        "/departmentview/add",
+        data={"code": "T01", "name": "重复代码", "kind": "functional", "sort_order": "1"},
+    )
     assert "该值已存在" in " ".join(visible_text(response.text))
 
 
 # --- (d) English is one click away ---------------------------------------------------------------
+
 
 def test_switching_to_english_shows_english_labels(client_as):
     client = client_as("admin")

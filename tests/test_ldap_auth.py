@@ -1,5 +1,6 @@
 """Unified authentication against a real slapd: roles and department from the directory,
 bad input and injection refused, directory down, the local emergency administrator."""
+
 import socket
 import threading
 import time
@@ -59,8 +60,7 @@ def test_user_without_a_mapped_group_is_refused(ldap_mode, client, db_session):
     assert response.status_code == 401 and "尚未分配本系统的角色" in response.text
 
 
-def test_unknown_department_code_says_so_and_gives_no_department(ldap_mode, client,
-                                                                   db_session):
+def test_unknown_department_code_says_so_and_gives_no_department(ldap_mode, client, db_session):
     response = _login(client, "stranger", LDAP_PASSWORD)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).text
@@ -71,9 +71,9 @@ def test_unknown_department_code_says_so_and_gives_no_department(ldap_mode, clie
     assert "SI-LDAP-1" not in client.get("/serviceitemview/list/").text
 
 
-def test_empty_password_is_refused_even_where_the_directory_would_accept_it(ldap_mode,
-                                                                             client,
-                                                                             db_session):
+def test_empty_password_is_refused_even_where_the_directory_would_accept_it(
+    ldap_mode, client, db_session
+):
     raw = ldap.initialize(ldap_mode.url)
     raw.simple_bind_s(ldap_mode.person_dn("zhangwei"), "")  # slapd allows it (bind_anon_dn)
     raw.unbind_s()
@@ -86,12 +86,20 @@ def test_empty_password_is_refused_even_where_the_directory_would_accept_it(ldap
     assert ldap_auth.authenticate("zhangwei", "") is None
 
 
-@pytest.mark.parametrize("username,password", [
-    ("zhangwei", "\x00"), ("zhangwei", "\x00" + LDAP_PASSWORD), ("*", LDAP_PASSWORD),
-    ("a)(|(uid=*", LDAP_PASSWORD), ("zhangwei)(uid=*", LDAP_PASSWORD),
-    ("zhangwei,ou=x", LDAP_PASSWORD), ("zhangwei+cn=x", LDAP_PASSWORD),
-    ("z" * 300, LDAP_PASSWORD), ("zhangwei", "p" * 5000),
-])
+@pytest.mark.parametrize(
+    "username,password",
+    [
+        ("zhangwei", "\x00"),
+        ("zhangwei", "\x00" + LDAP_PASSWORD),
+        ("*", LDAP_PASSWORD),
+        ("a)(|(uid=*", LDAP_PASSWORD),
+        ("zhangwei)(uid=*", LDAP_PASSWORD),
+        ("zhangwei,ou=x", LDAP_PASSWORD),
+        ("zhangwei+cn=x", LDAP_PASSWORD),
+        ("z" * 300, LDAP_PASSWORD),
+        ("zhangwei", "p" * 5000),
+    ],
+)
 def test_bad_input_and_injection_are_refused(ldap_mode, client, username, password):
     response = _login(client, username, password)
     assert response.status_code in (400, 401)
@@ -123,8 +131,9 @@ def _unreachable(monkeypatch, app, url, timeout=None):
         monkeypatch.setitem(app.config, "LDAP_TIMEOUT_SECONDS", timeout)
 
 
-def test_directory_refusing_connections_says_unavailable(ldap_mode, app, client, db_session,
-                                                         monkeypatch):
+def test_directory_refusing_connections_says_unavailable(
+    ldap_mode, app, client, db_session, monkeypatch
+):
     from devtools.slapd import free_port
 
     _unreachable(monkeypatch, app, f"ldap://127.0.0.1:{free_port()}")
@@ -154,7 +163,8 @@ def test_silent_directory_times_out_within_five_seconds(ldap_mode, app, client, 
 
 
 def test_emergency_admin_works_with_the_directory_down_and_never_reaches_it(
-        ldap_mode, app, client, db_session, monkeypatch):
+    ldap_mode, app, client, db_session, monkeypatch
+):
     from app.extensions import appbuilder
     from app.security.roles import IT_ADMIN
 
@@ -175,8 +185,14 @@ def test_emergency_admin_works_with_the_directory_down_and_never_reaches_it(
 
     with app.app_context():
         if not appbuilder.sm.find_user(username="sysadmin"):
-            appbuilder.sm.add_user("sysadmin", "应急", "管理员", "sysadmin@college.edu.cn",
-                                   appbuilder.sm.find_role(IT_ADMIN), password="Emerg#2026pw")
+            appbuilder.sm.add_user(
+                "sysadmin",
+                "应急",
+                "管理员",
+                "sysadmin@college.edu.cn",
+                appbuilder.sm.find_role(IT_ADMIN),
+                password="Emerg#2026pw",
+            )
     _unreachable(monkeypatch, app, f"ldap://127.0.0.1:{listener.getsockname()[1]}", 1)
     watcher = threading.Thread(target=watch)
     watcher.start()
@@ -188,8 +204,7 @@ def test_emergency_admin_works_with_the_directory_down_and_never_reaches_it(
     assert client.get("/users/list/").status_code == 200
 
 
-def test_signature_password_is_checked_against_the_directory(ldap_mode, app, client,
-                                                             db_session):
+def test_signature_password_is_checked_against_the_directory(ldap_mode, app, client, db_session):
     from app.services.review import workflow
     from app.services.trail.signature import SignatureRefusedError
 

@@ -1,5 +1,6 @@
 """The rectification ledger: status moves, overdue tasks, tasks opened from records (no
 duplicates), department scope on pages and exports, and the XLSX export's cells."""
+
 import io
 import json
 from datetime import date, timedelta
@@ -26,14 +27,18 @@ def _task(session, dept="T01", **values):
 
 
 def _transitions(session, task):
-    rows = (session.query(AuditEntry)
-            .filter_by(record_type="rectification_task", record_id=task.id, action="transition")
-            .filter(AuditEntry.seq > task._audit_from)
-            .order_by(AuditEntry.seq).all())
+    rows = (
+        session.query(AuditEntry)
+        .filter_by(record_type="rectification_task", record_id=task.id, action="transition")
+        .filter(AuditEntry.seq > task._audit_from)
+        .order_by(AuditEntry.seq)
+        .all()
+    )
     return [json.loads(row.changes) for row in rows]
 
 
 # --- status moves ---------------------------------------------------------------------------
+
 
 def test_postpone_needs_a_reason_and_is_audited(db_session):
     task = _task(db_session, deadline=TODAY + timedelta(days=3))
@@ -41,8 +46,14 @@ def test_postpone_needs_a_reason_and_is_audited(db_session):
     with pytest.raises(DomainError):
         rectification.move(db_session, task, contact, "postpone", reason="  ")
     assert task.task_status == "open"
-    rectification.move(db_session, task, contact, "postpone", reason="等待厂商排期",
-                       new_deadline=TODAY + timedelta(days=30))
+    rectification.move(
+        db_session,
+        task,
+        contact,
+        "postpone",
+        reason="等待厂商排期",
+        new_deadline=TODAY + timedelta(days=30),
+    )
     db_session.commit()
     assert task.task_status == "postponed"
     assert task.postpone_reason == "等待厂商排期"
@@ -55,8 +66,14 @@ def test_postpone_needs_a_reason_and_is_audited(db_session):
 def test_postponing_cannot_bring_the_deadline_forward(db_session):
     task = _task(db_session, deadline=TODAY + timedelta(days=10))
     with pytest.raises(DomainError):
-        rectification.move(db_session, task, f.user(db_session, "contact"), "postpone",
-                           reason="x", new_deadline=TODAY + timedelta(days=5))
+        rectification.move(
+            db_session,
+            task,
+            f.user(db_session, "contact"),
+            "postpone",
+            reason="x",
+            new_deadline=TODAY + timedelta(days=5),
+        )
 
 
 def test_done_needs_evidence_and_records_when(db_session):
@@ -66,8 +83,9 @@ def test_done_needs_evidence_and_records_when(db_session):
     with pytest.raises(DomainError):
         rectification.move(db_session, task, reviewer, "complete", evidence="")
     assert task.task_status == "in_progress" and task.closed_at is None
-    rectification.move(db_session, task, reviewer, "complete",
-                       evidence="已上线统一认证，见验收单 2026-17")
+    rectification.move(
+        db_session, task, reviewer, "complete", evidence="已上线统一认证，见验收单 2026-17"
+    )
     db_session.commit()
     assert task.task_status == "done" and task.closed_at is not None
     moves = _transitions(db_session, task)
@@ -117,14 +135,17 @@ def test_moves_through_the_task_page(db_session, client_as):
 
 # --- overdue --------------------------------------------------------------------------------
 
+
 def test_overdue_means_past_deadline_and_not_done(db_session):
     yesterday = TODAY - timedelta(days=1)
     assert _task(db_session, title="a", deadline=yesterday).overdue
     assert _task(db_session, title="b", deadline=yesterday, task_status="in_progress").overdue
-    assert _task(db_session, title="c", deadline=yesterday, task_status="postponed",
-                 postpone_reason="r").overdue
-    assert not _task(db_session, title="d", deadline=yesterday, task_status="done",
-                     evidence="e").overdue
+    assert _task(
+        db_session, title="c", deadline=yesterday, task_status="postponed", postpone_reason="r"
+    ).overdue
+    assert not _task(
+        db_session, title="d", deadline=yesterday, task_status="done", evidence="e"
+    ).overdue
     assert not _task(db_session, title="e", deadline=TODAY).overdue
     assert not _task(db_session, title="f", deadline=None).overdue
 
@@ -132,8 +153,13 @@ def test_overdue_means_past_deadline_and_not_done(db_session):
 def test_overdue_tasks_stand_out_and_have_their_own_list(db_session, client_as):
     late = _task(db_session, title="逾期未改的任务", deadline=TODAY - timedelta(days=2))
     _task(db_session, title="按期推进的任务", deadline=TODAY + timedelta(days=2))
-    _task(db_session, title="已完成的旧任务", deadline=TODAY - timedelta(days=9),
-          task_status="done", evidence="e")
+    _task(
+        db_session,
+        title="已完成的旧任务",
+        deadline=TODAY - timedelta(days=9),
+        task_status="done",
+        evidence="e",
+    )
     db_session.commit()
     client = client_as("admin")
     page = client.get("/rectificationtaskview/list/").text
@@ -146,9 +172,15 @@ def test_overdue_tasks_stand_out_and_have_their_own_list(db_session, client_as):
 
 # --- opening tasks from records -------------------------------------------------------------
 
+
 def test_open_from_a_system_problem_prefills_and_links(db_session, client_as):
-    system = f.complete_system(db_session, code="SYS-RISK", security_risk=True, data_silo=True,
-                               problem_details="弱口令，未做等保测评")
+    system = f.complete_system(
+        db_session,
+        code="SYS-RISK",
+        security_risk=True,
+        data_silo=True,
+        problem_details="弱口令，未做等保测评",
+    )
     db_session.commit()
     client = client_as("contact")
     page = client.get(f"/informationsystemview/show/{system.id}").text
@@ -159,7 +191,10 @@ def test_open_from_a_system_problem_prefills_and_links(db_session, client_as):
     task = db_session.query(RectificationTask).one()
     assert response.headers["Location"].endswith(f"/rectificationtaskview/show/{task.id}")
     assert (task.source, task.category, task.information_system_id) == (
-        "system", "security_risk", system.id)
+        "system",
+        "security_risk",
+        system.id,
+    )
     assert task.title.startswith(system.name) and task.description == "弱口令，未做等保测评"
     assert task.department_id == system.department_id and task.task_status == "open"
     page = client.get(f"/informationsystemview/show/{system.id}").text
@@ -168,8 +203,9 @@ def test_open_from_a_system_problem_prefills_and_links(db_session, client_as):
 
 
 def test_same_source_record_and_kind_opens_one_task(db_session, client_as):
-    system = f.complete_system(db_session, code="SYS-DUP", security_risk=True,
-                               poor_extensibility=True)
+    system = f.complete_system(
+        db_session, code="SYS-DUP", security_risk=True, poor_extensibility=True
+    )
     db_session.commit()
     contact = f.user(db_session, "contact")
     first = rectification.open_from_system(db_session, contact, system, "security_risk")
@@ -188,19 +224,27 @@ def test_same_source_record_and_kind_opens_one_task(db_session, client_as):
 def test_a_problem_not_ticked_opens_nothing(db_session):
     system = f.complete_system(db_session, code="SYS-OK")
     with pytest.raises(DomainError):
-        rectification.open_from_system(db_session, f.user(db_session, "admin"), system,
-                                       "security_risk")
+        rectification.open_from_system(
+            db_session, f.user(db_session, "admin"), system, "security_risk"
+        )
 
 
 def test_open_from_an_items_pain_points(db_session, client_as):
     host = f.complete_system(db_session, code="SYS-HOST")
-    item = f.complete_item(db_session, code="SI-PAIN", hosting_system=host,
-                           pain_points="需要线下签字三次", suggestions="改为电子签名")
+    item = f.complete_item(
+        db_session,
+        code="SI-PAIN",
+        hosting_system=host,
+        pain_points="需要线下签字三次",
+        suggestions="改为电子签名",
+    )
     plain = f.complete_item(db_session, code="SI-PLAIN")
     db_session.commit()
     client = client_as("contact")
-    assert f"/ledger/open/item/{item.id}/process" in client.get(
-        f"/serviceitemview/show/{item.id}").text
+    assert (
+        f"/ledger/open/item/{item.id}/process"
+        in client.get(f"/serviceitemview/show/{item.id}").text
+    )
     assert "/ledger/open/item/" not in client.get(f"/serviceitemview/show/{plain.id}").text
     client.post(f"/ledger/open/item/{item.id}/process")
     client.post(f"/ledger/open/item/{item.id}/process")
@@ -214,23 +258,48 @@ def test_open_task_for_a_public_comment(db_session):
     """Public comments open tasks through open_task with source 'comment' and their id."""
     reviewer = f.user(db_session, "reviewer")
     dept = f.department(db_session, "T02")
-    task = rectification.open_task(db_session, reviewer, source="comment", department=dept,
-                                   title="公示意见：成绩证明办理太慢", category="process",
-                                   source_ref=41)
+    task = rectification.open_task(
+        db_session,
+        reviewer,
+        source="comment",
+        department=dept,
+        title="公示意见：成绩证明办理太慢",
+        category="process",
+        source_ref=41,
+    )
     assert task.source_key == "comment:41:process" and task.department_id == dept.id
     with pytest.raises(rectification.DuplicateTaskError):
-        rectification.open_task(db_session, reviewer, source="comment", department=dept.id,
-                                title="again", category="process", source_ref=41)
-    other = rectification.open_task(db_session, reviewer, source="comment", department=dept,
-                                    title="另一条意见", category="process", source_ref=42)
+        rectification.open_task(
+            db_session,
+            reviewer,
+            source="comment",
+            department=dept.id,
+            title="again",
+            category="process",
+            source_ref=41,
+        )
+    other = rectification.open_task(
+        db_session,
+        reviewer,
+        source="comment",
+        department=dept,
+        title="另一条意见",
+        category="process",
+        source_ref=42,
+    )
     assert other.id != task.id
 
 
 def test_contact_opens_tasks_only_for_the_own_department(db_session):
     contact = f.user(db_session, "contact")
     with pytest.raises(PermissionDeniedError):
-        rectification.open_task(db_session, contact, source="manual",
-                                department=f.department(db_session, "T02"), title="越权")
+        rectification.open_task(
+            db_session,
+            contact,
+            source="manual",
+            department=f.department(db_session, "T02"),
+            title="越权",
+        )
     other_system = f.complete_system(db_session, code="SYS-T02", dept="T02", security_risk=True)
     from app.services.errors import NotFoundError
 
@@ -241,9 +310,16 @@ def test_contact_opens_tasks_only_for_the_own_department(db_session):
 def test_manual_task_from_the_form_is_a_manual_open_task(db_session, client_as):
     client = client_as("contact")
     dept = f.department(db_session)
-    response = client.post("/rectificationtaskview/add", data={
-        "title": "手工登记的问题", "department": str(dept.id), "category": "other",
-        "deadline": (TODAY + timedelta(days=5)).isoformat(), "owner": "李老师"})
+    response = client.post(
+        "/rectificationtaskview/add",
+        data={
+            "title": "手工登记的问题",
+            "department": str(dept.id),
+            "category": "other",
+            "deadline": (TODAY + timedelta(days=5)).isoformat(),
+            "owner": "李老师",
+        },
+    )
     assert response.status_code == 302
     task = db_session.query(RectificationTask).one()
     assert (task.source, task.task_status, task.source_key) == ("manual", "open", None)
@@ -251,15 +327,17 @@ def test_manual_task_from_the_form_is_a_manual_open_task(db_session, client_as):
 
 # --- department scope -----------------------------------------------------------------------
 
+
 def test_another_departments_task_is_404_and_unchanged(db_session, client_as):
     other = _task(db_session, dept="T02", title="别部门的任务")
     db_session.commit()
     client = client_as("contact")
     for method, url, data in (
-            ("get", f"/rectificationtaskview/show/{other.id}", None),
-            ("post", f"/rectificationtaskview/edit/{other.id}", {"title": "改掉"}),
-            ("post", f"/ledger/task/{other.id}/complete", {"evidence": "e"}),
-            ("post", f"/ledger/task/{other.id}/start", {})):
+        ("get", f"/rectificationtaskview/show/{other.id}", None),
+        ("post", f"/rectificationtaskview/edit/{other.id}", {"title": "改掉"}),
+        ("post", f"/ledger/task/{other.id}/complete", {"evidence": "e"}),
+        ("post", f"/ledger/task/{other.id}/start", {}),
+    ):
         assert getattr(client, method)(url, data=data).status_code == 404, url
     db_session.expire_all()
     fresh = db_session.get(RectificationTask, other.id)
@@ -269,15 +347,22 @@ def test_another_departments_task_is_404_and_unchanged(db_session, client_as):
 def test_reviewer_updates_any_departments_task(db_session, client_as):
     task = _task(db_session, dept="T02", title="学生处的任务")
     db_session.commit()
-    response = client_as("reviewer").post(f"/rectificationtaskview/edit/{task.id}", data={
-        "title": "学生处的任务（已细化）", "department": str(task.department_id),
-        "category": "process", "owner": "王老师"})
+    response = client_as("reviewer").post(
+        f"/rectificationtaskview/edit/{task.id}",
+        data={
+            "title": "学生处的任务（已细化）",
+            "department": str(task.department_id),
+            "category": "process",
+            "owner": "王老师",
+        },
+    )
     assert response.status_code == 302
     db_session.expire_all()
     assert db_session.get(RectificationTask, task.id).owner == "王老师"
 
 
 # --- XLSX export ----------------------------------------------------------------------------
+
 
 def _sheet(data):
     return load_workbook(io.BytesIO(data)).active
@@ -297,17 +382,25 @@ def test_export_contains_only_the_own_department(db_session, client_as):
     assert response.mimetype.endswith("spreadsheetml.sheet")
     titles = [row[2] for row in _rows(_sheet(response.data))]
     assert titles == ["本部门任务"]
-    everything = [row[2] for row in _rows(_sheet(client_as("leader").get(
-        "/ledger/export.xlsx").data))]
+    everything = [
+        row[2] for row in _rows(_sheet(client_as("leader").get("/ledger/export.xlsx").data))
+    ]
     assert sorted(everything) == sorted(["别部门任务", "本部门任务"])
 
 
 def test_export_cells_sorted_by_department_overdue_marked_text_only(db_session, client_as):
     late = TODAY - timedelta(days=3)
-    _task(db_session, dept="T02", title="=HYPERLINK(\"http://x\")", deadline=late,
-          owner="+86", description="@SUM(A1)")
-    _task(db_session, dept="T01", title="按期任务", deadline=TODAY + timedelta(days=9),
-          measure="-1")
+    _task(
+        db_session,
+        dept="T02",
+        title='=HYPERLINK("http://x")',
+        deadline=late,
+        owner="+86",
+        description="@SUM(A1)",
+    )
+    _task(
+        db_session, dept="T01", title="按期任务", deadline=TODAY + timedelta(days=9), measure="-1"
+    )
     _task(db_session, dept="T01", title="逾期任务", deadline=late)
     db_session.commit()
     response = client_as("admin").get("/ledger/export.xlsx")
@@ -320,16 +413,19 @@ def test_export_cells_sorted_by_department_overdue_marked_text_only(db_session, 
     assert [row[2] for row in rows][:2] == ["逾期任务", "按期任务"]  # by deadline within a dept
     assert [row[10] for row in rows] == ["逾期", None, "逾期"]
     assert rows[0][8].date() == late
-    assert rows[2][2] == "'=HYPERLINK(\"http://x\")"
+    assert rows[2][2] == '\'=HYPERLINK("http://x")'
     assert rows[2][7] == "'+86" and rows[2][5] == "'@SUM(A1)" and rows[1][6] == "'-1"
     for row in ws.iter_rows(min_row=1):
         for cell in row:
             assert cell.data_type != "f", f"{cell.coordinate} is a formula"
     assert ws["C3"].fill.fgColor.rgb.endswith("F8CBAD")  # overdue row highlighted
     assert not ws["C4"].fill.fgColor.rgb.endswith("F8CBAD")
-    export = (db_session.query(AuditEntry)
-              .filter_by(action="export", record_type="rectification_task")
-              .order_by(AuditEntry.seq.desc()).first())
+    export = (
+        db_session.query(AuditEntry)
+        .filter_by(action="export", record_type="rectification_task")
+        .order_by(AuditEntry.seq.desc())
+        .first()
+    )
     assert export is not None and "3" in export.summary
 
 
@@ -350,8 +446,13 @@ def test_ledger_list_and_export_cost_no_query_per_row(db_session, client_as, app
         for i in range(start, start + n):
             system = f.complete_system(db_session, code=f"SYS-Q{i}", security_risk=True)
             item = f.complete_item(db_session, code=f"SI-Q{i}", pain_points="慢")
-            _task(db_session, title=f"任务{i}", information_system=system, service_item=item,
-                  deadline=TODAY - timedelta(days=1))
+            _task(
+                db_session,
+                title=f"任务{i}",
+                information_system=system,
+                service_item=item,
+                deadline=TODAY - timedelta(days=1),
+            )
         db_session.commit()
 
     client = client_as("admin")

@@ -1,4 +1,5 @@
 """Lifecycle of a service item: onboarding to online, change, offline (measures art. 8-12)."""
+
 import pytest
 
 from app.models import RecordVersion, ServiceItem
@@ -24,11 +25,13 @@ def test_new_item_starts_planned_when_not_yet_online(db_session, users):
 
 def test_onboarding_to_online_follows_the_measures(db_session, users):
     item = f.service_item(db_session, code="SI-LC-3", lifecycle="planned")
-    steps = [("request_onboarding", "contact", "onboarding_requested"),
-             ("approve_onboarding", "reviewer", "onboarding_approved"),
-             ("start_development", "admin", "in_development"),
-             ("deliver", "admin", "acceptance"),
-             ("accept", "contact", "online")]
+    steps = [
+        ("request_onboarding", "contact", "onboarding_requested"),
+        ("approve_onboarding", "reviewer", "onboarding_approved"),
+        ("start_development", "admin", "in_development"),
+        ("deliver", "admin", "acceptance"),
+        ("accept", "contact", "online"),
+    ]
     for action, role, state in steps:
         lifecycle.move(db_session, item, users[role], action, note="按办法第八条申请")
         assert item.lifecycle == state
@@ -60,8 +63,9 @@ def test_offline_item_is_read_only_leaves_lists_and_keeps_its_data(db_session, u
     lifecycle.move(db_session, item, users["reviewer"], "approve_offline")
     db_session.commit()
     assert item.lifecycle == "offline"
-    assert db_session.query(RecordVersion).filter_by(record_id=item.id,
-                                                     is_current=True).count() == 0
+    assert (
+        db_session.query(RecordVersion).filter_by(record_id=item.id, is_current=True).count() == 0
+    )
     assert db_session.query(RecordVersion).filter_by(record_id=item.id).count() == 1
     with pytest.raises(PermissionDeniedError):
         records.before_update(db_session, item, users["contact"])
@@ -84,8 +88,10 @@ def test_lifecycle_buttons_on_the_item_page(client_as, db_session):
     db_session.commit()
     client = client_as("contact")
     assert "申请入驻" in client.get(f"/serviceitemview/show/{item.id}").text
-    response = client.post(f"/workflow/service_item/{item.id}/lifecycle/request_onboarding",
-                           data={"note": "师生需求强烈"})
+    response = client.post(
+        f"/workflow/service_item/{item.id}/lifecycle/request_onboarding",
+        data={"note": "师生需求强烈"},
+    )
     assert response.status_code == 302
     db_session.expire_all()
     assert db_session.get(ServiceItem, item.id).lifecycle == "onboarding_requested"

@@ -1,4 +1,5 @@
 """List pages run a bounded number of SQL statements whatever the page holds."""
+
 import pytest
 
 from tests import factories as f
@@ -8,8 +9,9 @@ from tests.helpers import QueryCounter
 def _fill(session, count, prefix):
     system = f.information_system(session, code=f"{prefix}-SYS")
     for n in range(count):
-        f.service_item(session, code=f"{prefix}-{n:03d}", name=f"事项{n}",
-                       hosting_system_id=system.id)
+        f.service_item(
+            session, code=f"{prefix}-{n:03d}", name=f"事项{n}", hosting_system_id=system.id
+        )
         f.contact(session, name=f"联系人{prefix}{n}")
         f.information_system(session, code=f"{prefix}-SYS-{n:03d}")
     session.commit()
@@ -25,8 +27,9 @@ def _statements(app, client, url):
     return counter.count
 
 
-@pytest.mark.parametrize("url", ["/serviceitemview/list/", "/contactview/list/",
-                                 "/informationsystemview/list/"])
+@pytest.mark.parametrize(
+    "url", ["/serviceitemview/list/", "/contactview/list/", "/informationsystemview/list/"]
+)
 def test_statement_count_does_not_grow_with_rows(app, client_as, db_session, url):
     client = client_as("admin")
     _fill(db_session, 2, "A")

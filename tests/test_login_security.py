@@ -1,4 +1,5 @@
 """Lockout, password rules, sessions (idle, absolute, revocation), cookies, redirects, CSRF."""
+
 import time
 from datetime import timedelta
 
@@ -42,12 +43,15 @@ def test_it_admin_unlocks_and_it_is_audited(app, client_as, db_session, lock_cle
     admin = client_as("admin")
     page = admin.get("/users/list/").text
     assert "锁定至" in page
-    response = admin.post("/users/action_post", data={"action": "unlock",
-                                                       "rowid": [str(user.id)]})
+    response = admin.post("/users/action_post", data={"action": "unlock", "rowid": [str(user.id)]})
     assert response.status_code == 302
     assert _login(app.test_client(), "t_leader").status_code == 302
-    entry = (db_session.query(AuditEntry).filter(AuditEntry.changes.like("%unlocked%"))
-             .order_by(AuditEntry.seq.desc()).first())
+    entry = (
+        db_session.query(AuditEntry)
+        .filter(AuditEntry.changes.like("%unlocked%"))
+        .order_by(AuditEntry.seq.desc())
+        .first()
+    )
     assert entry.username == "t_admin" and "t_leader" in entry.changes
 
 
@@ -60,10 +64,19 @@ def test_every_attempt_is_audited_with_ip_and_reason(app, db_session):
     db_session.commit()
 
 
-@pytest.mark.parametrize("password,ok", [
-    ("Short1!", False), ("alllowercase1", False), ("ALLUPPER!!!", False), ("abcdefgh", False),
-    ("Abcdefg1", True), ("abcdef1!", True), ("ABCDEF1!", True), ("长密码Abc123", True),
-])
+@pytest.mark.parametrize(
+    "password,ok",
+    [
+        ("Short1!", False),
+        ("alllowercase1", False),
+        ("ALLUPPER!!!", False),
+        ("abcdefgh", False),
+        ("Abcdefg1", True),
+        ("abcdef1!", True),
+        ("ABCDEF1!", True),
+        ("长密码Abc123", True),
+    ],
+)
 def test_local_password_rule(app, password, ok):
     with app.test_request_context():
         assert (passwords.problems(password) == []) is ok
@@ -156,10 +169,18 @@ def test_disabled_account_loses_its_session_at_once(app, db_session):
     assert response.status_code == 302, "re-enabling does not revive the old session"
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example.com/", "//evil.example.com/", "\\\\evil.example.com", "/\\evil.com",
-    "https:evil.com", "javascript:alert(1)", "http://127.0.0.1@evil.com/",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example.com/",
+        "//evil.example.com/",
+        "\\\\evil.example.com",
+        "/\\evil.com",
+        "https:evil.com",
+        "javascript:alert(1)",
+        "http://127.0.0.1@evil.com/",
+    ],
+)
 def test_next_never_leaves_the_site(app, target):
     response = _login(app.test_client(), "t_leader", query_string={"next": target})
     assert response.status_code == 302
@@ -171,9 +192,11 @@ def test_next_never_leaves_the_site(app, target):
 
 
 def test_spoofed_host_header_does_not_redirect_off_site(app):
-    response = app.test_client().post("/login/?next=https://evil.example.com/",
-                                      data={"username": "t_leader", "password": PASSWORD},
-                                      headers={"Host": "evil.example.com"})
+    response = app.test_client().post(
+        "/login/?next=https://evil.example.com/",
+        data={"username": "t_leader", "password": PASSWORD},
+        headers={"Host": "evil.example.com"},
+    )
     assert "evil.example.com/" not in response.headers.get("Location", "").split("//", 1)[-1][16:]
     assert not response.headers.get("Location", "").startswith("https://evil")
 

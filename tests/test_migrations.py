@@ -17,9 +17,18 @@ def test_upgrade_builds_schema_matching_models_and_downgrade_empties(empty_datab
     try:
         _flask("db", "upgrade", url=empty_database_url)
         tables = set(inspect(engine).get_table_names())
-        assert {"ab_user", "department", "service_item", "material", "process_node",
-                "information_system", "contact", "rectification_task", "campaign",
-                "campaign_phase"} <= tables
+        assert {
+            "ab_user",
+            "department",
+            "service_item",
+            "material",
+            "process_node",
+            "information_system",
+            "contact",
+            "rectification_task",
+            "campaign",
+            "campaign_phase",
+        } <= tables
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Model.metadata)
         assert diff == [], f"models and migrations differ: {diff}"

@@ -1,6 +1,7 @@
 """Portfolio insight: every figure, score and recommendation against values worked out by hand
 on a small college, each kind of finding, department scope, opening tasks from findings, and a
 query count that does not grow with the number of systems."""
+
 from decimal import Decimal
 
 import pytest
@@ -16,34 +17,74 @@ from tests.helpers import QueryCounter
 def _college(session):
     """Four systems and seven items; the expected figures are in the tests below."""
     a = f.information_system(  # yearly 10 + 50/5 = 20 万元; 200000 元 / 400 = 500.00
-        session, code="SYS-A", name="甲系统", annual_om_cost=Decimal("10"),
-        build_cost=Decimal("50"), daily_active_operations=400, core_usage_rate=Decimal("80"),
-        user_groups="staff,student", mobile_adaptation="full", portal_integration="full")
+        session,
+        code="SYS-A",
+        name="甲系统",
+        annual_om_cost=Decimal("10"),
+        build_cost=Decimal("50"),
+        daily_active_operations=400,
+        core_usage_rate=Decimal("80"),
+        user_groups="staff,student",
+        mobile_adaptation="full",
+        portal_integration="full",
+    )
     b = f.information_system(  # yearly 5; 50000 / 2000 = 25.00
-        session, code="SYS-B", name="乙系统", annual_om_cost=Decimal("5"),
-        daily_active_operations=2000, core_usage_rate=Decimal("90"), user_groups="staff",
-        security_risk=True, mobile_adaptation="partial", portal_integration="sso")
+        session,
+        code="SYS-B",
+        name="乙系统",
+        annual_om_cost=Decimal("5"),
+        daily_active_operations=2000,
+        core_usage_rate=Decimal("90"),
+        user_groups="staff",
+        security_risk=True,
+        mobile_adaptation="partial",
+        portal_integration="sso",
+    )
     c = f.information_system(  # yearly 8 + 20/5 = 12; 120000 / 30 = 4000.00
-        session, code="SYS-C", name="丙系统", annual_om_cost=Decimal("8"),
-        build_cost=Decimal("20"), daily_active_operations=30, core_usage_rate=Decimal("40"),
-        user_groups="student", mobile_adaptation="full", portal_integration="full")
+        session,
+        code="SYS-C",
+        name="丙系统",
+        annual_om_cost=Decimal("8"),
+        build_cost=Decimal("20"),
+        daily_active_operations=30,
+        core_usage_rate=Decimal("40"),
+        user_groups="student",
+        mobile_adaptation="full",
+        portal_integration="full",
+    )
     d = f.information_system(  # another department; no cost, no activity
-        session, code="SYS-D", name="丁系统", dept="T02", daily_active_operations=0,
-        poor_extensibility=True, portal_integration="none")
+        session,
+        code="SYS-D",
+        name="丁系统",
+        dept="T02",
+        daily_active_operations=0,
+        poor_extensibility=True,
+        portal_integration="none",
+    )
     items = {
         "hosted_ok": f.service_item(session, code="SI-1", name="正常事项", hosting_system=a),
         "no_portal": f.service_item(session, code="SI-2", name="门户未集成事项", hosting_system=b),
         "no_host": f.service_item(session, code="SI-3", name="无承载系统事项"),
-        "no_plan": f.service_item(session, code="SI-4", name="无计划事项",
-                                  running_status="improve"),
-        "planned": f.service_item(session, code="SI-5", name="有计划事项",
-                                  running_status="improve", disposition="enable",
-                                  disposition_note="下学期启用"),
-        "no_note": f.service_item(session, code="SI-6", name="缺说明事项",
-                                  running_status="improve", disposition="offline",
-                                  disposition_note="  "),
-        "deploy": f.service_item(session, code="SI-7", name="待部署事项",
-                                 running_status="deploy"),
+        "no_plan": f.service_item(
+            session, code="SI-4", name="无计划事项", running_status="improve"
+        ),
+        "planned": f.service_item(
+            session,
+            code="SI-5",
+            name="有计划事项",
+            running_status="improve",
+            disposition="enable",
+            disposition_note="下学期启用",
+        ),
+        "no_note": f.service_item(
+            session,
+            code="SI-6",
+            name="缺说明事项",
+            running_status="improve",
+            disposition="offline",
+            disposition_note="  ",
+        ),
+        "deploy": f.service_item(session, code="SI-7", name="待部署事项", running_status="deploy"),
         "other_dept": f.service_item(session, code="SI-8", name="学生处事项", dept="T02"),
     }
     session.commit()
@@ -86,8 +127,10 @@ def test_reason_shows_each_score_in_words(db_session):
     assert "无扣分项" in got["SYS-A"].reason
 
 
-@pytest.mark.parametrize("functional,technical,expected", [
-    (60, 60, "keep"), (60, 59.9, "invest"), (59.9, 60, "migrate"), (59.9, 59.9, "retire")])
+@pytest.mark.parametrize(
+    "functional,technical,expected",
+    [(60, 60, "keep"), (60, 59.9, "invest"), (59.9, 60, "migrate"), (59.9, 59.9, "retire")],
+)
 def test_recommendation_quadrants_meet_at_sixty(functional, technical, expected):
     assert portfolio.recommend(functional, technical) == expected
 
@@ -95,8 +138,7 @@ def test_recommendation_quadrants_meet_at_sixty(functional, technical, expected)
 def test_each_finding_kind(db_session):
     systems, _items = _college(db_session)
     report = portfolio.report(db_session, f.user(db_session, "admin"))
-    found = {kind: sorted(x.record.code for x in rows)
-             for kind, rows in report["findings"].items()}
+    found = {kind: sorted(x.record.code for x in rows) for kind, rows in report["findings"].items()}
     assert found == {
         "idle_system": ["SYS-C", "SYS-D"],
         "good_no_portal": ["SI-2"],
@@ -130,11 +172,13 @@ def test_contact_sees_only_the_own_department(db_session, client_as):
 def test_open_a_task_from_a_finding(db_session):
     _systems, items = _college(db_session)
     contact = f.user(db_session, "contact")
-    task = portfolio.open_finding_task(db_session, contact, "good_no_portal",
-                                       items["no_portal"].id)
+    task = portfolio.open_finding_task(db_session, contact, "good_no_portal", items["no_portal"].id)
     db_session.commit()
     assert (task.source, task.category, task.service_item_id) == (
-        "portfolio", "integration", items["no_portal"].id)
+        "portfolio",
+        "integration",
+        items["no_portal"].id,
+    )
     assert task.department_id == items["no_portal"].department_id
     with pytest.raises(rectification.DuplicateTaskError):
         portfolio.open_finding_task(db_session, contact, "good_no_portal", items["no_portal"].id)
@@ -169,8 +213,10 @@ def test_open_tasks_from_the_page(db_session, client_as):
     assert idle not in page and f"/rectificationtaskview/show/{task.id}" in page
     # another department's system: 404, nothing opened
     assert client.post(f"/ledger/open/finding/idle_system/{systems['D'].id}").status_code == 404
-    assert client_as("leader").post(
-        f"/ledger/open/finding/no_plan/{items['no_plan'].id}").status_code == 403
+    assert (
+        client_as("leader").post(f"/ledger/open/finding/no_plan/{items['no_plan'].id}").status_code
+        == 403
+    )
     assert db_session.query(RectificationTask).count() == 1
 
 
@@ -182,8 +228,9 @@ def test_report_queries_do_not_grow_with_systems(db_session, app):
     with QueryCounter(db.engine) as small:
         portfolio.report(db_session, admin)
     for n in range(12):
-        host = f.information_system(db_session, code=f"SYS-X{n}", name=f"系统{n}",
-                                    portal_integration="sso")
+        host = f.information_system(
+            db_session, code=f"SYS-X{n}", name=f"系统{n}", portal_integration="sso"
+        )
         f.service_item(db_session, code=f"SI-X{n}", hosting_system=host)
     db_session.commit()
     db_session.expire_all()
@@ -203,9 +250,16 @@ def test_long_finding_lists_show_a_page_with_the_exact_total(db_session):
         f.service_item(db_session, code=f"SI-NH{n}", name=f"无承载{n}")
     db_session.commit()
     report = portfolio.report(db_session, f.user(db_session, "admin"), limit=3)
-    assert report["totals"] == {"idle_system": 2, "good_no_portal": 1, "good_no_host": 7,
-                                "improve_no_plan": 2}
+    assert report["totals"] == {
+        "idle_system": 2,
+        "good_no_portal": 1,
+        "good_no_host": 7,
+        "improve_no_plan": 2,
+    }
     assert report["systems_total"] == 4
     assert [i.system.code for i in report["systems"]] == ["SYS-D", "SYS-B", "SYS-C"]
     assert [x.record.code for x in report["findings"]["good_no_host"]] == [
-        "SI-3", "SI-NH0", "SI-NH1"]  # department T01 first, then by code
+        "SI-3",
+        "SI-NH0",
+        "SI-NH1",
+    ]  # department T01 first, then by code

@@ -5,6 +5,7 @@ Debian's Chromium through Playwright against the session `app` served by tests/l
 (local accounts; the LDAP journey lives in test_browser.py). The last public page is saved to
 test-artifacts/ for a human to look at.
 """
+
 import re
 from datetime import timedelta
 

@@ -1,5 +1,6 @@
 """The three lists, their publication (signed, numbered, reproducible, diffed), the public pages,
 public comments, and the print/verify codes."""
+
 import io
 import json
 import re
@@ -55,21 +56,27 @@ def _reapprove(session, users, item, **changes):
 
 def _publish(session, users, days=(-1, 10), **kwargs):
     today = utcnow().date()
-    pub = publication.publish(session, users["reviewer"], PASSWORD,
-                              today + timedelta(days=days[0]), today + timedelta(days=days[1]),
-                              **kwargs)
+    pub = publication.publish(
+        session,
+        users["reviewer"],
+        PASSWORD,
+        today + timedelta(days=days[0]),
+        today + timedelta(days=days[1]),
+        **kwargs,
+    )
     session.commit()
     return pub
 
 
 # --- The three lists ---------------------------------------------------------------------------
 
-def test_lists_hold_approved_versions_only_and_a_draft_edit_waits_for_approval(db_session,
-                                                                               users):
+
+def test_lists_hold_approved_versions_only_and_a_draft_edit_waits_for_approval(db_session, users):
     """Drafts never enter the lists; editing an approved item keeps the approved text until
     the edit is approved in turn."""
-    item = _approved(db_session, users, "SI-L-1", name="成绩证明开具", kind="approval",
-                     post="教务科")
+    item = _approved(
+        db_session, users, "SI-L-1", name="成绩证明开具", kind="approval", post="教务科"
+    )
     f.complete_item(db_session, code="SI-L-DRAFT", name="草稿事项")
     db_session.commit()
     names = [i["name"] for i in lists.current_items(db_session)]
@@ -96,8 +103,15 @@ def test_offline_items_leave_the_lists(db_session, users):
 def test_list_rows_carry_the_columns_of_each_list(db_session, users):
     """责任清单 groups by department and post; 服务清单 has materials and channels; 审批清单
     only approval items with levels, nodes and time limits."""
-    _approved(db_session, users, "SI-L-A", name="调课审批", kind="approval", post="教务科",
-              online_entry="https://ehall.example.edu.cn/tk")
+    _approved(
+        db_session,
+        users,
+        "SI-L-A",
+        name="调课审批",
+        kind="approval",
+        post="教务科",
+        online_entry="https://ehall.example.edu.cn/tk",
+    )
     _approved(db_session, users, "SI-L-S", name="在读证明", kind="service", post="教务科")
     items = lists.current_items(db_session)
     assert lists.responsibility_rows(items) == [["测试教务处", "教务科", "调课审批、在读证明", 2]]
@@ -113,12 +127,14 @@ def test_contact_exports_only_their_department_list(client_as, db_session, users
     _approved(db_session, users, "SI-L-T02", dept="T02", name="学工事项")
     response = client_as("contact").get("/publication/current/service.xlsx")
     assert response.status_code == 200
-    cells = {c.value for row in load_workbook(io.BytesIO(response.data)).active.iter_rows()
-             for c in row}
+    cells = {
+        c.value for row in load_workbook(io.BytesIO(response.data)).active.iter_rows() for c in row
+    }
     assert "教务事项" in cells and "学工事项" not in cells
 
 
 # --- Publication ---------------------------------------------------------------------------
+
 
 def test_publishing_needs_the_password_and_a_publisher_role(db_session, users):
     _approved(db_session, users, "SI-P-0")
@@ -136,8 +152,10 @@ def test_publication_is_numbered_signed_and_diffs_added_changed_removed(db_sessi
     gone = _approved(db_session, users, "SI-P-2", name="事项二")
     first = _publish(db_session, users)
     assert first.number == 1 and first.item_count == 2 and first.signer_name
-    assert json.loads(first.changes)["added"] == [{"code": "SI-P-1", "name": "事项一"},
-                                                  {"code": "SI-P-2", "name": "事项二"}]
+    assert json.loads(first.changes)["added"] == [
+        {"code": "SI-P-1", "name": "事项一"},
+        {"code": "SI-P-2", "name": "事项二"},
+    ]
     _reapprove(db_session, users, kept, tips="新的办理提示")
     workflow.retire_versions(db_session, "service_item", gone.id)
     _approved(db_session, users, "SI-P-3", name="事项三")
@@ -151,8 +169,7 @@ def test_publication_is_numbered_signed_and_diffs_added_changed_removed(db_sessi
 
 def test_published_xlsx_is_byte_for_byte_reproducible(client_as, db_session, users):
     """The same publication downloads as the same bytes, even after the items changed."""
-    item = _approved(db_session, users, "SI-X-1", name="=HYPERLINK(\"http://x\")",
-                     kind="approval")
+    item = _approved(db_session, users, "SI-X-1", name='=HYPERLINK("http://x")', kind="approval")
     pub = _publish(db_session, users)
     reviewer = client_as("reviewer")
     for kind in lists.LIST_KINDS:
@@ -166,11 +183,15 @@ def test_published_xlsx_is_byte_for_byte_reproducible(client_as, db_session, use
         values = [c.value for row in sheet.iter_rows() for c in row if c.value]
         assert "改过的名称" not in values
     book = load_workbook(io.BytesIO(first))
-    assert book.properties.created.replace(tzinfo=None) == pub.published_at.replace(
-        microsecond=0)
-    names = [c for row in load_workbook(io.BytesIO(
-        reviewer.get(f"/publication/{pub.number}/service.xlsx").data)).active.iter_rows()
-        for c in row if c.value and "HYPERLINK" in str(c.value)]
+    assert book.properties.created.replace(tzinfo=None) == pub.published_at.replace(microsecond=0)
+    names = [
+        c
+        for row in load_workbook(
+            io.BytesIO(reviewer.get(f"/publication/{pub.number}/service.xlsx").data)
+        ).active.iter_rows()
+        for c in row
+        if c.value and "HYPERLINK" in str(c.value)
+    ]
     assert names and all(c.data_type == "s" for c in names)
 
 
@@ -178,17 +199,21 @@ def test_publish_page_signs_and_shows_the_version(client_as, db_session, users):
     _approved(db_session, users, "SI-PP-1")
     reviewer = client_as("reviewer")
     assert "SI-PP-1" in reviewer.get("/publication/").text
-    response = reviewer.post("/publication/publish", data={"password": PASSWORD,
-                                                           "publicity_start": "2026-01-01",
-                                                           "publicity_end": "2026-01-10"})
+    response = reviewer.post(
+        "/publication/publish",
+        data={"password": PASSWORD, "publicity_start": "2026-01-01", "publicity_end": "2026-01-10"},
+    )
     assert response.status_code == 302
     page = reviewer.get(response.headers["Location"]).text
     assert "清单第 1 版" in page and "SI-PP-1" in page
-    assert client_as("contact").post("/publication/publish",
-                                     data={"password": PASSWORD}).status_code == 403
+    assert (
+        client_as("contact").post("/publication/publish", data={"password": PASSWORD}).status_code
+        == 403
+    )
 
 
 # --- Public pages ------------------------------------------------------------------------------
+
 
 def test_public_pages_need_no_login_and_show_published_data_only(client, db_session, users):
     """Anonymous visitors read the published lists; drafts, unpublished approvals and survey
@@ -200,14 +225,26 @@ def test_public_pages_need_no_login_and_show_published_data_only(client, db_sess
     pub = _publish(db_session, users)
     _approved(db_session, users, "SI-PUB-LATE", name="发布后才通过的事项")
 
-    pages = [client.get(url) for url in (
-        "/public/", "/public/versions/", f"/public/versions/{pub.number}/",
-        "/public/items/SI-PUB-1", "/verify")]
+    pages = [
+        client.get(url)
+        for url in (
+            "/public/",
+            "/public/versions/",
+            f"/public/versions/{pub.number}/",
+            "/public/items/SI-PUB-1",
+            "/verify",
+        )
+    ]
     assert all(p.status_code == 200 for p in pages)
     text = " ".join(p.text for p in pages)
     assert "学籍证明开具" in text
-    for secret in ("草稿中的事项", "发布后才通过的事项", "内部痛点描述", "t_contact",
-                   "t_reviewer@example.edu.cn"):
+    for secret in (
+        "草稿中的事项",
+        "发布后才通过的事项",
+        "内部痛点描述",
+        "t_contact",
+        "t_reviewer@example.edu.cn",
+    ):
         assert secret not in text
     assert client.get(f"/public/items/{draft.code}").status_code == 404
     assert client.get("/public/items/SI-PUB-LATE").status_code == 404
@@ -219,8 +256,9 @@ def test_public_search_by_chinese_substring_and_filters(db_session, users):
     """Department, item name and material match by substring; department and user group
     filter (on SQLite and PostgreSQL alike)."""
     _approved(db_session, users, "SI-S-1", name="本科生成绩证明开具", user_groups="student")
-    item = _approved(db_session, users, "SI-S-2", dept="T02", name="教职工请假",
-                     user_groups="staff")
+    item = _approved(
+        db_session, users, "SI-S-2", dept="T02", name="教职工请假", user_groups="staff"
+    )
     f.material(db_session, db_session.get(ServiceItem, item.id), name="病假诊断书", position=2)
     db_session.commit()
     _reapprove(db_session, users, db_session.get(ServiceItem, item.id), tips="附诊断书")
@@ -250,6 +288,7 @@ def test_public_list_page_searches(client, db_session, users):
 
 # --- Comments ----------------------------------------------------------------------------------
 
+
 def test_comment_is_escaped_capped_and_answered_publicly(client, client_as, db_session, users):
     _approved(db_session, users, "SI-C-1")
     _publish(db_session, users)
@@ -264,11 +303,14 @@ def test_comment_is_escaped_capped_and_answered_publicly(client, client_as, db_s
 
     comment = db_session.query(PublicComment).one()
     reviewer = client_as("reviewer")
-    reviewer.post(f"/publication/comments/{comment.id}/reply",
-                  data={"reply": "已优化流程<b>"})
+    reviewer.post(f"/publication/comments/{comment.id}/reply", data={"reply": "已优化流程<b>"})
     assert "已优化流程&lt;b&gt;" in client.get("/public/items/SI-C-1").text
-    assert client_as("contact").post(f"/publication/comments/{comment.id}/reply",
-                                     data={"reply": "x"}).status_code == 403
+    assert (
+        client_as("contact")
+        .post(f"/publication/comments/{comment.id}/reply", data={"reply": "x"})
+        .status_code
+        == 403
+    )
 
 
 def test_comments_are_closed_outside_the_publicity_window(db_session, users):
@@ -277,22 +319,34 @@ def test_comments_are_closed_outside_the_publicity_window(db_session, users):
     with pytest.raises(DomainError):
         publication.add_comment(db_session, pub, "晚了", list_kind="service")
     with pytest.raises(DomainError):
-        publication.add_comment(db_session, pub, "早了", list_kind="service",
-                                today=pub.publicity_start - timedelta(days=1))
-    assert publication.add_comment(db_session, pub, "正好", list_kind="service",
-                                   today=pub.publicity_end).id
+        publication.add_comment(
+            db_session,
+            pub,
+            "早了",
+            list_kind="service",
+            today=pub.publicity_start - timedelta(days=1),
+        )
+    assert publication.add_comment(
+        db_session, pub, "正好", list_kind="service", today=pub.publicity_end
+    ).id
 
 
 def test_comments_are_rate_limited_per_ip(app, client, db_session, users, monkeypatch):
     _approved(db_session, users, "SI-C-3")
     _publish(db_session, users)
     monkeypatch.setitem(app.config, "COMMENT_RATE_LIMIT", "3 per minute")
-    statuses = [client.post("/public/comment", data={"body": f"意见{n}",
-                                                     "list_kind": "approval"}).status_code
-                for n in range(5)]
+    statuses = [
+        client.post(
+            "/public/comment", data={"body": f"意见{n}", "list_kind": "approval"}
+        ).status_code
+        for n in range(5)
+    ]
     assert statuses == [302, 302, 302, 429, 429]
-    other = client.post("/public/comment", data={"body": "别处", "list_kind": "approval"},
-                        environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    other = client.post(
+        "/public/comment",
+        data={"body": "别处", "list_kind": "approval"},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
     assert other.status_code == 302
     assert db_session.query(PublicComment).count() == 4
 
@@ -322,6 +376,7 @@ def test_comment_opens_a_rectification_task(client_as, db_session, users):
 
 # --- Print and verify --------------------------------------------------------------------------
 
+
 def _printed(client, url):
     page = client.get(url).text
     code = re.search(r'id="verify-code">([0-9A-Z-]+)<', page).group(1)
@@ -338,18 +393,17 @@ def test_verification_codes_have_at_least_128_random_bits():
     assert re.fullmatch(r"([0-9A-Z]{4}-){6}[0-9A-Z]{4}", verification.grouped(code))
 
 
-def test_print_view_shows_signature_code_and_qr_of_the_verify_url(client_as, db_session,
-                                                                  users):
+def test_print_view_shows_signature_code_and_qr_of_the_verify_url(client_as, db_session, users):
     item = _approved(db_session, users, "SI-V-1")
-    page, code, url = _printed(client_as("contact"),
-                               f"/workflow/service_item/{item.id}/print")
+    page, code, url = _printed(client_as("contact"), f"/workflow/service_item/{item.id}/print")
     assert "e-signature" in page and "测试" in page
     assert url.endswith("/verify?code=" + verification.normalise(code))
     assert segno.make(url, error="m").svg_inline(scale=3, omitsize=False) in page
     stored = db_session.query(PrintCode).one()
     assert stored.code_hash == verification.code_hash(verification.normalise(code))
     assert verification.normalise(code) not in json.dumps(
-        [stored.code_hash, stored.kind, stored.record_type])
+        [stored.code_hash, stored.kind, stored.record_type]
+    )
 
 
 def test_verify_page_valid_superseded_and_invalid(client, client_as, db_session, users):
@@ -373,8 +427,7 @@ def test_verify_page_valid_superseded_and_invalid(client, client_as, db_session,
     assert "无效" in client.get("/verify", query_string={"code": "1234"}).text
 
 
-def test_verify_of_a_contact_print_shows_no_personal_data(client, client_as, db_session,
-                                                          users):
+def test_verify_of_a_contact_print_shows_no_personal_data(client, client_as, db_session, users):
     contact = f.complete_contact(db_session, name="王五", phone="13800001111")
     workflow.submit(db_session, contact, users["contact"])
     workflow.approve(db_session, contact, users["reviewer"], PASSWORD)
@@ -386,8 +439,10 @@ def test_verify_of_a_contact_print_shows_no_personal_data(client, client_as, db_
 
 def test_verify_guessing_is_throttled(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "VERIFY_RATE_LIMIT", "3 per minute")
-    statuses = [client.get("/verify", query_string={
-        "code": verification.new_code()}).status_code for _ in range(5)]
+    statuses = [
+        client.get("/verify", query_string={"code": verification.new_code()}).status_code
+        for _ in range(5)
+    ]
     assert statuses == [200, 200, 200, 429, 429]
     assert client.get("/verify").status_code == 200  # the empty form is not counted
 
@@ -404,8 +459,9 @@ def test_public_limits_use_redis_when_configured(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", url)
     monkeypatch.setitem(app.config, "RATELIMIT_KEY_PREFIX", prefix)
     monkeypatch.setitem(app.config, "VERIFY_RATE_LIMIT", "2 per minute")
-    statuses = [client.get("/verify", query_string={"code": "X" * 28}).status_code
-                for _ in range(3)]
+    statuses = [
+        client.get("/verify", query_string={"code": "X" * 28}).status_code for _ in range(3)
+    ]
     assert statuses == [200, 200, 429]
     keys = redis.Redis.from_url(url).keys(f"*{prefix}*")
     assert keys

@@ -1,14 +1,30 @@
 """Role permissions: least privilege for every role on every record view."""
+
 import pytest
 
 from app.models import Department, ServiceItem
 from tests import factories as f
 
-RECORD_ROUTES = ["serviceitemview", "informationsystemview", "contactview", "materialview",
-                 "processnodeview", "rectificationtaskview", "departmentview", "campaignview",
-                 "campaignphaseview"]
-SECURITY_ROUTES = ["/users/list/", "/users/add", "/roles/list/", "/roles/add",
-                   "/permissions/list/", "/viewmenus/list/", "/permissionviews/list/"]
+RECORD_ROUTES = [
+    "serviceitemview",
+    "informationsystemview",
+    "contactview",
+    "materialview",
+    "processnodeview",
+    "rectificationtaskview",
+    "departmentview",
+    "campaignview",
+    "campaignphaseview",
+]
+SECURITY_ROUTES = [
+    "/users/list/",
+    "/users/add",
+    "/roles/list/",
+    "/roles/add",
+    "/permissions/list/",
+    "/viewmenus/list/",
+    "/permissionviews/list/",
+]
 
 
 def _existing_rows(session):
@@ -63,16 +79,27 @@ def test_it_admin_manages_users_and_roles(client_as):
 def test_contact_writes_department_records_but_not_office_records(client_as, db_session):
     client = client_as("contact")
     dept = f.department(db_session)
-    response = client.post("/serviceitemview/add", data={
-        "code": "SI-CONTACT", "name": "公章使用申请", "department": str(dept.id),
-        "kind": "approval", "running_status": "good"})
+    response = client.post(
+        "/serviceitemview/add",
+        data={
+            "code": "SI-CONTACT",
+            "name": "公章使用申请",
+            "department": str(dept.id),
+            "kind": "approval",
+            "running_status": "good",
+        },
+    )
     assert response.status_code == 302
     assert db_session.query(ServiceItem).filter_by(code="SI-CONTACT").count() == 1
     for route in ("departmentview", "campaignview", "campaignphaseview"):
         assert client.get(f"/{route}/add").status_code == 403
     before = db_session.query(Department).count()
-    assert client.post("/departmentview/add", data={"code": "X", "name": "X",
-                                                    "kind": "unit"}).status_code == 403
+    assert (
+        client.post(
+            "/departmentview/add", data={"code": "X", "name": "X", "kind": "unit"}
+        ).status_code
+        == 403
+    )
     assert db_session.query(Department).count() == before
 
 

@@ -3,6 +3,7 @@
 One parametrized check runs every record type through every route and action a contact could
 reach; the rule itself is also tested on the service with no request at all.
 """
+
 import pytest
 from sqlalchemy import select
 
@@ -34,10 +35,19 @@ def _other_department_rows(session):
     return rows
 
 
-ROUTES = ["serviceitemview", "materialview", "processnodeview", "informationsystemview",
-          "contactview", "rectificationtaskview"]
-WORKFLOW_TYPES = {"serviceitemview": "service_item", "informationsystemview": "information_system",
-                  "contactview": "contact"}
+ROUTES = [
+    "serviceitemview",
+    "materialview",
+    "processnodeview",
+    "informationsystemview",
+    "contactview",
+    "rectificationtaskview",
+]
+WORKFLOW_TYPES = {
+    "serviceitemview": "service_item",
+    "informationsystemview": "information_system",
+    "contactview": "contact",
+}
 
 
 def _state(session, row):
@@ -67,8 +77,10 @@ def test_other_departments_record_is_404_everywhere(client_as, db_session, route
     ]
     if route in WORKFLOW_TYPES:
         kind = WORKFLOW_TYPES[route]
-        requests.extend(("post", f"/workflow/{kind}/{row.id}/{action}", {}, {404})
-                        for action in ("submit", "withdraw"))
+        requests.extend(
+            ("post", f"/workflow/{kind}/{row.id}/{action}", {}, {404})
+            for action in ("submit", "withdraw")
+        )
         requests.append(("get", f"/workflow/{kind}/{row.id}/versions/", None, {404}))
         requests.append(("get", f"/workflow/{kind}/{row.id}/versions/1", None, {404}))
         requests.append(("get", f"/workflow/{kind}/{row.id}/print", None, {404}))
@@ -76,8 +88,14 @@ def test_other_departments_record_is_404_everywhere(client_as, db_session, route
         requests.append(("post", f"/ledger/task/{row.id}/start", {}, {404}))
         requests.append(("get", f"/overduetaskview/show/{row.id}", None, {404}))
     if route == "serviceitemview":
-        requests.append(("post", f"/workflow/service_item/{row.id}/lifecycle/request_offline",
-                         {"note": "x"}, {404}))
+        requests.append(
+            (
+                "post",
+                f"/workflow/service_item/{row.id}/lifecycle/request_offline",
+                {"note": "x"},
+                {404},
+            )
+        )
     for method, url, data, expected in requests:
         code = getattr(client, method)(url, data=data).status_code
         assert code in expected, f"{method.upper()} {url} answered {code}"
@@ -90,10 +108,10 @@ def test_lists_show_only_the_own_department(client_as, db_session, route):
     mine = f.complete_item(db_session, code="SI-MINE", dept="T01", name="本部门事项")
     db_session.commit()
     page = client_as("contact").get(f"/{route}/list/").text
-    assert f"/{route}/show/{rows[route].id}\"" not in page
+    assert f'/{route}/show/{rows[route].id}"' not in page
     if route == "serviceitemview":
         assert "SI-OTHER" not in page and "SI-MINE" in page
-        assert f"/{route}/show/{mine.id}\"" in page
+        assert f'/{route}/show/{mine.id}"' in page
 
 
 def test_children_of_another_departments_item_cannot_be_added(client_as, db_session):
@@ -101,9 +119,10 @@ def test_children_of_another_departments_item_cannot_be_added(client_as, db_sess
     item = rows["serviceitemview"]
     count = db_session.query(Material).count()
     client = client_as("contact")
-    response = client.post(f"/materialview/add?_flt_0_item={item.id}",
-                           data={"position": "9", "name": "偷加的材料", "form": "copy",
-                                 "copies": "1"})
+    response = client.post(
+        f"/materialview/add?_flt_0_item={item.id}",
+        data={"position": "9", "name": "偷加的材料", "form": "copy", "copies": "1"},
+    )
     assert response.status_code in (200, 404)
     assert db_session.query(Material).count() == count
 
@@ -115,9 +134,16 @@ def test_contact_cannot_move_a_record_into_another_department(client_as, db_sess
     client = client_as("contact")
     form = client.get("/serviceitemview/add").text
     assert other.name not in form, "the department dropdown offers only the own department"
-    response = client.post(f"/serviceitemview/edit/{mine.id}", data={
-        "code": mine.code, "name": mine.name, "department": str(other.id), "kind": "service",
-        "running_status": "good"})
+    response = client.post(
+        f"/serviceitemview/edit/{mine.id}",
+        data={
+            "code": mine.code,
+            "name": mine.name,
+            "department": str(other.id),
+            "kind": "service",
+            "running_status": "good",
+        },
+    )
     assert response.status_code == 200
     db_session.expire_all()
     assert db_session.get(ServiceItem, mine.id).department_id == f.department(db_session).id
@@ -133,8 +159,9 @@ def test_hosting_system_dropdown_hides_other_departments_drafts(client_as, db_se
     assert draft.id
 
 
-@pytest.mark.parametrize("model", [Contact, ServiceItem, InformationSystem, RectificationTask,
-                                   Material, ProcessNode])
+@pytest.mark.parametrize(
+    "model", [Contact, ServiceItem, InformationSystem, RectificationTask, Material, ProcessNode]
+)
 def test_scope_rule_without_a_request(db_session, model):
     """The same rule filters queries in commands and exports, with no HTTP request."""
     _other_department_rows(db_session)
@@ -148,8 +175,11 @@ def test_scope_rule_without_a_request(db_session, model):
     rows = db_session.execute(scope.apply_scope(select(model), model, contact)).scalars().all()
     assert rows, "the contact sees their own rows"
     assert all(scope.record_department_id(r) == own for r in rows)
-    everything = db_session.execute(
-        scope.apply_scope(select(model), model, f.user(db_session, "leader"))).scalars().all()
+    everything = (
+        db_session.execute(scope.apply_scope(select(model), model, f.user(db_session, "leader")))
+        .scalars()
+        .all()
+    )
     assert len(everything) > len(rows)
 
 
@@ -160,8 +190,11 @@ def test_contact_without_department_sees_nothing(db_session):
     try:
         assert scope.scope_department_id(contact) == -1
         f.complete_item(db_session, code="SI-NODEPT")
-        rows = db_session.execute(scope.apply_scope(select(ServiceItem), ServiceItem,
-                                                    contact)).scalars().all()
+        rows = (
+            db_session.execute(scope.apply_scope(select(ServiceItem), ServiceItem, contact))
+            .scalars()
+            .all()
+        )
         assert rows == []
     finally:
         contact.department_id = saved
@@ -173,5 +206,6 @@ def test_workflow_load_hides_other_departments(db_session):
     from app.services.errors import NotFoundError
 
     with pytest.raises(NotFoundError):
-        workflow.load(db_session, "service_item", rows["serviceitemview"].id,
-                      f.user(db_session, "contact"))
+        workflow.load(
+            db_session, "service_item", rows["serviceitemview"].id, f.user(db_session, "contact")
+        )

@@ -3,6 +3,7 @@
 The command runs in a subprocess against an empty database of its own (the engine under test),
 exactly as `make run` runs it; the tests then read that database directly.
 """
+
 import re
 import textwrap
 
@@ -11,9 +12,20 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import empty_database, flask_cli, python_cli
 
-TABLES = ("department", "ab_user", "contact", "information_system", "service_item", "material",
-          "process_node", "review_decision", "record_version", "rectification_task", "campaign",
-          "campaign_phase")
+TABLES = (
+    "department",
+    "ab_user",
+    "contact",
+    "information_system",
+    "service_item",
+    "material",
+    "process_node",
+    "review_decision",
+    "record_version",
+    "rectification_task",
+    "campaign",
+    "campaign_phase",
+)
 PASSWORD_LINE = re.compile(r"已创建演示用户 (\w+)（(.+?)），初始密码：(\S+) ")
 
 
@@ -55,42 +67,82 @@ def test_default_college_matches_the_campaign(seeded):
     assert counts["information_system"] == 60
     assert counts["contact"] >= 30 and counts["campaign"] == 1 and counts["campaign_phase"] == 4
     names = {name for (name,) in _rows(engine, "SELECT name FROM department")}
-    assert {"党政办公室", "宣传部（信息处）", "教务处", "学生处", "财务处", "人事处",
-            "信息技术中心"} <= names
+    assert {
+        "党政办公室",
+        "宣传部（信息处）",
+        "教务处",
+        "学生处",
+        "财务处",
+        "人事处",
+        "信息技术中心",
+    } <= names
     assert len([n for n in names if n.endswith("学院")]) >= 5
-    statuses = dict(_rows(engine, "SELECT running_status, COUNT(*) FROM service_item "
-                                  "GROUP BY running_status"))
+    statuses = dict(
+        _rows(engine, "SELECT running_status, COUNT(*) FROM service_item GROUP BY running_status")
+    )
     assert set(statuses) == {"good", "improve", "deploy"} and min(statuses.values()) >= 30
-    node_counts = [n for (n,) in _rows(engine, "SELECT COUNT(*) FROM process_node "
-                                               "GROUP BY item_id")]
+    node_counts = [
+        n for (n,) in _rows(engine, "SELECT COUNT(*) FROM process_node GROUP BY item_id")
+    ]
     assert len(node_counts) == 300 and min(node_counts) >= 3 and max(node_counts) <= 8
     assert _scalar(engine, "SELECT COUNT(DISTINCT item_id) FROM material") >= 270
     # A few systems are left incomplete on purpose (the campaign board must find them).
-    assert _scalar(engine, "SELECT COUNT(*) FROM information_system "
-                           "WHERE build_cost > 0 AND annual_om_cost > 0") >= 50
-    assert _scalar(engine, "SELECT COUNT(*) FROM information_system WHERE data_silo "
-                           "OR feature_gap OR poor_extensibility OR security_risk") >= 10
+    assert (
+        _scalar(
+            engine,
+            "SELECT COUNT(*) FROM information_system WHERE build_cost > 0 AND annual_om_cost > 0",
+        )
+        >= 50
+    )
+    assert (
+        _scalar(
+            engine,
+            "SELECT COUNT(*) FROM information_system WHERE data_silo "
+            "OR feature_gap OR poor_extensibility OR security_risk",
+        )
+        >= 10
+    )
     workflow = dict(_rows(engine, "SELECT status, COUNT(*) FROM service_item GROUP BY status"))
     assert {"draft", "submitted", "approved", "returned"} <= set(workflow)
     # Every approved item has its signed decision and its version 1.
-    assert _scalar(engine, "SELECT COUNT(*) FROM service_item s WHERE s.status = 'approved' "
-                           "AND NOT EXISTS (SELECT 1 FROM record_version v WHERE "
-                           "v.record_type = 'service_item' AND v.record_id = s.id)") == 0
+    assert (
+        _scalar(
+            engine,
+            "SELECT COUNT(*) FROM service_item s WHERE s.status = 'approved' "
+            "AND NOT EXISTS (SELECT 1 FROM record_version v WHERE "
+            "v.record_type = 'service_item' AND v.record_id = s.id)",
+        )
+        == 0
+    )
 
 
 def test_demo_users_get_one_role_each_and_their_password_is_printed_once(seeded):
     url, engine, output = seeded
     printed = {user: (role, password) for user, role, password in PASSWORD_LINE.findall(output)}
     assert {user: role for user, (role, _pw) in printed.items()} == {
-        "demo_contact": "部门联系人", "demo_reviewer": "审核员",
-        "demo_itadmin": "信息中心管理员", "demo_leader": "校领导"}
-    roles = dict(_rows(engine, "SELECT u.username, r.name FROM ab_user u "
-                               "JOIN ab_user_role ur ON ur.user_id = u.id "
-                               "JOIN ab_role r ON r.id = ur.role_id "
-                               "WHERE u.username LIKE 'demo_%'"))
+        "demo_contact": "部门联系人",
+        "demo_reviewer": "审核员",
+        "demo_itadmin": "信息中心管理员",
+        "demo_leader": "校领导",
+    }
+    roles = dict(
+        _rows(
+            engine,
+            "SELECT u.username, r.name FROM ab_user u "
+            "JOIN ab_user_role ur ON ur.user_id = u.id "
+            "JOIN ab_role r ON r.id = ur.role_id "
+            "WHERE u.username LIKE 'demo_%'",
+        )
+    )
     assert roles == {user: role for user, (role, _pw) in printed.items()}
-    assert _scalar(engine, "SELECT d.name FROM ab_user u JOIN department d ON "
-                           "d.id = u.department_id WHERE u.username = 'demo_contact'") == "教务处"
+    assert (
+        _scalar(
+            engine,
+            "SELECT d.name FROM ab_user u JOIN department d ON "
+            "d.id = u.department_id WHERE u.username = 'demo_contact'",
+        )
+        == "教务处"
+    )
     # The printed password is the one stored, and it meets the password rules.
     for password in (password for _role, password in printed.values()):
         assert len(password) >= 12 and re.search(r"[A-Z]", password) and re.search(r"\d", password)
@@ -137,8 +189,9 @@ def test_seeded_versions_match_what_the_workflow_would_freeze(seeded):
     assert "哈希链校验通过" in flask_cli("audit-verify", url=url).stdout
 
 
-@pytest.mark.parametrize("value, message", [("abc", "必须是整数"), ("-5", "必须在 0 到"),
-                                            ("2000000", "必须在 0 到")])
+@pytest.mark.parametrize(
+    "value, message", [("abc", "必须是整数"), ("-5", "必须在 0 到"), ("2000000", "必须在 0 到")]
+)
 def test_bad_item_count_is_refused_in_chinese(empty_database_url, value, message):
     result = flask_cli("seed-demo", "--items", value, url=empty_database_url, check=False)
     assert result.returncode == 2 and message in result.stderr
@@ -157,5 +210,11 @@ def test_seed_is_idempotent_and_scales_by_adding_only_what_is_missing(seeded):
     assert after["service_item"] == 1200 and after["department"] == 30
     assert after["ab_user"] == before["ab_user"]
     assert codes_before <= {c for (c,) in _rows(engine, "SELECT code FROM service_item")}
-    assert _scalar(engine, "SELECT COUNT(*) FROM (SELECT code FROM service_item GROUP BY code "
-                           "HAVING COUNT(*) > 1) dup") == 0
+    assert (
+        _scalar(
+            engine,
+            "SELECT COUNT(*) FROM (SELECT code FROM service_item GROUP BY code "
+            "HAVING COUNT(*) > 1) dup",
+        )
+        == 0
+    )

@@ -1,4 +1,5 @@
 """Excel templates, import and exports (附件1-4, 一事一单): round trip, validation, scope."""
+
 import io
 import re
 import zipfile
@@ -20,14 +21,26 @@ PAYLOADS = ['=HYPERLINK("http://evil.example","点我")', "{=1+1}", "+1", "@SUM(
 def _seed(session):
     """Records of both departments: complete items (one with formula payloads), systems,
     contacts."""
-    item = f.complete_item(session, code="SI-X-1", user_groups="student,staff",
-                           hosting_system=f.complete_system(session, code="SYS-X-1"))
-    f.complete_item(session, code="SI-X-2", name=PAYLOADS[0], pain_points=PAYLOADS[1],
-                    suggestions=PAYLOADS[2], disposition="enable", running_status="improve")
+    item = f.complete_item(
+        session,
+        code="SI-X-1",
+        user_groups="student,staff",
+        hosting_system=f.complete_system(session, code="SYS-X-1"),
+    )
+    f.complete_item(
+        session,
+        code="SI-X-2",
+        name=PAYLOADS[0],
+        pain_points=PAYLOADS[1],
+        suggestions=PAYLOADS[2],
+        disposition="enable",
+        running_status="improve",
+    )
     f.complete_contact(session, name="王老师", staff_no="1001", email="w@example.edu.cn")
     f.complete_contact(session, name=PAYLOADS[3], phone=PAYLOADS[4])
-    f.complete_system(session, code="SYS-X-2", name=PAYLOADS[0], problem_details=PAYLOADS[1],
-                      data_silo=True)
+    f.complete_system(
+        session, code="SYS-X-2", name=PAYLOADS[0], problem_details=PAYLOADS[1], data_silo=True
+    )
     f.complete_item(session, code="SI-OTHER-1", dept="T02", name="他部门事项")
     f.complete_system(session, code="SYS-OTHER-1", dept="T02", name="他部门系统")
     f.complete_contact(session, dept="T02", name="他部门联系人")
@@ -49,8 +62,13 @@ def _all_text(data, options=True):
     """Every cell's text; without `options`, not the hidden sheet of dropdown lists (which
     names every department as a possible handling department)."""
     book = _workbook(data)
-    return "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows()
-                     for c in row if c.value is not None and (options or ws.title != "选项"))
+    return "\n".join(
+        str(c.value)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None and (options or ws.title != "选项")
+    )
 
 
 def _template(session, role, code, department=None):
@@ -60,8 +78,9 @@ def _template(session, role, code, department=None):
 
 
 def _import(session, data, role="contact", dry_run=False, department=None):
-    report = sheet_import.run_import(session, data, f.user(session, role), dry_run=dry_run,
-                                     department=department)
+    report = sheet_import.run_import(
+        session, data, f.user(session, role), dry_run=dry_run, department=department
+    )
     if report.ok and not dry_run:
         session.commit()
     else:
@@ -72,8 +91,10 @@ def _import(session, data, role="contact", dry_run=False, department=None):
 def _state(session):
     """Every record's version: a change anywhere shows up here."""
     session.expire_all()
-    return {model.__name__: sorted((r.id, r.version) for r in session.query(model))
-            for model in (ServiceItem, Material, ProcessNode, InformationSystem, Contact)}
+    return {
+        model.__name__: sorted((r.id, r.version) for r in session.query(model))
+        for model in (ServiceItem, Material, ProcessNode, InformationSystem, Contact)
+    }
 
 
 def _problems(report):
@@ -109,14 +130,26 @@ def test_template_has_instructions_dropdowns_and_prefilled_own_rows(db_session):
     assert "按“事项编码”" in _all_text(data)
     items = book["服务事项"]
     headers = [c.value for c in items[2]]
-    validated = {headers[rng.min_col - 1] for dv in items.data_validations.dataValidation
-                 for rng in dv.sqref.ranges}
-    assert {"所属部门", "事项类型", "运行状态", "承载系统", "使用人群",
-            "待改进事项处置"} <= validated
+    validated = {
+        headers[rng.min_col - 1]
+        for dv in items.data_validations.dataValidation
+        for rng in dv.sqref.ranges
+    }
+    assert {
+        "所属部门",
+        "事项类型",
+        "运行状态",
+        "承载系统",
+        "使用人群",
+        "待改进事项处置",
+    } <= validated
     nodes = book["流转环节"]
     node_headers = [c.value for c in nodes[2]]
-    assert {node_headers[rng.min_col - 1] for dv in nodes.data_validations.dataValidation
-            for rng in dv.sqref.ranges} >= {"环节类型", "办理部门"}
+    assert {
+        node_headers[rng.min_col - 1]
+        for dv in nodes.data_validations.dataValidation
+        for rng in dv.sqref.ranges
+    } >= {"环节类型", "办理部门"}
     codes = [row[0].value for row in items.iter_rows(min_row=3)]
     assert codes == ["SI-X-1", "SI-X-2"]
     assert "SI-OTHER-1" not in _all_text(data) and "他部门" not in _all_text(data)
@@ -132,8 +165,14 @@ def test_import_dry_run_previews_then_applies_once_and_is_idempotent(db_session)
     headers = [c.value for c in items[2]]
     items.cell(3, headers.index("办理时限（工作日）") + 1, 7)
     new_row = items.max_row + 1
-    new_values = {"事项编码": "SI-NEW-1", "事项名称": "新增事项", "所属部门": "测试教务处",
-                  "事项类型": "审批类", "运行状态": "良好", "使用人群": "学生、教职工"}
+    new_values = {
+        "事项编码": "SI-NEW-1",
+        "事项名称": "新增事项",
+        "所属部门": "测试教务处",
+        "事项类型": "审批类",
+        "运行状态": "良好",
+        "使用人群": "学生、教职工",
+    }
     for header, value in new_values.items():
         items.cell(new_row, headers.index(header) + 1, value)
     materials = book["申报材料"]
@@ -157,8 +196,10 @@ def test_import_dry_run_previews_then_applies_once_and_is_idempotent(db_session)
     assert [m.name for m in new.materials] == ["身份证"] and new.materials[0].form == "original"
     assert db_session.query(ServiceItem).filter_by(code="SI-X-1").one().time_limit_days == 7
     assert db_session.query(AuditEntry).filter_by(action="import").count() == 1
-    assert db_session.query(AuditEntry).filter_by(action="create",
-                                                  record_type="service_item").count() >= 1
+    assert (
+        db_session.query(AuditEntry).filter_by(action="create", record_type="service_item").count()
+        >= 1
+    )
 
     after = _state(db_session)
     report = _import(db_session, data)
@@ -166,8 +207,7 @@ def test_import_dry_run_previews_then_applies_once_and_is_idempotent(db_session)
     assert _state(db_session) == after
 
 
-def test_removed_child_rows_are_deleted_and_items_absent_from_a_child_sheet_keep_theirs(
-        db_session):
+def test_removed_child_rows_are_deleted_and_items_absent_from_a_child_sheet_keep_theirs(db_session):
     """The material rows given for an item are its whole list; other items are untouched."""
     _seed(db_session)
     book = _workbook(_template(db_session, "contact", "items"))
@@ -204,9 +244,15 @@ def test_a_file_with_errors_changes_nothing_and_names_every_bad_cell(db_session)
     put(4, "事项类型", "不存在的类型")
     put(4, "办理时限（工作日）", -1)
     row = items.max_row + 1
-    for header, value in {"事项编码": "SI-BAD-1", "所属部门": "测试学生处", "事项类型": "服务类",
-                          "运行状态": "良好", "办理时限（工作日）": "三天",
-                          "责任岗位": "岗" * 65, "承载系统": "SYS-NOPE"}.items():
+    for header, value in {
+        "事项编码": "SI-BAD-1",
+        "所属部门": "测试学生处",
+        "事项类型": "服务类",
+        "运行状态": "良好",
+        "办理时限（工作日）": "三天",
+        "责任岗位": "岗" * 65,
+        "承载系统": "SYS-NOPE",
+    }.items():
         put(row, header, value)
     put(row + 1, "事项编码", "SI-BAD-2")
     put(row + 1, "事项名称", "公式事项")
@@ -222,10 +268,14 @@ def test_a_file_with_errors_changes_nothing_and_names_every_bad_cell(db_session)
     assert not report.ok
     found = _problems(report)
     expected = {
-        ("服务事项", 4, "事项类型"), ("服务事项", 4, "办理时限（工作日）"),
-        ("服务事项", row, "事项名称"), ("服务事项", row, "所属部门"),
-        ("服务事项", row, "办理时限（工作日）"), ("服务事项", row, "责任岗位"),
-        ("服务事项", row, "承载系统"), ("服务事项", row + 1, "办理提示"),
+        ("服务事项", 4, "事项类型"),
+        ("服务事项", 4, "办理时限（工作日）"),
+        ("服务事项", row, "事项名称"),
+        ("服务事项", row, "所属部门"),
+        ("服务事项", row, "办理时限（工作日）"),
+        ("服务事项", row, "责任岗位"),
+        ("服务事项", row, "承载系统"),
+        ("服务事项", row + 1, "办理提示"),
         ("申报材料", book["申报材料"].max_row, "事项编码"),
         ("流转环节", book["流转环节"].max_row, "顺序"),
         ("流转环节", book["流转环节"].max_row, "办理部门"),
@@ -277,7 +327,9 @@ def test_a_contact_imports_only_into_their_own_department(db_session):
     ws.append(["SYS-X-9", "新系统", "测试学生处"])
     report = _import(db_session, _bytes(book))
     assert {(p.row, p.column) for p in report.errors} == {
-        (ws.max_row - 1, "系统编号"), (ws.max_row, "所属部门")}
+        (ws.max_row - 1, "系统编号"),
+        (ws.max_row, "所属部门"),
+    }
     assert db_session.query(InformationSystem).filter_by(code="SYS-X-9").count() == 0
 
 
@@ -293,8 +345,7 @@ def test_contacts_match_by_staff_number_or_name(db_session):
     ws.append(["测试教务处", "新联系人", None, "科员", "0816-0000000", None, "是", "否"])
     report = _import(db_session, _bytes(book))
     assert report.ok, report.problems
-    assert report.counts["联系人"] == {"add": 1, "change": 1, "delete": 0, "same": 1,
-                                       "skip": 0}
+    assert report.counts["联系人"] == {"add": 1, "change": 1, "delete": 0, "same": 1, "skip": 0}
     assert db_session.query(Contact).filter_by(staff_no="1001").one().name == "王老师（改名）"
     assert _import(db_session, _bytes(book)).changes == []
 
@@ -314,22 +365,24 @@ def _plain_workbook():
     return _bytes(book)
 
 
-@pytest.mark.parametrize("data,message", [
-    (b"name,value\n1,2\n", "不是 Excel 工作簿"),
-    (b"PK\x03\x04" + b"\x00" * 200, "损坏"),
-    (_zip({"[Content_Types].xml": "<x/>", "xl/workbook.xml": "不是 XML"}), "损坏"),
-    (b"", "为空"),
-    (_plain_workbook(), "不是本系统的导入模板"),
-    (b"x" * (20 * 1024 * 1024 + 1), "20 MB"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"name,value\n1,2\n", "不是 Excel 工作簿"),
+        (b"PK\x03\x04" + b"\x00" * 200, "损坏"),
+        (_zip({"[Content_Types].xml": "<x/>", "xl/workbook.xml": "不是 XML"}), "损坏"),
+        (b"", "为空"),
+        (_plain_workbook(), "不是本系统的导入模板"),
+        (b"x" * (20 * 1024 * 1024 + 1), "20 MB"),
+    ],
+)
 def test_unusable_files_are_refused_with_a_clear_message(db_session, data, message):
     with pytest.raises(SheetFileError) as error:
         sheet_import.run_import(db_session, data, f.user(db_session, "contact"))
     assert message in str(error.value)
 
 
-def test_a_zip_that_is_not_a_workbook_and_a_template_with_changed_headers_are_refused(
-        db_session):
+def test_a_zip_that_is_not_a_workbook_and_a_template_with_changed_headers_are_refused(db_session):
     _seed(db_session)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -344,19 +397,24 @@ def test_a_zip_that_is_not_a_workbook_and_a_template_with_changed_headers_are_re
 
 def _cells(data):
     book = _workbook(data)
-    return [c for ws in book.worksheets for row in ws.iter_rows() for c in row
-            if c.value is not None]
+    return [
+        c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None
+    ]
 
 
 def test_exports_hold_no_formula_and_payloads_stay_text(db_session):
     """Every export and template: no formula cell anywhere; =HYPERLINK and {=1+1} are text."""
     _seed(db_session)
     admin = f.user(db_session, "admin")
-    files = [sheet_export.export_workbook(db_session, admin, "statistics")[1],
-             sheet_export.export_workbook(db_session, admin, "systems")[1],
-             sheet_export.item_sheets_workbook(db_session, admin, "T01")[1]]
-    files += [sheet_export.template_workbook(db_session, admin, code)[1]
-              for code in ("contacts", "items", "statistics", "systems")]
+    files = [
+        sheet_export.export_workbook(db_session, admin, "statistics")[1],
+        sheet_export.export_workbook(db_session, admin, "systems")[1],
+        sheet_export.item_sheets_workbook(db_session, admin, "T01")[1],
+    ]
+    files += [
+        sheet_export.template_workbook(db_session, admin, code)[1]
+        for code in ("contacts", "items", "statistics", "systems")
+    ]
     db_session.commit()
     for data in files:
         cells = _cells(data)
@@ -382,8 +440,13 @@ def test_attachment_exports_show_the_expected_cells(db_session):
     assert [c.value for c in ws[2]][:4] == ["事项编码", "线上流程名称", "所属部门", "承载系统"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
     assert set(rows) == {"SI-X-1", "SI-X-2", "SI-OTHER-1"}
-    assert rows["SI-X-1"][2:7] == ("测试教务处", "SYS-X-1 教务管理系统", None, "学生、教职工",
-                                   "良好")
+    assert rows["SI-X-1"][2:7] == (
+        "测试教务处",
+        "SYS-X-1 教务管理系统",
+        None,
+        "学生、教职工",
+        "良好",
+    )
     assert ws.page_setup.paperSize == 9 and ws.freeze_panes == "A3"
     assert ws.column_dimensions["B"].width >= 16
     systems = _workbook(sheet_export.export_workbook(db_session, admin, "systems", "T02")[1])
@@ -400,8 +463,15 @@ def test_item_sheets_have_the_six_modules_and_the_flowchart_image(db_session):
     assert book.sheetnames == ["SI-X-1", "SI-X-2"]
     ws = book["SI-X-1"]
     labels = [r[0] for r in ws.iter_rows(values_only=True)]
-    for label in ("一、办理要件", "二、办理路径", "三、咨询渠道", "四、办理时限", "五、办理提示",
-                  "六、流程图（流转环节）", "流程图"):
+    for label in (
+        "一、办理要件",
+        "二、办理路径",
+        "三、咨询渠道",
+        "四、办理时限",
+        "五、办理提示",
+        "六、流程图（流转环节）",
+        "流程图",
+    ):
         assert label in labels
     values = {r[0]: r[1] for r in ws.iter_rows(values_only=True)}
     assert "【提交】提交申请" in values["六、流程图（流转环节）"]
@@ -434,8 +504,7 @@ def test_a_contact_downloads_only_their_department_through_the_pages(client_as, 
     client = client_as("contact")
     page = client.get("/sheets/")
     assert page.status_code == 200 and "上传导入" in page.text
-    urls = [f"/sheets/template/{code}" for code in ("contacts", "items", "statistics",
-                                                     "systems")]
+    urls = [f"/sheets/template/{code}" for code in ("contacts", "items", "statistics", "systems")]
     urls += ["/sheets/export/statistics", "/sheets/export/systems", "/sheets/export/item_sheets"]
     for url in urls:
         response = client.get(url)
@@ -444,8 +513,12 @@ def test_a_contact_downloads_only_their_department_through_the_pages(client_as, 
         assert "OTHER" not in _all_text(response.data)
         assert "OTHER" not in text and "他部门" not in text and "测试学生处" not in text, url
         assert client.get(url + "?department=T02").status_code == 403, url
-    written = db_session.query(AuditEntry).filter_by(action="export").order_by(
-        AuditEntry.seq).all()[exports:]
+    written = (
+        db_session.query(AuditEntry)
+        .filter_by(action="export")
+        .order_by(AuditEntry.seq)
+        .all()[exports:]
+    )
     assert len(written) == len(urls)
     assert {e.username for e in written} == {"t_contact"}
 
@@ -459,8 +532,11 @@ def test_leader_exports_but_cannot_import_and_reviewer_cannot_import(client_as, 
     assert leader.get("/sheets/template/items").status_code == 403
     data = _template(db_session, "admin", "items")
     for role in ("leader", "reviewer"):
-        response = client_as(role).post("/sheets/upload", data={
-            "file": (io.BytesIO(data), "items.xlsx")}, content_type="multipart/form-data")
+        response = client_as(role).post(
+            "/sheets/upload",
+            data={"file": (io.BytesIO(data), "items.xlsx")},
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 403
 
 
@@ -472,9 +548,11 @@ def test_upload_previews_then_confirm_applies(client_as, db_session):
     ws = book.worksheets[1]
     headers = [c.value for c in ws[2]]
     ws.cell(3, headers.index("开发承建厂商") + 1, "新厂商")
-    response = client.post("/sheets/upload", data={"file": (io.BytesIO(_bytes(book)),
-                                                            "systems.xlsx")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/sheets/upload",
+        data={"file": (io.BytesIO(_bytes(book)), "systems.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     assert "检查通过" in response.text and "新厂商" in response.text
     db_session.expire_all()
@@ -491,19 +569,29 @@ def test_upload_previews_then_confirm_applies(client_as, db_session):
 
 def test_upload_page_refuses_bad_and_oversized_files_with_messages(client_as, db_session):
     client = client_as("contact")
-    response = client.post("/sheets/upload", data={"file": (io.BytesIO(b"a,b\n"), "x.csv")},
-                           content_type="multipart/form-data", follow_redirects=True)
+    response = client.post(
+        "/sheets/upload",
+        data={"file": (io.BytesIO(b"a,b\n"), "x.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "不是 Excel 工作簿" in response.text
     big = io.BytesIO(b"x" * (21 * 1024 * 1024))
-    response = client.post("/sheets/upload", data={"file": (big, "big.xlsx")},
-                           content_type="multipart/form-data", follow_redirects=True)
+    response = client.post(
+        "/sheets/upload",
+        data={"file": (big, "big.xlsx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert response.status_code == 200 and "20 MB" in response.text
     _seed(db_session)
     book = _workbook(_template(db_session, "contact", "systems"))
     book.worksheets[1].append(["SYS-E", None, "测试教务处", None, None, -5])
-    response = client.post("/sheets/upload", data={"file": (io.BytesIO(_bytes(book)),
-                                                            "e.xlsx")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/sheets/upload",
+        data={"file": (io.BytesIO(_bytes(book)), "e.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert "未导入任何数据" in response.text and "系统名称" in response.text
     assert 'name="token"' not in response.text
 
@@ -550,8 +638,9 @@ def test_oversized_upload_gets_the_page_message_even_before_the_csrf_check(app, 
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         big = io.BytesIO(b"x" * (21 * 1024 * 1024))
-        response = client.post("/sheets/upload", data={"file": (big, "big.xlsx")},
-                               content_type="multipart/form-data")
+        response = client.post(
+            "/sheets/upload", data={"file": (big, "big.xlsx")}, content_type="multipart/form-data"
+        )
         assert response.status_code == 302
         page = client.get(response.headers["Location"])
         assert "文件超过 20 MB" in page.text

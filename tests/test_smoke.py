@@ -1,4 +1,5 @@
 """The app boots on a migrated database and every role can log in."""
+
 import pytest
 
 from tests.factories import ROLE_USERS

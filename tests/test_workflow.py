@@ -1,4 +1,5 @@
 """The review workflow, tested on the services directly and through the pages."""
+
 import json
 
 import pytest
@@ -70,8 +71,11 @@ def test_submit_approve_freezes_a_signed_version(db_session, users):
     decision = workflow.approve(db_session, item, users["reviewer"], PASSWORD)
     db_session.commit()
     assert item.status == "approved" and item.approved_version_no == 1
-    version = db_session.query(RecordVersion).filter_by(record_type="service_item",
-                                                        record_id=item.id).one()
+    version = (
+        db_session.query(RecordVersion)
+        .filter_by(record_type="service_item", record_id=item.id)
+        .one()
+    )
     snapshot = json.loads(version.snapshot)
     assert snapshot["name"] == item.name and len(snapshot["nodes"]) == 2
     assert snapshot["materials"][0]["name"] == "申请表"
@@ -129,9 +133,12 @@ def test_it_admin_approval_is_marked_as_such(db_session, users):
     decision = workflow.approve(db_session, item, users["admin"], PASSWORD)
     db_session.commit()
     assert decision.as_admin
-    entry = (db_session.query(AuditEntry).filter_by(record_type="service_item", record_id=item.id,
-                                                    action="transition")
-             .order_by(AuditEntry.seq.desc()).first())
+    entry = (
+        db_session.query(AuditEntry)
+        .filter_by(record_type="service_item", record_id=item.id, action="transition")
+        .order_by(AuditEntry.seq.desc())
+        .first()
+    )
     assert json.loads(entry.changes)["as_admin"] == [None, True]
 
 
@@ -145,8 +152,7 @@ def test_editing_an_approved_item_keeps_the_published_version(db_session, users)
     records.before_update(db_session, item, users["contact"])
     db_session.commit()
     assert item.status == "draft" and item.approved_version_no == 1
-    published = db_session.query(RecordVersion).filter_by(record_id=item.id,
-                                                          is_current=True).one()
+    published = db_session.query(RecordVersion).filter_by(record_id=item.id, is_current=True).one()
     assert json.loads(published.snapshot)["name"] == "成绩证明开具"
     workflow.submit(db_session, item, users["contact"])
     workflow.approve(db_session, item, users["reviewer"], PASSWORD)
@@ -172,8 +178,9 @@ def test_batch_checks_every_record(db_session, users):
     assert done == [good] and [r for r, _ in refused] == [bad]
     assert "缺少" in refused[0][1]
     assert good.status == "submitted" and bad.status == "draft"
-    done, refused = workflow.batch(db_session, [good, bad], "approve", users["reviewer"],
-                                   password=PASSWORD)
+    done, refused = workflow.batch(
+        db_session, [good, bad], "approve", users["reviewer"], password=PASSWORD
+    )
     db_session.commit()
     assert done == [good] and refused[0][0] is bad
 
@@ -191,8 +198,11 @@ def test_twenty_threads_approving_give_one_approval_and_one_entry(app, db_sessio
     engine = create_engine(db.engine.url, pool_size=25, max_overflow=0)
 
     item = _submitted_item(db_session, users, code="SI-RACE")
-    before = db_session.query(AuditEntry).filter_by(record_type="service_item",
-                                                    record_id=item.id).count()
+    before = (
+        db_session.query(AuditEntry)
+        .filter_by(record_type="service_item", record_id=item.id)
+        .count()
+    )
     reviewer_id, item_id = users["reviewer"].id, item.id
     results = []
     barrier = threading.Barrier(20)
@@ -223,12 +233,15 @@ def test_twenty_threads_approving_give_one_approval_and_one_entry(app, db_sessio
     engine.dispose()
     assert len(results) == 20 and results.count("ok") == 1, results
     db_session.expire_all()
-    assert db_session.query(ReviewDecision).filter_by(record_id=item_id,
-                                                      decision="approved").count() == 1
+    assert (
+        db_session.query(ReviewDecision).filter_by(record_id=item_id, decision="approved").count()
+        == 1
+    )
     assert db_session.query(RecordVersion).filter_by(record_id=item_id).count() == 1
-    after = db_session.query(AuditEntry).filter_by(record_type="service_item",
-                                                   record_id=item_id).count()
-    entries = db_session.query(AuditEntry).filter_by(record_type="service_item",
-                                                     record_id=item_id)
-    assert after == before + 1, [(e.seq, e.action, sorted(json.loads(e.changes)))
-                                 for e in entries]
+    after = (
+        db_session.query(AuditEntry)
+        .filter_by(record_type="service_item", record_id=item_id)
+        .count()
+    )
+    entries = db_session.query(AuditEntry).filter_by(record_type="service_item", record_id=item_id)
+    assert after == before + 1, [(e.seq, e.action, sorted(json.loads(e.changes))) for e in entries]

@@ -1,4 +1,5 @@
 """The workflow through the pages: buttons, signatures, inbox, versions, diff, print."""
+
 import re
 
 from app.models import ServiceItem
@@ -7,8 +8,10 @@ from tests.factories import PASSWORD
 
 
 def _flashes(response):
-    return " ".join(re.sub(r"<[^>]+>|&times;", "", t).strip() for t in
-                    re.findall(r'class="alert alert-\w+"[^>]*>(.*?)</div>', response.text, re.S))
+    return " ".join(
+        re.sub(r"<[^>]+>|&times;", "", t).strip()
+        for t in re.findall(r'class="alert alert-\w+"[^>]*>(.*?)</div>', response.text, re.S)
+    )
 
 
 def _follow(client, response):
@@ -16,8 +19,9 @@ def _follow(client, response):
     return client.get(response.headers["Location"])
 
 
-def test_contact_submits_reviewer_returns_contact_resubmits_reviewer_approves(client_as,
-                                                                               db_session):
+def test_contact_submits_reviewer_returns_contact_resubmits_reviewer_approves(
+    client_as, db_session
+):
     item = f.complete_item(db_session, code="SI-PG-1")
     db_session.commit()
     contact, reviewer = client_as("contact"), client_as("reviewer")
@@ -31,33 +35,57 @@ def test_contact_submits_reviewer_returns_contact_resubmits_reviewer_approves(cl
     assert "SI-PG-1" in inbox and "t_contact" in inbox
     assert "审核待办（1）" in inbox
 
-    page = _follow(reviewer, reviewer.post(f"/workflow/service_item/{item.id}/return",
-                                           data={"comment": "", "password": PASSWORD}))
+    page = _follow(
+        reviewer,
+        reviewer.post(
+            f"/workflow/service_item/{item.id}/return", data={"comment": "", "password": PASSWORD}
+        ),
+    )
     assert "必须填写退回意见" in _flashes(page)
-    page = _follow(reviewer, reviewer.post(f"/workflow/service_item/{item.id}/return",
-                                           data={"comment": "请补充咨询电话",
-                                                 "password": PASSWORD}))
+    page = _follow(
+        reviewer,
+        reviewer.post(
+            f"/workflow/service_item/{item.id}/return",
+            data={"comment": "请补充咨询电话", "password": PASSWORD},
+        ),
+    )
     assert "已退回" in _flashes(page)
 
     page = contact.get(f"/serviceitemview/show/{item.id}").text
     assert "请补充咨询电话" in page and "已退回" in page
     db_session.expire_all()
     fresh = db_session.get(ServiceItem, item.id)
-    response = contact.post(f"/serviceitemview/edit/{item.id}", data={
-        "code": fresh.code, "name": fresh.name, "department": str(fresh.department_id),
-        "kind": fresh.kind, "running_status": fresh.running_status,
-        "conditions": fresh.conditions, "path": fresh.path,
-        "consultation": "学生处 0816-1234567", "time_limit_days": "3",
-        "service_hours": fresh.service_hours, "tips": fresh.tips,
-        "version_seen": str(fresh.version)})
+    response = contact.post(
+        f"/serviceitemview/edit/{item.id}",
+        data={
+            "code": fresh.code,
+            "name": fresh.name,
+            "department": str(fresh.department_id),
+            "kind": fresh.kind,
+            "running_status": fresh.running_status,
+            "conditions": fresh.conditions,
+            "path": fresh.path,
+            "consultation": "学生处 0816-1234567",
+            "time_limit_days": "3",
+            "service_hours": fresh.service_hours,
+            "tips": fresh.tips,
+            "version_seen": str(fresh.version),
+        },
+    )
     assert response.status_code == 302
     _follow(contact, contact.post(f"/workflow/service_item/{item.id}/submit"))
 
-    page = _follow(reviewer, reviewer.post(f"/workflow/service_item/{item.id}/approve",
-                                           data={"password": "not-my-password"}))
+    page = _follow(
+        reviewer,
+        reviewer.post(
+            f"/workflow/service_item/{item.id}/approve", data={"password": "not-my-password"}
+        ),
+    )
     assert "密码不正确" in _flashes(page)
-    page = _follow(reviewer, reviewer.post(f"/workflow/service_item/{item.id}/approve",
-                                           data={"password": PASSWORD}))
+    page = _follow(
+        reviewer,
+        reviewer.post(f"/workflow/service_item/{item.id}/approve", data={"password": PASSWORD}),
+    )
     assert "已审核通过并签名" in _flashes(page)
     assert 'class="e-signature"' in page.text and "测试t_reviewer" in page.text
     assert "第 1 版" in page.text
@@ -103,10 +131,20 @@ def test_status_cannot_be_set_through_a_form(client_as, db_session):
     item = f.service_item(db_session, code="SI-PG-3")
     db_session.commit()
     client = client_as("contact")
-    client.post(f"/serviceitemview/edit/{item.id}", data={
-        "code": item.code, "name": item.name, "department": str(item.department_id),
-        "kind": "service", "running_status": "good", "status": "approved",
-        "approved_version_no": "7", "submitted_by_id": "1", "version_seen": str(item.version)})
+    client.post(
+        f"/serviceitemview/edit/{item.id}",
+        data={
+            "code": item.code,
+            "name": item.name,
+            "department": str(item.department_id),
+            "kind": "service",
+            "running_status": "good",
+            "status": "approved",
+            "approved_version_no": "7",
+            "submitted_by_id": "1",
+            "version_seen": str(item.version),
+        },
+    )
     db_session.expire_all()
     fresh = db_session.get(ServiceItem, item.id)
     assert fresh.status == "draft" and fresh.approved_version_no is None
@@ -131,14 +169,27 @@ def test_inbox_batch_approve_checks_every_record(client_as, db_session):
     workflow.submit(db_session, second, contact)
     db_session.commit()
     reviewer = client_as("reviewer")
-    page = _follow(reviewer, reviewer.post("/workflow/inbox/batch", data={
-        "action": "approve", "password": PASSWORD,
-        "rowid": [f"service_item:{first.id}", f"service_item:{second.id}"]}))
+    page = _follow(
+        reviewer,
+        reviewer.post(
+            "/workflow/inbox/batch",
+            data={
+                "action": "approve",
+                "password": PASSWORD,
+                "rowid": [f"service_item:{first.id}", f"service_item:{second.id}"],
+            },
+        ),
+    )
     assert "已处理 2 条记录" in _flashes(page)
     db_session.expire_all()
     assert {db_session.get(ServiceItem, i).status for i in (first.id, second.id)} == {"approved"}
-    page = _follow(reviewer, reviewer.post("/workflow/inbox/batch", data={
-        "action": "approve", "password": PASSWORD, "rowid": [f"service_item:{first.id}"]}))
+    page = _follow(
+        reviewer,
+        reviewer.post(
+            "/workflow/inbox/batch",
+            data={"action": "approve", "password": PASSWORD, "rowid": [f"service_item:{first.id}"]},
+        ),
+    )
     assert "不能执行此操作" in _flashes(page)
 
 

@@ -1,4 +1,5 @@
 """The shared XLSX writer keeps text as text and neutralises formula-like values."""
+
 import io
 from datetime import date
 from decimal import Decimal
@@ -7,8 +8,17 @@ from openpyxl import load_workbook
 
 from app.reports.xlsx import SheetWriter, display_width, neutralise, sheet_name
 
-PAYLOADS = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "{=1+1}", "+1", "-1+2", "@SUM(A1)",
-            "\t=1", "http://example.com", "0012", "1e5"]
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example","点我")',
+    "{=1+1}",
+    "+1",
+    "-1+2",
+    "@SUM(A1)",
+    "\t=1",
+    "http://example.com",
+    "0012",
+    "1e5",
+]
 
 
 def _read(data):
@@ -33,8 +43,9 @@ def test_every_payload_is_stored_as_text_and_no_cell_is_a_formula():
 
 def test_types_header_and_print_settings():
     writer = SheetWriter()
-    sheet = writer.sheet("信息系统", ["名称", "建设费用（万元）", "上线日期", "在用"],
-                         title="附件4")
+    sheet = writer.sheet(
+        "信息系统", ["名称", "建设费用（万元）", "上线日期", "在用"], title="附件4"
+    )
     sheet.write_row(["教务管理系统", Decimal("12.50"), date(2020, 9, 1), True])
     sheet.finish()
     ws = _read(writer.close())

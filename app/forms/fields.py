@@ -1,4 +1,5 @@
 """Select fields for the codes of `app.models.choices`."""
+
 from flask_appbuilder.fieldwidgets import Select2ManyWidget, Select2Widget
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField
@@ -34,5 +35,6 @@ class CodeSetField(SelectMultipleField):
 
 
 def code_set_field(label, choices, description=""):
-    return CodeSetField(label, choices=list(choices.pairs), validators=[Optional()],
-                        description=description)
+    return CodeSetField(
+        label, choices=list(choices.pairs), validators=[Optional()], description=description
+    )

@@ -1,4 +1,5 @@
 """Validators whose messages a department contact understands (in Chinese)."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange, ValidationError
 

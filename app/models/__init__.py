@@ -1,4 +1,5 @@
 """The console's records. Importing this package registers every table on FAB's metadata."""
+
 from flask_appbuilder import Model
 
 from .audit import AuditEntry, AuditHead

@@ -4,6 +4,7 @@ Rows are written only by `app.services.trail.audit`; database triggers refuse UP
 Each entry's `hash` covers its content and the previous entry's hash, so `flask audit-verify`
 finds the first entry that was altered or removed.
 """
+
 from datetime import datetime
 
 from flask_appbuilder import Model

@@ -6,6 +6,7 @@ at departments and a cycle of foreign keys would complicate every migration);
 `DepartmentRecordMixin` adds what a record written by a department carries: its department and
 its workflow status. Times are stored as naive UTC.
 """
+
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text

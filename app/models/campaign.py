@@ -1,4 +1,5 @@
 """Campaign (工作安排): one year's round of the survey, with its phases and deadlines."""
+
 from datetime import date
 
 from flask_appbuilder import Model
@@ -12,9 +13,7 @@ class Campaign(TrackedMixin, Model):
     """A yearly round: contacts, self-check, aggregation and the final lists."""
 
     __tablename__ = "campaign"
-    __table_args__ = (
-        CheckConstraint("end_date >= start_date", name="ck_campaign_dates"),
-    )
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="ck_campaign_dates"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
@@ -23,7 +22,9 @@ class Campaign(TrackedMixin, Model):
     end_date: Mapped[date] = mapped_column(Date, nullable=False)
     notes: Mapped[str | None] = mapped_column(Text)
     phases = relationship(
-        "CampaignPhase", back_populates="campaign", cascade="all, delete-orphan",
+        "CampaignPhase",
+        back_populates="campaign",
+        cascade="all, delete-orphan",
         order_by="CampaignPhase.position",
     )
 
@@ -35,9 +36,7 @@ class CampaignPhase(TrackedMixin, Model):
     """A phase of a campaign with its start and deadline."""
 
     __tablename__ = "campaign_phase"
-    __table_args__ = (
-        CheckConstraint("end_date >= start_date", name="ck_phase_dates"),
-    )
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="ck_phase_dates"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(

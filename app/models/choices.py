@@ -3,6 +3,7 @@
 Values are short English codes kept in the database; labels are what users read. Each set is a
 `Choices` so that forms, list formatters, exports and validation share one source.
 """
+
 from flask_babel import lazy_gettext as _l
 
 

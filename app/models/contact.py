@@ -1,4 +1,5 @@
 """Contact (联系人, attachment 1): who answers for a department in the campaign."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column

@@ -5,6 +5,7 @@ One row per topic (only ``"statistics"`` today).
 transaction as the change, so every worker process reading it after the commit sees the new
 value and stops serving charts cached under the old one.
 """
+
 from flask_appbuilder import Model
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column

@@ -1,4 +1,5 @@
 """Department (单位/部门): the unit that owns contacts, service items and systems."""
+
 from flask_appbuilder import Model
 from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column

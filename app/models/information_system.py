@@ -1,4 +1,5 @@
 """Management information system (管理信息系统, attachment 4)."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -49,8 +50,11 @@ class InformationSystem(DepartmentRecordMixin, Model):
 
     def problem_codes(self):
         """The codes of the problem kinds ticked for this system."""
-        return [k for k in ("data_silo", "feature_gap", "poor_extensibility", "security_risk")
-                if getattr(self, k)]
+        return [
+            k
+            for k in ("data_silo", "feature_gap", "poor_extensibility", "security_risk")
+            if getattr(self, k)
+        ]
 
     def __str__(self):
         return self.name

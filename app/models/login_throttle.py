@@ -1,4 +1,5 @@
 """Failed-login counter per user name (kept in the database, so every worker sees it)."""
+
 from datetime import datetime
 
 from flask_appbuilder import Model

@@ -7,6 +7,7 @@ pages are derived from those rows only, so a publication reads the same forever.
 reviewer. A `PrintCode` is the verification code printed on a signed sheet; only its SHA-256 is
 kept.
 """
+
 from datetime import date, datetime
 
 from flask_appbuilder import Model
@@ -42,13 +43,12 @@ class PublicationItem(Model):
     """The public sheet of one service item as published (canonical JSON in `data`)."""
 
     __tablename__ = "publication_item"
-    __table_args__ = (
-        UniqueConstraint("publication_id", "code", name="uq_publication_item_code"),
-    )
+    __table_args__ = (UniqueConstraint("publication_id", "code", name="uq_publication_item_code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publication.id", ondelete="CASCADE"), nullable=False, index=True)
+        ForeignKey("publication.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     code: Mapped[str] = mapped_column(String(32), nullable=False)
     name: Mapped[str] = mapped_column(String(120), nullable=False)
     department_id: Mapped[int | None] = mapped_column(Integer)
@@ -66,8 +66,9 @@ class PublicComment(Model):
     __tablename__ = "public_comment"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id"), nullable=False,
-                                                index=True)
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("publication.id"), nullable=False, index=True
+    )
     publication = relationship("Publication", lazy="joined")
     item_code: Mapped[str | None] = mapped_column(String(32), index=True)
     list_kind: Mapped[str | None] = mapped_column(String(16))
@@ -77,7 +78,8 @@ class PublicComment(Model):
     replied_at: Mapped[datetime | None] = mapped_column(DateTime)
     replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     task_id: Mapped[int | None] = mapped_column(
-        ForeignKey("rectification_task.id", ondelete="SET NULL"))
+        ForeignKey("rectification_task.id", ondelete="SET NULL")
+    )
 
 
 class PrintCode(Model):
@@ -88,8 +90,9 @@ class PrintCode(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)  # sheet | decision
-    decision_id: Mapped[int] = mapped_column(ForeignKey("review_decision.id"), nullable=False,
-                                             index=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("review_decision.id"), nullable=False, index=True
+    )
     decision = relationship("ReviewDecision", lazy="joined")
     record_type: Mapped[str] = mapped_column(String(40), nullable=False)
     record_id: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -1,4 +1,5 @@
 """Rectification task (整改任务): one entry of the digital rectification ledger."""
+
 from datetime import date, datetime
 
 from flask_appbuilder import Model
@@ -49,8 +50,11 @@ class RectificationTask(DepartmentRecordMixin, Model):
     def is_overdue(self, today=None):
         """Past its deadline and not done (a postponed task past its deadline is overdue too)."""
         today = today or date.today()
-        return (self.task_status in OPEN_STATUSES and self.deadline is not None
-                and self.deadline < today)
+        return (
+            self.task_status in OPEN_STATUSES
+            and self.deadline is not None
+            and self.deadline < today
+        )
 
     @property
     def overdue(self):

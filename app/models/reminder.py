@@ -1,4 +1,5 @@
 """Reminder (催办提醒): a note the IT office sends a late department, kept in its task list."""
+
 from datetime import date, datetime
 
 from flask_appbuilder import Model
@@ -31,8 +32,9 @@ class Reminder(Model):
     recipients: Mapped[str | None] = mapped_column(Text)  # e-mail addresses joined by ", "
     email_status: Mapped[str] = mapped_column(String(16), nullable=False, default="not_sent")
     email_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow,
-                                                 index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime, nullable=False, default=utcnow, index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     created_by = relationship("ConsoleUser", lazy="joined")
 

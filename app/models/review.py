@@ -4,6 +4,7 @@ Approving a record freezes a numbered `RecordVersion`: a snapshot of the record 
 materials and nodes, which the lists and the public read until a newer version is approved.
 Every approval or return is a `ReviewDecision` signed by the reviewer (measures art. 13).
 """
+
 from datetime import datetime
 
 from flask_appbuilder import Model
@@ -21,8 +22,9 @@ class ReviewDecision(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_type: Mapped[str] = mapped_column(String(40), nullable=False)
     record_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), nullable=False,
-                                               index=True)
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("department.id"), nullable=False, index=True
+    )
     decision: Mapped[str] = mapped_column(String(16), nullable=False)
     comment: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -38,8 +40,7 @@ class ReviewDecision(Model):
     __table_args__ = (
         UniqueConstraint("record_type", "record_id", "version_no", name="uq_decision_version"),
         # A record's decisions, and the dashboard's approval times read from the index alone.
-        Index("ix_review_decision_record", "record_type", "record_id", "submitted_at",
-              "signed_at"),
+        Index("ix_review_decision_record", "record_type", "record_id", "submitted_at", "signed_at"),
     )
 
     @property
@@ -60,8 +61,9 @@ class RecordVersion(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_type: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
     record_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), nullable=False,
-                                               index=True)
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("department.id"), nullable=False, index=True
+    )
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     snapshot: Mapped[str] = mapped_column(Text, nullable=False)  # canonical JSON
     snapshot_hash: Mapped[str] = mapped_column(String(64), nullable=False)

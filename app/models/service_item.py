@@ -1,4 +1,5 @@
 """Service item (线上办事事项, attachments 2 and 3) with its materials and process nodes."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -53,17 +54,22 @@ class ServiceItem(DepartmentRecordMixin, Model):
     disposition: Mapped[str | None] = mapped_column(String(16))  # 待改进：计划启用 / 拟下线
     disposition_note: Mapped[str | None] = mapped_column(Text)  # 启用计划或下线理由
     # Lifecycle on the service hall (measures art. 8-12), moved only by app.services.lifecycle.
-    lifecycle: Mapped[str] = mapped_column(String(24), nullable=False, default="online",
-                                           index=True)
+    lifecycle: Mapped[str] = mapped_column(String(24), nullable=False, default="online", index=True)
     lifecycle_note: Mapped[str | None] = mapped_column(Text)
 
     materials = relationship(
-        "Material", back_populates="item", cascade="all, delete-orphan",
-        order_by="Material.position", lazy="select",
+        "Material",
+        back_populates="item",
+        cascade="all, delete-orphan",
+        order_by="Material.position",
+        lazy="select",
     )
     nodes = relationship(
-        "ProcessNode", back_populates="item", cascade="all, delete-orphan",
-        order_by="ProcessNode.position", lazy="select",
+        "ProcessNode",
+        back_populates="item",
+        cascade="all, delete-orphan",
+        order_by="ProcessNode.position",
+        lazy="select",
     )
 
     def __str__(self):
@@ -74,9 +80,7 @@ class Material(TrackedMixin, Model):
     """An application material (申报材料) an applicant hands in for a service item."""
 
     __tablename__ = "material"
-    __table_args__ = (
-        CheckConstraint("copies IS NULL OR copies >= 0", name="ck_material_copies"),
-    )
+    __table_args__ = (CheckConstraint("copies IS NULL OR copies >= 0", name="ck_material_copies"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(

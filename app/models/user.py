@@ -1,4 +1,5 @@
 """The console's user: FAB's user row plus the department the user belongs to."""
+
 from datetime import datetime
 
 from flask_appbuilder.security.sqla.models import User
@@ -25,8 +26,12 @@ class ConsoleUser(User):
     # Local accounts must change their password every PASSWORD_MAX_AGE_DAYS days (等保).
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
     throttle = relationship(
-        "LoginThrottle", uselist=False, viewonly=True, lazy="selectin",
-        primaryjoin=lambda: func.lower(ConsoleUser.username) == foreign(LoginThrottle.username))
+        "LoginThrottle",
+        uselist=False,
+        viewonly=True,
+        lazy="selectin",
+        primaryjoin=lambda: func.lower(ConsoleUser.username) == foreign(LoginThrottle.username),
+    )
 
     def get_full_name(self):
         """Chinese names read family name first with no space (张伟); others as FAB does."""

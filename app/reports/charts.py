@@ -13,6 +13,7 @@ font of `app.reports.fonts`, so nothing shows as an empty box and no request lea
 - ``stacked``: one horizontal bar per row, stacked by series;
 - ``paired``: like hbars, for two comparable series (approval days against the time limit).
 """
+
 import io
 
 from flask_babel import gettext as _
@@ -20,8 +21,17 @@ from matplotlib.figure import Figure
 
 from .fonts import cjk_font
 
-PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
-           "#9c755f", "#bab0ac")
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#9c755f",
+    "#bab0ac",
+)
 WIDTH = 8.0
 DPI = 100
 LABEL_CHARS = 12
@@ -29,7 +39,7 @@ LABEL_CHARS = 12
 
 def _short(label):
     label = str(label)
-    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
 def _number(value):
@@ -46,8 +56,15 @@ def _figure(rows_count, pie=False):
 def _empty(fig, font):
     ax = fig.add_subplot()
     ax.axis("off")
-    ax.text(0.5, 0.5, _("暂无数据"), ha="center", va="center", fontproperties=font,
-            transform=ax.transAxes)
+    ax.text(
+        0.5,
+        0.5,
+        _("暂无数据"),
+        ha="center",
+        va="center",
+        fontproperties=font,
+        transform=ax.transAxes,
+    )
 
 
 def _y_labels(ax, rows, font):
@@ -65,13 +82,20 @@ def _hbars(fig, rows, series, font, unit, stacked=False):
         values = [_number(r.get(key)) for r in rows]
         if stacked:
             positions = list(range(len(rows)))
-            bars = ax.barh(positions, values, height, left=lefts, label=str(label),
-                           color=PALETTE[index % len(PALETTE)])
+            bars = ax.barh(
+                positions,
+                values,
+                height,
+                left=lefts,
+                label=str(label),
+                color=PALETTE[index % len(PALETTE)],
+            )
             lefts = [a + b for a, b in zip(lefts, values, strict=True)]
         else:
             positions = [i - 0.4 + height * (index + 0.5) for i in range(len(rows))]
-            bars = ax.barh(positions, values, height, label=str(label),
-                           color=PALETTE[index % len(PALETTE)])
+            bars = ax.barh(
+                positions, values, height, label=str(label), color=PALETTE[index % len(PALETTE)]
+            )
             ax.bar_label(bars, fmt="%g", padding=2, fontsize=7)
     _y_labels(ax, rows, font)
     if unit:
@@ -89,17 +113,30 @@ def _bars_and_rate(fig, rows, series, font, unit):
     (bar_key, bar_label), (rate_key, rate_label) = series
     ax = fig.add_subplot()
     positions = list(range(len(rows)))
-    bars = ax.barh(positions, [_number(r.get(bar_key)) for r in rows], 0.6,
-                   color=PALETTE[0], label=str(bar_label))
+    bars = ax.barh(
+        positions,
+        [_number(r.get(bar_key)) for r in rows],
+        0.6,
+        color=PALETTE[0],
+        label=str(bar_label),
+    )
     ax.bar_label(bars, fmt="%g", padding=2, fontsize=7)
     _y_labels(ax, rows, font)
     ax.set_xlabel(str(bar_label), fontproperties=font)
     ax.margins(x=0.12)
     top = ax.twiny()
-    rated = [(p, r.get(rate_key)) for p, r in zip(positions, rows, strict=True)
-             if r.get(rate_key) is not None]
-    top.plot([float(v) for _p, v in rated], [p for p, _v in rated], "o", color=PALETTE[1],
-             label=str(rate_label))
+    rated = [
+        (p, r.get(rate_key))
+        for p, r in zip(positions, rows, strict=True)
+        if r.get(rate_key) is not None
+    ]
+    top.plot(
+        [float(v) for _p, v in rated],
+        [p for p, _v in rated],
+        "o",
+        color=PALETTE[1],
+        label=str(rate_label),
+    )
     top.set_xlim(0, 100)
     top.set_xlabel(str(rate_label), fontproperties=font)
     handles = [bars, *top.get_lines()]
@@ -109,8 +146,14 @@ def _bars_and_rate(fig, rows, series, font, unit):
 def _legend(ax, handles, labels, columns):
     """The legend in one row under the plot, where it hides no bar."""
     extra = {} if handles is None else {"handles": handles, "labels": labels}
-    ax.legend(prop=cjk_font(9), loc="upper center", ncol=columns, frameon=False,
-              bbox_to_anchor=(0.5, -0.9 / ax.figure.get_figheight()), **extra)
+    ax.legend(
+        prop=cjk_font(9),
+        loc="upper center",
+        ncol=columns,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.9 / ax.figure.get_figheight()),
+        **extra,
+    )
 
 
 def _pie(fig, rows, series, font):
@@ -119,9 +162,14 @@ def _pie(fig, rows, series, font):
     ax = fig.add_subplot()
     values = [_number(r[key]) for r in shown]
     _wedges, _texts, autotexts = ax.pie(
-        values, labels=[f"{r['label']}（{_number(r[key]):g}）" for r in shown],
-        colors=PALETTE[:len(shown)], autopct="%1.1f%%", startangle=90, counterclock=False,
-        textprops={"fontproperties": cjk_font(10)})
+        values,
+        labels=[f"{r['label']}（{_number(r[key]):g}）" for r in shown],
+        colors=PALETTE[: len(shown)],
+        autopct="%1.1f%%",
+        startangle=90,
+        counterclock=False,
+        textprops={"fontproperties": cjk_font(10)},
+    )
     for text in autotexts:
         text.set_color("white")
     ax.axis("equal")
@@ -160,8 +208,9 @@ def _layout(fig, style):
     top = 1.15 if style == "bars_and_rate" else 0.6
     left = 0.4 if style == "pie" else 2.0
     bottom = 0.4 if style == "pie" else 1.2
-    fig.subplots_adjust(left=left / WIDTH, right=1 - 0.3 / WIDTH, top=1 - top / height,
-                        bottom=bottom / height)
+    fig.subplots_adjust(
+        left=left / WIDTH, right=1 - 0.3 / WIDTH, top=1 - top / height, bottom=bottom / height
+    )
 
 
 def _metadata(fmt):

@@ -5,6 +5,7 @@ parallel, with the flow fanning out to them and back in. Each box shows the node
 handling department and post, and time limit. Output is SVG or PNG bytes; results are cached by
 the hash of the nodes, so a chart is redrawn only when its nodes change.
 """
+
 import hashlib
 import io
 import json
@@ -19,8 +20,14 @@ from app.models.choices import NODE_KIND
 
 from .fonts import cjk_font
 
-COLORS = {"submit": "#d9edf7", "review": "#fcf8e3", "approve": "#f2dede",
-          "countersign": "#e8e0f5", "transfer": "#eeeeee", "complete": "#dff0d8"}
+COLORS = {
+    "submit": "#d9edf7",
+    "review": "#fcf8e3",
+    "approve": "#f2dede",
+    "countersign": "#e8e0f5",
+    "transfer": "#eeeeee",
+    "complete": "#dff0d8",
+}
 BOX_W, BOX_H, GAP_X, GAP_Y = 3.0, 1.0, 0.4, 0.6
 _CACHE = OrderedDict()
 _CACHE_SIZE = 256
@@ -34,9 +41,15 @@ def node_dicts(nodes):
         department = _get(node, "handling_department_name")
         if department is None and getattr(node, "handling_department", None) is not None:
             department = node.handling_department.name
-        rows.append({"name": _get(node, "name") or "", "kind": _get(node, "kind") or "review",
-                     "department": department or "", "post": _get(node, "handling_post") or "",
-                     "days": _get(node, "time_limit_days")})
+        rows.append(
+            {
+                "name": _get(node, "name") or "",
+                "kind": _get(node, "kind") or "review",
+                "department": department or "",
+                "post": _get(node, "handling_post") or "",
+                "days": _get(node, "time_limit_days"),
+            }
+        )
     return rows
 
 
@@ -67,13 +80,14 @@ def _label(row):
 
 
 def _wrap(text, width):
-    return "\n".join(text[i:i + width] for i in range(0, len(text), width)) or text
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width)) or text
 
 
 def draw(rows, fmt="svg"):
     """Render the flowchart of `rows` (from node_dicts) as SVG or PNG bytes."""
-    grouped = levels(rows) or [[{"name": _("尚无流转环节"), "kind": None, "department": "",
-                                 "post": "", "days": None}]]
+    grouped = levels(rows) or [
+        [{"name": _("尚无流转环节"), "kind": None, "department": "", "post": "", "days": None}]
+    ]
     widest = max(len(level) for level in grouped)
     width = widest * BOX_W + (widest - 1) * GAP_X + 1
     height = len(grouped) * BOX_H + (len(grouped) - 1) * GAP_Y + 0.6
@@ -90,18 +104,39 @@ def draw(rows, fmt="svg"):
         centres = []
         for index, row in enumerate(level):
             cx = -span / 2 + BOX_W / 2 + index * (BOX_W + GAP_X)
-            ax.add_patch(FancyBboxPatch((cx - BOX_W / 2, top - BOX_H), BOX_W, BOX_H,
-                                        boxstyle="round,pad=0.02,rounding_size=0.12",
-                                        facecolor=COLORS.get(row["kind"], "#ffffff"),
-                                        edgecolor="#555555", linewidth=1))
-            ax.text(cx, top - BOX_H / 2, _label(row), ha="center", va="center",
-                    fontproperties=font, linespacing=1.3)
+            ax.add_patch(
+                FancyBboxPatch(
+                    (cx - BOX_W / 2, top - BOX_H),
+                    BOX_W,
+                    BOX_H,
+                    boxstyle="round,pad=0.02,rounding_size=0.12",
+                    facecolor=COLORS.get(row["kind"], "#ffffff"),
+                    edgecolor="#555555",
+                    linewidth=1,
+                )
+            )
+            ax.text(
+                cx,
+                top - BOX_H / 2,
+                _label(row),
+                ha="center",
+                va="center",
+                fontproperties=font,
+                linespacing=1.3,
+            )
             centres.append(cx)
         for start in previous:
             for end in centres:
-                ax.add_patch(FancyArrowPatch((start, top + GAP_Y), (end, top),
-                                             arrowstyle="-|>", mutation_scale=12,
-                                             color="#555555", linewidth=1))
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (start, top + GAP_Y),
+                        (end, top),
+                        arrowstyle="-|>",
+                        mutation_scale=12,
+                        color="#555555",
+                        linewidth=1,
+                    )
+                )
         previous = centres
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=110 if fmt == "png" else None)
@@ -114,8 +149,9 @@ def nodes_key(nodes, fmt=""):
 
 
 def _key(rows, fmt):
-    return hashlib.sha256(json.dumps([fmt, rows], ensure_ascii=False, default=str)
-                          .encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps([fmt, rows], ensure_ascii=False, default=str).encode()
+    ).hexdigest()
 
 
 def flowchart(nodes, fmt="svg"):

@@ -1,4 +1,5 @@
 """The CJK font every chart, flowchart and print uses (Debian's fonts-wqy-microhei)."""
+
 from functools import lru_cache
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 One sheet on A4 landscape, tasks sorted by department (the caller's order), a "逾期" column
 and overdue rows highlighted, text always stored as text (through SheetWriter).
 """
+
 from datetime import date
 
 from flask_babel import gettext as _
@@ -15,17 +16,40 @@ OVERDUE_FILL = "#F8CBAD"
 
 
 def headers():
-    return [_("序号"), _("所属部门"), _("整改事项"), _("问题来源"), _("整改类别"), _("问题描述"),
-            _("整改措施"), _("责任人"), _("完成时限"), _("整改状态"), _("是否逾期"),
-            _("延期原因"), _("完成佐证"), _("关联信息系统"), _("关联服务事项")]
+    return [
+        _("序号"),
+        _("所属部门"),
+        _("整改事项"),
+        _("问题来源"),
+        _("整改类别"),
+        _("问题描述"),
+        _("整改措施"),
+        _("责任人"),
+        _("完成时限"),
+        _("整改状态"),
+        _("是否逾期"),
+        _("延期原因"),
+        _("完成佐证"),
+        _("关联信息系统"),
+        _("关联服务事项"),
+    ]
 
 
 def row_values(number, task, overdue):
     return [
-        number, task.department.name, task.title, TASK_SOURCE.label(task.source),
-        TASK_CATEGORY.label(task.category), task.description, task.measure, task.owner,
-        task.deadline, TASK_STATUS.label(task.task_status), _("逾期") if overdue else "",
-        task.postpone_reason, task.evidence,
+        number,
+        task.department.name,
+        task.title,
+        TASK_SOURCE.label(task.source),
+        TASK_CATEGORY.label(task.category),
+        task.description,
+        task.measure,
+        task.owner,
+        task.deadline,
+        TASK_STATUS.label(task.task_status),
+        _("逾期") if overdue else "",
+        task.postpone_reason,
+        task.evidence,
         task.information_system.name if task.information_system is not None else None,
         task.service_item.name if task.service_item is not None else None,
     ]
@@ -36,12 +60,17 @@ def ledger_xlsx(tasks, today=None):
     today = today or date.today()
     writer = SheetWriter()
     title = _("数字化整改台账（{day}）").format(day=today.isoformat())
-    sheet = writer.sheet(_("整改台账"), headers(), title=title,
-                         widths=[6, 16, 30, 12, 10, 40, 40, 10, 12, 10, 8, 30, 30, 20, 20])
+    sheet = writer.sheet(
+        _("整改台账"),
+        headers(),
+        title=title,
+        widths=[6, 16, 30, 12, 10, 40, 40, 10, 12, 10, 8, 30, 30, 20, 20],
+    )
     book = writer.book
     text_fmt = book.add_format({"text_wrap": True, "valign": "top", "bg_color": OVERDUE_FILL})
-    date_fmt = book.add_format({"num_format": "yyyy-mm-dd", "valign": "top",
-                                "bg_color": OVERDUE_FILL})
+    date_fmt = book.add_format(
+        {"num_format": "yyyy-mm-dd", "valign": "top", "bg_color": OVERDUE_FILL}
+    )
     number_fmt = book.add_format({"valign": "top", "bg_color": OVERDUE_FILL})
     for number, task in enumerate(tasks, start=1):
         overdue = task.is_overdue(today)
@@ -50,8 +79,11 @@ def ledger_xlsx(tasks, today=None):
             sheet.write_row(values)
             continue
         for col, value in enumerate(values):
-            fmt = date_fmt if isinstance(value, date) else (
-                number_fmt if isinstance(value, int) else text_fmt)
+            fmt = (
+                date_fmt
+                if isinstance(value, date)
+                else (number_fmt if isinstance(value, int) else text_fmt)
+            )
             sheet.write_cell(sheet.row, col, value, fmt)
         sheet.row += 1
     sheet.finish()

@@ -3,6 +3,7 @@
 The workbook's creation time is pinned to the publication's time, so the same publication gives
 the same bytes every time it is downloaded (XlsxWriter stores fixed timestamps in the zip).
 """
+
 from datetime import datetime
 
 from app.services.publish import lists
@@ -20,8 +21,9 @@ def rows_workbook(kind, rows, created=None, title=None):
     writer = SheetWriter(constant_memory=len(rows) > 5000)
     created = created or datetime(2000, 1, 1)
     name = lists.list_titles()[kind]
-    writer.book.set_properties({"title": title or name, "author": "", "company": "",
-                                "created": created})
+    writer.book.set_properties(
+        {"title": title or name, "author": "", "company": "", "created": created}
+    )
     sheet = writer.sheet(name, lists.headers(kind), title=title or name)
     for row in rows:
         sheet.write_row(row)

@@ -5,6 +5,7 @@ plus an instructions sheet, dropdowns (list validations over a hidden options sh
 enumerated column and room to add rows; the plain exports of attachments 3 and 4 stream in
 `constant_memory` mode. Each data sheet has a title row, then the header the import looks for.
 """
+
 import io
 
 from flask_babel import gettext as _
@@ -35,9 +36,12 @@ def write_workbook(template, rows_by_sheet, subtitle, dropdowns=None, constant_m
         _instructions(writer, template, subtitle)
     sheets = []
     for spec in template.sheets:
-        sheet = writer.sheet(spec.title, [c.header for c in spec.columns],
-                             widths=column_widths(spec.columns),
-                             title=f"{template.title}（{subtitle}）")
+        sheet = writer.sheet(
+            spec.title,
+            [c.header for c in spec.columns],
+            widths=column_widths(spec.columns),
+            title=f"{template.title}（{subtitle}）",
+        )
         cells = [formatter(column) for column in spec.columns]
         for record in rows_by_sheet.get(spec.title, ()):
             sheet.write_row([cell(record) for cell in cells])
@@ -75,12 +79,16 @@ def _options_sheet(writer, template, dropdowns):
             if values is None:
                 continue
             lists.append((spec, column, values))
-    sheet = writer.sheet(OPTIONS_SHEET, [f"{spec.title}·{column.header}"
-                                         for spec, column, _v in lists], landscape=False)
+    sheet = writer.sheet(
+        OPTIONS_SHEET,
+        [f"{spec.title}·{column.header}" for spec, column, _v in lists],
+        landscape=False,
+    )
     longest = max((len(values) for _s, _c, values in lists), default=0)
     for index in range(longest):
-        sheet.write_row([values[index] if index < len(values) else None
-                         for _s, _c, values in lists])
+        sheet.write_row(
+            [values[index] if index < len(values) else None for _s, _c, values in lists]
+        )
     for col, (spec, column, values) in enumerate(lists):
         letter = _column_letter(col)
         if values:
@@ -107,10 +115,13 @@ def _validations(sheet, spec, ranges):
         source = ranges.get((spec.title, column.key))
         if source is None:
             continue
-        options = {"validate": "list", "source": source, "ignore_blank": True,
-                   "error_title": _("请从下拉列表中选择"),
-                   "error_message": _("请从下拉列表中选择“{name}”的值。").format(
-                       name=column.header)[:255]}
+        options = {
+            "validate": "list",
+            "source": source,
+            "ignore_blank": True,
+            "error_title": _("请从下拉列表中选择"),
+            "error_message": _("请从下拉列表中选择“{name}”的值。").format(name=column.header)[:255],
+        }
         if column.kind == "codes":
             # Several values are typed joined by "、": the list only suggests.
             options["show_error"] = False
@@ -120,21 +131,36 @@ def _validations(sheet, spec, ranges):
 
 
 def _instructions(writer, template, subtitle):
-    sheet = writer.sheet(_("填写说明"), [_("填写说明")], widths=[110], landscape=False,
-                         title=f"{template.title}（{subtitle}）")
+    sheet = writer.sheet(
+        _("填写说明"),
+        [_("填写说明")],
+        widths=[110],
+        landscape=False,
+        title=f"{template.title}（{subtitle}）",
+    )
     lines = [
-        _("1. 请在后面的工作表中逐行填写，不要修改表头、工作表名称和列的顺序；"
-          "第一行为标题，第二行为表头。"),
-        _("2. 表中已预置本部门现有的数据；修改后上传即更新，新增一行即新增一条记录。"
-          "同一文件重复导入不会产生任何变化。"),
-        _("3. 带下拉箭头的列请从下拉列表中选择；“使用人群”“覆盖办事人群”可多选，多项用“、”分隔。"
-          "“是/否”列留空视为“否”。"),
+        _(
+            "1. 请在后面的工作表中逐行填写，不要修改表头、工作表名称和列的顺序；"
+            "第一行为标题，第二行为表头。"
+        ),
+        _(
+            "2. 表中已预置本部门现有的数据；修改后上传即更新，新增一行即新增一条记录。"
+            "同一文件重复导入不会产生任何变化。"
+        ),
+        _(
+            "3. 带下拉箭头的列请从下拉列表中选择；“使用人群”“覆盖办事人群”可多选，多项用“、”分隔。"
+            "“是/否”列留空视为“否”。"
+        ),
         _("4. 不要使用公式；数字列填写数字，日期填写如 2024-09-01。"),
-        _("5. 上传后系统先逐行检查，列出全部问题（工作表、行、列、原因）；"
-          "只有没有任何错误的文件才会导入，并且一次性全部导入。"
-          "可先预览将要新增和修改的内容，确认后再导入。"),
-        _("6. 只能导入本部门的数据；“审核状态”列仅供查看，导入时忽略。已提交审核的记录不会被修改"
-          "（会在结果中列出）；修改已审核通过的记录会生成新的草稿，需重新提交审核。"),
+        _(
+            "5. 上传后系统先逐行检查，列出全部问题（工作表、行、列、原因）；"
+            "只有没有任何错误的文件才会导入，并且一次性全部导入。"
+            "可先预览将要新增和修改的内容，确认后再导入。"
+        ),
+        _(
+            "6. 只能导入本部门的数据；“审核状态”列仅供查看，导入时忽略。已提交审核的记录不会被修改"
+            "（会在结果中列出）；修改已审核通过的记录会生成新的草稿，需重新提交审核。"
+        ),
         _("7. 文件须为 .xlsx 格式，不超过 20 MB。"),
     ]
     for spec in template.sheets:
@@ -143,20 +169,27 @@ def _instructions(writer, template, subtitle):
         required = [c.header for c in spec.columns if c.required and c.imported]
         lines.append(_("必填列：{names}。").format(names="、".join(required)))
         if spec.key == ("code",):
-            lines.append(_("按“{name}”匹配已有记录；编码在全校唯一。").format(
-                name=spec.columns[0].header))
+            lines.append(
+                _("按“{name}”匹配已有记录；编码在全校唯一。").format(name=spec.columns[0].header)
+            )
         elif spec.parent == "item":
-            lines.append(_("按“事项编码”和“{position}”匹配；某事项在本表中出现时，本表的行即为该事项的全部{name}"
-                           "（本表中没有的序号将被删除）；本表中未出现的事项保持不变。").format(
-                position=spec.columns[1].header, name=spec.title))
+            lines.append(
+                _(
+                    "按“事项编码”和“{position}”匹配；某事项在本表中出现时，本表的行即为该事项的全部{name}"
+                    "（本表中没有的序号将被删除）；本表中未出现的事项保持不变。"
+                ).format(position=spec.columns[1].header, name=spec.title)
+            )
         else:
-            lines.append(_("按“所属部门”和“工号”匹配已有联系人；未填工号时按“所属部门”和“姓名”匹配。"))
+            lines.append(
+                _("按“所属部门”和“工号”匹配已有联系人；未填工号时按“所属部门”和“姓名”匹配。")
+            )
     for line in lines:
         sheet.write_row([line])
     sheet.finish(autofilter=False)
 
 
 # --- 一事一单: one sheet per item -------------------------------------------------------------
+
 
 def write_item_sheets(items, labels, flowchart_png, subtitle):
     """One sheet per service item: basic information, the six modules, materials, nodes, and
@@ -166,18 +199,31 @@ def write_item_sheets(items, labels, flowchart_png, subtitle):
     spec = templates()["items"].sheets[0]
     writer = SheetWriter()
     if not items:
-        sheet = writer.sheet(_("一事一单"), [_("项目"), _("内容")], widths=[26, 80],
-                             title=subtitle)
+        sheet = writer.sheet(_("一事一单"), [_("项目"), _("内容")], widths=[26, 80], title=subtitle)
         sheet.write_row([_("（没有服务事项）"), None])
         sheet.finish(autofilter=False)
         return writer.close()
     header = writer.formats["header"]
     for item in items:
-        sheet = writer.sheet(item.code, [_("项目"), _("内容")], widths=[26, 80],
-                             landscape=False, title=_("一事一单：{code} {name}").format(
-                                 code=item.code, name=item.name))
-        for key in ("code", "name", "department", "post", "kind", "running_status",
-                    "hosting_system", "online_entry", "user_groups", "status"):
+        sheet = writer.sheet(
+            item.code,
+            [_("项目"), _("内容")],
+            widths=[26, 80],
+            landscape=False,
+            title=_("一事一单：{code} {name}").format(code=item.code, name=item.name),
+        )
+        for key in (
+            "code",
+            "name",
+            "department",
+            "post",
+            "kind",
+            "running_status",
+            "hosting_system",
+            "online_entry",
+            "user_groups",
+            "status",
+        ):
             sheet.write_row([spec.column(key).header, cell_value(spec.column(key), item)])
         _section(sheet, header, _("六大模块"))
         sheet.write_row([_("一、办理要件"), item.conditions])
@@ -185,22 +231,34 @@ def write_item_sheets(items, labels, flowchart_png, subtitle):
         sheet.write_row([_("　　申报材料"), materials or None])
         sheet.write_row([_("二、办理路径"), item.path])
         sheet.write_row([_("三、咨询渠道"), item.consultation])
-        limit = _("{n} 个工作日").format(n=item.time_limit_days) \
-            if item.time_limit_days is not None else None
+        limit = (
+            _("{n} 个工作日").format(n=item.time_limit_days)
+            if item.time_limit_days is not None
+            else None
+        )
         sheet.write_row([_("四、办理时限"), limit])
         sheet.write_row([_("　　办理时段"), item.service_hours])
         sheet.write_row([_("五、办理提示"), item.tips])
-        sheet.write_row([_("六、流程图（流转环节）"),
-                         "\n".join(_node_line(n) for n in item.nodes) or None])
+        sheet.write_row(
+            [_("六、流程图（流转环节）"), "\n".join(_node_line(n) for n in item.nodes) or None]
+        )
         _section(sheet, header, _("问题与建议"))
-        for key in ("pain_points", "suggestions", "transformation_needs", "disposition",
-                    "disposition_note"):
+        for key in (
+            "pain_points",
+            "suggestions",
+            "transformation_needs",
+            "disposition",
+            "disposition_note",
+        ):
             sheet.write_row([spec.column(key).header, cell_value(spec.column(key), item)])
         _section(sheet, header, _("流程图"))
         png = flowchart_png(item)
-        sheet.ws.insert_image(sheet.row, 0, "flowchart.png", {
-            "image_data": io.BytesIO(png), "x_scale": 0.8, "y_scale": 0.8,
-            "object_position": 3})
+        sheet.ws.insert_image(
+            sheet.row,
+            0,
+            "flowchart.png",
+            {"image_data": io.BytesIO(png), "x_scale": 0.8, "y_scale": 0.8, "object_position": 3},
+        )
         sheet.finish(autofilter=False)
     return writer.close()
 
@@ -212,8 +270,11 @@ def _section(sheet, fmt, title):
 
 
 def _material_line(material):
-    parts = [f"{material.position}. {material.name}",
-             _("必需") if material.required else _("非必需"), MATERIAL_FORM.label(material.form)]
+    parts = [
+        f"{material.position}. {material.name}",
+        _("必需") if material.required else _("非必需"),
+        MATERIAL_FORM.label(material.form),
+    ]
     if material.copies is not None:
         parts.append(_("{n} 份").format(n=material.copies))
     if material.notes:
@@ -223,8 +284,14 @@ def _material_line(material):
 
 def _node_line(node):
     parts = [f"{node.position}. 【{NODE_KIND.label(node.kind)}】{node.name}"]
-    who = " ".join(x for x in (node.handling_department.name if node.handling_department
-                               else "", node.handling_post or "") if x)
+    who = " ".join(
+        x
+        for x in (
+            node.handling_department.name if node.handling_department else "",
+            node.handling_post or "",
+        )
+        if x
+    )
     if who:
         parts.append(who)
     if node.approval_level is not None:

@@ -10,6 +10,7 @@ Every export goes through `SheetWriter`, so the rules hold everywhere:
   and bold, every sheet prints on A4 with the header repeated on each page;
 - `constant_memory=True` writes row by row for large exports (rows must then come in order).
 """
+
 import io
 import unicodedata
 from datetime import date, datetime
@@ -43,7 +44,7 @@ def sheet_name(name, taken=()):
     candidate, number = base, 2
     while candidate.lower() in {t.lower() for t in taken}:
         suffix = f"({number})"
-        candidate = base[:31 - len(suffix)] + suffix
+        candidate = base[: 31 - len(suffix)] + suffix
         number += 1
     return candidate
 
@@ -53,21 +54,33 @@ class SheetWriter:
 
     def __init__(self, constant_memory=False):
         self._buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(self._buffer, {
-            "strings_to_formulas": False, "strings_to_urls": False,
-            "strings_to_numbers": False, "constant_memory": constant_memory,
-            # XlsxWriter ignores constant_memory when in_memory is on: stream rows through
-            # temporary files then (the workbook still comes back as bytes).
-            "default_date_format": "yyyy-mm-dd", "in_memory": not constant_memory,
-        })
+        self.book = xlsxwriter.Workbook(
+            self._buffer,
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "constant_memory": constant_memory,
+                # XlsxWriter ignores constant_memory when in_memory is on: stream rows through
+                # temporary files then (the workbook still comes back as bytes).
+                "default_date_format": "yyyy-mm-dd",
+                "in_memory": not constant_memory,
+            },
+        )
         self._yes_no = (_("是"), _("否"))
         self.formats = {
-            "header": self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
-                                            "text_wrap": True, "valign": "vcenter"}),
+            "header": self.book.add_format(
+                {
+                    "bold": True,
+                    "bg_color": "#DDEBF7",
+                    "border": 1,
+                    "text_wrap": True,
+                    "valign": "vcenter",
+                }
+            ),
             "text": self.book.add_format({"text_wrap": True, "valign": "top"}),
             "date": self.book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
-            "datetime": self.book.add_format({"num_format": "yyyy-mm-dd hh:mm",
-                                              "valign": "top"}),
+            "datetime": self.book.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
             "number": self.book.add_format({"valign": "top"}),
             "money": self.book.add_format({"num_format": "0.00", "valign": "top"}),
             "title": self.book.add_format({"bold": True, "font_size": 14}),
@@ -76,8 +89,9 @@ class SheetWriter:
 
     def sheet(self, name, headers, widths=None, landscape=True, title=None):
         """A new worksheet with a frozen header row (below an optional title row)."""
-        worksheet = Sheet(self, self.book.add_worksheet(sheet_name(name, self._names)),
-                          headers, widths, title)
+        worksheet = Sheet(
+            self, self.book.add_worksheet(sheet_name(name, self._names)), headers, widths, title
+        )
         self._names.append(worksheet.ws.name)
         worksheet.ws.set_paper(9)  # A4
         if landscape:
@@ -109,8 +123,7 @@ class Sheet:
             self.row = 1
         header_row = self.header_row = self.row
         for col, header in enumerate(headers):
-            self.ws.write_string(header_row, col, neutralise(str(header)),
-                                 self.formats["header"])
+            self.ws.write_string(header_row, col, neutralise(str(header)), self.formats["header"])
         self.ws.freeze_panes(header_row + 1, 0)
         self.ws.repeat_rows(header_row)
         self.row = header_row + 1
@@ -137,12 +150,17 @@ class Sheet:
             ws.write_datetime(row, col, value.replace(tzinfo=None), fmt or formats["datetime"])
             text_width = 16
         elif isinstance(value, date):
-            ws.write_datetime(row, col, datetime(value.year, value.month, value.day),
-                              fmt or formats["date"])
+            ws.write_datetime(
+                row, col, datetime(value.year, value.month, value.day), fmt or formats["date"]
+            )
             text_width = 10
         elif isinstance(value, (int, float, Decimal)):
-            ws.write_number(row, col, float(value),
-                            fmt or formats["money" if isinstance(value, Decimal) else "number"])
+            ws.write_number(
+                row,
+                col,
+                float(value),
+                fmt or formats["money" if isinstance(value, Decimal) else "number"],
+            )
             text_width = len(str(value))
         else:
             text = neutralise(str(value))
@@ -159,5 +177,6 @@ class Sheet:
         if not self.writer.book.constant_memory:
             self._apply_widths()
         if autofilter and self._widths:
-            self.ws.autofilter(self.header_row, 0, max(self.row - 1, self.header_row),
-                               len(self._widths) - 1)
+            self.ws.autofilter(
+                self.header_row, 0, max(self.row - 1, self.header_row), len(self._widths) - 1
+            )

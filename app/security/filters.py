@@ -3,6 +3,7 @@
 Used as `base_filters` on list/show/edit/delete and as `*_form_query_rel_fields` on forms; the
 rule itself lives in the service, so commands and exports apply the same one without a request.
 """
+
 from flask import g
 from flask_appbuilder.models.filters import BaseFilter
 

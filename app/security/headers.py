@@ -5,8 +5,10 @@ def _secure_headers(response):
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'; object-src 'none'; "
-                                                  "base-uri 'self'; form-action 'self'")
+    headers.setdefault(
+        "Content-Security-Policy",
+        "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
+    )
     headers.setdefault("Referrer-Policy", "same-origin")
     return response
 

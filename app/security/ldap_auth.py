@@ -5,6 +5,7 @@ checks the password by binding as that user, and reads name, e-mail, department 
 groups: from the `memberOf` attribute when the directory keeps it, else by searching
 groupOfNames / groupOfUniqueNames entries that list the user's DN.
 """
+
 import logging
 from dataclasses import dataclass, field
 
@@ -13,8 +14,14 @@ from flask import current_app
 from ldap.filter import escape_filter_chars
 
 log = logging.getLogger(__name__)
-UNREACHABLE = (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR, ldap.UNAVAILABLE,
-               ldap.BUSY, ldap.TIMELIMIT_EXCEEDED)
+UNREACHABLE = (
+    ldap.SERVER_DOWN,
+    ldap.TIMEOUT,
+    ldap.CONNECT_ERROR,
+    ldap.UNAVAILABLE,
+    ldap.BUSY,
+    ldap.TIMELIMIT_EXCEEDED,
+)
 
 
 class DirectoryUnavailable(Exception):
@@ -67,17 +74,25 @@ def _service_bind(conn):
 def _search_user(conn, username):
     cfg = current_app.config
     uid = cfg["AUTH_LDAP_UID_FIELD"]
-    wanted = [uid, cfg["AUTH_LDAP_FIRSTNAME_FIELD"], cfg["AUTH_LDAP_LASTNAME_FIELD"],
-              cfg["AUTH_LDAP_EMAIL_FIELD"], cfg["LDAP_DEPARTMENT_FIELD"], cfg["LDAP_GROUP_FIELD"]]
+    wanted = [
+        uid,
+        cfg["AUTH_LDAP_FIRSTNAME_FIELD"],
+        cfg["AUTH_LDAP_LASTNAME_FIELD"],
+        cfg["AUTH_LDAP_EMAIL_FIELD"],
+        cfg["LDAP_DEPARTMENT_FIELD"],
+        cfg["LDAP_GROUP_FIELD"],
+    ]
     query = f"({uid}={escape_filter_chars(username)})"
-    results = [r for r in conn.search_s(cfg["AUTH_LDAP_SEARCH"], ldap.SCOPE_SUBTREE, query,
-                                        wanted) if r[0]]
+    results = [
+        r for r in conn.search_s(cfg["AUTH_LDAP_SEARCH"], ldap.SCOPE_SUBTREE, query, wanted) if r[0]
+    ]
     if len(results) != 1:
         return None
     dn, attrs = results[0]
     groups = [g.decode("utf-8", "replace").lower() for g in attrs.get(cfg["LDAP_GROUP_FIELD"], [])]
     return DirectoryUser(
-        dn=dn, username=_first(attrs, uid) or username,
+        dn=dn,
+        username=_first(attrs, uid) or username,
         first_name=_first(attrs, cfg["AUTH_LDAP_FIRSTNAME_FIELD"]),
         last_name=_first(attrs, cfg["AUTH_LDAP_LASTNAME_FIELD"]),
         email=_first(attrs, cfg["AUTH_LDAP_EMAIL_FIELD"]),
@@ -92,10 +107,15 @@ def _search_groups(conn, user):
     if not base:
         return []
     dn = escape_filter_chars(user.dn)
-    query = (f"(|(&(objectClass=groupOfNames)(member={dn}))"
-             f"(&(objectClass=groupOfUniqueNames)(uniqueMember={dn})))")
-    return [found.lower() for found, _attrs in
-            conn.search_s(base, ldap.SCOPE_SUBTREE, query, ["cn"]) if found]
+    query = (
+        f"(|(&(objectClass=groupOfNames)(member={dn}))"
+        f"(&(objectClass=groupOfUniqueNames)(uniqueMember={dn})))"
+    )
+    return [
+        found.lower()
+        for found, _attrs in conn.search_s(base, ldap.SCOPE_SUBTREE, query, ["cn"])
+        if found
+    ]
 
 
 def authenticate(username, password):
@@ -137,8 +157,9 @@ def check_directory_password(username, password):
 
 def roles_for(groups):
     """Console role names for a user's group DNs, by LDAP_GROUP_ROLES (case-insensitive)."""
-    mapping = {dn.lower(): roles for dn, roles in
-               current_app.config.get("LDAP_GROUP_ROLES", {}).items()}
+    mapping = {
+        dn.lower(): roles for dn, roles in current_app.config.get("LDAP_GROUP_ROLES", {}).items()
+    }
     names = []
     for group in groups:
         for role in mapping.get(group.lower(), []):

@@ -1,4 +1,5 @@
 """The console's SecurityManager: FAB's, with users bound to a department."""
+
 from flask import flash, redirect
 from flask_appbuilder.actions import action
 from flask_appbuilder.security.sqla.manager import SecurityManager
@@ -15,8 +16,17 @@ from .views import ConsoleAuthDBView, ConsoleAuthLDAPView
 class _UserColumns:
     """Extra columns the IT administrator sees and edits on every user screen."""
 
-    list_columns = ["username", "first_name", "last_name", "department", "roles", "source",
-                    "active", "last_login", "lock_state"]
+    list_columns = [
+        "username",
+        "first_name",
+        "last_name",
+        "department",
+        "roles",
+        "source",
+        "active",
+        "last_login",
+        "lock_state",
+    ]
     search_columns = ["username", "first_name", "last_name", "email", "staff_no", "active"]
     label_columns = {
         "department": _l("所属部门"),
@@ -25,8 +35,9 @@ class _UserColumns:
         "lock_state": _l("锁定至"),
         "last_login": _l("最近登录"),
     }
-    formatters_columns = {"source": lambda v: {"ldap": _l("统一身份认证"), "local": _l("本地账号")}
-                          .get(v, v)}
+    formatters_columns = {
+        "source": lambda v: {"ldap": _l("统一身份认证"), "local": _l("本地账号")}.get(v, v)
+    }
 
     @action("unlock", _l("解除登录锁定"), _l("解除所选账号的登录锁定？"), "fa-unlock")
     def unlock(self, users):
@@ -38,15 +49,47 @@ class _UserColumns:
         self.datamodel.session.commit()
         flash(_("已解除 {n} 个账号的登录锁定。").format(n=len(users)), "success")
         return redirect(self.get_redirect())
+
     show_fieldsets = [
-        (_l("User info"), {"fields": ["username", "active", "roles", "department", "staff_no",
-                                      "source", "login_count"]}),
+        (
+            _l("User info"),
+            {
+                "fields": [
+                    "username",
+                    "active",
+                    "roles",
+                    "department",
+                    "staff_no",
+                    "source",
+                    "login_count",
+                ]
+            },
+        ),
         (_l("Personal Info"), {"fields": ["first_name", "last_name", "email"], "expanded": True}),
-        (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "lock_state",
-                                       "created_on", "changed_on"], "expanded": False}),
+        (
+            _l("Audit Info"),
+            {
+                "fields": [
+                    "last_login",
+                    "fail_login_count",
+                    "lock_state",
+                    "created_on",
+                    "changed_on",
+                ],
+                "expanded": False,
+            },
+        ),
     ]
-    edit_columns = ["first_name", "last_name", "username", "active", "email", "staff_no",
-                    "department", "roles"]
+    edit_columns = [
+        "first_name",
+        "last_name",
+        "username",
+        "active",
+        "email",
+        "staff_no",
+        "department",
+        "roles",
+    ]
 
 
 class ConsoleUserDBModelView(_UserColumns, UserDBModelView):
@@ -115,11 +158,11 @@ def _role_permission_pairs(sm, role_ids):
         .select_from(sm.permissionview_model)
         .join(sm.permission_model)
         .join(sm.viewmenu_model)
-        .join(assoc_permissionview_role,
-              assoc_permissionview_role.c.permission_view_id == sm.permissionview_model.id)
+        .join(
+            assoc_permissionview_role,
+            assoc_permissionview_role.c.permission_view_id == sm.permissionview_model.id,
+        )
         .filter(assoc_permissionview_role.c.role_id.in_(role_ids))
         .all()
     )
     return {(perm, view) for perm, view in rows}
-
-

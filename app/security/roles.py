@@ -4,6 +4,7 @@ Each role is a list of (permission, view-or-menu) pairs. The IT administrator is
 and receives every permission. `sync_roles()` makes the database match this declaration exactly,
 so a permission removed here is removed from the role too.
 """
+
 from flask_babel import lazy_gettext as _l
 
 CONTACT = "部门联系人"
@@ -25,11 +26,18 @@ WRITE = READ + ("can_add", "can_edit", "can_delete")
 
 # Records a department writes itself.
 DEPARTMENT_VIEWS = (
-    "ContactView", "ServiceItemView", "MaterialView", "ProcessNodeView", "InformationSystemView",
+    "ContactView",
+    "ServiceItemView",
+    "MaterialView",
+    "ProcessNodeView",
+    "InformationSystemView",
 )
 # Records the IT office keeps.
 OFFICE_VIEWS = (
-    "DepartmentView", "CampaignView", "CampaignPhaseView", "RectificationTaskView",
+    "DepartmentView",
+    "CampaignView",
+    "CampaignPhaseView",
+    "RectificationTaskView",
 )
 ALL_RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
 
@@ -66,12 +74,14 @@ def _menus(names):
 
 
 # The rectification ledger: contacts (own department) and reviewers keep it, leaders read it.
-LEDGER_READ = (
-    _grant(READ, ("RectificationTaskView", "OverdueTaskView"))
-    + _grant(("can_read",), ("LedgerView", "PortfolioView"))
+LEDGER_READ = _grant(READ, ("RectificationTaskView", "OverdueTaskView")) + _grant(
+    ("can_read",), ("LedgerView", "PortfolioView")
 )
-LEDGER_KEEP = LEDGER_READ + _grant(("can_add", "can_edit"), ("RectificationTaskView",)) + [
-    ("can_update", "LedgerView")]
+LEDGER_KEEP = (
+    LEDGER_READ
+    + _grant(("can_add", "can_edit"), ("RectificationTaskView",))
+    + [("can_update", "LedgerView")]
+)
 
 
 ROLES = {
@@ -82,8 +92,12 @@ ROLES = {
         + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
         + _grant(("can_read", "can_template", "can_export", "can_import"), (SHEETS,))
         + _grant(("can_read",), (PUBLICATION, BOARD))
-        + _menus(MENUS_SURVEY + MENU_SHEETS + MENUS_LEDGER
-                 + ("Review", "Publications", "Progress", "CampaignBoard"))
+        + _menus(
+            MENUS_SURVEY
+            + MENU_SHEETS
+            + MENUS_LEDGER
+            + ("Review", "Publications", "Progress", "CampaignBoard")
+        )
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),
@@ -103,8 +117,9 @@ ROLES = {
         + _grant(("can_read", "can_export"), (SHEETS,))
         + [pair for pair in LEDGER_READ if pair not in _grant(READ, ALL_RECORD_VIEWS)]
         + _grant(("can_read",), (WORKFLOW, PUBLICATION, BOARD, ASSESSMENT))
-        + _menus(MENUS_SURVEY + MENU_SHEETS + MENUS_OFFICE + ("Review", "Publications")
-                 + MENUS_PROGRESS)
+        + _menus(
+            MENUS_SURVEY + MENU_SHEETS + MENUS_OFFICE + ("Review", "Publications") + MENUS_PROGRESS
+        )
         + list(STATISTICS)
         + list(SELF_SERVICE)
     ),

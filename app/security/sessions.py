@@ -4,6 +4,7 @@ At login the session gets the user's fresh nonce, the login time and the last-se
 request checks them: an idle session (30 min), an old one (8 h), one whose nonce no longer
 matches (logout elsewhere, password change) or a disabled account is ended at once.
 """
+
 import secrets
 import time
 

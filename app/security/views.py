@@ -1,4 +1,5 @@
 """Login and logout pages: one login for both modes, logout only by POST with CSRF."""
+
 from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.views import AuthDBView, AuthLDAPView
@@ -17,8 +18,12 @@ from . import sessions
 def safe_next(target):
     """`target` when it is a path on this site, else the home page (no open redirect)."""
     target = (target or "").strip()
-    if (not target.startswith("/") or target.startswith("//") or "\\" in target
-            or any(ord(c) < 32 for c in target)):
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 32 for c in target)
+    ):
         return get_safe_redirect("")
     return get_safe_redirect(target)
 
@@ -44,8 +49,12 @@ class _ConsoleLogin:
         if request.method == "POST" and form.validate_on_submit():
             try:
                 user = authentication.authenticate(
-                    db.session, self.appbuilder.sm, form.username.data, form.password.data,
-                    ip=request.remote_addr)
+                    db.session,
+                    self.appbuilder.sm,
+                    form.username.data,
+                    form.password.data,
+                    ip=request.remote_addr,
+                )
             except authentication.LoginRefused as refused:
                 db.session.rollback()
                 flash(str(refused), "danger")
@@ -61,8 +70,11 @@ class _ConsoleLogin:
         elif request.method == "POST":
             flash(_l("请求无效，请刷新页面后重新登录。"), "danger")
             status = 400
-        response = current_app.make_response(self.render_template(
-            self.login_template, title=self.title, form=form, appbuilder=self.appbuilder))
+        response = current_app.make_response(
+            self.render_template(
+                self.login_template, title=self.title, form=form, appbuilder=self.appbuilder
+            )
+        )
         response.status_code = status
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -76,9 +88,15 @@ class _ConsoleLogin:
         if user is not None:
             from app.services.trail import audit
 
-            audit.record_event(db.session, "logout", record_type="ab_user", record_id=user.id,
-                               summary=user.username, username=user.username,
-                               ip=request.remote_addr)
+            audit.record_event(
+                db.session,
+                "logout",
+                record_type="ab_user",
+                record_id=user.id,
+                summary=user.username,
+                username=user.username,
+                ip=request.remote_addr,
+            )
             db.session.commit()
         return redirect(self.appbuilder.get_url_for_login)
 

@@ -1,4 +1,5 @@
 """The only place views are registered (menus in the order users meet them)."""
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -21,52 +22,88 @@ from .workflow import WorkflowView, inbox_menu_label
 
 def register_views(appbuilder):
     survey = dict(category="Survey", category_label=_l("梳理填报"), category_icon="fa-list-alt")
-    appbuilder.add_view(ServiceItemView, "ServiceItems", label=_l("服务事项"),
-                        icon="fa-file-text-o", **survey)
-    appbuilder.add_view(InformationSystemView, "InformationSystems",
-                        label=_l("管理信息系统"), icon="fa-server", **survey)
+    appbuilder.add_view(
+        ServiceItemView, "ServiceItems", label=_l("服务事项"), icon="fa-file-text-o", **survey
+    )
+    appbuilder.add_view(
+        InformationSystemView,
+        "InformationSystems",
+        label=_l("管理信息系统"),
+        icon="fa-server",
+        **survey,
+    )
     appbuilder.add_view(ContactView, "Contacts", label=_l("联系人"), icon="fa-user", **survey)
-    appbuilder.add_view(SheetView, "SheetsImportExport", label=_l("Excel 导入导出"),
-                        icon="fa-file-excel-o", **survey)
+    appbuilder.add_view(
+        SheetView,
+        "SheetsImportExport",
+        label=_l("Excel 导入导出"),
+        icon="fa-file-excel-o",
+        **survey,
+    )
     appbuilder.add_view_no_menu(MaterialView)
     appbuilder.add_view_no_menu(ProcessNodeView)
 
-    appbuilder.add_view(WorkflowView, "Inbox", label=inbox_menu_label(), icon="fa-inbox",
-                        category="Review", category_label=_l("审核"), category_icon="fa-check")
-    appbuilder.add_view(PublicationView, "Publications", label=_l("清单发布"),
-                        icon="fa-bullhorn", category="Review")
-    appbuilder.add_link("PublicComments", label=_l("公示意见"), href="/publication/comments/",
-                        icon="fa-comments", category="Review")
+    appbuilder.add_view(
+        WorkflowView,
+        "Inbox",
+        label=inbox_menu_label(),
+        icon="fa-inbox",
+        category="Review",
+        category_label=_l("审核"),
+        category_icon="fa-check",
+    )
+    appbuilder.add_view(
+        PublicationView, "Publications", label=_l("清单发布"), icon="fa-bullhorn", category="Review"
+    )
+    appbuilder.add_link(
+        "PublicComments",
+        label=_l("公示意见"),
+        href="/publication/comments/",
+        icon="fa-comments",
+        category="Review",
+    )
 
     appbuilder.add_view(StatisticsView, "Statistics", label=_l("统计分析"), icon="fa-bar-chart")
 
     ledger = dict(category="Ledger", category_label=_l("整改台账"), category_icon="fa-wrench")
-    progress = dict(category="Progress", category_label=_l("进度与考核"),
-                    category_icon="fa-tasks")
-    appbuilder.add_view(BoardView, "CampaignBoard", label=_l("工作进度看板"),
-                        icon="fa-flag-checkered", **progress)
-    appbuilder.add_view(AssessmentView, "Assessment", label=_l("年度考核评价"),
-                        icon="fa-trophy", **progress)
+    progress = dict(category="Progress", category_label=_l("进度与考核"), category_icon="fa-tasks")
+    appbuilder.add_view(
+        BoardView, "CampaignBoard", label=_l("工作进度看板"), icon="fa-flag-checkered", **progress
+    )
+    appbuilder.add_view(
+        AssessmentView, "Assessment", label=_l("年度考核评价"), icon="fa-trophy", **progress
+    )
 
-    appbuilder.add_view(RectificationTaskView, "RectificationTasks", label=_l("整改台账"),
-                        icon="fa-wrench", **ledger)
-    appbuilder.add_view(OverdueTaskView, "OverdueTasks", label=_l("逾期整改任务"),
-                        icon="fa-clock-o", **ledger)
-    appbuilder.add_view(PortfolioView, "Portfolio", label=_l("系统画像与诊断"),
-                        icon="fa-stethoscope", **ledger)
+    appbuilder.add_view(
+        RectificationTaskView,
+        "RectificationTasks",
+        label=_l("整改台账"),
+        icon="fa-wrench",
+        **ledger,
+    )
+    appbuilder.add_view(
+        OverdueTaskView, "OverdueTasks", label=_l("逾期整改任务"), icon="fa-clock-o", **ledger
+    )
+    appbuilder.add_view(
+        PortfolioView, "Portfolio", label=_l("系统画像与诊断"), icon="fa-stethoscope", **ledger
+    )
     appbuilder.add_view_no_menu(LedgerView)
     current_app.add_template_global(ledger_sources, "ledger_sources")
 
     settings = dict(category="Settings", category_label=_l("基础设置"), category_icon="fa-cogs")
-    appbuilder.add_view(DepartmentView, "Departments", label=_l("部门"), icon="fa-building",
-                        **settings)
-    appbuilder.add_view(CampaignView, "Campaigns", label=_l("工作安排"), icon="fa-calendar",
-                        **settings)
+    appbuilder.add_view(
+        DepartmentView, "Departments", label=_l("部门"), icon="fa-building", **settings
+    )
+    appbuilder.add_view(
+        CampaignView, "Campaigns", label=_l("工作安排"), icon="fa-calendar", **settings
+    )
     appbuilder.add_view_no_menu(CampaignPhaseView)
-    appbuilder.add_view(DirectoryView, "Directory", label=_l("统一身份认证设置"),
-                        icon="fa-id-card", **settings)
-    appbuilder.add_view(AuditEntryView, "AuditLog", label=_l("审计日志"), icon="fa-history",
-                        **settings)
+    appbuilder.add_view(
+        DirectoryView, "Directory", label=_l("统一身份认证设置"), icon="fa-id-card", **settings
+    )
+    appbuilder.add_view(
+        AuditEntryView, "AuditLog", label=_l("审计日志"), icon="fa-history", **settings
+    )
 
 
 def register_public(app):

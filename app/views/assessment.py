@@ -1,4 +1,5 @@
 """The yearly assessment (年度考核): the ranked table and its XLSX export."""
+
 from datetime import date
 
 from flask import Response, abort, g, request
@@ -31,8 +32,13 @@ class AssessmentView(BaseView):
     def index(self):
         year = requested_year()
         rows = assessment.assess(db.session, year, user=g.user)
-        return self.render_template("board/assessment.html", rows=rows, year=year,
-                                    columns=assessment.COLUMNS, title=_("年度考核评价"))
+        return self.render_template(
+            "board/assessment.html",
+            rows=rows,
+            year=year,
+            columns=assessment.COLUMNS,
+            title=_("年度考核评价"),
+        )
 
     @expose("/export.xlsx")
     @has_access
@@ -40,11 +46,15 @@ class AssessmentView(BaseView):
         year = requested_year()
         rows = assessment.assess(db.session, year, user=g.user)
         content = assessment.export_xlsx(rows, year)
-        audit.record_event(db.session, "export", record_type="assessment",
-                           summary=_("导出 {year} 年度考核评价").format(year=year))
+        audit.record_event(
+            db.session,
+            "export",
+            record_type="assessment",
+            summary=_("导出 {year} 年度考核评价").format(year=year),
+        )
         db.session.commit()
-        response = Response(content, mimetype="application/vnd.openxmlformats-officedocument."
-                                               "spreadsheetml.sheet")
-        response.headers["Content-Disposition"] = (
-            f"attachment; filename=assessment-{year}.xlsx")
+        response = Response(
+            content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response.headers["Content-Disposition"] = f"attachment; filename=assessment-{year}.xlsx"
         return response

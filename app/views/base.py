@@ -3,6 +3,7 @@
 A view declares its choice columns once (`choice_columns = {"kind": ITEM_KIND}`) and gets the
 select fields in its forms and the translated labels in its lists from here.
 """
+
 import logging
 
 from flask import abort, current_app, flash, g, request
@@ -28,8 +29,9 @@ class ConsoleInterface(SQLAInterface):
     """SQLAInterface that counts rows without wrapping the whole select in a subquery."""
 
     def query_count(self, query, filters=None, select_columns=None):
-        query = self._apply_inner_all(query, filters, select_columns=select_columns,
-                                      aliases_mapping={})
+        query = self._apply_inner_all(
+            query, filters, select_columns=select_columns, aliases_mapping={}
+        )
         pk = getattr(self.obj, self.get_pk_name())
         return query.with_entities(func.count(pk)).order_by(None).scalar() or 0
 
@@ -70,8 +72,14 @@ class ConsoleModelView(ModelView):
     # {column: Choices} stored as comma-separated codes, edited as multi-selects.
     code_set_columns: dict = {}
     # Columns the workflow owns: never in a form.
-    protected_columns = ("status", "version", "created_at", "updated_at", "created_by",
-                         "updated_by")
+    protected_columns = (
+        "status",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+    )
 
     def __init__(self, **kwargs):
         self.label_columns = {**COMMON_LABELS, **(self.label_columns or {})}
@@ -96,12 +104,12 @@ class ConsoleModelView(ModelView):
             description = (self.description_columns or {}).get(col, "")
             self.formatters_columns.setdefault(col, bool_formatter)
             for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
-                extra.setdefault(col, BooleanField(label, description=description,
-                                                   default=False))
+                extra.setdefault(col, BooleanField(label, description=description, default=False))
         super().__init__(**kwargs)
         # The version the editor saw travels with the edit form (optimistic locking).
-        self.edit_form = type("VersionedEditForm", (self.edit_form,),
-                              {"version_seen": HiddenField()})
+        self.edit_form = type(
+            "VersionedEditForm", (self.edit_form,), {"version_seen": HiddenField()}
+        )
         for col in set(self.list_columns) | set(self.show_columns):
             # FAB prints None as "None"; an empty cell reads better.
             self.formatters_columns.setdefault(col, blank_none)
@@ -109,8 +117,7 @@ class ConsoleModelView(ModelView):
     def bool_columns(self):
         from sqlalchemy import Boolean
 
-        return [c.key for c in self.datamodel.obj.__table__.columns
-                if isinstance(c.type, Boolean)]
+        return [c.key for c in self.datamodel.obj.__table__.columns if isinstance(c.type, Boolean)]
 
     # --- saving: refusals keep the user's input and speak Chinese -----------------------------
 
@@ -154,8 +161,10 @@ class ConsoleModelView(ModelView):
     @expose("/action_post", methods=["POST"])
     def action_post(self):
         for pk in request.form.getlist("rowid"):
-            if self.datamodel.get(self._deserialize_pk_if_composite(pk),
-                                  self._base_filters) is None:
+            if (
+                self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+                is None
+            ):
                 abort(404)
         return super().action_post()
 
@@ -163,10 +172,13 @@ class ConsoleModelView(ModelView):
         """Refuse the save when the record changed since the editor loaded it."""
         seen = request.form.get("version_seen", "")
         if hasattr(item, "version") and seen.isdigit() and int(seen) != item.version:
-            raise ConflictError(_("该记录已被他人修改（当前版本 {current}，"
-                                  "您编辑的是版本 {seen}）。"
-                                  "请重新加载后再编辑，您的修改未保存。").format(
-                current=item.version, seen=seen))
+            raise ConflictError(
+                _(
+                    "该记录已被他人修改（当前版本 {current}，"
+                    "您编辑的是版本 {seen}）。"
+                    "请重新加载后再编辑，您的修改未保存。"
+                ).format(current=item.version, seen=seen)
+            )
 
     def _save(self, form, item, pre_hook, post_hook, message):
         """Populate, check and commit one record; on refusal roll back and say why."""
@@ -199,8 +211,9 @@ class ConsoleModelView(ModelView):
 
     def _flash_conflict(self, error):
         reload_url = request.path
-        flash(Markup('{} <a href="{}">{}</a>').format(str(error), reload_url, _("重新加载")),
-              "danger")
+        flash(
+            Markup('{} <a href="{}">{}</a>').format(str(error), reload_url, _("重新加载")), "danger"
+        )
 
     def _edit(self, pk):
         if request.method != "POST":
@@ -218,8 +231,9 @@ class ConsoleModelView(ModelView):
             if self._save(form, item, self.pre_update, self.post_update, self.edit_row_message):
                 return None
         widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
-        return self._get_related_views_widgets(item, filters={}, orders={}, pages={},
-                                               page_sizes={}, widgets=widgets)
+        return self._get_related_views_widgets(
+            item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets
+        )
 
     def _get_list_widget(self, filters, page=None, page_size=None, **kwargs):
         limit = current_app.config.get("LIST_MAX_PAGE_SIZE", 100)

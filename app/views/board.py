@@ -1,4 +1,5 @@
 """The campaign board (工作进度看板) and its reminders; the rules live in app.services.board."""
+
 from datetime import date
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -34,18 +35,26 @@ class BoardView(BaseView):
     def index(self):
         brd = board.build(db.session, requested_day(), user=g.user)
         return self.render_template(
-            "board/board.html", board=brd, rule_labels=board.RULE_LABELS, rules=board.RULES,
-            phase_labels=PHASE_KIND, title=_("工作进度看板"),
+            "board/board.html",
+            board=brd,
+            rule_labels=board.RULE_LABELS,
+            rules=board.RULES,
+            phase_labels=PHASE_KIND,
+            title=_("工作进度看板"),
             can_remind=self.appbuilder.sm.has_access("can_remind", "BoardView"),
-            day_param=request.args.get("date", ""))
+            day_param=request.args.get("date", ""),
+        )
 
     @expose("/remind", methods=["POST"])
     @has_access
     def remind(self):
         brd = board.build(db.session, requested_day(), user=g.user)
         wanted = {int(v) for v in request.form.getlist("department_id") if v.isdigit()}
-        rows = ([row for row in brd.rows if row.department.id in wanted] if wanted
-                else reminders.lagging_rows(brd))
+        rows = (
+            [row for row in brd.rows if row.department.id in wanted]
+            if wanted
+            else reminders.lagging_rows(brd)
+        )
         if not rows:
             flash(_("没有需要提醒的部门。"), "info")
             return redirect(url_for("BoardView.index"))

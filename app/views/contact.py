@@ -1,4 +1,5 @@
 """Contacts (联系人, attachment 1)."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.models import Contact
@@ -31,13 +32,47 @@ class ContactView(ReviewableMixin, ConsoleModelView):
         "knows_processes": _l("联系人需熟悉本部门线上业务流程；无法兼任时可报送两名联系人。"),
         "administers_systems": _l("联系人需担任本部门管理信息系统的实际管理员。"),
     }
-    list_columns = ["department", "name", "post", "phone", "knows_processes",
-                    "administers_systems", "status"]
-    show_columns = ["department", "name", "staff_no", "post", "phone", "email",
-                    "knows_processes", "administers_systems", "status", "version",
-                    "created_by", "created_at", "updated_by", "updated_at"]
-    add_columns = edit_columns = ["department", "name", "staff_no", "post", "phone", "email",
-                                  "knows_processes", "administers_systems"]
-    search_columns = ["name", "staff_no", "phone", "status", "knows_processes",
-                      "administers_systems"]
+    list_columns = [
+        "department",
+        "name",
+        "post",
+        "phone",
+        "knows_processes",
+        "administers_systems",
+        "status",
+    ]
+    show_columns = [
+        "department",
+        "name",
+        "staff_no",
+        "post",
+        "phone",
+        "email",
+        "knows_processes",
+        "administers_systems",
+        "status",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+    ]
+    add_columns = edit_columns = [
+        "department",
+        "name",
+        "staff_no",
+        "post",
+        "phone",
+        "email",
+        "knows_processes",
+        "administers_systems",
+    ]
+    search_columns = [
+        "name",
+        "staff_no",
+        "phone",
+        "status",
+        "knows_processes",
+        "administers_systems",
+    ]
     base_order = ("department_id", "asc")

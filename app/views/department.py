@@ -1,4 +1,5 @@
 """Departments (单位/部门), kept by the IT office."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.models import Department
@@ -23,9 +24,16 @@ class DepartmentView(ConsoleModelView):
         "sort_order": _l("排序"),
     }
     list_columns = ["code", "name", "kind", "leader_in_charge", "phone"]
-    show_columns = ["code", "name", "kind", "leader_in_charge", "phone", "sort_order",
-                    "created_at", "updated_at"]
-    add_columns = edit_columns = ["code", "name", "kind", "leader_in_charge", "phone",
-                                  "sort_order"]
+    show_columns = [
+        "code",
+        "name",
+        "kind",
+        "leader_in_charge",
+        "phone",
+        "sort_order",
+        "created_at",
+        "updated_at",
+    ]
+    add_columns = edit_columns = ["code", "name", "kind", "leader_in_charge", "phone", "sort_order"]
     search_columns = ["code", "name", "kind", "leader_in_charge"]
     base_order = ("sort_order", "asc")

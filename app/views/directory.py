@@ -1,4 +1,5 @@
 """The IT administrator's view of the directory settings and the group-to-role mapping."""
+
 from flask import current_app
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.const import AUTH_LDAP
@@ -18,8 +19,10 @@ class DirectoryView(BaseView):
     def index(self):
         cfg = current_app.config
         settings = [
-            (_("认证方式"), _("统一身份认证（LDAP）") if cfg["AUTH_TYPE"] == AUTH_LDAP
-             else _("本地账号")),
+            (
+                _("认证方式"),
+                _("统一身份认证（LDAP）") if cfg["AUTH_TYPE"] == AUTH_LDAP else _("本地账号"),
+            ),
             (_("目录服务器"), cfg.get("AUTH_LDAP_SERVER")),
             (_("StartTLS"), _("是") if cfg.get("AUTH_LDAP_USE_TLS") else _("否")),
             (_("人员检索基准"), cfg.get("AUTH_LDAP_SEARCH")),
@@ -29,12 +32,23 @@ class DirectoryView(BaseView):
             (_("群组检索基准"), cfg.get("LDAP_GROUP_BASE") or _("（未设置）")),
             (_("连接超时（秒）"), cfg.get("LDAP_TIMEOUT_SECONDS")),
             (_("本地应急管理员"), "、".join(cfg.get("LOCAL_ADMIN_USERS", []))),
-            (_("连续失败锁定"), _("{n} 次，锁定 {m} 分钟").format(
-                n=cfg.get("LOCKOUT_THRESHOLD"), m=cfg.get("LOCKOUT_MINUTES"))),
+            (
+                _("连续失败锁定"),
+                _("{n} 次，锁定 {m} 分钟").format(
+                    n=cfg.get("LOCKOUT_THRESHOLD"), m=cfg.get("LOCKOUT_MINUTES")
+                ),
+            ),
         ]
-        locked = (db.session.query(LoginThrottle)
-                  .filter(LoginThrottle.locked_until > utcnow())
-                  .order_by(LoginThrottle.locked_until.desc()).all())
-        return self.render_template("security/directory.html", settings=settings,
-                                    mapping=sorted(cfg.get("LDAP_GROUP_ROLES", {}).items()),
-                                    locked=locked, title=_("统一身份认证设置"))
+        locked = (
+            db.session.query(LoginThrottle)
+            .filter(LoginThrottle.locked_until > utcnow())
+            .order_by(LoginThrottle.locked_until.desc())
+            .all()
+        )
+        return self.render_template(
+            "security/directory.html",
+            settings=settings,
+            mapping=sorted(cfg.get("LDAP_GROUP_ROLES", {}).items()),
+            locked=locked,
+            title=_("统一身份认证设置"),
+        )

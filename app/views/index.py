@@ -1,4 +1,5 @@
 """The home page: what each role needs first (app.services.campaign.home decides what)."""
+
 from flask import g, url_for
 from flask_appbuilder import IndexView, expose
 
@@ -18,5 +19,9 @@ class ConsoleIndexView(IndexView):
     def index(self):
         user = g.user if getattr(g.user, "is_authenticated", False) else None
         sections = home.context(db.session, user) if user is not None else {}
-        return self.render_template(self.index_template, appbuilder=self.appbuilder,
-                                    sections=sections, dashboard_url=dashboard_url())
+        return self.render_template(
+            self.index_template,
+            appbuilder=self.appbuilder,
+            sections=sections,
+            dashboard_url=dashboard_url(),
+        )

@@ -1,4 +1,5 @@
 """Information systems (管理信息系统, attachment 4)."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.forms.validators import non_negative, percentage
@@ -64,14 +65,37 @@ class InformationSystemView(ReviewableMixin, ConsoleModelView):
         "core_usage_rate": [percentage()],
     }
     formatters_columns = {"problem_details": multiline, "notes": multiline}
-    list_columns = ["code", "name", "department", "vendor", "build_cost", "annual_om_cost",
-                    "daily_active_operations", "portal_integration", "status"]
-    basic = ["code", "name", "department", "vendor", "go_live_date", "build_cost",
-             "annual_om_cost", "url"]
+    list_columns = [
+        "code",
+        "name",
+        "department",
+        "vendor",
+        "build_cost",
+        "annual_om_cost",
+        "daily_active_operations",
+        "portal_integration",
+        "status",
+    ]
+    basic = [
+        "code",
+        "name",
+        "department",
+        "vendor",
+        "go_live_date",
+        "build_cost",
+        "annual_om_cost",
+        "url",
+    ]
     usage = ["user_groups", "daily_active_operations", "core_usage_rate"]
     integration = ["deployment", "mobile_adaptation", "portal_integration"]
-    problems = ["data_silo", "feature_gap", "poor_extensibility", "security_risk",
-                "problem_details", "notes"]
+    problems = [
+        "data_silo",
+        "feature_gap",
+        "poor_extensibility",
+        "security_risk",
+        "problem_details",
+        "notes",
+    ]
     add_fieldsets = edit_fieldsets = [
         (_l("基础信息"), {"fields": basic}),
         (_l("运行使用情况"), {"fields": usage}),
@@ -83,10 +107,27 @@ class InformationSystemView(ReviewableMixin, ConsoleModelView):
         (_l("运行使用情况"), {"fields": usage}),
         (_l("技术集成情况"), {"fields": integration}),
         (_l("现存突出问题"), {"fields": problems}),
-        (_l("记录信息"), {"fields": ["version", "created_by", "created_at", "updated_by",
-                                     "updated_at"], "expanded": False}),
+        (
+            _l("记录信息"),
+            {
+                "fields": ["version", "created_by", "created_at", "updated_by", "updated_at"],
+                "expanded": False,
+            },
+        ),
     ]
-    search_columns = ["code", "name", "vendor", "deployment", "mobile_adaptation",
-                      "portal_integration", "data_silo", "feature_gap", "poor_extensibility",
-                      "security_risk", "status", "build_cost", "annual_om_cost"]
+    search_columns = [
+        "code",
+        "name",
+        "vendor",
+        "deployment",
+        "mobile_adaptation",
+        "portal_integration",
+        "data_silo",
+        "feature_gap",
+        "poor_extensibility",
+        "security_risk",
+        "status",
+        "build_cost",
+        "annual_om_cost",
+    ]
     base_order = ("code", "asc")

@@ -1,4 +1,5 @@
 """系统画像与诊断: every system's cost, fit and recommendation, and the findings to fix."""
+
 from flask import g
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
@@ -27,9 +28,17 @@ class PortfolioView(BaseView):
             "improve_no_plan": _("待改进但无处置计划的事项"),
         }
         return self.render_template(
-            "portfolio/index.html", title=_("系统画像与诊断"), systems=data["systems"],
-            systems_total=data["systems_total"], summary=data["summary"],
-            recommendations=RECOMMENDATION, findings=data["findings"], totals=data["totals"],
-            titles=titles, kinds=portfolio.FINDING_KINDS,
+            "portfolio/index.html",
+            title=_("系统画像与诊断"),
+            systems=data["systems"],
+            systems_total=data["systems_total"],
+            summary=data["summary"],
+            recommendations=RECOMMENDATION,
+            findings=data["findings"],
+            totals=data["totals"],
+            titles=titles,
+            kinds=portfolio.FINDING_KINDS,
             can_open=bool(scope.role_names(g.user) & scope.LEDGER_WRITER_ROLES),
-            threshold=portfolio.FIT_THRESHOLD, years=portfolio.AMORTISATION_YEARS)
+            threshold=portfolio.FIT_THRESHOLD,
+            years=portfolio.AMORTISATION_YEARS,
+        )

@@ -1,5 +1,6 @@
 """The reviewer's publication pages: publish the three lists (signed), versions with their
 diffs and XLSX files, the current lists (department-scoped), and public comments to answer."""
+
 import json
 
 from flask import Response, abort, flash, g, redirect, request, url_for
@@ -28,8 +29,13 @@ class PublicationView(BaseView):
     route_base = "/publication"
     default_view = "index"
     method_permission_name = {
-        "index": "read", "detail": "read", "download": "read", "current": "read",
-        "publish": "publish", "comments": "comments", "reply": "comments",
+        "index": "read",
+        "detail": "read",
+        "download": "read",
+        "current": "read",
+        "publish": "publish",
+        "comments": "comments",
+        "reply": "comments",
         "open_task": "comments",
     }
 
@@ -48,18 +54,27 @@ class PublicationView(BaseView):
         if can_publish:  # every department's items: only for those who publish
             pending = publication.pending_changes(session)
         return self.render_template(
-            "publication/index.html", pubs=publication.all_publications(session),
-            pending=pending, list_titles=lists.list_titles(), can_publish=can_publish,
-            title=_("清单发布"))
+            "publication/index.html",
+            pubs=publication.all_publications(session),
+            pending=pending,
+            list_titles=lists.list_titles(),
+            can_publish=can_publish,
+            title=_("清单发布"),
+        )
 
     @expose("/publish", methods=["POST"])
     @has_access
     def publish(self):
         form = request.form
         with one_transaction() as outcome:
-            pub = publication.publish(db.session, g.user, form.get("password", ""),
-                                      form.get("publicity_start"), form.get("publicity_end"),
-                                      form.get("note"))
+            pub = publication.publish(
+                db.session,
+                g.user,
+                form.get("password", ""),
+                form.get("publicity_start"),
+                form.get("publicity_end"),
+                form.get("note"),
+            )
         if not outcome.ok:
             return redirect(url_for("PublicationView.index"))
         flash(_("已发布清单第 {n} 版。").format(n=pub.number), "success")
@@ -69,10 +84,13 @@ class PublicationView(BaseView):
     @has_access
     def detail(self, number):
         pub = self._get(number)
-        return self.render_template("publication/detail.html", pub=pub,
-                                    changes=json.loads(pub.changes),
-                                    list_titles=lists.list_titles(),
-                                    title=_("清单第 {n} 版").format(n=number))
+        return self.render_template(
+            "publication/detail.html",
+            pub=pub,
+            changes=json.loads(pub.changes),
+            list_titles=lists.list_titles(),
+            title=_("清单第 {n} 版").format(n=number),
+        )
 
     @expose("/<int:number>/<kind>.xlsx")
     @has_access
@@ -82,9 +100,12 @@ class PublicationView(BaseView):
         if kind not in lists.LIST_KINDS:
             abort(404)
         pub = self._get(number)
-        data = list_workbook(kind, publication.items_of(db.session, pub), pub.published_at,
-                             _("{title}（第 {n} 版）").format(title=lists.list_titles()[kind],
-                                                            n=pub.number))
+        data = list_workbook(
+            kind,
+            publication.items_of(db.session, pub),
+            pub.published_at,
+            _("{title}（第 {n} 版）").format(title=lists.list_titles()[kind], n=pub.number),
+        )
         return _xlsx(data, f"list-{kind}-v{pub.number}.xlsx")
 
     @expose("/current/<kind>.xlsx")
@@ -103,24 +124,32 @@ class PublicationView(BaseView):
     def comments(self):
         session = db.session
         return self.render_template(
-            "publication/comments.html", comments=publication.comments(session),
+            "publication/comments.html",
+            comments=publication.comments(session),
             list_titles=lists.list_titles(),
-            departments=session.query(Department).order_by(Department.sort_order,
-                                                            Department.name).all(),
-            title=_("公示意见"))
+            departments=session.query(Department)
+            .order_by(Department.sort_order, Department.name)
+            .all(),
+            title=_("公示意见"),
+        )
 
     @expose("/comments/<int:comment_id>/reply", methods=["POST"])
     @has_access
     def reply(self, comment_id):
-        return self._comment_action(publication.reply, comment_id, _("答复已公开。"),
-                                    text=request.form.get("reply", ""))
+        return self._comment_action(
+            publication.reply, comment_id, _("答复已公开。"), text=request.form.get("reply", "")
+        )
 
     @expose("/comments/<int:comment_id>/task", methods=["POST"])
     @has_access
     def open_task(self, comment_id):
         dept = request.form.get("department_id", "")
-        return self._comment_action(publication.open_task, comment_id, _("已生成整改任务。"),
-                                    department_id=int(dept) if dept.isdigit() else None)
+        return self._comment_action(
+            publication.open_task,
+            comment_id,
+            _("已生成整改任务。"),
+            department_id=int(dept) if dept.isdigit() else None,
+        )
 
     def _comment_action(self, func, comment_id, success, **kwargs):
         with one_transaction(success):

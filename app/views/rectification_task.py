@@ -3,6 +3,7 @@
 The CRUD view edits what a task says (title, kind, measure, owner, deadline); its status moves
 only through `LedgerView`, which calls `app.services.ledger.rectification`.
 """
+
 from datetime import date
 
 from flask import Response, abort, flash, g, redirect, request, url_for
@@ -26,19 +27,20 @@ from app.services.trail import audit
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
 
-STATUS_STYLE = {"open": "default", "in_progress": "info", "done": "success",
-                "postponed": "warning"}
+STATUS_STYLE = {"open": "default", "in_progress": "info", "done": "success", "postponed": "warning"}
 
 
 def status_badge(code):
     return Markup('<span class="label label-{}">{}</span>').format(
-        STATUS_STYLE.get(code, "default"), TASK_STATUS.label(code))
+        STATUS_STYLE.get(code, "default"), TASK_STATUS.label(code)
+    )
 
 
 def overdue_badge(value):
     if value:
         return Markup('<span class="label label-danger overdue-badge">{}</span>').format(
-            _("已逾期"))
+            _("已逾期")
+        )
     return ""
 
 
@@ -49,8 +51,10 @@ class OverdueFilter(BaseFilter):
     arg_name = "overdue"
 
     def apply(self, query, value):
-        return query.filter(RectificationTask.task_status.in_(OPEN_STATUSES),
-                            RectificationTask.deadline < date.today())
+        return query.filter(
+            RectificationTask.task_status.in_(OPEN_STATUSES),
+            RectificationTask.deadline < date.today(),
+        )
 
 
 class RectificationTaskView(ConsoleModelView):
@@ -88,14 +92,44 @@ class RectificationTaskView(ConsoleModelView):
         "task_status": status_badge,
         "overdue": overdue_badge,
     }
-    list_columns = ["title", "department", "source", "category", "owner", "deadline",
-                    "task_status", "overdue"]
-    show_columns = ["title", "department", "source", "category", "information_system",
-                    "service_item", "description", "measure", "owner", "deadline",
-                    "task_status", "postpone_reason", "evidence", "closed_at", "created_by",
-                    "created_at", "updated_at"]
-    add_columns = edit_columns = ["title", "department", "category", "description", "measure",
-                                  "owner", "deadline"]
+    list_columns = [
+        "title",
+        "department",
+        "source",
+        "category",
+        "owner",
+        "deadline",
+        "task_status",
+        "overdue",
+    ]
+    show_columns = [
+        "title",
+        "department",
+        "source",
+        "category",
+        "information_system",
+        "service_item",
+        "description",
+        "measure",
+        "owner",
+        "deadline",
+        "task_status",
+        "postpone_reason",
+        "evidence",
+        "closed_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    add_columns = edit_columns = [
+        "title",
+        "department",
+        "category",
+        "description",
+        "measure",
+        "owner",
+        "deadline",
+    ]
     search_columns = ["title", "source", "category", "owner", "deadline", "task_status"]
     base_order = ("deadline", "asc")
 
@@ -114,9 +148,14 @@ class RectificationTaskView(ConsoleModelView):
             abort(404)
         widgets = self._get_show_widget(pk, task)
         self.update_redirect()
-        return self.render_template(self.show_template, pk=pk, title=self.show_title,
-                                    widgets=widgets, related_views=self._related_views,
-                                    panel=task_panel(task))
+        return self.render_template(
+            self.show_template,
+            pk=pk,
+            title=self.show_title,
+            widgets=widgets,
+            related_views=self._related_views,
+            panel=task_panel(task),
+        )
 
     def render_template(self, template, **kwargs):
         if template == self.list_template:
@@ -134,22 +173,32 @@ class OverdueTaskView(RectificationTaskView):
 
 def task_panel(task):
     """What the task page shows under its fields: status, moves, source, history."""
-    history = (db.session.query(AuditEntry)
-               .filter_by(record_type="rectification_task", record_id=task.id)
-               .order_by(AuditEntry.seq.desc()).limit(50).all())
+    history = (
+        db.session.query(AuditEntry)
+        .filter_by(record_type="rectification_task", record_id=task.id)
+        .order_by(AuditEntry.seq.desc())
+        .limit(50)
+        .all()
+    )
     linked = rectification.linked_record(task)
     link = None
     if linked:
         kind, record = linked
-        endpoint = ("ServiceItemView.show" if kind == "service_item"
-                    else "InformationSystemView.show")
+        endpoint = (
+            "ServiceItemView.show" if kind == "service_item" else "InformationSystemView.show"
+        )
         link = (url_for(endpoint, pk=record.id), str(record))
-    return {"task": task, "overdue": task.overdue,
-            "status_label": TASK_STATUS.label(task.task_status),
-            "status_style": STATUS_STYLE.get(task.task_status, "default"),
-            "actions": rectification.allowed_actions(task, g.user),
-            "action_labels": rectification.ACTION_LABELS, "link": link, "history": history,
-            "audit_labels": AUDIT_ACTION}
+    return {
+        "task": task,
+        "overdue": task.overdue,
+        "status_label": TASK_STATUS.label(task.task_status),
+        "status_style": STATUS_STYLE.get(task.task_status, "default"),
+        "actions": rectification.allowed_actions(task, g.user),
+        "action_labels": rectification.ACTION_LABELS,
+        "link": link,
+        "history": history,
+        "audit_labels": AUDIT_ACTION,
+    }
 
 
 def ledger_sources(record):
@@ -162,14 +211,26 @@ def ledger_sources(record):
         return None
     if not sources:
         return None
-    keys = {kind: rectification.source_key(record_type, record.id, kind)
-            for kind, _label in sources}
+    keys = {
+        kind: rectification.source_key(record_type, record.id, kind) for kind, _label in sources
+    }
     opened = rectification.tasks_by_key(db.session, keys.values())
     can_open = bool(scope.role_names(g.user) & scope.LEDGER_WRITER_ROLES)
-    return [{"kind": kind, "label": label, "task_id": opened.get(keys[kind]),
-             "url": url_for("LedgerView.open_from_record", record_type=record_type,
-                            record_id=record.id, kind=kind),
-             "can_open": can_open} for kind, label in sources]
+    return [
+        {
+            "kind": kind,
+            "label": label,
+            "task_id": opened.get(keys[kind]),
+            "url": url_for(
+                "LedgerView.open_from_record",
+                record_type=record_type,
+                record_id=record.id,
+                kind=kind,
+            ),
+            "can_open": can_open,
+        }
+        for kind, label in sources
+    ]
 
 
 class LedgerView(BaseView):
@@ -177,8 +238,12 @@ class LedgerView(BaseView):
 
     route_base = "/ledger"
     default_view = "export"
-    method_permission_name = {"move": "update", "open_from_record": "update",
-                              "open_from_finding": "update", "export": "read"}
+    method_permission_name = {
+        "move": "update",
+        "open_from_record": "update",
+        "open_from_finding": "update",
+        "export": "read",
+    }
 
     def _commit(self, func, success):
         """Run one service call in its own transaction; returns the task or None."""
@@ -216,10 +281,18 @@ class LedgerView(BaseView):
             except ValueError:
                 flash(_("日期格式应为 YYYY-MM-DD。"), "danger")
                 return redirect(url_for("RectificationTaskView.show", pk=task_id))
-        self._commit(lambda: rectification.move(
-            db.session, task, g.user, action, reason=request.form.get("reason"),
-            evidence=request.form.get("evidence"), new_deadline=new_deadline),
-            _("整改状态已更新。"))
+        self._commit(
+            lambda: rectification.move(
+                db.session,
+                task,
+                g.user,
+                action,
+                reason=request.form.get("reason"),
+                evidence=request.form.get("evidence"),
+                new_deadline=new_deadline,
+            ),
+            _("整改状态已更新。"),
+        )
         return redirect(url_for("RectificationTaskView.show", pk=task_id))
 
     @expose("/open/<record_type>/<int:record_id>/<kind>", methods=["POST"])
@@ -229,10 +302,15 @@ class LedgerView(BaseView):
         record = db.session.get(model, record_id) if model else None
         if record is None or not scope.is_visible(g.user, record):
             abort(404)
-        opener = (rectification.open_from_system if record_type == "system"
-                  else rectification.open_from_item)
-        task = self._commit(lambda: opener(db.session, g.user, record, kind),
-                            _("已登记整改任务，请补充责任人和完成时限。"))
+        opener = (
+            rectification.open_from_system
+            if record_type == "system"
+            else rectification.open_from_item
+        )
+        task = self._commit(
+            lambda: opener(db.session, g.user, record, kind),
+            _("已登记整改任务，请补充责任人和完成时限。"),
+        )
         if task is None:
             view = "InformationSystemView" if record_type == "system" else "ServiceItemView"
             return redirect(url_for(f"{view}.show", pk=record_id))
@@ -241,9 +319,10 @@ class LedgerView(BaseView):
     @expose("/open/finding/<kind>/<int:record_id>", methods=["POST"])
     @has_access
     def open_from_finding(self, kind, record_id):
-        task = self._commit(lambda: portfolio.open_finding_task(db.session, g.user, kind,
-                                                                record_id),
-                            _("已登记整改任务，请补充责任人和完成时限。"))
+        task = self._commit(
+            lambda: portfolio.open_finding_task(db.session, g.user, kind, record_id),
+            _("已登记整改任务，请补充责任人和完成时限。"),
+        )
         if task is None:
             return redirect(url_for("PortfolioView.index"))
         return redirect(url_for("RectificationTaskView.show", pk=task.id))
@@ -256,11 +335,19 @@ class LedgerView(BaseView):
         overdue_only = request.args.get("overdue") == "1"
         tasks = rectification.ledger(db.session, g.user, overdue_only=overdue_only)
         body = ledger_xlsx(tasks)
-        audit.record_event(db.session, "export", record_type="rectification_task",
-                           summary=_("导出整改台账 {n} 条").format(n=len(tasks)))
+        audit.record_event(
+            db.session,
+            "export",
+            record_type="rectification_task",
+            summary=_("导出整改台账 {n} 条").format(n=len(tasks)),
+        )
         db.session.commit()
         filename = f"rectification-ledger-{date.today().isoformat()}.xlsx"
-        return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
-                                       "spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                 "Cache-Control": "no-store"})
+        return Response(
+            body,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "Cache-Control": "no-store",
+            },
+        )

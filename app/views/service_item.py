@@ -1,4 +1,5 @@
 """Service items (线上办事事项) with their materials and process nodes as child lists."""
+
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext as _
@@ -52,8 +53,18 @@ class MaterialView(_ItemChildView):
     }
     validators_columns = {"copies": [non_negative()], "position": [non_negative()]}
     list_columns = ["position", "name", "required", "form", "copies", "notes"]
-    show_columns = ["item", "position", "name", "required", "form", "copies", "notes",
-                    "created_by", "created_at", "updated_at"]
+    show_columns = [
+        "item",
+        "position",
+        "name",
+        "required",
+        "form",
+        "copies",
+        "notes",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     add_columns = ["item", "position", "name", "required", "form", "copies", "notes"]
     edit_columns = ["position", "name", "required", "form", "copies", "notes"]
     search_columns = ["name", "form", "required"]
@@ -87,13 +98,38 @@ class ProcessNodeView(_ItemChildView):
         "approval_level": [non_negative()],
         "position": [non_negative()],
     }
-    list_columns = ["position", "name", "kind", "handling_department", "handling_post",
-                    "approval_level", "time_limit_days"]
-    show_columns = ["item", "position", "name", "kind", "handling_department", "handling_post",
-                    "approval_level", "time_limit_days", "created_by", "created_at",
-                    "updated_at"]
-    add_columns = ["item", "position", "name", "kind", "handling_department", "handling_post",
-                   "approval_level", "time_limit_days"]
+    list_columns = [
+        "position",
+        "name",
+        "kind",
+        "handling_department",
+        "handling_post",
+        "approval_level",
+        "time_limit_days",
+    ]
+    show_columns = [
+        "item",
+        "position",
+        "name",
+        "kind",
+        "handling_department",
+        "handling_post",
+        "approval_level",
+        "time_limit_days",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    add_columns = [
+        "item",
+        "position",
+        "name",
+        "kind",
+        "handling_department",
+        "handling_post",
+        "approval_level",
+        "time_limit_days",
+    ]
     edit_columns = add_columns[1:]
     search_columns = ["name", "kind", "handling_post"]
     base_order = ("position", "asc")
@@ -146,23 +182,57 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
     code_set_columns = {"user_groups": USER_GROUP}
     label_columns = ITEM_LABELS
     description_columns = {
-        "running_status": _l("良好：已全流程线上运行；待改进：系统已搭建但未实际启用；"
-                             "待部署：暂未上线、具备线上改造条件。"),
+        "running_status": _l(
+            "良好：已全流程线上运行；待改进：系统已搭建但未实际启用；"
+            "待部署：暂未上线、具备线上改造条件。"
+        ),
         "disposition": _l("仅“待改进”事项填写：计划启用，或拟下线。"),
         "transformation_needs": _l("“待部署”事项填写线上改造需求。"),
         "online_entry": _l("如：融合门户—应用中心—学生请假，或网址。"),
     }
     validators_columns = {"time_limit_days": [non_negative()]}
-    formatters_columns = {key: multiline for key in (
-        "conditions", "path", "consultation", "tips", "pain_points", "suggestions",
-        "transformation_needs", "disposition_note")}
-    list_columns = ["code", "name", "department", "kind", "running_status", "hosting_system",
-                    "time_limit_days", "status"]
-    basic = ["code", "name", "department", "post", "kind", "running_status", "hosting_system",
-             "online_entry", "user_groups"]
+    formatters_columns = {
+        key: multiline
+        for key in (
+            "conditions",
+            "path",
+            "consultation",
+            "tips",
+            "pain_points",
+            "suggestions",
+            "transformation_needs",
+            "disposition_note",
+        )
+    }
+    list_columns = [
+        "code",
+        "name",
+        "department",
+        "kind",
+        "running_status",
+        "hosting_system",
+        "time_limit_days",
+        "status",
+    ]
+    basic = [
+        "code",
+        "name",
+        "department",
+        "post",
+        "kind",
+        "running_status",
+        "hosting_system",
+        "online_entry",
+        "user_groups",
+    ]
     modules = ["conditions", "path", "consultation", "time_limit_days", "service_hours", "tips"]
-    findings = ["pain_points", "suggestions", "transformation_needs", "disposition",
-                "disposition_note"]
+    findings = [
+        "pain_points",
+        "suggestions",
+        "transformation_needs",
+        "disposition",
+        "disposition_note",
+    ]
     add_fieldsets = edit_fieldsets = [
         (_l("基本信息"), {"fields": basic}),
         (_l("六大模块"), {"fields": modules}),
@@ -172,9 +242,22 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         (_l("基本信息"), {"fields": basic + ["status"]}),
         (_l("六大模块"), {"fields": modules}),
         (_l("问题与建议"), {"fields": findings}),
-        (_l("记录信息"), {"fields": ["version", "created_by", "created_at", "updated_by",
-                                     "updated_at"], "expanded": False}),
+        (
+            _l("记录信息"),
+            {
+                "fields": ["version", "created_by", "created_at", "updated_by", "updated_at"],
+                "expanded": False,
+            },
+        ),
     ]
-    search_columns = ["code", "name", "post", "kind", "running_status", "status",
-                      "online_entry", "time_limit_days"]
+    search_columns = [
+        "code",
+        "name",
+        "post",
+        "kind",
+        "running_status",
+        "status",
+        "online_entry",
+        "time_limit_days",
+    ]
     base_order = ("code", "asc")

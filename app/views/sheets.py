@@ -4,6 +4,7 @@ Thin: the rules live in app.services.sheets.importer / sheet_export. An upload i
 dry run and kept under the instance folder until its owner confirms it; the confirmation runs
 the import again for real (the data may have changed meanwhile) in one transaction.
 """
+
 import io
 import json
 import secrets
@@ -34,8 +35,13 @@ class SheetView(BaseView):
 
     route_base = "/sheets"
     default_view = "index"
-    method_permission_name = {"index": "read", "template": "template", "export": "export",
-                              "upload": "import", "confirm": "import"}
+    method_permission_name = {
+        "index": "read",
+        "template": "template",
+        "export": "export",
+        "upload": "import",
+        "confirm": "import",
+    }
 
     def create_blueprint(self, appbuilder, *args, **kwargs):
         blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
@@ -55,17 +61,33 @@ class SheetView(BaseView):
     @has_access
     def index(self):
         sees_all = scope.sees_all(g.user)
-        departments = db.session.scalars(select(Department).order_by(
-            Department.sort_order, Department.code)).all() if sees_all else []
+        departments = (
+            db.session.scalars(
+                select(Department).order_by(Department.sort_order, Department.code)
+            ).all()
+            if sees_all
+            else []
+        )
         chosen = request.args.get("department") or ""
-        own = db.session.get(Department, g.user.department_id) \
-            if not sees_all and g.user.department_id else None
+        own = (
+            db.session.get(Department, g.user.department_id)
+            if not sees_all and g.user.department_id
+            else None
+        )
         return self.render_template(
-            "sheets/index.html", title=_("Excel 导入导出"), templates=templates(),
-            codes=TEMPLATE_CODES, departments=departments, chosen=chosen, own=own,
-            sees_all=sees_all, can_template=self._can("can_template"),
-            can_export=self._can("can_export"), can_import=self._can("can_import"),
-            max_mb=sheet_import.MAX_BYTES // (1024 * 1024))
+            "sheets/index.html",
+            title=_("Excel 导入导出"),
+            templates=templates(),
+            codes=TEMPLATE_CODES,
+            departments=departments,
+            chosen=chosen,
+            own=own,
+            sees_all=sees_all,
+            can_template=self._can("can_template"),
+            can_export=self._can("can_export"),
+            can_import=self._can("can_import"),
+            max_mb=sheet_import.MAX_BYTES // (1024 * 1024),
+        )
 
     def _download(self, build):
         try:
@@ -78,8 +100,9 @@ class SheetView(BaseView):
             flash(str(error), "danger")
             return redirect(url_for("SheetView.index"))
         db.session.commit()  # the audited export event
-        response = send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
-                             download_name=name)
+        response = send_file(
+            io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name
+        )
         response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -88,8 +111,11 @@ class SheetView(BaseView):
     def template(self, code):
         if code not in TEMPLATE_CODES:
             abort(404)
-        return self._download(lambda: sheet_export.template_workbook(
-            db.session, g.user, code, request.args.get("department") or None))
+        return self._download(
+            lambda: sheet_export.template_workbook(
+                db.session, g.user, code, request.args.get("department") or None
+            )
+        )
 
     @expose("/export/<code>")
     @has_access
@@ -97,17 +123,20 @@ class SheetView(BaseView):
         department = request.args.get("department") or None
         if code == "item_sheets":
             item = request.args.get("item", type=int)
-            return self._download(lambda: sheet_export.item_sheets_workbook(
-                db.session, g.user, department, item))
+            return self._download(
+                lambda: sheet_export.item_sheets_workbook(db.session, g.user, department, item)
+            )
         if code not in ("statistics", "systems"):
             abort(404)
-        return self._download(lambda: sheet_export.export_workbook(db.session, g.user, code,
-                                                                   department))
+        return self._download(
+            lambda: sheet_export.export_workbook(db.session, g.user, code, department)
+        )
 
     # --- import ---------------------------------------------------------------------------
     def _pending_dir(self):
-        folder = Path(current_app.config.get("INSTANCE_DIR") or current_app.instance_path) \
-            / "imports"
+        folder = (
+            Path(current_app.config.get("INSTANCE_DIR") or current_app.instance_path) / "imports"
+        )
         folder.mkdir(parents=True, exist_ok=True)
         cutoff = time.time() - PENDING_HOURS * 3600
         for old in folder.glob("*"):
@@ -117,10 +146,14 @@ class SheetView(BaseView):
 
     def _run(self, data, department_code, dry_run):
         try:
-            department = sheet_export.resolve_department(db.session, g.user, department_code) \
-                if department_code else None
-            report = sheet_import.run_import(db.session, data, g.user, department=department,
-                                             dry_run=dry_run)
+            department = (
+                sheet_export.resolve_department(db.session, g.user, department_code)
+                if department_code
+                else None
+            )
+            report = sheet_import.run_import(
+                db.session, data, g.user, department=department, dry_run=dry_run
+            )
         except PermissionDeniedError as error:
             db.session.rollback()
             flash(str(error), "danger")
@@ -155,18 +188,31 @@ class SheetView(BaseView):
             token = secrets.token_urlsafe(24)
             folder = self._pending_dir()
             (folder / f"{token}.xlsx").write_bytes(data)
-            (folder / f"{token}.json").write_text(json.dumps({
-                "user_id": g.user.id, "department": department_code,
-                "filename": upload.filename}), encoding="utf-8")
+            (folder / f"{token}.json").write_text(
+                json.dumps(
+                    {
+                        "user_id": g.user.id,
+                        "department": department_code,
+                        "filename": upload.filename,
+                    }
+                ),
+                encoding="utf-8",
+            )
         return self._preview(report, upload.filename, token)
 
     def _preview(self, report, filename, token, applied=False):
         return self.render_template(
-            "sheets/preview.html", title=_("导入预览"), report=report, filename=filename,
-            token=token, applied=applied, changes=report.changes[:PREVIEW_LIMIT],
+            "sheets/preview.html",
+            title=_("导入预览"),
+            report=report,
+            filename=filename,
+            token=token,
+            applied=applied,
+            changes=report.changes[:PREVIEW_LIMIT],
             more=max(len(report.changes) - PREVIEW_LIMIT, 0),
             problems=report.problems[:PREVIEW_LIMIT],
-            more_problems=max(len(report.problems) - PREVIEW_LIMIT, 0))
+            more_problems=max(len(report.problems) - PREVIEW_LIMIT, 0),
+        )
 
     @expose("/confirm", methods=["POST"])
     @has_access
@@ -189,7 +235,14 @@ class SheetView(BaseView):
             return self._preview(report, meta["filename"], None)
         meta_file.unlink(missing_ok=True)
         data_file.unlink(missing_ok=True)
-        flash(_("导入完成：新增 {a}，修改 {c}，删除 {d}，未变 {s}，跳过 {k}。").format(
-            a=report.total("add"), c=report.total("change"), d=report.total("delete"),
-            s=report.total("same"), k=report.total("skip")), "success")
+        flash(
+            _("导入完成：新增 {a}，修改 {c}，删除 {d}，未变 {s}，跳过 {k}。").format(
+                a=report.total("add"),
+                c=report.total("change"),
+                d=report.total("delete"),
+                s=report.total("same"),
+                k=report.total("skip"),
+            ),
+            "success",
+        )
         return self._preview(report, meta["filename"], None, applied=True)

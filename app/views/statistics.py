@@ -3,6 +3,7 @@
 Thin: the figures, their department scope and their cache live in app.services.dashboard.
 Every endpoint is a GET guarded by the single `can_read` permission of this view.
 """
+
 from flask import Response, abort, g
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
@@ -12,8 +13,11 @@ from app.services.errors import NotFoundError
 from app.services.insight.dashboard import Dashboard
 from app.services.trail import audit
 
-MIMETYPES = {"png": "image/png", "svg": "image/svg+xml",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class StatisticsView(BaseView):
@@ -27,9 +31,13 @@ class StatisticsView(BaseView):
     @has_access
     def index(self):
         dashboard = Dashboard(db.session, g.user)
-        return self.render_template("statistics/dashboard.html", figures=dashboard.tables(),
-                                    version=dashboard.version, scoped=dashboard.scope,
-                                    title=_("统计分析"))
+        return self.render_template(
+            "statistics/dashboard.html",
+            figures=dashboard.tables(),
+            version=dashboard.version,
+            scoped=dashboard.scope,
+            title=_("统计分析"),
+        )
 
     @expose("/chart/<name>.<fmt>")
     @has_access

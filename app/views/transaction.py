@@ -1,4 +1,5 @@
 """One request, one transaction: how every page that calls a service reports the outcome."""
+
 from contextlib import contextmanager
 from types import SimpleNamespace
 

@@ -1,4 +1,5 @@
 """Review workflow pages: actions on a record, the reviewer's inbox, versions, history, print."""
+
 import json
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -18,10 +19,17 @@ from app.services.trail.snapshot import diff
 
 from .transaction import one_transaction
 
-RECORD_VIEWS = {"service_item": "ServiceItemView", "contact": "ContactView",
-                "information_system": "InformationSystemView"}
-ACTION_LABELS = {"submit": _l("提交审核"), "withdraw": _l("撤回"), "approve": _l("审核通过"),
-                 "return": _l("退回")}
+RECORD_VIEWS = {
+    "service_item": "ServiceItemView",
+    "contact": "ContactView",
+    "information_system": "InformationSystemView",
+}
+ACTION_LABELS = {
+    "submit": _l("提交审核"),
+    "withdraw": _l("撤回"),
+    "approve": _l("审核通过"),
+    "return": _l("退回"),
+}
 
 
 def _chart_response(nodes, fmt):
@@ -42,8 +50,15 @@ def record_url(record_type, record_id):
 
 
 # Bookkeeping columns that histories and version diffs do not repeat.
-HISTORY_SKIPPED = {"created_at", "updated_at", "created_by_id", "updated_by_id", "version",
-                   "id", "item_id"}
+HISTORY_SKIPPED = {
+    "created_at",
+    "updated_at",
+    "created_by_id",
+    "updated_by_id",
+    "version",
+    "id",
+    "item_id",
+}
 CHILD_VIEWS = {"materials": "MaterialView", "nodes": "ProcessNodeView"}
 
 
@@ -57,8 +72,9 @@ class FieldWords:
 
     @classmethod
     def of(cls, record_type):
-        return cls(RECORD_VIEWS[record_type], dict(db.session.query(Department.id,
-                                                                     Department.name)))
+        return cls(
+            RECORD_VIEWS[record_type], dict(db.session.query(Department.id, Department.name))
+        )
 
     def child(self, name):
         """The words of a child list (materials, nodes) of the same record."""
@@ -68,7 +84,7 @@ class FieldWords:
     def field(column):
         for suffix in ("_id", "_name"):
             if column.endswith(suffix):
-                return column[:-len(suffix)]
+                return column[: -len(suffix)]
         return column
 
     def label(self, column):
@@ -88,10 +104,12 @@ class FieldWords:
     def changes(self, fields):
         """[(label, before, after)] of {column: [before, after]}, bookkeeping left out, and an
         id left out where the snapshot also holds the name it points at."""
-        return [(self.label(column), self.value(column, before), self.value(column, after))
-                for column, (before, after) in fields.items()
-                if column not in HISTORY_SKIPPED
-                and not (column.endswith("_id") and f"{column[:-3]}_name" in fields)]
+        return [
+            (self.label(column), self.value(column, before), self.value(column, after))
+            for column, (before, after) in fields.items()
+            if column not in HISTORY_SKIPPED
+            and not (column.endswith("_id") and f"{column[:-3]}_name" in fields)
+        ]
 
 
 def record_panel(record):
@@ -100,22 +118,29 @@ def record_panel(record):
 
     session = db.session
     record_type = workflow.record_type_of(record)
-    history = (session.query(AuditEntry)
-               .filter_by(record_type=record_type, record_id=record.id)
-               .order_by(AuditEntry.seq.desc()).limit(50).all())
+    history = (
+        session.query(AuditEntry)
+        .filter_by(record_type=record_type, record_id=record.id)
+        .order_by(AuditEntry.seq.desc())
+        .limit(50)
+        .all()
+    )
     words = FieldWords.of(record_type)
     return {
         "history_changes": lambda entry: words.changes(json.loads(entry.changes or "{}")),
-        "flowchart_key": (nodes_key(record.nodes)[:12] if record_type == "service_item"
-                          else None),
-        "record": record, "record_type": record_type,
+        "flowchart_key": (nodes_key(record.nodes)[:12] if record_type == "service_item" else None),
+        "record": record,
+        "record_type": record_type,
         "status_label": WORKFLOW_STATUS.label(record.status),
         "actions": workflow.allowed_actions(record, g.user),
         "action_labels": ACTION_LABELS,
         "lifecycle_label": LIFECYCLE.label(getattr(record, "lifecycle", None)),
-        "lifecycle_moves": [(name, lifecycle.MOVES[name][3], lifecycle.MOVES[name][4])
-                            for name in (lifecycle.allowed_moves(record, g.user)
-                                         if record_type == "service_item" else [])],
+        "lifecycle_moves": [
+            (name, lifecycle.MOVES[name][3], lifecycle.MOVES[name][4])
+            for name in (
+                lifecycle.allowed_moves(record, g.user) if record_type == "service_item" else []
+            )
+        ],
         "decisions": workflow.decisions(session, record),
         "versions": workflow.versions(session, record),
         "history": history,
@@ -129,11 +154,20 @@ class WorkflowView(BaseView):
     route_base = "/workflow"
     default_view = "inbox"
     method_permission_name = {
-        "submit": "submit", "withdraw": "submit", "batch_submit": "submit",
-        "approve": "review", "return_": "review", "inbox": "review", "batch": "review",
+        "submit": "submit",
+        "withdraw": "submit",
+        "batch_submit": "submit",
+        "approve": "review",
+        "return_": "review",
+        "inbox": "review",
+        "batch": "review",
         "lifecycle_move": "lifecycle",
-        "versions": "read", "version": "read", "print_view": "read", "flowchart": "read",
-        "version_flowchart": "read", "print_decision": "read",
+        "versions": "read",
+        "version": "read",
+        "print_view": "read",
+        "flowchart": "read",
+        "version_flowchart": "read",
+        "print_decision": "read",
     }
 
     def _load(self, record_type, record_id):
@@ -162,21 +196,37 @@ class WorkflowView(BaseView):
     @expose("/<record_type>/<int:record_id>/approve", methods=["POST"])
     @has_access
     def approve(self, record_type, record_id):
-        return self._run(record_type, record_id, workflow.approve, _("已审核通过并签名。"),
-                         password=request.form.get("password", ""))
+        return self._run(
+            record_type,
+            record_id,
+            workflow.approve,
+            _("已审核通过并签名。"),
+            password=request.form.get("password", ""),
+        )
 
     @expose("/<record_type>/<int:record_id>/return", methods=["POST"])
     @has_access
     def return_(self, record_type, record_id):
-        return self._run(record_type, record_id, workflow.return_, _("已退回并签名。"),
-                         comment=request.form.get("comment", ""),
-                         password=request.form.get("password", ""))
+        return self._run(
+            record_type,
+            record_id,
+            workflow.return_,
+            _("已退回并签名。"),
+            comment=request.form.get("comment", ""),
+            password=request.form.get("password", ""),
+        )
 
     @expose("/service_item/<int:record_id>/lifecycle/<action>", methods=["POST"])
     @has_access
     def lifecycle_move(self, record_id, action):
-        return self._run("service_item", record_id, lifecycle.move, _("事项状态已更新。"),
-                         action=action, note=request.form.get("note", ""))
+        return self._run(
+            "service_item",
+            record_id,
+            lifecycle.move,
+            _("事项状态已更新。"),
+            action=action,
+            note=request.form.get("note", ""),
+        )
 
     @expose("/inbox/")
     @has_access
@@ -184,10 +234,16 @@ class WorkflowView(BaseView):
         rows = inbox.pending(db.session)
         for row in rows:
             row["url"] = record_url(row["record_type"], row["record"].id)
-        return self.render_template("workflow/inbox.html", rows=rows,
-                                    kinds={"service_item": _("服务事项"), "contact": _("联系人"),
-                                           "information_system": _("管理信息系统")},
-                                    title=_("审核待办"))
+        return self.render_template(
+            "workflow/inbox.html",
+            rows=rows,
+            kinds={
+                "service_item": _("服务事项"),
+                "contact": _("联系人"),
+                "information_system": _("管理信息系统"),
+            },
+            title=_("审核待办"),
+        )
 
     @expose("/inbox/batch", methods=["POST"])
     @has_access
@@ -219,11 +275,14 @@ class WorkflowView(BaseView):
     @has_access
     def versions(self, record_type, record_id):
         record = self._load(record_type, record_id)
-        return self.render_template("workflow/versions.html", record=record,
-                                    record_type=record_type,
-                                    versions=workflow.versions(db.session, record),
-                                    back=record_url(record_type, record_id),
-                                    title=_("版本记录"))
+        return self.render_template(
+            "workflow/versions.html",
+            record=record,
+            record_type=record_type,
+            versions=workflow.versions(db.session, record),
+            back=record_url(record_type, record_id),
+            title=_("版本记录"),
+        )
 
     @expose("/<record_type>/<int:record_id>/versions/<int:number>")
     @has_access
@@ -234,10 +293,17 @@ class WorkflowView(BaseView):
         previous = all_versions.get(number - 1)
         data = json.loads(current.snapshot)
         changes = diff(json.loads(previous.snapshot) if previous else {}, data)
-        return self.render_template("workflow/version.html", record=record, version=current,
-                                    data=data, changes=changes, previous=previous,
-                                    words=FieldWords.of(record_type),
-                                    record_type=record_type, title=_("版本 {n}").format(n=number))
+        return self.render_template(
+            "workflow/version.html",
+            record=record,
+            version=current,
+            data=data,
+            changes=changes,
+            previous=previous,
+            words=FieldWords.of(record_type),
+            record_type=record_type,
+            title=_("版本 {n}").format(n=number),
+        )
 
     @expose("/service_item/<int:record_id>/flowchart.<fmt>")
     @has_access
@@ -251,8 +317,9 @@ class WorkflowView(BaseView):
     def version_flowchart(self, record_id, number, fmt):
         """The flowchart of an approved version, drawn from its frozen snapshot."""
         item = self._load("service_item", record_id)
-        version = next((v for v in workflow.versions(db.session, item) if v.number == number),
-                       None) or abort(404)
+        version = next(
+            (v for v in workflow.versions(db.session, item) if v.number == number), None
+        ) or abort(404)
         return _chart_response(json.loads(version.snapshot).get("nodes", []), fmt)
 
     @expose("/<record_type>/<int:record_id>/print")
@@ -264,13 +331,18 @@ class WorkflowView(BaseView):
         if approved is None:
             flash(_("该记录尚无审核通过的版本，不能打印。"), "warning")
             return redirect(record_url(record_type, record_id))
-        code = verification.issue(db.session, approved.decision, "sheet", g.user,
-                                  approved.number)
+        code = verification.issue(db.session, approved.decision, "sheet", g.user, approved.number)
         db.session.commit()
-        return self.render_template("workflow/print.html", record=record, version=approved,
-                                    decision=approved.decision,
-                                    data=json.loads(approved.snapshot), record_type=record_type,
-                                    title=_("打印"), **_verify_block(code))
+        return self.render_template(
+            "workflow/print.html",
+            record=record,
+            version=approved,
+            decision=approved.decision,
+            data=json.loads(approved.snapshot),
+            record_type=record_type,
+            title=_("打印"),
+            **_verify_block(code),
+        )
 
     @expose("/decision/<int:decision_id>/print")
     @has_access
@@ -280,10 +352,16 @@ class WorkflowView(BaseView):
         record = self._load(decision.record_type, decision.record_id)
         code = verification.issue(db.session, decision, "decision", g.user)
         db.session.commit()
-        return self.render_template("workflow/print.html", record=record, version=None,
-                                    decision=decision, data=None,
-                                    record_type=decision.record_type, title=_("打印"),
-                                    **_verify_block(code))
+        return self.render_template(
+            "workflow/print.html",
+            record=record,
+            version=None,
+            decision=decision,
+            data=None,
+            record_type=decision.record_type,
+            title=_("打印"),
+            **_verify_block(code),
+        )
 
 
 def _verify_block(code):
@@ -294,8 +372,11 @@ def _verify_block(code):
     base = current_app.config.get("PUBLIC_BASE_URL")
     path = url_for("public.verify", code=code)
     url = base + path if base else url_for("public.verify", code=code, _external=True)
-    return {"verify_code": verification.grouped(code), "verify_url": url,
-            "qr_svg": Markup(segno.make(url, error="m").svg_inline(scale=3, omitsize=False))}
+    return {
+        "verify_code": verification.grouped(code),
+        "verify_url": url,
+        "qr_svg": Markup(segno.make(url, error="m").svg_inline(scale=3, omitsize=False)),
+    }
 
 
 class ReviewableMixin:
@@ -309,10 +390,15 @@ class ReviewableMixin:
         pk = self._deserialize_pk_if_composite(pk)
         widgets = self._show(pk)
         record = self.datamodel.get(pk, self._base_filters)
-        return self.render_template(self.record_show_template, pk=pk, title=self.show_title,
-                                    widgets=widgets, related_views=self._related_views,
-                                    base_show_template=self.show_template,
-                                    record_panel=record_panel(record))
+        return self.render_template(
+            self.record_show_template,
+            pk=pk,
+            title=self.show_title,
+            widgets=widgets,
+            related_views=self._related_views,
+            base_show_template=self.show_template,
+            record_panel=record_panel(record),
+        )
 
 
 def inbox_menu_label():

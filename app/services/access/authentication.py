@@ -5,6 +5,7 @@ Unknown users and wrong passwords get the same message; every attempt is audited
 reason; five consecutive failures lock the name for thirty minutes in the database, so the lock
 holds across workers.
 """
+
 import re
 import secrets
 from datetime import timedelta
@@ -44,10 +45,17 @@ def _generic():
 
 def _audit(session, action, username, reason, user=None, ip=None):
     name = re.sub(r"[\x00-\x1f\x7f]", "?", (username or "")[:64])  # no forged log lines
-    audit.record_event(session, action, record_type="ab_user",
-                       record_id=user.id if user is not None else None, summary=name,
-                       changes={"reason": [None, reason]}, username=name, ip=ip,
-                       department_id=getattr(user, "department_id", None))
+    audit.record_event(
+        session,
+        action,
+        record_type="ab_user",
+        record_id=user.id if user is not None else None,
+        summary=name,
+        changes={"reason": [None, reason]},
+        username=name,
+        ip=ip,
+        department_id=getattr(user, "department_id", None),
+    )
 
 
 def _throttle(session, username):
@@ -69,8 +77,13 @@ def unlock(session, username):
     if row is not None:
         row.failures = 0
         row.locked_until = None
-    audit.record_event(session, "permission", record_type="ab_user", summary=username,
-                       changes={"unlocked": [None, username]})
+    audit.record_event(
+        session,
+        "permission",
+        record_type="ab_user",
+        summary=username,
+        changes={"unlocked": [None, username]},
+    )
 
 
 def _fail(session, username, reason, user=None, ip=None):
@@ -97,10 +110,15 @@ def _valid_input(username, password):
 
 
 def _find_user(session, username):
-    return (session.query(ConsoleUser)
-            .filter(ConsoleUser.username.ilike(username.replace("%", r"\%")
-                                               .replace("_", r"\_"), escape="\\"))
-            .first())
+    return (
+        session.query(ConsoleUser)
+        .filter(
+            ConsoleUser.username.ilike(
+                username.replace("%", r"\%").replace("_", r"\_"), escape="\\"
+            )
+        )
+        .first()
+    )
 
 
 def _is_local(user, username):
@@ -126,8 +144,9 @@ def authenticate(session, sm, username, password, ip=None):
         _audit(session, "login_failed", username, "locked", ip=ip)
         session.commit()
         message = _("该账号因连续登录失败已被锁定 {m} 分钟，请稍后再试或联系信息中心解锁。")
-        raise LoginRefused(message.format(m=current_app.config.get("LOCKOUT_MINUTES", 30)),
-                           "locked")
+        raise LoginRefused(
+            message.format(m=current_app.config.get("LOCKOUT_MINUTES", 30)), "locked"
+        )
     user = _find_user(session, username)
     if _is_local(user, username) or sm.auth_type != AUTH_LDAP:
         user = _check_local(session, user, username, password, ip)
@@ -156,8 +175,10 @@ def _check_directory(session, sm, username, password, ip):
     except ldap_auth.DirectoryUnavailable as error:
         _audit(session, "login_failed", username, "directory unavailable", ip=ip)
         session.commit()
-        raise DirectoryDown(_("统一身份认证服务暂时无法连接，请稍后再试；紧急情况请联系信息中心。"),
-                            "directory unavailable") from error
+        raise DirectoryDown(
+            _("统一身份认证服务暂时无法连接，请稍后再试；紧急情况请联系信息中心。"),
+            "directory unavailable",
+        ) from error
     if entry is None:
         _fail(session, username, "directory refused", _find_user(session, username), ip)
     return _sync_directory_user(session, sm, entry, ip)
@@ -175,8 +196,9 @@ def _sync_directory_user(session, sm, entry, ip):
     if not roles:
         _audit(session, "login_failed", entry.username, "no mapped role", user, ip)
         session.commit()
-        raise LoginRefused(_("您的统一身份认证账号尚未分配本系统的角色，请联系信息中心。"),
-                           "no mapped role")
+        raise LoginRefused(
+            _("您的统一身份认证账号尚未分配本系统的角色，请联系信息中心。"), "no mapped role"
+        )
     if user is None:
         user = ConsoleUser(username=entry.username, source="ldap", active=True)
         session.add(user)
@@ -184,18 +206,28 @@ def _sync_directory_user(session, sm, entry, ip):
     user.last_name = entry.last_name or "-"
     user.email = entry.email or f"{entry.username}@directory.invalid"
     user.roles = roles
-    department = (session.query(Department).filter_by(code=entry.department_code).first()
-                  if entry.department_code else None)
+    department = (
+        session.query(Department).filter_by(code=entry.department_code).first()
+        if entry.department_code
+        else None
+    )
     user.department_id = department.id if department else None
-    user.notices = [] if department or not entry.department_code else [
-        _("您在统一身份认证中的部门代码“{code}”未在本系统登记，暂无部门数据权限，请联系信息中心。")
-        .format(code=entry.department_code)]
+    user.notices = (
+        []
+        if department or not entry.department_code
+        else [
+            _(
+                "您在统一身份认证中的部门代码“{code}”未在本系统登记，暂无部门数据权限，请联系信息中心。"
+            ).format(code=entry.department_code)
+        ]
+    )
     try:
         session.flush()
     except IntegrityError as error:
         session.rollback()
-        raise LoginRefused(_("账号信息与已有用户冲突（如电子邮箱重复），请联系信息中心。"),
-                           "sync conflict") from error
+        raise LoginRefused(
+            _("账号信息与已有用户冲突（如电子邮箱重复），请联系信息中心。"), "sync conflict"
+        ) from error
     return user
 
 

@@ -2,6 +2,7 @@
 
 Directory (LDAP) users' passwords belong to the directory's own policy.
 """
+
 from datetime import timedelta
 
 from flask import current_app
@@ -33,8 +34,9 @@ def fab_validator(password):
     """FAB_PASSWORD_COMPLEXITY_VALIDATOR: FAB's password forms call this."""
     found = problems(password)
     if found:
-        raise PasswordComplexityValidationError(_("密码不符合要求：{rules}。").format(
-            rules="；".join(found)))
+        raise PasswordComplexityValidationError(
+            _("密码不符合要求：{rules}。").format(rules="；".join(found))
+        )
 
 
 def is_expired(user):

@@ -5,6 +5,7 @@ office and leaders see every department (leaders change nothing). Lists, show/ed
 actions, dropdowns, exports and charts all ask this module, through `apply_scope` for queries
 and `ensure_visible` / `ensure_can_edit` for one record.
 """
+
 from flask_babel import gettext as _
 from sqlalchemy import false, or_, select
 
@@ -131,5 +132,9 @@ def hosting_system_choices(user, query):
     dept = scope_department_id(user)
     if dept is None:
         return query
-    return query.filter(or_(InformationSystem.department_id == dept,
-                            InformationSystem.approved_version_no.isnot(None)))
+    return query.filter(
+        or_(
+            InformationSystem.department_id == dept,
+            InformationSystem.approved_version_no.isnot(None),
+        )
+    )

@@ -5,6 +5,7 @@ worker; memory otherwise).
 It uses the `limits` package Flask-Limiter is built on, directly, so the public limits stay on
 whatever `RATELIMIT_ENABLED` says for the login form (tests switch that one off).
 """
+
 from flask import current_app, request
 from limits import parse
 from limits.storage import storage_from_string

@@ -24,6 +24,7 @@ last), then the departments' own order.
 Items, tasks and systems are counted with GROUP BY queries; decisions are read in one narrow
 query (department, submitted, signed) because working days cannot be counted portably in SQL.
 """
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -37,14 +38,20 @@ from app.services.access import scope
 from app.services.review.inbox import add_working_days
 
 COLUMNS = (
-    ("rank", _l("排名")), ("department", _l("部门")),
-    ("items", _l("服务事项数")), ("good_items", _l("良好事项数")),
+    ("rank", _l("排名")),
+    ("department", _l("部门")),
+    ("items", _l("服务事项数")),
+    ("good_items", _l("良好事项数")),
     ("online_ready_rate", _l("上线就绪率（%）")),
-    ("decisions", _l("审核决定数")), ("on_time", _l("按时决定数")),
-    ("on_time_rate", _l("按时审核率（%）")), ("average_hours", _l("平均审核用时（小时）")),
-    ("tasks", _l("整改任务数")), ("tasks_done", _l("已完成整改数")),
+    ("decisions", _l("审核决定数")),
+    ("on_time", _l("按时决定数")),
+    ("on_time_rate", _l("按时审核率（%）")),
+    ("average_hours", _l("平均审核用时（小时）")),
+    ("tasks", _l("整改任务数")),
+    ("tasks_done", _l("已完成整改数")),
     ("closure_rate", _l("整改完成率（%）")),
-    ("om_cost", _l("年度运维费用（万元）")), ("daily_active", _l("日均操作活跃度")),
+    ("om_cost", _l("年度运维费用（万元）")),
+    ("daily_active", _l("日均操作活跃度")),
     ("cost_per_active", _l("每日活跃操作年运维成本（元）")),
     ("score", _l("综合得分")),
 )
@@ -94,24 +101,40 @@ class AssessmentRow:
 
     @property
     def score(self):
-        rates = [r for r in (self.online_ready_rate, self.on_time_rate, self.closure_rate)
-                 if r is not None]
+        rates = [
+            r
+            for r in (self.online_ready_rate, self.on_time_rate, self.closure_rate)
+            if r is not None
+        ]
         return 100 * sum(rates) / len(rates) if rates else 0.0
 
     def values(self):
         """The row as XLSX cells, in COLUMNS order (rates in percent, one decimal)."""
+
         def pct(rate):
             return None if rate is None else round(100 * rate, 1)
 
         def one(value):
             return None if value is None else round(value, 1)
 
-        return [self.rank, self.department.name, self.items, self.good_items,
-                pct(self.online_ready_rate), self.decisions, self.on_time,
-                pct(self.on_time_rate), one(self.average_hours), self.tasks, self.tasks_done,
-                pct(self.closure_rate), self.om_cost, self.daily_active,
-                None if self.cost_per_active is None else round(self.cost_per_active, 2),
-                round(self.score, 1)]
+        return [
+            self.rank,
+            self.department.name,
+            self.items,
+            self.good_items,
+            pct(self.online_ready_rate),
+            self.decisions,
+            self.on_time,
+            pct(self.on_time_rate),
+            one(self.average_hours),
+            self.tasks,
+            self.tasks_done,
+            pct(self.closure_rate),
+            self.om_cost,
+            self.daily_active,
+            None if self.cost_per_active is None else round(self.cost_per_active, 2),
+            round(self.score, 1),
+        ]
 
 
 def _year_bounds(year):
@@ -124,10 +147,13 @@ def _in(query, column, ids):
 
 def _sort_key(row):
     missing = float("inf")
-    return (-round(row.score, 6),
-            missing if row.average_hours is None else row.average_hours,
-            missing if row.cost_per_active is None else row.cost_per_active,
-            row.department.sort_order, row.department.code)
+    return (
+        -round(row.score, 6),
+        missing if row.average_hours is None else row.average_hours,
+        missing if row.cost_per_active is None else row.cost_per_active,
+        row.department.sort_order,
+        row.department.code,
+    )
 
 
 def assess(session, year, user=None):
@@ -138,29 +164,47 @@ def assess(session, year, user=None):
     rows = {d.id: AssessmentRow(d) for d in session.scalars(_in(query, Department.id, ids))}
     start, end = _year_bounds(year)
 
-    items = (select(ServiceItem.department_id, func.count(),
-                    func.sum(case((ServiceItem.running_status == "good", 1), else_=0)))
-             .where(ServiceItem.lifecycle != "offline").group_by(ServiceItem.department_id))
+    items = (
+        select(
+            ServiceItem.department_id,
+            func.count(),
+            func.sum(case((ServiceItem.running_status == "good", 1), else_=0)),
+        )
+        .where(ServiceItem.lifecycle != "offline")
+        .group_by(ServiceItem.department_id)
+    )
     for dept_id, total, good in session.execute(_in(items, ServiceItem.department_id, ids)):
         if dept_id in rows:
             rows[dept_id].items, rows[dept_id].good_items = total, int(good or 0)
 
-    tasks = (select(RectificationTask.department_id, func.count(),
-                    func.sum(case((RectificationTask.task_status == "done", 1), else_=0)))
-             .where(RectificationTask.created_at >= start, RectificationTask.created_at < end)
-             .group_by(RectificationTask.department_id))
-    for dept_id, total, done in session.execute(_in(tasks, RectificationTask.department_id,
-                                                    ids)):
+    tasks = (
+        select(
+            RectificationTask.department_id,
+            func.count(),
+            func.sum(case((RectificationTask.task_status == "done", 1), else_=0)),
+        )
+        .where(RectificationTask.created_at >= start, RectificationTask.created_at < end)
+        .group_by(RectificationTask.department_id)
+    )
+    for dept_id, total, done in session.execute(_in(tasks, RectificationTask.department_id, ids)):
         if dept_id in rows:
             rows[dept_id].tasks, rows[dept_id].tasks_done = total, int(done or 0)
 
-    systems = (select(InformationSystem.department_id, func.sum(InformationSystem.annual_om_cost),
-                      func.sum(InformationSystem.daily_active_operations))
-               .where(InformationSystem.annual_om_cost.isnot(None),
-                      InformationSystem.daily_active_operations.isnot(None))
-               .group_by(InformationSystem.department_id))
-    for dept_id, cost, active in session.execute(_in(systems, InformationSystem.department_id,
-                                                     ids)):
+    systems = (
+        select(
+            InformationSystem.department_id,
+            func.sum(InformationSystem.annual_om_cost),
+            func.sum(InformationSystem.daily_active_operations),
+        )
+        .where(
+            InformationSystem.annual_om_cost.isnot(None),
+            InformationSystem.daily_active_operations.isnot(None),
+        )
+        .group_by(InformationSystem.department_id)
+    )
+    for dept_id, cost, active in session.execute(
+        _in(systems, InformationSystem.department_id, ids)
+    ):
         if dept_id in rows:
             rows[dept_id].om_cost = Decimal(cost) if cost is not None else None
             rows[dept_id].daily_active = int(active) if active is not None else None
@@ -168,14 +212,20 @@ def assess(session, year, user=None):
     due_days = current_app.config.get("REVIEW_DUE_WORKING_DAYS", 5)
     # Calendar days from a submission to its deadline depend only on the weekday submitted.
     monday = datetime(2024, 1, 1)
-    offsets = [add_working_days(monday + timedelta(days=w), due_days) - monday
-               - timedelta(days=w) for w in range(7)]
-    decisions = (select(ReviewDecision.department_id, ReviewDecision.submitted_at,
-                        ReviewDecision.signed_at)
-                 .where(ReviewDecision.signed_at >= start, ReviewDecision.signed_at < end,
-                        ReviewDecision.submitted_at.isnot(None)))
+    offsets = [
+        add_working_days(monday + timedelta(days=w), due_days) - monday - timedelta(days=w)
+        for w in range(7)
+    ]
+    decisions = select(
+        ReviewDecision.department_id, ReviewDecision.submitted_at, ReviewDecision.signed_at
+    ).where(
+        ReviewDecision.signed_at >= start,
+        ReviewDecision.signed_at < end,
+        ReviewDecision.submitted_at.isnot(None),
+    )
     for dept_id, submitted, signed in session.execute(
-            _in(decisions, ReviewDecision.department_id, ids)):
+        _in(decisions, ReviewDecision.department_id, ids)
+    ):
         row = rows.get(dept_id)
         if row is None:
             continue
@@ -196,8 +246,11 @@ def export_xlsx(rows, year):
     from app.reports.xlsx import SheetWriter
 
     writer = SheetWriter()
-    sheet = writer.sheet(_("年度考核"), [str(label) for _key, label in COLUMNS],
-                         title=_("{year} 年度部门网上办事考核评价").format(year=year))
+    sheet = writer.sheet(
+        _("年度考核"),
+        [str(label) for _key, label in COLUMNS],
+        title=_("{year} 年度部门网上办事考核评价").format(year=year),
+    )
     for row in rows:
         sheet.write_row(row.values())
     sheet.finish()

@@ -33,6 +33,7 @@ later; after the last deadline, the last phase.
 the department is overdue; amber when nothing is overdue but a rule due by the current phase's
 deadline is not done yet; green when everything due by the current phase's deadline is done.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -63,8 +64,13 @@ RULE_LABELS = {
     "submitted": _l("全部提交审核"),
     "approved": _l("全部审核通过"),
 }
-RULE_PHASE = {"contacts": "contacts", "items": "self_check", "systems": "self_check",
-              "submitted": "self_check", "approved": "aggregation"}
+RULE_PHASE = {
+    "contacts": "contacts",
+    "items": "self_check",
+    "systems": "self_check",
+    "submitted": "self_check",
+    "approved": "aggregation",
+}
 # The notice's phases: kind, (start month, day), (end month, day).
 NOTICE_PHASES = (
     ("contacts", (7, 1), (7, 20)),
@@ -130,8 +136,11 @@ class BoardRow:
     @property
     def lacks(self):
         """What the department still lacks, rule by rule (unmet rules only)."""
-        return [(str(RULE_LABELS[name]), result.lacks) for name, result in self.rules.items()
-                if not result.met]
+        return [
+            (str(RULE_LABELS[name]), result.lacks)
+            for name, result in self.rules.items()
+            if not result.met
+        ]
 
 
 @dataclass
@@ -159,19 +168,26 @@ class Board:
 
 # --- schedule -------------------------------------------------------------------------------
 
+
 def notice_phases(year):
-    return [Phase(kind, PHASE_KIND.label(kind), date(year, *start), date(year, *end))
-            for kind, start, end in NOTICE_PHASES]
+    return [
+        Phase(kind, PHASE_KIND.label(kind), date(year, *start), date(year, *end))
+        for kind, start, end in NOTICE_PHASES
+    ]
 
 
 def campaign_for(session, today):
     """The campaign of today's year, else the latest one that has started, else None."""
-    campaign = session.scalars(select(Campaign).where(Campaign.year == today.year)
-                               .options(selectinload(Campaign.phases))).first()
+    campaign = session.scalars(
+        select(Campaign).where(Campaign.year == today.year).options(selectinload(Campaign.phases))
+    ).first()
     if campaign is None:
-        campaign = session.scalars(select(Campaign).where(Campaign.start_date <= today)
-                                   .order_by(Campaign.year.desc())
-                                   .options(selectinload(Campaign.phases))).first()
+        campaign = session.scalars(
+            select(Campaign)
+            .where(Campaign.start_date <= today)
+            .order_by(Campaign.year.desc())
+            .options(selectinload(Campaign.phases))
+        ).first()
     return campaign
 
 
@@ -196,6 +212,7 @@ def schedule(session, today):
 
 # --- rules ----------------------------------------------------------------------------------
 
+
 def _department_filter(query, column, department_ids):
     return query if department_ids is None else query.where(column.in_(department_ids))
 
@@ -205,8 +222,7 @@ def _status_counts(session, model, department_ids, extra=()):
     query = select(model.department_id, model.status, func.count()).where(*extra)
     query = _department_filter(query, model.department_id, department_ids)
     result = {}
-    for dept, status, count in session.execute(query.group_by(model.department_id,
-                                                               model.status)):
+    for dept, status, count in session.execute(query.group_by(model.department_id, model.status)):
         result.setdefault(dept, {})[status] = count
     return result
 
@@ -225,24 +241,41 @@ class _ItemRow:
         return f"{self.code} {self.name}"
 
 
-ITEM_COLUMNS = ("id", "department_id", "code", "name", "running_status", "disposition",
-                "transformation_needs", *(key for key, _label in completeness.ITEM_MODULES))
+ITEM_COLUMNS = (
+    "id",
+    "department_id",
+    "code",
+    "name",
+    "running_status",
+    "disposition",
+    "transformation_needs",
+    *(key for key, _label in completeness.ITEM_MODULES),
+)
 
 
 def _incomplete_items(session, department_ids, extra):
     """{department id: [(item row, what it lacks)]} for open items that are not complete."""
     open_items = select(ServiceItem.id).where(ServiceItem.status.in_(OPEN_STATUSES), *extra)
     open_items = _department_filter(open_items, ServiceItem.department_id, department_ids)
-    nodes = dict(session.execute(
-        select(ProcessNode.item_id, func.count()).where(ProcessNode.item_id.in_(open_items))
-        .group_by(ProcessNode.item_id)).all())
+    nodes = dict(
+        session.execute(
+            select(ProcessNode.item_id, func.count())
+            .where(ProcessNode.item_id.in_(open_items))
+            .group_by(ProcessNode.item_id)
+        ).all()
+    )
     materials = {}
     for item_id, name, form in session.execute(
-            select(Material.item_id, Material.name, Material.form)
-            .where(Material.item_id.in_(open_items))):
+        select(Material.item_id, Material.name, Material.form).where(
+            Material.item_id.in_(open_items)
+        )
+    ):
         materials.setdefault(item_id, []).append(SimpleNamespace(name=name, form=form))
-    query = (select(*(getattr(ServiceItem, c) for c in ITEM_COLUMNS))
-             .where(ServiceItem.id.in_(open_items)).order_by(ServiceItem.code))
+    query = (
+        select(*(getattr(ServiceItem, c) for c in ITEM_COLUMNS))
+        .where(ServiceItem.id.in_(open_items))
+        .order_by(ServiceItem.code)
+    )
     result = {}
     for values in session.execute(query).mappings():
         item = _ItemRow(values, materials.get(values["id"], []), nodes.get(values["id"], 0))
@@ -254,11 +287,15 @@ def _incomplete_items(session, department_ids, extra):
 
 def _incomplete_systems(session, department_ids):
     """{department id: [(system, what it lacks)]} for open systems that are not complete."""
-    query = (select(InformationSystem).where(InformationSystem.status.in_(OPEN_STATUSES))
-             .order_by(InformationSystem.code))
+    query = (
+        select(InformationSystem)
+        .where(InformationSystem.status.in_(OPEN_STATUSES))
+        .order_by(InformationSystem.code)
+    )
     result = {}
-    for system in session.scalars(_department_filter(query, InformationSystem.department_id,
-                                                     department_ids)):
+    for system in session.scalars(
+        _department_filter(query, InformationSystem.department_id, department_ids)
+    ):
         missing = completeness.missing(system)
         if missing:
             result.setdefault(system.department_id, []).append((system, missing))
@@ -266,8 +303,9 @@ def _incomplete_systems(session, department_ids):
 
 
 def _contacts_by_department(session, department_ids):
-    query = _department_filter(select(Contact).order_by(Contact.id), Contact.department_id,
-                               department_ids)
+    query = _department_filter(
+        select(Contact).order_by(Contact.id), Contact.department_id, department_ids
+    )
     result = {}
     for contact in session.scalars(query):
         result.setdefault(contact.department_id, []).append(contact)
@@ -288,8 +326,11 @@ def _contacts_rule(contacts):
             lacks.append(_("缺少担任管理系统实际管理员的联系人"))
         incomplete = [c for c in contacts if c not in complete]
         if incomplete and lacks:
-            lacks.append(_("联系人信息不完整：{names}").format(
-                names="、".join(c.name for c in incomplete[:EXAMPLES])))
+            lacks.append(
+                _("联系人信息不完整：{names}").format(
+                    names="、".join(c.name for c in incomplete[:EXAMPLES])
+                )
+            )
     return RuleResult((processes + systems) / 2, processes + systems, 2, lacks)
 
 
@@ -300,12 +341,16 @@ def _completeness_rule(counts, incomplete, empty_fraction, empty_lack, noun):
     done = total - len(incomplete)
     lacks = []
     if incomplete:
-        named = "；".join(_("{record}（缺少：{missing}）").format(
-            record=str(record), missing="、".join(missing)) for record, missing
-            in incomplete[:EXAMPLES])
-        lacks.append(_("{count} 个{noun}内容不完整：{named}").format(
-            count=len(incomplete), noun=noun, named=named)
-            + ("……" if len(incomplete) > EXAMPLES else ""))
+        named = "；".join(
+            _("{record}（缺少：{missing}）").format(record=str(record), missing="、".join(missing))
+            for record, missing in incomplete[:EXAMPLES]
+        )
+        lacks.append(
+            _("{count} 个{noun}内容不完整：{named}").format(
+                count=len(incomplete), noun=noun, named=named
+            )
+            + ("……" if len(incomplete) > EXAMPLES else "")
+        )
     return RuleResult(done / total, done, total, lacks)
 
 
@@ -319,10 +364,14 @@ def _share_rule(counts, statuses, lack):
 
 
 def _state(rules, sched, today):
-    overdue = [name for name, result in rules.items()
-               if not result.met and sched.deadlines[name] < today]
-    due = [name for name, result in rules.items()
-           if not result.met and sched.deadlines[name] <= sched.current.end_date]
+    overdue = [
+        name for name, result in rules.items() if not result.met and sched.deadlines[name] < today
+    ]
+    due = [
+        name
+        for name, result in rules.items()
+        if not result.met and sched.deadlines[name] <= sched.current.end_date
+    ]
     state = "red" if overdue else ("amber" if due else "green")
     return state, overdue, due
 
@@ -359,12 +408,15 @@ def build(session, today=None, user=None, department_ids=None):
         records = (items, systems, contact_counts.get(dept, {}))
         rules = {
             "contacts": _contacts_rule(contacts.get(dept, [])),
-            "items": _completeness_rule(items, bad_items.get(dept, []), 0,
-                                        _("尚未填报服务事项"), _("服务事项")),
-            "systems": _completeness_rule(systems, bad_systems.get(dept, []), 1, "",
-                                          _("管理信息系统")),
-            "submitted": _share_rule(records, ("submitted", "approved"),
-                                     _("{count} 条记录尚未提交审核")),
+            "items": _completeness_rule(
+                items, bad_items.get(dept, []), 0, _("尚未填报服务事项"), _("服务事项")
+            ),
+            "systems": _completeness_rule(
+                systems, bad_systems.get(dept, []), 1, "", _("管理信息系统")
+            ),
+            "submitted": _share_rule(
+                records, ("submitted", "approved"), _("{count} 条记录尚未提交审核")
+            ),
             "approved": _share_rule(records, ("approved",), _("{count} 条记录尚未审核通过")),
         }
         score = round(100 * sum(r.fraction for r in rules.values()) / len(rules))

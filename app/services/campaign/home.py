@@ -10,6 +10,7 @@
 A user with several roles sees every section that applies. Everything a contact sees is limited
 to their own department through `app.services.access.scope`.
 """
+
 from sqlalchemy import func, select
 
 from app.models import InformationSystem, RectificationTask, ServiceItem
@@ -28,8 +29,10 @@ def returned_records(session, user):
     rows = []
     for record_type, model in REVIEWABLE.items():
         query = scope.apply_scope(select(model).where(model.status == "returned"), model, user)
-        rows.extend((record_type, record) for record in session.scalars(
-            query.order_by(model.decided_at.desc()).limit(HOME_LIMIT)))
+        rows.extend(
+            (record_type, record)
+            for record in session.scalars(query.order_by(model.decided_at.desc()).limit(HOME_LIMIT))
+        )
     return rows
 
 
@@ -37,27 +40,47 @@ def open_tasks(session, user):
     """Rectification tasks of the user's scope that are not done, earliest deadline first."""
     query = scope.apply_scope(
         select(RectificationTask).where(RectificationTask.task_status.in_(OPEN_TASK_STATUSES)),
-        RectificationTask, user)
-    return list(session.scalars(query.order_by(RectificationTask.deadline.is_(None),
-                                               RectificationTask.deadline,
-                                               RectificationTask.id).limit(HOME_LIMIT)))
+        RectificationTask,
+        user,
+    )
+    return list(
+        session.scalars(
+            query.order_by(
+                RectificationTask.deadline.is_(None),
+                RectificationTask.deadline,
+                RectificationTask.id,
+            ).limit(HOME_LIMIT)
+        )
+    )
 
 
 def key_figures(session):
     """College-wide figures for leaders, each from one aggregate query."""
     items = session.execute(
-        select(func.count(), func.count().filter(ServiceItem.running_status == "good"))
-        .where(ServiceItem.lifecycle != "offline")).one()
+        select(func.count(), func.count().filter(ServiceItem.running_status == "good")).where(
+            ServiceItem.lifecycle != "offline"
+        )
+    ).one()
     systems = session.execute(
-        select(func.count(), func.sum(InformationSystem.annual_om_cost),
-               func.sum(InformationSystem.build_cost))).one()
+        select(
+            func.count(),
+            func.sum(InformationSystem.annual_om_cost),
+            func.sum(InformationSystem.build_cost),
+        )
+    ).one()
     tasks = session.execute(
         select(func.count(), func.count().filter(RectificationTask.task_status == "done"))
     ).one()
-    return {"items": items[0], "good_items": items[1],
-            "good_rate": items[1] / items[0] if items[0] else None,
-            "systems": systems[0], "om_cost": systems[1] or 0, "build_cost": systems[2] or 0,
-            "tasks": tasks[0], "tasks_done": tasks[1]}
+    return {
+        "items": items[0],
+        "good_items": items[1],
+        "good_rate": items[1] / items[0] if items[0] else None,
+        "systems": systems[0],
+        "om_cost": systems[1] or 0,
+        "build_cost": systems[2] or 0,
+        "tasks": tasks[0],
+        "tasks_done": tasks[1],
+    }
 
 
 def context(session, user, today=None):
@@ -70,7 +93,8 @@ def context(session, user, today=None):
     if CONTACT in roles and user.department_id:
         own = board.build(session, today, user=user)
         result["contact"] = {
-            "board": own, "row": own.rows[0] if own.rows else None,
+            "board": own,
+            "row": own.rows[0] if own.rows else None,
             "reminders": reminders.for_department(session, user.department_id, HOME_LIMIT),
             "returned": returned_records(session, user),
             "tasks": open_tasks(session, user),

@@ -7,6 +7,7 @@ An SMTP server that cannot be reached leaves the reminders recorded, marked "fai
 reason, and the result carries a message in Chinese. Every reminder is in the audit trail.
 The commit is left to the caller.
 """
+
 import re
 from dataclasses import dataclass, field
 
@@ -55,15 +56,22 @@ def recipients_by_department(session, department_ids):
     (anything that is not a plain address, e.g. with a line break, is left out)."""
     result = {dept: set() for dept in department_ids}
     for dept, email in session.execute(
-            select(Contact.department_id, Contact.email)
-            .where(Contact.department_id.in_(department_ids), Contact.email.isnot(None))):
+        select(Contact.department_id, Contact.email).where(
+            Contact.department_id.in_(department_ids), Contact.email.isnot(None)
+        )
+    ):
         if ADDRESS.match(email.strip()):
             result[dept].add(email.strip())
-    users = (select(ConsoleUser.department_id, ConsoleUser.email)
-             .join(assoc_user_role, assoc_user_role.c.user_id == ConsoleUser.id)
-             .join(Role, Role.id == assoc_user_role.c.role_id)
-             .where(Role.name == CONTACT, ConsoleUser.active.is_(True),
-                    ConsoleUser.department_id.in_(department_ids)))
+    users = (
+        select(ConsoleUser.department_id, ConsoleUser.email)
+        .join(assoc_user_role, assoc_user_role.c.user_id == ConsoleUser.id)
+        .join(Role, Role.id == assoc_user_role.c.role_id)
+        .where(
+            Role.name == CONTACT,
+            ConsoleUser.active.is_(True),
+            ConsoleUser.department_id.in_(department_ids),
+        )
+    )
     for dept, email in session.execute(users):
         if email and ADDRESS.match(email.strip()):
             result[dept].add(email.strip())
@@ -74,12 +82,17 @@ def reminder_text(row, sched):
     """The reminder for one board row: the deadline it missed (or faces) and what it lacks."""
     rules = row.overdue_rules or row.due_rules
     deadline = min(sched.deadlines[r] for r in rules) if rules else sched.current.end_date
-    lines = [_("{department}：请于 {deadline} 前完成服务治理梳理填报。当前完成度 {score} 分。")
-             .format(department=row.department.name, deadline=deadline.isoformat(),
-                     score=row.score)]
+    lines = [
+        _("{department}：请于 {deadline} 前完成服务治理梳理填报。当前完成度 {score} 分。").format(
+            department=row.department.name, deadline=deadline.isoformat(), score=row.score
+        )
+    ]
     if row.overdue_rules:
-        lines.append(_("已逾期：{rules}。").format(
-            rules="、".join(str(board.RULE_LABELS[r]) for r in row.overdue_rules)))
+        lines.append(
+            _("已逾期：{rules}。").format(
+                rules="、".join(str(board.RULE_LABELS[r]) for r in row.overdue_rules)
+            )
+        )
     for label, lacks in row.lacks:
         lines.append(_("{rule}：{lacks}").format(rule=label, lacks="；".join(lacks)))
     return "\n".join(lines), deadline
@@ -102,11 +115,15 @@ def send_reminders(session, brd, rows, sender=None):
     for row in rows:
         text, deadline = reminder_text(row, sched)
         phase_kind = board.RULE_PHASE[(row.overdue_rules or row.due_rules or ["contacts"])[0]]
-        reminder = Reminder(department_id=row.department.id,
-                            campaign_id=sched.campaign.id if sched.campaign else None,
-                            phase_kind=phase_kind, deadline=deadline, message=text,
-                            recipients=", ".join(addresses[row.department.id]) or None,
-                            created_by_id=getattr(sender, "id", None))
+        reminder = Reminder(
+            department_id=row.department.id,
+            campaign_id=sched.campaign.id if sched.campaign else None,
+            phase_kind=phase_kind,
+            deadline=deadline,
+            message=text,
+            recipients=", ".join(addresses[row.department.id]) or None,
+            created_by_id=getattr(sender, "id", None),
+        )
         session.add(reminder)
         result.reminders.append(reminder)
     session.flush()
@@ -114,12 +131,17 @@ def send_reminders(session, brd, rows, sender=None):
         _email(config, result, addresses)
     for reminder in result.reminders:
         audit.record_event(
-            session, "remind", reminder,
+            session,
+            "remind",
+            reminder,
             summary=_("催办 {department}").format(department=reminder.department.name),
-            changes={"message": [None, reminder.message],
-                     "recipients": [None, reminder.recipients],
-                     "email_status": [None, reminder.email_status],
-                     "email_error": [None, reminder.email_error]})
+            changes={
+                "message": [None, reminder.message],
+                "recipients": [None, reminder.recipients],
+                "email_status": [None, reminder.email_status],
+                "email_error": [None, reminder.email_error],
+            },
+        )
     session.flush()
     return result
 
@@ -132,10 +154,15 @@ def _email(config, result, addresses):
             reminder.email_error = _("该部门的联系人没有登记电子邮箱。")
     if not outgoing:
         return
-    messages = [mailer.message(
-        config, addresses[r.department_id],
-        _("【服务治理】催办提醒：{phase}").format(phase=subject_phase[r.id]), r.message)
-        for r in outgoing]
+    messages = [
+        mailer.message(
+            config,
+            addresses[r.department_id],
+            _("【服务治理】催办提醒：{phase}").format(phase=subject_phase[r.id]),
+            r.message,
+        )
+        for r in outgoing
+    ]
     try:
         outcomes = mailer.send(config, messages)
     except mailer.MailServerError as error:
@@ -155,6 +182,11 @@ def _email(config, result, addresses):
 
 def for_department(session, department_id, limit=10):
     """The latest reminders of a department (its contacts' task list)."""
-    return list(session.scalars(select(Reminder).where(Reminder.department_id == department_id)
-                                .order_by(Reminder.created_at.desc(), Reminder.id.desc())
-                                .limit(limit)))
+    return list(
+        session.scalars(
+            select(Reminder)
+            .where(Reminder.department_id == department_id)
+            .order_by(Reminder.created_at.desc(), Reminder.id.desc())
+            .limit(limit)
+        )
+    )

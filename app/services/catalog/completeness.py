@@ -1,4 +1,5 @@
 """What a record still lacks before it can be submitted (and what the campaign board counts)."""
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -57,15 +58,19 @@ def missing_for_system(system):
 
 
 def missing_for_contact(contact):
-    missing = _missing_fields(contact, (("name", _l("姓名")), ("phone", _l("联系电话")),
-                                        ("post", _l("职务/岗位"))))
+    missing = _missing_fields(
+        contact, (("name", _l("姓名")), ("phone", _l("联系电话")), ("post", _l("职务/岗位")))
+    )
     if not (contact.knows_processes or contact.administers_systems):
         missing.append(_("至少承担一项职责（熟悉业务流程或担任系统管理员）"))
     return missing
 
 
-CHECKS = {ServiceItem: missing_for_item, InformationSystem: missing_for_system,
-          Contact: missing_for_contact}
+CHECKS = {
+    ServiceItem: missing_for_item,
+    InformationSystem: missing_for_system,
+    Contact: missing_for_contact,
+}
 
 
 def missing(record):

@@ -24,6 +24,7 @@ ids are needed, so PostgreSQL's sequences stay in step); no ORM object per row. 
 no ORM events, so the audit trail gets one summary entry for them; departments, users and the
 campaign go through the ORM and are audited one by one.
 """
+
 import inspect
 import random
 import secrets
@@ -77,25 +78,46 @@ REVIEW_STATUS = (("approved", "submitted", "returned", "draft"), (60, 15, 8, 17)
 MOBILE = (("none", "partial", "full"), (30, 35, 35))
 PORTAL = (("none", "sso", "full"), (25, 40, 35))
 TASK_STATUS = (("open", "in_progress", "done", "postponed"), (35, 35, 20, 10))
-PROBLEM_RATES = {"data_silo": 0.35, "feature_gap": 0.3, "poor_extensibility": 0.25,
-                 "security_risk": 0.12}
+PROBLEM_RATES = {
+    "data_silo": 0.35,
+    "feature_gap": 0.3,
+    "poor_extensibility": 0.25,
+    "security_risk": 0.12,
+}
 INCOMPLETE_ITEMS = 0.15  # share of items with one to three of the six modules left blank
 INCOMPLETE_SYSTEMS = 0.08
 MODULE_KEYS = tuple(key for key, _label in completeness.ITEM_MODULES)
-WORKFLOW_COLUMNS = ("status", "submitted_at", "submitted_by_id", "decided_at", "decided_by_id",
-                    "review_comment", "approved_version_no")
+WORKFLOW_COLUMNS = (
+    "status",
+    "submitted_at",
+    "submitted_by_id",
+    "decided_at",
+    "decided_by_id",
+    "review_comment",
+    "approved_version_no",
+)
 DECIDED = {"approved": "approved", "returned": "returned"}  # status -> decision
 
 # Process nodes: working days each kind takes, and who countersigns or receives transfers.
-NODE_DAYS = {"submit": (0, 0), "review": (1, 2), "approve": (1, 3), "countersign": (2, 3),
-             "transfer": (1, 2), "complete": (1, 1)}
+NODE_DAYS = {
+    "submit": (0, 0),
+    "review": (1, 2),
+    "approve": (1, 3),
+    "countersign": (2, 3),
+    "transfer": (1, 2),
+    "complete": (1, 1),
+}
 LEVELLED = ("review", "approve", "countersign")
 CO_SIGNERS = ("CWC", "RSC", "GZC", "DZB", "BWC", "HQGLC", "JWC", "XSC", "XXZX")
 HEAD_POSTS = {"functional": "处长", "school": "院长", "unit": "主任"}
 COMPLETE_NAMES = ("办结归档", "办结并反馈结果", "办结（可打印结果单）")
-CONTACT_DUTIES = {"both": ((True, True),), "split": ((True, False), (False, True)),
-                  "processes_only": ((True, False),), "systems_only": ((False, True),),
-                  "none": ()}
+CONTACT_DUTIES = {
+    "both": ((True, True),),
+    "split": ((True, False), (False, True)),
+    "processes_only": ((True, False),),
+    "systems_only": ((False, True),),
+    "none": (),
+}
 
 DemoUser = namedtuple("DemoUser", "username role department first_name")
 DEMO_USERS = (
@@ -106,11 +128,21 @@ DEMO_USERS = (
 )
 DEMO_LAST_NAME = "演示"
 PASSWORD_LENGTH = 16
-PASSWORD_CLASSES = (string.ascii_uppercase, string.ascii_lowercase, string.digits,
-                    "!@#$%^&*-_=+?")
+PASSWORD_CLASSES = (string.ascii_uppercase, string.ascii_lowercase, string.digits, "!@#$%^&*-_=+?")
 
-COUNT_KEYS = ("departments", "users", "contacts", "systems", "items", "materials", "nodes",
-              "decisions", "versions", "tasks", "campaigns")
+COUNT_KEYS = (
+    "departments",
+    "users",
+    "contacts",
+    "systems",
+    "items",
+    "materials",
+    "nodes",
+    "decisions",
+    "versions",
+    "tasks",
+    "campaigns",
+)
 
 DeptRef = namedtuple("DeptRef", "id code name kind posts phone office")
 SysRef = namedtuple("SysRef", "id code name url department")
@@ -133,10 +165,19 @@ class Context:
 
 # --- entry points -------------------------------------------------------------------------------
 
-@click.command("seed-demo", help="生成演示学院：部门、联系人、服务事项、信息系统、工作安排、"
-                                 "整改任务和各角色演示用户。可重复执行，已有数据不会重复添加。")
-@click.option("--items", default=str(DEFAULT_ITEMS), show_default=True, metavar="N",
-              help="服务事项数量（0 到 1000000），用于性能测试时可设为 100000。")
+
+@click.command(
+    "seed-demo",
+    help="生成演示学院：部门、联系人、服务事项、信息系统、工作安排、"
+    "整改任务和各角色演示用户。可重复执行，已有数据不会重复添加。",
+)
+@click.option(
+    "--items",
+    default=str(DEFAULT_ITEMS),
+    show_default=True,
+    metavar="N",
+    help="服务事项数量（0 到 1000000），用于性能测试时可设为 100000。",
+)
 @with_appcontext
 def seed_demo_command(items):
     """Build the demo college; --items scales the service items (and systems) for benchmarks."""
@@ -158,8 +199,11 @@ def parse_item_count(value):
         message = _("服务事项数量必须是整数，收到的是“{value}”。")
         raise ValueError(message.format(value=value)) from None
     if not 0 <= count <= MAX_ITEMS:
-        raise ValueError(_("服务事项数量必须在 0 到 {most} 之间，收到的是 {value}。").format(
-            most=MAX_ITEMS, value=count))
+        raise ValueError(
+            _("服务事项数量必须在 0 到 {most} 之间，收到的是 {value}。").format(
+                most=MAX_ITEMS, value=count
+            )
+        )
     return count
 
 
@@ -188,9 +232,11 @@ def seed_demo(items=DEFAULT_ITEMS, echo=print):
 
 def summary(counts):
     """One line in Chinese saying what a run added."""
-    return _("新增 部门 {departments}，用户 {users}，联系人 {contacts}，信息系统 {systems}，"
-             "服务事项 {items}，申报材料 {materials}，流转环节 {nodes}，审核记录 {decisions}，"
-             "通过版本 {versions}，整改任务 {tasks}，工作安排 {campaigns}。").format(**counts)
+    return _(
+        "新增 部门 {departments}，用户 {users}，联系人 {contacts}，信息系统 {systems}，"
+        "服务事项 {items}，申报材料 {materials}，流转环节 {nodes}，审核记录 {decisions}，"
+        "通过版本 {versions}，整改任务 {tasks}，工作安排 {campaigns}。"
+    ).format(**counts)
 
 
 def strong_password(length=PASSWORD_LENGTH):
@@ -209,6 +255,7 @@ def system_count(items):
 
 # --- the two phases -----------------------------------------------------------------------------
 
+
 def _seed_people(session, counts, echo):
     """Roles, departments and demo users, committed; echoes each new user's password once."""
     install_roles(appbuilder)
@@ -216,9 +263,12 @@ def _seed_people(session, counts, echo):
     created = _seed_users(departments, counts)
     session.commit()
     for spec, password in created:
-        echo(_("已创建演示用户 {username}（{role}），初始密码：{password} "
-               "（只显示这一次，请妥善保存）").format(username=spec.username, role=spec.role,
-                                                password=password))
+        echo(
+            _(
+                "已创建演示用户 {username}（{role}），初始密码：{password} "
+                "（只显示这一次，请妥善保存）"
+            ).format(username=spec.username, role=spec.role, password=password)
+        )
     return _context(departments)
 
 
@@ -235,13 +285,16 @@ def _context(departments):
     sm = appbuilder.sm
     contact = sm.find_user(username="demo_contact")
     return Context(
-        now=utcnow().replace(microsecond=0), departments=departments,
+        now=utcnow().replace(microsecond=0),
+        departments=departments,
         by_id={ref.id: ref for ref in departments.values()},
         reviewer=sm.find_user(username="demo_reviewer"),
-        submitters={"JWC": contact.id} if contact else {})
+        submitters={"JWC": contact.id} if contact else {},
+    )
 
 
 # --- departments and users ----------------------------------------------------------------------
+
 
 def _seed_departments(session, counts):
     """The 30 departments, matched by code (or by name, which is unique too)."""
@@ -253,16 +306,30 @@ def _seed_departments(session, counts):
         phone, office = _department_profile(spec)
         row = by_code.get(spec.code) or by_name.get(spec.name)
         if row is None:
-            row = Department(code=spec.code, name=spec.name, kind=spec.kind, phone=phone,
-                             leader_in_charge=data.LEADERS[order % len(data.LEADERS)],
-                             sort_order=order)
+            row = Department(
+                code=spec.code,
+                name=spec.name,
+                kind=spec.kind,
+                phone=phone,
+                leader_in_charge=data.LEADERS[order % len(data.LEADERS)],
+                sort_order=order,
+            )
             session.add(row)
             counts["departments"] += 1
         found.append((spec, row, office))
     session.flush()
-    return {spec.code: DeptRef(row.id, spec.code, row.name, spec.kind, spec.posts,
-                               row.phone or _department_profile(spec)[0], office)
-            for spec, row, office in found}
+    return {
+        spec.code: DeptRef(
+            row.id,
+            spec.code,
+            row.name,
+            spec.kind,
+            spec.posts,
+            row.phone or _department_profile(spec)[0],
+            office,
+        )
+        for spec, row, office in found
+    }
 
 
 def _department_profile(spec):
@@ -280,9 +347,15 @@ def _seed_users(departments, counts):
         if sm.find_user(username=spec.username):
             continue
         password = strong_password()
-        user = sm.add_user(spec.username, spec.first_name, DEMO_LAST_NAME,
-                           f"{spec.username}@{EMAIL_DOMAIN}", sm.find_role(spec.role),
-                           password=password, commit=False)
+        user = sm.add_user(
+            spec.username,
+            spec.first_name,
+            DEMO_LAST_NAME,
+            f"{spec.username}@{EMAIL_DOMAIN}",
+            sm.find_role(spec.role),
+            password=password,
+            commit=False,
+        )
         if not user:
             raise RuntimeError(_("无法创建演示用户 {username}。").format(username=spec.username))
         user.department_id = departments[spec.department].id if spec.department else None
@@ -294,31 +367,47 @@ def _seed_users(departments, counts):
 
 # --- contacts -----------------------------------------------------------------------------------
 
+
 def _seed_contacts(session, ctx, counts):
     existing = set(session.execute(select(Contact.department_id, Contact.name)).all())
-    rows = [row for dept in ctx.departments.values() for row in _contact_rows(dept, ctx)
-            if (row["department_id"], row["name"]) not in existing]
+    rows = [
+        row
+        for dept in ctx.departments.values()
+        for row in _contact_rows(dept, ctx)
+        if (row["department_id"], row["name"]) not in existing
+    ]
     ids = _insert_returning(session, Contact, rows, "department_id", "name")
     counts["contacts"] += len(rows)
-    reviewed = [(ids[(row["department_id"], row["name"])], row,
-                 _Draft(Contact, row, department=ctx.by_id[row["department_id"]]))
-                for row in rows]
+    reviewed = [
+        (
+            ids[(row["department_id"], row["name"])],
+            row,
+            _Draft(Contact, row, department=ctx.by_id[row["department_id"]]),
+        )
+        for row in rows
+    ]
     _write_reviews(session, "contact", reviewed, ctx, counts)
 
 
 def _contact_rows(dept, ctx):
     """Attachment 1: one contact with both duties, or two sharing them; a few incomplete."""
     rng = _rng("contacts", dept.code)
-    pattern = data.INCOMPLETE_CONTACTS.get(dept.code) or (
-        "both" if rng.random() < 0.7 else "split")
+    pattern = data.INCOMPLETE_CONTACTS.get(dept.code) or ("both" if rng.random() < 0.7 else "split")
     rows, names = [], set()
     for knows, administers in CONTACT_DUTIES[pattern]:
         name = _person_name(rng, names)
         staff_no = f"{rng.randint(1998, 2022)}{rng.randint(1, 9999):04d}"
-        row = {"name": name, "staff_no": staff_no, "post": rng.choice(dept.posts),
-               "phone": _mobile(rng), "email": f"{staff_no}@{EMAIL_DOMAIN}",
-               "knows_processes": knows, "administers_systems": administers,
-               "department_id": dept.id, **_stamps(ctx)}
+        row = {
+            "name": name,
+            "staff_no": staff_no,
+            "post": rng.choice(dept.posts),
+            "phone": _mobile(rng),
+            "email": f"{staff_no}@{EMAIL_DOMAIN}",
+            "knows_processes": knows,
+            "administers_systems": administers,
+            "department_id": dept.id,
+            **_stamps(ctx),
+        }
         draft = _Draft(Contact, row)
         row.update(_workflow(rng, not completeness.missing_for_contact(draft), ctx, dept.code))
         rows.append(row)
@@ -340,6 +429,7 @@ def _mobile(rng):
 
 # --- information systems ------------------------------------------------------------------------
 
+
 def _seed_systems(session, ctx, total, counts):
     """Attachment 4: `total` systems; returns every system row of the catalogue with its id."""
     rows = [_system_row(index, ctx) for index in range(total)]
@@ -347,21 +437,31 @@ def _seed_systems(session, ctx, total, counts):
     new = [row for row in rows if row["code"] not in existing]
     ids = _insert_returning(session, InformationSystem, new, "code")
     counts["systems"] += len(new)
-    _write_reviews(session, "information_system", [
-        (ids[row["code"]], row, _system_draft(row, ctx)) for row in new], ctx, counts)
+    _write_reviews(
+        session,
+        "information_system",
+        [(ids[row["code"]], row, _system_draft(row, ctx)) for row in new],
+        ctx,
+        counts,
+    )
     all_ids = dict(session.execute(select(InformationSystem.code, InformationSystem.id)).all())
-    _index_hosts(ctx, rows[:len(data.SYSTEMS)], all_ids)
+    _index_hosts(ctx, rows[: len(data.SYSTEMS)], all_ids)
     return [(row, all_ids.get(row["code"])) for row in rows]
 
 
 def _index_hosts(ctx, base_rows, ids):
     """Items run on the online service hall or on a system of their own department."""
-    refs = [SysRef(ids[row["code"]], row["code"], row["name"], row["url"], spec.department)
-            for row, spec in zip(base_rows, data.SYSTEMS, strict=False) if row["code"] in ids]
+    refs = [
+        SysRef(ids[row["code"]], row["code"], row["name"], row["url"], spec.department)
+        for row, spec in zip(base_rows, data.SYSTEMS, strict=False)
+        if row["code"] in ids
+    ]
     ctx.systems = {ref.id: ref for ref in refs}
     platform = [ref for ref in refs if ref.code == _system_code(data.PLATFORM_SYSTEM)]
-    ctx.hosts = {code: tuple(platform + [ref for ref in refs if ref.department == code])
-                 for code in ctx.departments}
+    ctx.hosts = {
+        code: tuple(platform + [ref for ref in refs if ref.department == code])
+        for code in ctx.departments
+    }
 
 
 def _system_code(index):
@@ -377,24 +477,35 @@ def _system_row(index, ctx):
     build = rng.uniform(80, 400) if index % len(data.SYSTEMS) < 4 else rng.uniform(5, 180)
     problems = {key: rng.random() < rate for key, rate in PROBLEM_RATES.items()}
     row = {
-        "code": code, "name": spec.name if not rounds else f"{spec.name}（{rounds + 1}期）",
+        "code": code,
+        "name": spec.name if not rounds else f"{spec.name}（{rounds + 1}期）",
         "vendor": rng.choice(data.VENDORS),
         "go_live_date": date(rng.randint(2012, ctx.now.year - 1), rng.randint(1, 12), 1),
-        "build_cost": _money(build), "annual_om_cost": _money(build * rng.uniform(0.05, 0.18)),
-        "url": f"https://{code.lower()}.{EMAIL_DOMAIN}", "user_groups": ",".join(spec.groups),
+        "build_cost": _money(build),
+        "annual_om_cost": _money(build * rng.uniform(0.05, 0.18)),
+        "url": f"https://{code.lower()}.{EMAIL_DOMAIN}",
+        "user_groups": ",".join(spec.groups),
         "daily_active_operations": min(int(rng.lognormvariate(5.5, 1.3)), 60000),
         "core_usage_rate": _money(rng.triangular(5, 98, 65)),
         "deployment": "cloud" if rng.random() < 0.3 else "local",
-        "mobile_adaptation": _pick(rng, MOBILE), "portal_integration": _pick(rng, PORTAL),
-        **problems, "problem_details": "；".join(
+        "mobile_adaptation": _pick(rng, MOBILE),
+        "portal_integration": _pick(rng, PORTAL),
+        **problems,
+        "problem_details": "；".join(
             rng.choice(data.PROBLEM_DETAILS[key]) for key, ticked in problems.items() if ticked
-        ) or None,
-        "notes": None, "department_id": dept.id, **_stamps(ctx),
+        )
+        or None,
+        "notes": None,
+        "department_id": dept.id,
+        **_stamps(ctx),
     }
     if rng.random() < INCOMPLETE_SYSTEMS:
         row[rng.choice(("vendor", "build_cost", "annual_om_cost", "go_live_date"))] = None
-    row.update(_workflow(rng, not completeness.missing_for_system(_Draft(InformationSystem, row)),
-                         ctx, dept.code))
+    row.update(
+        _workflow(
+            rng, not completeness.missing_for_system(_Draft(InformationSystem, row)), ctx, dept.code
+        )
+    )
     return row
 
 
@@ -408,6 +519,7 @@ def _money(value):
 
 # --- service items ------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _catalogue():
     """Every department's processes, interleaved so that any prefix spreads over departments.
@@ -416,9 +528,12 @@ def _catalogue():
     """
     lists = [(dept, data.processes_of(dept)) for dept in data.DEPARTMENTS]
     longest = max(len(processes) for _dept, processes in lists)
-    return tuple((dept, processes[rank], rank, len(processes))
-                 for rank in range(longest) for dept, processes in lists
-                 if rank < len(processes))
+    return tuple(
+        (dept, processes[rank], rank, len(processes))
+        for rank in range(longest)
+        for dept, processes in lists
+        if rank < len(processes)
+    )
 
 
 def item_entry(index):
@@ -474,14 +589,19 @@ def _build_item(entry, ctx):
     hosting = _hosting_system(rng, entry, running, ctx)
     findings = _findings(rng, running, ctx.now.year)
     row = {
-        "code": entry.code, "name": entry.process.name, "post": rng.choice(dept.posts),
-        "kind": entry.process.kind, "running_status": running,
+        "code": entry.code,
+        "name": entry.process.name,
+        "post": rng.choice(dept.posts),
+        "kind": entry.process.kind,
+        "running_status": running,
         "hosting_system_id": hosting.id if hosting else None,
         "online_entry": _online_entry(entry, running, hosting),
         "user_groups": ",".join(entry.process.groups),
-        **_modules(rng, entry, dept, running, days, hosting), **findings,
+        **_modules(rng, entry, dept, running, days, hosting),
+        **findings,
         **_lifecycle(rng, running, findings, ctx.now.year),
-        "department_id": dept.id, **_stamps(ctx),
+        "department_id": dept.id,
+        **_stamps(ctx),
     }
     bundle = ItemBundle(row, materials, nodes)
     complete = not completeness.missing_for_item(_item_draft(bundle, ctx))
@@ -491,12 +611,22 @@ def _build_item(entry, ctx):
 
 def _item_draft(bundle, ctx):
     row = bundle.row
-    return _Draft(ServiceItem, row, department=ctx.by_id[row["department_id"]],
-                  hosting_system=ctx.systems.get(row["hosting_system_id"]),
-                  materials=[_Draft(Material, m, id=None) for m in bundle.materials],
-                  nodes=[_Draft(ProcessNode, n, id=None,
-                                handling_department=ctx.by_id.get(n["handling_department_id"]))
-                         for n in bundle.nodes])
+    return _Draft(
+        ServiceItem,
+        row,
+        department=ctx.by_id[row["department_id"]],
+        hosting_system=ctx.systems.get(row["hosting_system_id"]),
+        materials=[_Draft(Material, m, id=None) for m in bundle.materials],
+        nodes=[
+            _Draft(
+                ProcessNode,
+                n,
+                id=None,
+                handling_department=ctx.by_id.get(n["handling_department_id"]),
+            )
+            for n in bundle.nodes
+        ],
+    )
 
 
 def _node_plan(rng, entry, dept):
@@ -514,12 +644,17 @@ def _node_plan(rng, entry, dept):
     block = _countersign_size(rng, extra, approval)
     others = [code for code in CO_SIGNERS if code != dept.code]
     steps += [("countersign", None, code, "负责人") for code in rng.sample(others, block)]
-    tail = [("approve", f"{dept.name}负责人审批", dept.code, HEAD_POSTS[dept.kind]),
-            ("transfer", None, rng.choice(others), "经办人"),
-            ("approve", "分管校领导审批", None, "分管校领导")]
+    tail = [
+        ("approve", f"{dept.name}负责人审批", dept.code, HEAD_POSTS[dept.kind]),
+        ("transfer", None, rng.choice(others), "经办人"),
+        ("approve", "分管校领导审批", None, "分管校领导"),
+    ]
     steps += [tail[i] for i in sorted(rng.sample(range(len(tail)), extra - block))]
-    return ([("submit", "提交申请", None, "申请人")] + steps
-            + [("complete", rng.choice(COMPLETE_NAMES), dept.code, "经办人")])
+    return (
+        [("submit", "提交申请", None, "申请人")]
+        + steps
+        + [("complete", rng.choice(COMPLETE_NAMES), dept.code, "经办人")]
+    )
 
 
 def _first_review(entry, dept):
@@ -555,10 +690,18 @@ def _node_rows(rng, plan, ctx):
         else:
             serial += days
         dept = ctx.departments.get(dept_code)
-        rows.append({"position": position, "name": name or _node_name(kind, dept),
-                     "kind": kind, "handling_department_id": dept.id if dept else None,
-                     "handling_post": post, "approval_level": level if kind in LEVELLED else None,
-                     "time_limit_days": days, **_stamps(ctx)})
+        rows.append(
+            {
+                "position": position,
+                "name": name or _node_name(kind, dept),
+                "kind": kind,
+                "handling_department_id": dept.id if dept else None,
+                "handling_post": post,
+                "approval_level": level if kind in LEVELLED else None,
+                "time_limit_days": days,
+                **_stamps(ctx),
+            }
+        )
         previous = kind
     return rows, serial + parallel
 
@@ -571,9 +714,17 @@ def _material_rows(rng, process, ctx):
     rows = []
     for position, name in enumerate(process.materials, 1):
         form = _material_form(name)
-        rows.append({"position": position, "name": name, "required": "如有" not in name,
-                     "form": form, "copies": rng.randint(1, 2) if form != "electronic" else None,
-                     "notes": _material_note(rng, name, form), **_stamps(ctx)})
+        rows.append(
+            {
+                "position": position,
+                "name": name,
+                "required": "如有" not in name,
+                "form": form,
+                "copies": rng.randint(1, 2) if form != "electronic" else None,
+                "notes": _material_note(rng, name, form),
+                **_stamps(ctx),
+            }
+        )
     return rows
 
 
@@ -632,19 +783,28 @@ def _path(entry, dept, running, hosting):
     name = entry.process.name
     if running == "good":
         system = hosting.name if hosting else "网上办事大厅"
-        return (f"登录融合门户—应用中心—{system}，进入“{name}”在线填写表单、上传材料并提交，"
-                "可随时查看办理进度。")
+        return (
+            f"登录融合门户—应用中心—{system}，进入“{name}”在线填写表单、上传材料并提交，"
+            "可随时查看办理进度。"
+        )
     if running == "improve":
         system = hosting.name if hosting else "业务系统"
-        return (f"{system}中已搭建“{name}”流程但尚未启用，"
-                f"目前仍到{dept.name}（{dept.office}）线下办理。")
+        return (
+            f"{system}中已搭建“{name}”流程但尚未启用，"
+            f"目前仍到{dept.name}（{dept.office}）线下办理。"
+        )
     return f"目前线下办理：到{dept.name}（{dept.office}）提交纸质材料。"
 
 
 def _findings(rng, running, year):
     """Pain points and suggestions for some items; the plan of 待改进 and 待部署 items."""
-    found = {"pain_points": None, "suggestions": None, "transformation_needs": None,
-             "disposition": None, "disposition_note": None}
+    found = {
+        "pain_points": None,
+        "suggestions": None,
+        "transformation_needs": None,
+        "disposition": None,
+        "disposition_note": None,
+    }
     if rng.random() < 0.4:
         found["pain_points"] = "；".join(rng.sample(data.PAIN_POINTS, rng.randint(1, 2)))
     if rng.random() < 0.35:
@@ -656,7 +816,8 @@ def _findings(rng, running, year):
         found["disposition_note"] = note.format(year=year + 1, month=rng.randint(3, 9))
     if running == "deploy":
         found["transformation_needs"] = "；".join(
-            rng.sample(data.TRANSFORMATION_NEEDS, rng.randint(1, 2)))
+            rng.sample(data.TRANSFORMATION_NEEDS, rng.randint(1, 2))
+        )
     return found
 
 
@@ -664,8 +825,10 @@ def _lifecycle(rng, running, findings, year):
     """Where the item stands on the service hall (the same start as lifecycle.initial_lifecycle)."""
     if running == "deploy":
         if rng.random() < 0.25:
-            return {"lifecycle": "onboarding_requested",
-                    "lifecycle_note": f"申请纳入{year + 1}年线上化改造计划"}
+            return {
+                "lifecycle": "onboarding_requested",
+                "lifecycle_note": f"申请纳入{year + 1}年线上化改造计划",
+            }
         return {"lifecycle": "planned", "lifecycle_note": None}
     if findings["disposition"] == "offline" and rng.random() < 0.5:
         return {"lifecycle": "offline_requested", "lifecycle_note": findings["disposition_note"]}
@@ -674,15 +837,18 @@ def _lifecycle(rng, running, findings, year):
 
 # --- rectification tasks and the campaign -------------------------------------------------------
 
+
 def _seed_tasks(session, ctx, systems, counts):
     """The ledger: tasks from the first systems with problems, and from a few item pain points."""
     wanted = max(5, len(systems) // 12)
-    troubled = [(row, sid) for row, sid in systems
-                if any(row[key] for key in PROBLEM_RATES)][:wanted]
+    troubled = [(row, sid) for row, sid in systems if any(row[key] for key in PROBLEM_RATES)][
+        :wanted
+    ]
     rows = [_system_task(row, sid, ctx) for row, sid in troubled]
     rows += [_item_task(session, spec, ctx) for spec in data.ITEM_TASKS]
-    existing = set(session.execute(select(RectificationTask.department_id,
-                                          RectificationTask.title)).all())
+    existing = set(
+        session.execute(select(RectificationTask.department_id, RectificationTask.title)).all()
+    )
     new = [row for row in rows if (row["department_id"], row["title"]) not in existing]
     counts["tasks"] += _insert(session, RectificationTask, new)
 
@@ -691,35 +857,57 @@ def _system_task(row, system_id, ctx):
     rng = _rng("task", row["code"])
     problem = next(key for key in PROBLEM_RATES if row[key])
     title, measure = data.TASK_TEMPLATES[problem]
-    return _task_row(rng, ctx, department_id=row["department_id"],
-                     title=title.format(name=row["name"]), source="system", category=problem,
-                     description=row["problem_details"], measure=measure,
-                     information_system_id=system_id, service_item_id=None,
-                     source_key=source_key("system", system_id, problem))
+    return _task_row(
+        rng,
+        ctx,
+        department_id=row["department_id"],
+        title=title.format(name=row["name"]),
+        source="system",
+        category=problem,
+        description=row["problem_details"],
+        measure=measure,
+        information_system_id=system_id,
+        service_item_id=None,
+        source_key=source_key("system", system_id, problem),
+    )
 
 
 def _item_task(session, spec, ctx):
     dept_code, process_name, title, measure = spec
-    code = next(entry.code for entry in map(item_entry, range(len(_catalogue())))
-                if entry.department.code == dept_code and entry.process.name == process_name)
+    code = next(
+        entry.code
+        for entry in map(item_entry, range(len(_catalogue())))
+        if entry.department.code == dept_code and entry.process.name == process_name
+    )
     item_id = session.scalar(select(ServiceItem.id).where(ServiceItem.code == code))
-    return _task_row(_rng("task", code), ctx, department_id=ctx.departments[dept_code].id,
-                     title=title, source="item", category="process",
-                     description=f"“{process_name}”办理环节多、进度不透明，师生反馈较多",
-                     measure=measure, information_system_id=None, service_item_id=item_id,
-                     source_key=source_key("item", item_id, "process"))
+    return _task_row(
+        _rng("task", code),
+        ctx,
+        department_id=ctx.departments[dept_code].id,
+        title=title,
+        source="item",
+        category="process",
+        description=f"“{process_name}”办理环节多、进度不透明，师生反馈较多",
+        measure=measure,
+        information_system_id=None,
+        service_item_id=item_id,
+        source_key=source_key("item", item_id, "process"),
+    )
 
 
 def _task_row(rng, ctx, **fields):
     status = _pick(rng, TASK_STATUS)
     year = ctx.now.year
     return {
-        **fields, "owner": _person_name(rng, set()) + rng.choice(data.TASK_OWNER_POSTS),
-        "deadline": date(year, rng.randint(10, 12), rng.randint(1, 28)), "task_status": status,
+        **fields,
+        "owner": _person_name(rng, set()) + rng.choice(data.TASK_OWNER_POSTS),
+        "deadline": date(year, rng.randint(10, 12), rng.randint(1, 28)),
+        "task_status": status,
         "postpone_reason": rng.choice(data.POSTPONE_REASONS) if status == "postponed" else None,
         "evidence": rng.choice(data.EVIDENCE) if status == "done" else None,
         "closed_at": ctx.now - timedelta(days=rng.randint(1, 30)) if status == "done" else None,
-        **_workflow(rng, False, ctx, None), **_stamps(ctx),
+        **_workflow(rng, False, ctx, None),
+        **_stamps(ctx),
     }
 
 
@@ -727,19 +915,30 @@ def _seed_campaign(session, year, counts):
     """This year's round with the notice's four phases, unless it exists already."""
     if session.scalar(select(Campaign.id).where(Campaign.year == year)) is not None:
         return
-    campaign = Campaign(year=year, name=data.CAMPAIGN_NAME.format(year=year),
-                        start_date=date(year, 7, 1), end_date=date(year, 12, 31),
-                        notes=data.CAMPAIGN_NOTES)
+    campaign = Campaign(
+        year=year,
+        name=data.CAMPAIGN_NAME.format(year=year),
+        start_date=date(year, 7, 1),
+        end_date=date(year, 12, 31),
+        notes=data.CAMPAIGN_NOTES,
+    )
     campaign.phases = [
-        CampaignPhase(position=position, kind=kind, name=name, start_date=date(year, *start),
-                      end_date=date(year, *end))
-        for position, (kind, name, start, end) in enumerate(data.CAMPAIGN_PHASES, 1)]
+        CampaignPhase(
+            position=position,
+            kind=kind,
+            name=name,
+            start_date=date(year, *start),
+            end_date=date(year, *end),
+        )
+        for position, (kind, name, start, end) in enumerate(data.CAMPAIGN_PHASES, 1)
+    ]
     session.add(campaign)
     session.flush()
     counts["campaigns"] += 1
 
 
 # --- the review workflow ------------------------------------------------------------------------
+
 
 def _workflow(rng, complete, ctx, dept_code):
     """Workflow columns: incomplete records stay drafts; complete ones anywhere in the flow."""
@@ -751,8 +950,10 @@ def _workflow(rng, complete, ctx, dept_code):
     fields.update(submitted_at=submitted, submitted_by_id=ctx.submitters.get(dept_code))
     if fields["status"] == "submitted":
         return fields
-    fields.update(decided_at=min(submitted + timedelta(hours=rng.randint(2, 96)), ctx.now),
-                  decided_by_id=ctx.reviewer.id)
+    fields.update(
+        decided_at=min(submitted + timedelta(hours=rng.randint(2, 96)), ctx.now),
+        decided_by_id=ctx.reviewer.id,
+    )
     if fields["status"] == "approved":
         fields["approved_version_no"] = 1
     else:
@@ -787,34 +988,53 @@ def _decision_row(record_type, record_id, row, digest, ctx):
     decision = DECIDED[row["status"]]
     signer = ctx.reviewer
     return {
-        "record_type": record_type, "record_id": record_id,
-        "department_id": row["department_id"], "decision": decision,
-        "comment": row["review_comment"], "submitted_at": row["submitted_at"],
-        "submitted_by_id": row["submitted_by_id"], "signer_id": signer.id,
-        "signer_name": signer_display_name(signer), "signed_at": row["decided_at"],
+        "record_type": record_type,
+        "record_id": record_id,
+        "department_id": row["department_id"],
+        "decision": decision,
+        "comment": row["review_comment"],
+        "submitted_at": row["submitted_at"],
+        "submitted_by_id": row["submitted_by_id"],
+        "signer_id": signer.id,
+        "signer_name": signer_display_name(signer),
+        "signed_at": row["decided_at"],
         "snapshot_hash": digest,
-        "signature_hash": signature_hash(record_type, record_id, decision, signer.id,
-                                         row["decided_at"], digest),
-        "as_admin": False, "version_no": row["approved_version_no"],
+        "signature_hash": signature_hash(
+            record_type, record_id, decision, signer.id, row["decided_at"], digest
+        ),
+        "as_admin": False,
+        "version_no": row["approved_version_no"],
     }
 
 
 def _version_row(record_type, record_id, row, content, digest):
-    return {"record_type": record_type, "record_id": record_id,
-            "department_id": row["department_id"], "number": 1,
-            "snapshot": canonical_json(content), "snapshot_hash": digest,
-            "approved_at": row["decided_at"], "decision_id": None,
-            "is_current": row.get("lifecycle", "online") != "offline"}
+    return {
+        "record_type": record_type,
+        "record_id": record_id,
+        "department_id": row["department_id"],
+        "number": 1,
+        "snapshot": canonical_json(content),
+        "snapshot_hash": digest,
+        "approved_at": row["decided_at"],
+        "decision_id": None,
+        "is_current": row.get("lifecycle", "online") != "offline",
+    }
 
 
 def _audit_summary(session, counts):
     """Bulk rows bypass the ORM's audit hook: one entry records what the generator added."""
     if any(counts.values()):
-        audit.record_event(session, "create", record_type="seed_demo", summary=summary(counts),
-                           changes={key: [None, value] for key, value in counts.items() if value})
+        audit.record_event(
+            session,
+            "create",
+            record_type="seed_demo",
+            summary=summary(counts),
+            changes={key: [None, value] for key, value in counts.items() if value},
+        )
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
 
 class _Draft:
     """A row not yet stored, read the way services read records.
@@ -848,8 +1068,13 @@ def _pick(rng, table):
 
 
 def _stamps(ctx):
-    return {"created_at": ctx.now, "updated_at": ctx.now, "version": 1, "created_by_id": None,
-            "updated_by_id": None}
+    return {
+        "created_at": ctx.now,
+        "updated_at": ctx.now,
+        "version": 1,
+        "created_by_id": None,
+        "updated_by_id": None,
+    }
 
 
 def _chunks(iterable, size):

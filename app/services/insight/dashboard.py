@@ -7,6 +7,7 @@ the committed counter of `app.services.trail.data_version`, which every change o
 records moves in its own transaction, so each worker drops to a fresh computation as soon as the
 change is committed. Entries of older versions are evicted as newer ones arrive.
 """
+
 from collections import OrderedDict
 from threading import Lock
 
@@ -76,8 +77,7 @@ class Dashboard:
 
     def rows(self, name):
         spec = figure(name)
-        return _cached(self._key(name, "rows"),
-                       lambda: spec.rows(self.session, self.user))
+        return _cached(self._key(name, "rows"), lambda: spec.rows(self.session, self.user))
 
     def image(self, name, fmt):
         if fmt not in ("png", "svg"):
@@ -87,15 +87,18 @@ class Dashboard:
 
         spec = figure(name)
         rows = self.rows(name)
-        series = [(key, next(c.label for c in spec.columns if c.key == key))
-                  for key in spec.series]
-        return _cached(self._key(name, fmt), lambda: draw(
-            spec.style, statistics.figure_title(spec), rows, series, fmt, spec.unit))
+        series = [(key, next(c.label for c in spec.columns if c.key == key)) for key in spec.series]
+        return _cached(
+            self._key(name, fmt),
+            lambda: draw(spec.style, statistics.figure_title(spec), rows, series, fmt, spec.unit),
+        )
 
     def tables(self):
         """[(figure, title, rows)] for the dashboard page."""
-        return [(spec, statistics.figure_title(spec), self.rows(spec.name))
-                for spec in statistics.FIGURES]
+        return [
+            (spec, statistics.figure_title(spec), self.rows(spec.name))
+            for spec in statistics.FIGURES
+        ]
 
     def xlsx(self, name):
         spec = figure(name)

@@ -22,6 +22,7 @@ Every figure comes from a constant number of aggregate queries, never one query 
 page lists the first 200 systems (worst first) and the first 200 rows of each finding, with
 exact totals.
 """
+
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -44,8 +45,11 @@ DEDUCTIONS = {"security_risk": 40, "poor_extensibility": 20}
 MOBILE_DEDUCTION = {"full": 0, "partial": 10, "none": 20, None: 20}
 PORTAL_DEDUCTION = {"full": 0, "sso": 10, "none": 20, None: 20}
 # Task kind opened from a recommendation.
-RECOMMENDATION_TASK_KIND = {"invest": "poor_extensibility", "migrate": "consolidation",
-                            "retire": "consolidation"}
+RECOMMENDATION_TASK_KIND = {
+    "invest": "poor_extensibility",
+    "migrate": "consolidation",
+    "retire": "consolidation",
+}
 FINDING_KINDS = ("idle_system", "good_no_portal", "good_no_host", "improve_no_plan")
 DISPLAY_LIMIT = 200  # rows shown per list; the totals are always exact
 SEVERITY = {"retire": 0, "invest": 1, "migrate": 2, "keep": 3}
@@ -138,8 +142,9 @@ def functional_fit(system, explain=True):
     if system.daily_active_operations is None:
         parts.append(_("日均操作未填写得 0 分"))
     else:
-        parts.append(_("日均操作 {n} 次得 {p} 分").format(n=system.daily_active_operations,
-                                                      p=activity))
+        parts.append(
+            _("日均操作 {n} 次得 {p} 分").format(n=system.daily_active_operations, p=activity)
+        )
     if system.core_usage_rate is None:
         parts.append(_("核心功能使用率未填写得 0 分"))
     else:
@@ -162,12 +167,18 @@ def technical_fit(system, explain=True):
     if rigid:
         parts.append(_("拓展性不足扣 {n} 分").format(n=rigid))
     if mobile:
-        state = (MOBILE_ADAPTATION.label(system.mobile_adaptation)
-                 if system.mobile_adaptation else _("未填写"))
+        state = (
+            MOBILE_ADAPTATION.label(system.mobile_adaptation)
+            if system.mobile_adaptation
+            else _("未填写")
+        )
         parts.append(_("移动端{state}扣 {n} 分").format(state=state, n=mobile))
     if portal:
-        state = (PORTAL_INTEGRATION.label(system.portal_integration)
-                 if system.portal_integration else _("未填写"))
+        state = (
+            PORTAL_INTEGRATION.label(system.portal_integration)
+            if system.portal_integration
+            else _("未填写")
+        )
         parts.append(_("融合门户{state}扣 {n} 分").format(state=state, n=portal))
     if not parts:
         parts.append(_("无扣分项"))
@@ -190,10 +201,12 @@ CONCLUSIONS = {
     "invest": lambda: _(
         "功能用得好但技术适配不足 {n} 分，建议投入改造（安全、拓展、移动端、门户集成）。"
     ).format(n=FIT_THRESHOLD),
-    "migrate": lambda: _("技术尚可但功能适配不足 {n} 分，建议迁移整合到融合门户或同类系统。")
-    .format(n=FIT_THRESHOLD),
+    "migrate": lambda: _(
+        "技术尚可但功能适配不足 {n} 分，建议迁移整合到融合门户或同类系统。"
+    ).format(n=FIT_THRESHOLD),
     "retire": lambda: _("功能与技术适配均不足 {n} 分，建议下线并保留数据备查。").format(
-        n=FIT_THRESHOLD),
+        n=FIT_THRESHOLD
+    ),
 }
 
 
@@ -202,25 +215,36 @@ def explain(system):
     functional, f_parts = functional_fit(system)
     technical, t_parts = technical_fit(system)
     return _("功能适配 {f} 分（{fp}）；技术适配 {t} 分（{tp}）。{conclusion}").format(
-        f=functional, fp="，".join(f_parts), t=technical, tp="，".join(t_parts),
-        conclusion=CONCLUSIONS[recommend(functional, technical)]())
+        f=functional,
+        fp="，".join(f_parts),
+        t=technical,
+        tp="，".join(t_parts),
+        conclusion=CONCLUSIONS[recommend(functional, technical)](),
+    )
 
 
 def assess(system, hosted_items=0):
     """The insight of one system (no query; the reason is worded when first read)."""
     functional, _parts = functional_fit(system, explain=False)
     technical, _parts = technical_fit(system, explain=False)
-    return SystemInsight(system=system, hosted_items=hosted_items,
-                         yearly_cost=yearly_cost(system),
-                         cost_per_operation=cost_per_operation(system), functional=functional,
-                         technical=technical, recommendation=recommend(functional, technical))
+    return SystemInsight(
+        system=system,
+        hosted_items=hosted_items,
+        yearly_cost=yearly_cost(system),
+        cost_per_operation=cost_per_operation(system),
+        functional=functional,
+        technical=technical,
+        recommendation=recommend(functional, technical),
+    )
 
 
 def hosted_counts(session, system_ids=None):
     """{system id: number of service items it hosts} (every department's items, one query)."""
-    query = (select(ServiceItem.hosting_system_id, func.count(ServiceItem.id))
-             .where(ServiceItem.hosting_system_id.isnot(None))
-             .group_by(ServiceItem.hosting_system_id))
+    query = (
+        select(ServiceItem.hosting_system_id, func.count(ServiceItem.id))
+        .where(ServiceItem.hosting_system_id.isnot(None))
+        .group_by(ServiceItem.hosting_system_id)
+    )
     if system_ids is not None:
         query = query.where(ServiceItem.hosting_system_id.in_(list(system_ids)))
     return dict(session.execute(query).all())
@@ -234,9 +258,10 @@ def _recommendation_key(insight):
 def systems(session, user):
     """The insight of every system `user` may see, ordered by department and code."""
     query = scope.apply_scope(
-        select(InformationSystem).order_by(InformationSystem.department_id,
-                                           InformationSystem.code),
-        InformationSystem, user)
+        select(InformationSystem).order_by(InformationSystem.department_id, InformationSystem.code),
+        InformationSystem,
+        user,
+    )
     rows = list(session.scalars(query).unique())
     counts = hosted_counts(session)
     return [assess(system, counts.get(system.id, 0)) for system in rows]
@@ -247,34 +272,49 @@ def _item_clauses():
     good = ServiceItem.running_status == "good"
     return {
         "good_no_host": good & ServiceItem.hosting_system_id.is_(None),
-        "good_no_portal": good & ServiceItem.hosting_system_id.isnot(None) & or_(
+        "good_no_portal": good
+        & ServiceItem.hosting_system_id.isnot(None)
+        & or_(
             InformationSystem.portal_integration.is_(None),
-            InformationSystem.portal_integration != "full"),
-        "improve_no_plan": (ServiceItem.running_status == "improve") & or_(
-            ServiceItem.disposition.is_(None), ServiceItem.disposition == "",
-            func.trim(func.coalesce(ServiceItem.disposition_note, "")) == ""),
+            InformationSystem.portal_integration != "full",
+        ),
+        "improve_no_plan": (ServiceItem.running_status == "improve")
+        & or_(
+            ServiceItem.disposition.is_(None),
+            ServiceItem.disposition == "",
+            func.trim(func.coalesce(ServiceItem.disposition_note, "")) == "",
+        ),
     }
 
 
 def _items_with_host(query, user):
-    query = (query.select_from(ServiceItem)
-             .outerjoin(InformationSystem, ServiceItem.hosting_system_id == InformationSystem.id)
-             .where(ServiceItem.lifecycle != "offline"))
+    query = (
+        query.select_from(ServiceItem)
+        .outerjoin(InformationSystem, ServiceItem.hosting_system_id == InformationSystem.id)
+        .where(ServiceItem.lifecycle != "offline")
+    )
     return scope.apply_scope(query, ServiceItem, user)
 
 
 def item_finding_counts(session, user):
     """{finding kind: number of items} in one aggregate query."""
     clauses = _item_clauses()
-    query = _items_with_host(select(*[func.coalesce(func.sum(case((clause, 1), else_=0)), 0)
-                                      for clause in clauses.values()]), user)
+    query = _items_with_host(
+        select(
+            *[func.coalesce(func.sum(case((clause, 1), else_=0)), 0) for clause in clauses.values()]
+        ),
+        user,
+    )
     return dict(zip(clauses, session.execute(query).one(), strict=True))
 
 
 def item_findings(session, user, kind, limit):
     """The first `limit` items of one finding kind, by department and code."""
-    query = (_items_with_host(select(ServiceItem), user).where(_item_clauses()[kind])
-             .options(selectinload(ServiceItem.hosting_system)))
+    query = (
+        _items_with_host(select(ServiceItem), user)
+        .where(_item_clauses()[kind])
+        .options(selectinload(ServiceItem.hosting_system))
+    )
     query = query.order_by(ServiceItem.department_id, ServiceItem.code).limit(limit)
     return [item_finding(item) for item in session.scalars(query).unique()]
 
@@ -286,31 +326,52 @@ def item_finding(item):
     if item.running_status == "good":
         host = item.hosting_system if item.hosting_system_id else None
         if host is None:
-            return Finding("good_no_host", "service_item", item,
-                           _("运行状态为良好，但未登记承载系统。"),
-                           rectification.source_key("item", item.id, "integration"))
+            return Finding(
+                "good_no_host",
+                "service_item",
+                item,
+                _("运行状态为良好，但未登记承载系统。"),
+                rectification.source_key("item", item.id, "integration"),
+            )
         if host.portal_integration != "full":
-            state = (PORTAL_INTEGRATION.label(host.portal_integration)
-                     if host.portal_integration else _("未填写"))
-            return Finding("good_no_portal", "service_item", item,
-                           _("运行状态为良好，但承载系统“{system}”融合门户集成状态为“{state}”。")
-                           .format(system=host.name, state=state),
-                           rectification.source_key("item", item.id, "integration"),
-                           extra={"system": host})
+            state = (
+                PORTAL_INTEGRATION.label(host.portal_integration)
+                if host.portal_integration
+                else _("未填写")
+            )
+            return Finding(
+                "good_no_portal",
+                "service_item",
+                item,
+                _("运行状态为良好，但承载系统“{system}”融合门户集成状态为“{state}”。").format(
+                    system=host.name, state=state
+                ),
+                rectification.source_key("item", item.id, "integration"),
+                extra={"system": host},
+            )
     if item.running_status == "improve" and (
-            not item.disposition or not (item.disposition_note or "").strip()):
-        return Finding("improve_no_plan", "service_item", item,
-                       _("运行状态为待改进，但未填写处置意见（计划启用或拟下线）及说明。"),
-                       rectification.source_key("item", item.id, "plan"))
+        not item.disposition or not (item.disposition_note or "").strip()
+    ):
+        return Finding(
+            "improve_no_plan",
+            "service_item",
+            item,
+            _("运行状态为待改进，但未填写处置意见（计划启用或拟下线）及说明。"),
+            rectification.source_key("item", item.id, "plan"),
+        )
     return None
 
 
 def system_finding(system, hosted_items):
     if hosted_items:
         return None
-    return Finding("idle_system", "information_system", system,
-                   _("该系统未承载任何线上服务事项。"),
-                   rectification.source_key("system", system.id, "consolidation"))
+    return Finding(
+        "idle_system",
+        "information_system",
+        system,
+        _("该系统未承载任何线上服务事项。"),
+        rectification.source_key("system", system.id, "consolidation"),
+    )
 
 
 def report(session, user, limit=DISPLAY_LIMIT):
@@ -327,15 +388,15 @@ def report(session, user, limit=DISPLAY_LIMIT):
     summary = {code: 0 for code in RECOMMENDATION.codes}
     for insight in insights:
         summary[insight.recommendation] += 1
-    shown = sorted(insights, key=lambda i: (SEVERITY[i.recommendation], i.system.department_id,
-                                            i.system.code))[:limit]
+    shown = sorted(
+        insights, key=lambda i: (SEVERITY[i.recommendation], i.system.department_id, i.system.code)
+    )[:limit]
     findings = {kind: [] for kind in FINDING_KINDS}
     for insight in insights:
         finding = system_finding(insight.system, insight.hosted_items)
         if finding:
             findings[finding.kind].append(finding)
-    totals = {"idle_system": len(findings["idle_system"]),
-              **item_finding_counts(session, user)}
+    totals = {"idle_system": len(findings["idle_system"]), **item_finding_counts(session, user)}
     findings["idle_system"] = findings["idle_system"][:limit]
     for kind in ("good_no_portal", "good_no_host", "improve_no_plan"):
         if totals[kind]:
@@ -351,8 +412,13 @@ def report(session, user, limit=DISPLAY_LIMIT):
             finding.task_id = opened.get(finding.task_key)
     for insight in shown:
         insight.task_id = opened.get(insight.task_key)
-    return {"systems": shown, "systems_total": len(insights), "summary": summary,
-            "findings": findings, "totals": totals}
+    return {
+        "systems": shown,
+        "systems_total": len(insights),
+        "summary": summary,
+        "findings": findings,
+        "totals": totals,
+    }
 
 
 def _load(session, user, model, record_id):
@@ -369,19 +435,30 @@ def open_finding_task(session, user, kind, record_id):
         if task_kind is None:
             raise DomainError(_("该系统建议保留，无需整改。"))
         return rectification.open_task(
-            session, user, source="portfolio", department=system.department_id,
-            title=_("{system}：{rec}").format(system=system.name,
-                                              rec=insight.recommendation_label),
-            description=insight.reason, category=task_kind, system=system)
+            session,
+            user,
+            source="portfolio",
+            department=system.department_id,
+            title=_("{system}：{rec}").format(system=system.name, rec=insight.recommendation_label),
+            description=insight.reason,
+            category=task_kind,
+            system=system,
+        )
     if kind == "idle_system":
         system = _load(session, user, InformationSystem, record_id)
         finding = system_finding(system, hosted_counts(session, [system.id]).get(system.id, 0))
         if finding is None:
             raise DomainError(_("该问题已不存在，请刷新页面。"))
         return rectification.open_task(
-            session, user, source="portfolio", department=system.department_id,
+            session,
+            user,
+            source="portfolio",
+            department=system.department_id,
             title=_("{system}：未承载服务事项，评估整合或下线").format(system=system.name),
-            description=finding.detail, category="consolidation", system=system)
+            description=finding.detail,
+            category="consolidation",
+            system=system,
+        )
     if kind in ("good_no_portal", "good_no_host", "improve_no_plan"):
         item = _load(session, user, ServiceItem, record_id)
         finding = item_finding(item)
@@ -394,7 +471,14 @@ def open_finding_task(session, user, kind, record_id):
             title = _("{item}：接入融合门户").format(item=item.name)
             category = "integration"
         return rectification.open_task(
-            session, user, source="portfolio", department=item.department_id, title=title,
-            description=finding.detail, category=category, item=item,
-            system=item.hosting_system if item.hosting_system_id else None)
+            session,
+            user,
+            source="portfolio",
+            department=item.department_id,
+            title=title,
+            description=finding.detail,
+            category=category,
+            item=item,
+            system=item.hosting_system if item.hosting_system_id else None,
+        )
     raise NotFoundError(_("记录不存在。"))

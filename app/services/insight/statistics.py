@@ -20,6 +20,7 @@ Which records count:
 
 Missing answers are reported as their own category (未填写) rather than dropped.
 """
+
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -60,78 +61,124 @@ def _cost_total(model):
 
 def system_costs(session, user, limit=TOP_N):
     """Build cost and yearly O&M cost of the `limit` dearest systems (build + O&M)."""
-    statement = (select(InformationSystem.name, Department.name.label("department"),
-                        InformationSystem.build_cost, InformationSystem.annual_om_cost)
-                 .join(Department, InformationSystem.department_id == Department.id)
-                 .order_by(_cost_total(InformationSystem).desc(), InformationSystem.name)
-                 .limit(limit))
-    return [{"label": row.name, "department": row.department,
-             "build_cost": _money(row.build_cost), "annual_om_cost": _money(row.annual_om_cost)}
-            for row in session.execute(_scoped(statement, InformationSystem, user))]
+    statement = (
+        select(
+            InformationSystem.name,
+            Department.name.label("department"),
+            InformationSystem.build_cost,
+            InformationSystem.annual_om_cost,
+        )
+        .join(Department, InformationSystem.department_id == Department.id)
+        .order_by(_cost_total(InformationSystem).desc(), InformationSystem.name)
+        .limit(limit)
+    )
+    return [
+        {
+            "label": row.name,
+            "department": row.department,
+            "build_cost": _money(row.build_cost),
+            "annual_om_cost": _money(row.annual_om_cost),
+        }
+        for row in session.execute(_scoped(statement, InformationSystem, user))
+    ]
 
 
 def _grouped_costs(session, user, key, limit):
     build = func.sum(func.coalesce(InformationSystem.build_cost, 0))
     om = func.sum(func.coalesce(InformationSystem.annual_om_cost, 0))
-    statement = (select(key.label("key"), func.count(InformationSystem.id).label("systems"),
-                        build.label("build"), om.label("om"))
-                 .group_by(key).order_by((build + om).desc(), key).limit(limit))
+    statement = (
+        select(
+            key.label("key"),
+            func.count(InformationSystem.id).label("systems"),
+            build.label("build"),
+            om.label("om"),
+        )
+        .group_by(key)
+        .order_by((build + om).desc(), key)
+        .limit(limit)
+    )
     return statement
 
 
 def department_costs(session, user, limit=TOP_N):
     """Systems, build cost and yearly O&M cost summed per department (dearest first)."""
-    statement = (_grouped_costs(session, user, Department.name, limit)
-                 .select_from(InformationSystem)
-                 .join(Department, InformationSystem.department_id == Department.id))
-    return [{"label": row.key, "systems": row.systems, "build_cost": _money(row.build),
-             "annual_om_cost": _money(row.om)}
-            for row in session.execute(_scoped(statement, InformationSystem, user))]
+    statement = (
+        _grouped_costs(session, user, Department.name, limit)
+        .select_from(InformationSystem)
+        .join(Department, InformationSystem.department_id == Department.id)
+    )
+    return [
+        {
+            "label": row.key,
+            "systems": row.systems,
+            "build_cost": _money(row.build),
+            "annual_om_cost": _money(row.om),
+        }
+        for row in session.execute(_scoped(statement, InformationSystem, user))
+    ]
 
 
 def vendor_costs(session, user, limit=TOP_N):
     """Systems, build cost and yearly O&M cost summed per vendor (开发承建厂商)."""
     vendor = func.coalesce(func.nullif(func.trim(InformationSystem.vendor), ""), "")
     statement = _grouped_costs(session, user, vendor, limit).select_from(InformationSystem)
-    return [{"label": row.key or str(NOT_FILLED), "systems": row.systems,
-             "build_cost": _money(row.build), "annual_om_cost": _money(row.om)}
-            for row in session.execute(_scoped(statement, InformationSystem, user))]
+    return [
+        {
+            "label": row.key or str(NOT_FILLED),
+            "systems": row.systems,
+            "build_cost": _money(row.build),
+            "annual_om_cost": _money(row.om),
+        }
+        for row in session.execute(_scoped(statement, InformationSystem, user))
+    ]
 
 
 def system_usage(session, user, limit=TOP_N):
     """Daily active operations and core-feature usage rate of the `limit` busiest systems."""
-    statement = (select(InformationSystem.name, Department.name.label("department"),
-                        InformationSystem.daily_active_operations,
-                        InformationSystem.core_usage_rate)
-                 .join(Department, InformationSystem.department_id == Department.id)
-                 .where(InformationSystem.daily_active_operations.isnot(None))
-                 .order_by(InformationSystem.daily_active_operations.desc(),
-                           InformationSystem.name)
-                 .limit(limit))
-    return [{"label": row.name, "department": row.department,
-             "daily_active_operations": row.daily_active_operations,
-             "core_usage_rate": _round(row.core_usage_rate)}
-            for row in session.execute(_scoped(statement, InformationSystem, user))]
+    statement = (
+        select(
+            InformationSystem.name,
+            Department.name.label("department"),
+            InformationSystem.daily_active_operations,
+            InformationSystem.core_usage_rate,
+        )
+        .join(Department, InformationSystem.department_id == Department.id)
+        .where(InformationSystem.daily_active_operations.isnot(None))
+        .order_by(InformationSystem.daily_active_operations.desc(), InformationSystem.name)
+        .limit(limit)
+    )
+    return [
+        {
+            "label": row.name,
+            "department": row.department,
+            "daily_active_operations": row.daily_active_operations,
+            "core_usage_rate": _round(row.core_usage_rate),
+        }
+        for row in session.execute(_scoped(statement, InformationSystem, user))
+    ]
 
 
 def _choice_counts(session, user, column, choices):
-    statement = (select(column.label("code"), func.count(InformationSystem.id).label("n"))
-                 .group_by(column))
-    counts = {row.code: row.n
-              for row in session.execute(_scoped(statement, InformationSystem, user))}
+    statement = select(column.label("code"), func.count(InformationSystem.id).label("n")).group_by(
+        column
+    )
+    counts = {
+        row.code: row.n for row in session.execute(_scoped(statement, InformationSystem, user))
+    }
     total = sum(counts.values())
     rows = [(label, counts.pop(code, 0)) for code, label in choices]
     missing = sum(counts.values())  # NULL and codes no longer offered
     if missing:
         rows.append((NOT_FILLED, missing))
-    return [{"label": str(label), "systems": n,
-             "share": _round(100.0 * n / total) if total else 0.0} for label, n in rows]
+    return [
+        {"label": str(label), "systems": n, "share": _round(100.0 * n / total) if total else 0.0}
+        for label, n in rows
+    ]
 
 
 def portal_integration(session, user):
     """Systems per unified-portal integration state (融合门户集成对接状态)."""
-    return _choice_counts(session, user, InformationSystem.portal_integration,
-                          PORTAL_INTEGRATION)
+    return _choice_counts(session, user, InformationSystem.portal_integration, PORTAL_INTEGRATION)
 
 
 def mobile_adaptation(session, user):
@@ -146,30 +193,41 @@ def deployment_mode(session, user):
 
 def problems(session, user):
     """Systems reporting each kind of problem (a system may report several)."""
-    columns = [func.count(InformationSystem.id).label("total"), *(
-        func.sum(case((getattr(InformationSystem, code).is_(True), 1), else_=0)).label(code)
-        for code in SYSTEM_PROBLEM.codes)]
+    columns = [
+        func.count(InformationSystem.id).label("total"),
+        *(
+            func.sum(case((getattr(InformationSystem, code).is_(True), 1), else_=0)).label(code)
+            for code in SYSTEM_PROBLEM.codes
+        ),
+    ]
     row = session.execute(_scoped(select(*columns), InformationSystem, user)).one()
     total = row.total or 0
-    return [{"label": str(label), "systems": getattr(row, code) or 0,
-             "share": _round(100.0 * (getattr(row, code) or 0) / total) if total else 0.0}
-            for code, label in SYSTEM_PROBLEM]
+    return [
+        {
+            "label": str(label),
+            "systems": getattr(row, code) or 0,
+            "share": _round(100.0 * (getattr(row, code) or 0) / total) if total else 0.0,
+        }
+        for code, label in SYSTEM_PROBLEM
+    ]
 
 
 def items_by_status(session, user):
     """Service items per department and running status (良好 / 待改进 / 待部署)."""
-    counts = (select(ServiceItem.department_id, ServiceItem.running_status,
-                     func.count().label("n"))
-              .group_by(ServiceItem.department_id, ServiceItem.running_status))
+    counts = select(
+        ServiceItem.department_id, ServiceItem.running_status, func.count().label("n")
+    ).group_by(ServiceItem.department_id, ServiceItem.running_status)
     counts = _scoped(counts, ServiceItem, user).subquery()
-    statement = (select(Department.name, counts.c.running_status, counts.c.n)
-                 .join(counts, counts.c.department_id == Department.id)
-                 .order_by(Department.sort_order, Department.name))
+    statement = (
+        select(Department.name, counts.c.running_status, counts.c.n)
+        .join(counts, counts.c.department_id == Department.id)
+        .order_by(Department.sort_order, Department.name)
+    )
     rows = {}
     for row in session.execute(statement):
-        entry = rows.setdefault(row.name, {"label": row.name,
-                                           **{code: 0 for code in RUNNING_STATUS.codes},
-                                           "total": 0})
+        entry = rows.setdefault(
+            row.name, {"label": row.name, **{code: 0 for code in RUNNING_STATUS.codes}, "total": 0}
+        )
         key = row.running_status if row.running_status in RUNNING_STATUS else "deploy"
         entry[key] += row.n
         entry["total"] += row.n
@@ -189,26 +247,40 @@ def approval_time(session, user):
     days = _elapsed_days(session, ReviewDecision.submitted_at, ReviewDecision.signed_at)
     limit = ServiceItem.time_limit_days
     per_department = (
-        select(ServiceItem.department_id,
-               func.count(ReviewDecision.id).label("decisions"),
-               func.avg(days).label("avg_days"), func.avg(limit).label("avg_limit"),
-               func.sum(case((limit.is_(None), 0), (days <= limit, 1), else_=0)).label("within"),
-               func.sum(case((limit.is_(None), 0), (days > limit, 1), else_=0)).label("over"),
-               func.sum(case((limit.is_(None), 1), else_=0)).label("no_limit"))
+        select(
+            ServiceItem.department_id,
+            func.count(ReviewDecision.id).label("decisions"),
+            func.avg(days).label("avg_days"),
+            func.avg(limit).label("avg_limit"),
+            func.sum(case((limit.is_(None), 0), (days <= limit, 1), else_=0)).label("within"),
+            func.sum(case((limit.is_(None), 0), (days > limit, 1), else_=0)).label("over"),
+            func.sum(case((limit.is_(None), 1), else_=0)).label("no_limit"),
+        )
         .select_from(ReviewDecision)
         .join(ServiceItem, ServiceItem.id == ReviewDecision.record_id)
-        .where(ReviewDecision.record_type == "service_item",
-               ReviewDecision.submitted_at.isnot(None))
-        .group_by(ServiceItem.department_id))
+        .where(
+            ReviewDecision.record_type == "service_item", ReviewDecision.submitted_at.isnot(None)
+        )
+        .group_by(ServiceItem.department_id)
+    )
     per_department = _scoped(per_department, ServiceItem, user).subquery()
-    statement = (select(Department.name, per_department)
-                 .join(per_department, per_department.c.department_id == Department.id)
-                 .order_by(Department.sort_order, Department.name))
-    return [{"label": row.name, "decisions": row.decisions,
-             "avg_days": _round(row.avg_days, 2), "avg_limit": _round(row.avg_limit, 2),
-             "within": int(row.within or 0), "over": int(row.over or 0),
-             "no_limit": int(row.no_limit or 0)}
-            for row in session.execute(statement)]
+    statement = (
+        select(Department.name, per_department)
+        .join(per_department, per_department.c.department_id == Department.id)
+        .order_by(Department.sort_order, Department.name)
+    )
+    return [
+        {
+            "label": row.name,
+            "decisions": row.decisions,
+            "avg_days": _round(row.avg_days, 2),
+            "avg_limit": _round(row.avg_limit, 2),
+            "within": int(row.within or 0),
+            "over": int(row.over or 0),
+            "no_limit": int(row.no_limit or 0),
+        }
+        for row in session.execute(statement)
+    ]
 
 
 @dataclass(frozen=True)
@@ -244,39 +316,107 @@ _SYSTEMS = Column("systems", _l("系统数"), "int")
 _SHARE = Column("share", _l("占比（%）"), "rate")
 
 FIGURES = (
-    Figure("system_costs", _l("各系统建设经费与年度运维费用（前 {n} 名）"), system_costs,
-           (_SYSTEM, _DEPT, _BUILD, _OM), "hbars", ("build_cost", "annual_om_cost"),
-           _l("万元")),
-    Figure("department_costs", _l("各部门信息系统经费（前 {n} 名）"), department_costs,
-           (Column("label", _l("部门")), _SYSTEMS, _BUILD, _OM), "hbars",
-           ("build_cost", "annual_om_cost"), _l("万元")),
-    Figure("vendor_costs", _l("各厂商承建系统经费（前 {n} 名）"), vendor_costs,
-           (Column("label", _l("开发承建厂商")), _SYSTEMS, _BUILD, _OM), "hbars",
-           ("build_cost", "annual_om_cost"), _l("万元")),
-    Figure("system_usage", _l("日均操作活跃度与核心功能使用率（前 {n} 名）"), system_usage,
-           (_SYSTEM, _DEPT, Column("daily_active_operations", _l("日均操作活跃度"), "int"),
-            Column("core_usage_rate", _l("核心功能使用率（%）"), "rate")), "bars_and_rate",
-           ("daily_active_operations", "core_usage_rate")),
-    Figure("portal_integration", _l("融合门户集成对接状态"), portal_integration,
-           (Column("label", _l("对接状态")), _SYSTEMS, _SHARE), "pie", ("systems",)),
-    Figure("mobile_adaptation", _l("移动端适配情况"), mobile_adaptation,
-           (Column("label", _l("适配情况")), _SYSTEMS, _SHARE), "pie", ("systems",)),
-    Figure("deployment_mode", _l("部署模式"), deployment_mode,
-           (Column("label", _l("部署模式")), _SYSTEMS, _SHARE), "pie", ("systems",)),
-    Figure("problems", _l("信息系统现存问题"), problems,
-           (Column("label", _l("问题类型")), _SYSTEMS, _SHARE), "hbars", ("systems",)),
-    Figure("items_by_status", _l("各部门服务事项运行状态"), items_by_status,
-           (Column("label", _l("部门")),
+    Figure(
+        "system_costs",
+        _l("各系统建设经费与年度运维费用（前 {n} 名）"),
+        system_costs,
+        (_SYSTEM, _DEPT, _BUILD, _OM),
+        "hbars",
+        ("build_cost", "annual_om_cost"),
+        _l("万元"),
+    ),
+    Figure(
+        "department_costs",
+        _l("各部门信息系统经费（前 {n} 名）"),
+        department_costs,
+        (Column("label", _l("部门")), _SYSTEMS, _BUILD, _OM),
+        "hbars",
+        ("build_cost", "annual_om_cost"),
+        _l("万元"),
+    ),
+    Figure(
+        "vendor_costs",
+        _l("各厂商承建系统经费（前 {n} 名）"),
+        vendor_costs,
+        (Column("label", _l("开发承建厂商")), _SYSTEMS, _BUILD, _OM),
+        "hbars",
+        ("build_cost", "annual_om_cost"),
+        _l("万元"),
+    ),
+    Figure(
+        "system_usage",
+        _l("日均操作活跃度与核心功能使用率（前 {n} 名）"),
+        system_usage,
+        (
+            _SYSTEM,
+            _DEPT,
+            Column("daily_active_operations", _l("日均操作活跃度"), "int"),
+            Column("core_usage_rate", _l("核心功能使用率（%）"), "rate"),
+        ),
+        "bars_and_rate",
+        ("daily_active_operations", "core_usage_rate"),
+    ),
+    Figure(
+        "portal_integration",
+        _l("融合门户集成对接状态"),
+        portal_integration,
+        (Column("label", _l("对接状态")), _SYSTEMS, _SHARE),
+        "pie",
+        ("systems",),
+    ),
+    Figure(
+        "mobile_adaptation",
+        _l("移动端适配情况"),
+        mobile_adaptation,
+        (Column("label", _l("适配情况")), _SYSTEMS, _SHARE),
+        "pie",
+        ("systems",),
+    ),
+    Figure(
+        "deployment_mode",
+        _l("部署模式"),
+        deployment_mode,
+        (Column("label", _l("部署模式")), _SYSTEMS, _SHARE),
+        "pie",
+        ("systems",),
+    ),
+    Figure(
+        "problems",
+        _l("信息系统现存问题"),
+        problems,
+        (Column("label", _l("问题类型")), _SYSTEMS, _SHARE),
+        "hbars",
+        ("systems",),
+    ),
+    Figure(
+        "items_by_status",
+        _l("各部门服务事项运行状态"),
+        items_by_status,
+        (
+            Column("label", _l("部门")),
             *(Column(code, label, "int") for code, label in RUNNING_STATUS),
-            Column("total", _l("合计"), "int")),
-           "stacked", RUNNING_STATUS.codes),
-    Figure("approval_time", _l("审核用时与办理时限对比"), approval_time,
-           (Column("label", _l("部门")), Column("decisions", _l("审核次数"), "int"),
+            Column("total", _l("合计"), "int"),
+        ),
+        "stacked",
+        RUNNING_STATUS.codes,
+    ),
+    Figure(
+        "approval_time",
+        _l("审核用时与办理时限对比"),
+        approval_time,
+        (
+            Column("label", _l("部门")),
+            Column("decisions", _l("审核次数"), "int"),
             Column("avg_days", _l("平均审核用时（天）"), "days"),
             Column("avg_limit", _l("平均办理时限（工作日）"), "days"),
-            Column("within", _l("时限内"), "int"), Column("over", _l("超出时限"), "int"),
-            Column("no_limit", _l("未设时限"), "int")),
-           "paired", ("avg_days", "avg_limit"), _l("天")),
+            Column("within", _l("时限内"), "int"),
+            Column("over", _l("超出时限"), "int"),
+            Column("no_limit", _l("未设时限"), "int"),
+        ),
+        "paired",
+        ("avg_days", "avg_limit"),
+        _l("天"),
+    ),
 )
 BY_NAME = {figure.name: figure for figure in FIGURES}
 

@@ -9,6 +9,7 @@ reason, marking done needs evidence of closure. Every move is an audit event. Co
 own department's tasks, reviewers and the IT office every department's, leaders only read.
 Functions validate, change, announce the audit event and leave the commit to the caller.
 """
+
 from datetime import date
 
 from flask_babel import gettext as _
@@ -80,14 +81,30 @@ def tasks_by_key(session, keys):
     keys = list(keys)
     if not keys:
         return {}
-    rows = session.execute(select(RectificationTask.source_key, RectificationTask.id)
-                           .where(RectificationTask.source_key.in_(keys)))
+    rows = session.execute(
+        select(RectificationTask.source_key, RectificationTask.id).where(
+            RectificationTask.source_key.in_(keys)
+        )
+    )
     return {key: task_id for key, task_id in rows}
 
 
-def open_task(session, user, *, source, department, title, description=None,
-              category="other", measure=None, owner=None, deadline=None, system=None,
-              item=None, source_ref=None):
+def open_task(
+    session,
+    user,
+    *,
+    source,
+    department,
+    title,
+    description=None,
+    category="other",
+    measure=None,
+    owner=None,
+    deadline=None,
+    system=None,
+    item=None,
+    source_ref=None,
+):
     """Open a rectification task and return it (flushed, not committed).
 
     `department` is a Department or its id. `system` / `item` link the task to the record it
@@ -120,13 +137,23 @@ def open_task(session, user, *, source, department, title, description=None,
     if key is not None:
         existing = find_by_key(session, key)
         if existing is not None:
-            raise DuplicateTaskError(_("该问题已登记整改任务：{title}").format(
-                title=existing.title), existing)
+            raise DuplicateTaskError(
+                _("该问题已登记整改任务：{title}").format(title=existing.title), existing
+            )
     task = RectificationTask(
-        title=title[:200], source=source, category=category, description=description,
-        measure=measure, owner=owner, deadline=deadline, task_status="open",
-        department_id=department_id, information_system=system, service_item=item,
-        source_key=key)
+        title=title[:200],
+        source=source,
+        category=category,
+        description=description,
+        measure=measure,
+        owner=owner,
+        deadline=deadline,
+        task_status="open",
+        department_id=department_id,
+        information_system=system,
+        service_item=item,
+        source_key=key,
+    )
     try:
         with session.begin_nested():
             session.add(task)
@@ -135,8 +162,9 @@ def open_task(session, user, *, source, department, title, description=None,
         existing = find_by_key(session, key) if key else None
         if existing is None:
             raise
-        raise DuplicateTaskError(_("该问题已登记整改任务：{title}").format(
-            title=existing.title), existing) from error
+        raise DuplicateTaskError(
+            _("该问题已登记整改任务：{title}").format(title=existing.title), existing
+        ) from error
     return task
 
 
@@ -157,10 +185,17 @@ def open_from_system(session, user, system, kind):
     if kind not in system.problem_codes():
         raise DomainError(_("该系统未登记此类问题。"))
     return open_task(
-        session, user, source="system", department=system.department_id,
-        title=_("{system}：{problem}").format(system=system.name,
-                                              problem=SYSTEM_PROBLEM.label(kind)),
-        description=system.problem_details, category=kind, system=system)
+        session,
+        user,
+        source="system",
+        department=system.department_id,
+        title=_("{system}：{problem}").format(
+            system=system.name, problem=SYSTEM_PROBLEM.label(kind)
+        ),
+        description=system.problem_details,
+        category=kind,
+        system=system,
+    )
 
 
 def open_from_item(session, user, item, kind="process"):
@@ -168,10 +203,17 @@ def open_from_item(session, user, item, kind="process"):
     if kind != "process" or not item_sources(item):
         raise DomainError(_("该事项未登记痛点。"))
     return open_task(
-        session, user, source="item", department=item.department_id,
+        session,
+        user,
+        source="item",
+        department=item.department_id,
         title=_("{item}：事项痛点整改").format(item=item.name),
-        description=item.pain_points, measure=item.suggestions, category=kind, item=item,
-        system=item.hosting_system if item.hosting_system_id else None)
+        description=item.pain_points,
+        measure=item.suggestions,
+        category=kind,
+        item=item,
+        system=item.hosting_system if item.hosting_system_id else None,
+    )
 
 
 def allowed_actions(task, user):
@@ -187,8 +229,11 @@ def move(session, task, user, action, reason=None, evidence=None, new_deadline=N
     ensure_can_keep(user)
     target = TRANSITIONS.get((task.task_status, action))
     if target is None:
-        raise InvalidTransitionError(_("任务当前为“{status}”，不能执行此操作。请刷新页面。").format(
-            status=TASK_STATUS.label(task.task_status)))
+        raise InvalidTransitionError(
+            _("任务当前为“{status}”，不能执行此操作。请刷新页面。").format(
+                status=TASK_STATUS.label(task.task_status)
+            )
+        )
     reason = (reason or "").strip()
     evidence = (evidence or "").strip()
     if len(reason) > TEXT_MAX or len(evidence) > TEXT_MAX:
@@ -214,9 +259,13 @@ def move(session, task, user, action, reason=None, evidence=None, new_deadline=N
     old = task.task_status
     task.task_status = target
     changes["task_status"] = [old, target]
-    audit.record_event(session, "transition", task, changes=changes,
-                       summary=_("{action}：{task}").format(action=ACTION_LABELS[action],
-                                                           task=task.title))
+    audit.record_event(
+        session,
+        "transition",
+        task,
+        changes=changes,
+        summary=_("{action}：{task}").format(action=ACTION_LABELS[action], task=task.title),
+    )
     session.flush()
     return task
 
@@ -225,14 +274,25 @@ def ledger_query(session, user, overdue_only=False, today=None):
     """The tasks `user` may see, by department then deadline, with their links loaded."""
     from app.models.rectification_task import OPEN_STATUSES
 
-    query = (select(RectificationTask).join(RectificationTask.department)
-             .options(selectinload(RectificationTask.information_system),
-                      selectinload(RectificationTask.service_item))
-             .order_by(Department.code, RectificationTask.deadline.is_(None),
-                       RectificationTask.deadline, RectificationTask.id))
+    query = (
+        select(RectificationTask)
+        .join(RectificationTask.department)
+        .options(
+            selectinload(RectificationTask.information_system),
+            selectinload(RectificationTask.service_item),
+        )
+        .order_by(
+            Department.code,
+            RectificationTask.deadline.is_(None),
+            RectificationTask.deadline,
+            RectificationTask.id,
+        )
+    )
     if overdue_only:
-        query = query.where(RectificationTask.task_status.in_(OPEN_STATUSES),
-                            RectificationTask.deadline < (today or date.today()))
+        query = query.where(
+            RectificationTask.task_status.in_(OPEN_STATUSES),
+            RectificationTask.deadline < (today or date.today()),
+        )
     return scope.apply_scope(query, RectificationTask, user)
 
 
@@ -247,4 +307,3 @@ def linked_record(task):
     if task.information_system_id:
         return "information_system", task.information_system
     return None
-

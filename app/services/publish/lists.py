@@ -5,6 +5,7 @@ through its live row: a draft edit of an approved item changes nothing here unti
 Offline items have no current version and stay out. `public_item` keeps only what the public may
 read (the six modules and where to apply): no survey findings, no user columns.
 """
+
 import json
 
 from flask_babel import gettext as _
@@ -14,12 +15,32 @@ from app.models import RecordVersion
 from app.models.choices import ITEM_KIND, MATERIAL_FORM, NODE_KIND, USER_GROUP
 from app.services.access import scope
 
-ITEM_FIELDS = ("code", "name", "department_name", "post", "kind", "online_entry", "user_groups",
-               "conditions", "path", "consultation", "time_limit_days", "service_hours", "tips",
-               "hosting_system_name")
+ITEM_FIELDS = (
+    "code",
+    "name",
+    "department_name",
+    "post",
+    "kind",
+    "online_entry",
+    "user_groups",
+    "conditions",
+    "path",
+    "consultation",
+    "time_limit_days",
+    "service_hours",
+    "tips",
+    "hosting_system_name",
+)
 MATERIAL_FIELDS = ("position", "name", "required", "form", "copies", "notes")
-NODE_FIELDS = ("position", "name", "kind", "handling_department_name", "handling_post",
-               "approval_level", "time_limit_days")
+NODE_FIELDS = (
+    "position",
+    "name",
+    "kind",
+    "handling_department_name",
+    "handling_post",
+    "approval_level",
+    "time_limit_days",
+)
 LIST_KINDS = ("responsibility", "service", "approval")
 
 
@@ -30,12 +51,14 @@ def list_titles():
 def public_item(data, version_no=None, department_id=None):
     """The public projection of an approved service-item snapshot."""
     item = {key: data.get(key) for key in ITEM_FIELDS}
-    item["materials"] = [{key: m.get(key) for key in MATERIAL_FIELDS}
-                         for m in data.get("materials") or []]
+    item["materials"] = [
+        {key: m.get(key) for key in MATERIAL_FIELDS} for m in data.get("materials") or []
+    ]
     item["nodes"] = [{key: n.get(key) for key in NODE_FIELDS} for n in data.get("nodes") or []]
     item["version"] = version_no
-    item["department_id"] = department_id if department_id is not None else data.get(
-        "department_id")
+    item["department_id"] = (
+        department_id if department_id is not None else data.get("department_id")
+    )
     return item
 
 
@@ -44,9 +67,9 @@ def current_items(session, user=None):
 
     With `user`, restricted to the departments that user may see (scope rule).
     """
-    query = (select(RecordVersion.number, RecordVersion.department_id, RecordVersion.snapshot)
-             .where(RecordVersion.record_type == "service_item",
-                    RecordVersion.is_current.is_(True)))
+    query = select(RecordVersion.number, RecordVersion.department_id, RecordVersion.snapshot).where(
+        RecordVersion.record_type == "service_item", RecordVersion.is_current.is_(True)
+    )
     dept = scope.scope_department_id(user) if user is not None else None
     if dept is not None:
         query = query.where(RecordVersion.department_id == dept)
@@ -74,8 +97,9 @@ def responsibility_rows(items):
     for item in items:
         key = (item["department_name"] or "", item["post"] or "")
         groups.setdefault(key, []).append(item["name"])
-    return [[dept, post, "、".join(names), len(names)]
-            for (dept, post), names in sorted(groups.items())]
+    return [
+        [dept, post, "、".join(names), len(names)] for (dept, post), names in sorted(groups.items())
+    ]
 
 
 def service_rows(items):
@@ -84,14 +108,29 @@ def service_rows(items):
     for item in items:
         materials = "\n".join(
             "{n}. {name}（{form}{copies}）".format(
-                n=i, name=m["name"], form=MATERIAL_FORM.label(m["form"]),
-                copies=_("，{n} 份").format(n=m["copies"]) if m.get("copies") else "")
-            for i, m in enumerate(item["materials"], 1))
-        rows.append([item["department_name"], item["code"], item["name"],
-                     ITEM_KIND.label(item["kind"]), _groups(item["user_groups"]),
-                     item["conditions"], materials, item["service_hours"],
-                     _days(item["time_limit_days"]), item["path"], item["consultation"],
-                     item["online_entry"]])
+                n=i,
+                name=m["name"],
+                form=MATERIAL_FORM.label(m["form"]),
+                copies=_("，{n} 份").format(n=m["copies"]) if m.get("copies") else "",
+            )
+            for i, m in enumerate(item["materials"], 1)
+        )
+        rows.append(
+            [
+                item["department_name"],
+                item["code"],
+                item["name"],
+                ITEM_KIND.label(item["kind"]),
+                _groups(item["user_groups"]),
+                item["conditions"],
+                materials,
+                item["service_hours"],
+                _days(item["time_limit_days"]),
+                item["path"],
+                item["consultation"],
+                item["online_entry"],
+            ]
+        )
     return rows
 
 
@@ -110,32 +149,63 @@ def approval_rows(items):
             continue
         nodes = "\n".join(
             "{p}. {name}（{kind}；{who}{limit}）".format(
-                p=n["position"], name=n["name"], kind=NODE_KIND.label(n["kind"]),
-                who=" ".join(x for x in (n.get("handling_department_name"),
-                                         n.get("handling_post")) if x),
-                limit="；" + _days(n["time_limit_days"]) if n.get("time_limit_days") is not None
-                else "")
-            for n in item["nodes"])
-        channel = "\n".join(x for x in (item.get("hosting_system_name"), item["online_entry"])
-                            if x)
-        rows.append([item["department_name"], item["code"], item["name"],
-                     approval_levels(item), nodes, _days(item["time_limit_days"]), channel])
+                p=n["position"],
+                name=n["name"],
+                kind=NODE_KIND.label(n["kind"]),
+                who=" ".join(
+                    x for x in (n.get("handling_department_name"), n.get("handling_post")) if x
+                ),
+                limit="；" + _days(n["time_limit_days"])
+                if n.get("time_limit_days") is not None
+                else "",
+            )
+            for n in item["nodes"]
+        )
+        channel = "\n".join(x for x in (item.get("hosting_system_name"), item["online_entry"]) if x)
+        rows.append(
+            [
+                item["department_name"],
+                item["code"],
+                item["name"],
+                approval_levels(item),
+                nodes,
+                _days(item["time_limit_days"]),
+                channel,
+            ]
+        )
     return rows
 
 
 def headers(kind):
     return {
         "responsibility": [_("部门"), _("责任岗位"), _("负责事项"), _("事项数")],
-        "service": [_("部门"), _("事项编码"), _("事项名称"), _("事项类型"), _("服务对象"),
-                    _("办理条件"), _("申报材料"), _("办理时段"), _("办理时限"), _("办理路径"),
-                    _("咨询渠道"), _("线上办理入口")],
-        "approval": [_("部门"), _("事项编码"), _("事项名称"), _("审批层级"), _("审批环节及时限"),
-                     _("总时限"), _("线上办理渠道")],
+        "service": [
+            _("部门"),
+            _("事项编码"),
+            _("事项名称"),
+            _("事项类型"),
+            _("服务对象"),
+            _("办理条件"),
+            _("申报材料"),
+            _("办理时段"),
+            _("办理时限"),
+            _("办理路径"),
+            _("咨询渠道"),
+            _("线上办理入口"),
+        ],
+        "approval": [
+            _("部门"),
+            _("事项编码"),
+            _("事项名称"),
+            _("审批层级"),
+            _("审批环节及时限"),
+            _("总时限"),
+            _("线上办理渠道"),
+        ],
     }[kind]
 
 
-ROWS = {"responsibility": responsibility_rows, "service": service_rows,
-        "approval": approval_rows}
+ROWS = {"responsibility": responsibility_rows, "service": service_rows, "approval": approval_rows}
 
 
 def rows(kind, items):

@@ -6,6 +6,7 @@ the previous publication. Everything the public reads comes from those rows. Com
 only during the publicity window of the latest publication; the reviewer's reply is public and a
 comment can open a rectification task. Functions leave the commit to the caller.
 """
+
 import json
 from datetime import date
 
@@ -43,8 +44,7 @@ def ensure_publisher(user):
 
 
 def latest(session):
-    return session.scalars(select(Publication).order_by(Publication.number.desc())
-                           .limit(1)).first()
+    return session.scalars(select(Publication).order_by(Publication.number.desc()).limit(1)).first()
 
 
 def get(session, number):
@@ -60,15 +60,18 @@ def all_publications(session):
 
 def items_of(session, publication):
     """Public projections of a publication's items, ordered by code."""
-    rows = session.execute(select(PublicationItem.data)
-                           .where(PublicationItem.publication_id == publication.id)
-                           .order_by(PublicationItem.code)).scalars()
+    rows = session.execute(
+        select(PublicationItem.data)
+        .where(PublicationItem.publication_id == publication.id)
+        .order_by(PublicationItem.code)
+    ).scalars()
     return [json.loads(data) for data in rows]
 
 
 def item_of(session, publication, code):
-    row = session.scalars(select(PublicationItem).filter_by(publication_id=publication.id,
-                                                            code=code)).first()
+    row = session.scalars(
+        select(PublicationItem).filter_by(publication_id=publication.id, code=code)
+    ).first()
     if row is None:
         raise NotFoundError(_("该事项不在已发布的清单中。"))
     return json.loads(row.data)
@@ -80,15 +83,20 @@ def diff_items(old, new):
     changed = []
     for code in sorted(old_by.keys() & new_by.keys()):
         before, after = old_by[code], new_by[code]
-        fields = sorted(k for k in set(before) | set(after)
-                        if k not in DIFF_IGNORED and before.get(k) != after.get(k))
+        fields = sorted(
+            k
+            for k in set(before) | set(after)
+            if k not in DIFF_IGNORED and before.get(k) != after.get(k)
+        )
         if fields:
             changed.append({"code": code, "name": after["name"], "fields": fields})
     return {
-        "added": [{"code": c, "name": new_by[c]["name"]} for c in sorted(new_by.keys()
-                                                                          - old_by.keys())],
-        "removed": [{"code": c, "name": old_by[c]["name"]} for c in sorted(old_by.keys()
-                                                                            - new_by.keys())],
+        "added": [
+            {"code": c, "name": new_by[c]["name"]} for c in sorted(new_by.keys() - old_by.keys())
+        ],
+        "removed": [
+            {"code": c, "name": old_by[c]["name"]} for c in sorted(old_by.keys() - new_by.keys())
+        ],
         "changed": changed,
     }
 
@@ -98,32 +106,41 @@ def _diff_against(session, previous, items, hashes):
     published text differs (their hashes say which)."""
     if previous is None:
         return diff_items([], items)
-    old = {code: (name, digest) for code, name, digest in session.execute(
-        select(PublicationItem.code, PublicationItem.name, PublicationItem.data_hash)
-        .where(PublicationItem.publication_id == previous.id))}
+    old = {
+        code: (name, digest)
+        for code, name, digest in session.execute(
+            select(PublicationItem.code, PublicationItem.name, PublicationItem.data_hash).where(
+                PublicationItem.publication_id == previous.id
+            )
+        )
+    }
     new = {i["code"]: (i, h) for i, h in zip(items, hashes, strict=True)}
     differing = [code for code in old.keys() & new.keys() if old[code][1] != new[code][1]]
     before = {}
     for start in range(0, len(differing), 500):
-        chunk = differing[start:start + 500]
-        before.update((code, json.loads(data)) for code, data in session.execute(
-            select(PublicationItem.code, PublicationItem.data)
-            .where(PublicationItem.publication_id == previous.id,
-                   PublicationItem.code.in_(chunk))))
-    result = diff_items([before[c] for c in sorted(before)],
-                        [new[c][0] for c in sorted(before)])
-    result["added"] = [{"code": c, "name": new[c][0]["name"]}
-                       for c in sorted(new.keys() - old.keys())]
-    result["removed"] = [{"code": c, "name": old[c][0]} for c in sorted(old.keys()
-                                                                         - new.keys())]
+        chunk = differing[start : start + 500]
+        before.update(
+            (code, json.loads(data))
+            for code, data in session.execute(
+                select(PublicationItem.code, PublicationItem.data).where(
+                    PublicationItem.publication_id == previous.id, PublicationItem.code.in_(chunk)
+                )
+            )
+        )
+    result = diff_items([before[c] for c in sorted(before)], [new[c][0] for c in sorted(before)])
+    result["added"] = [
+        {"code": c, "name": new[c][0]["name"]} for c in sorted(new.keys() - old.keys())
+    ]
+    result["removed"] = [{"code": c, "name": old[c][0]} for c in sorted(old.keys() - new.keys())]
     return result
 
 
 def pending_changes(session):
     """What publishing now would add, change and remove (every department: publishers only)."""
     items = lists.current_items(session)
-    return _diff_against(session, latest(session), items,
-                         [sha256_hex(canonical_json(i)) for i in items])
+    return _diff_against(
+        session, latest(session), items, [sha256_hex(canonical_json(i)) for i in items]
+    )
 
 
 def _parse_date(value, label):
@@ -135,8 +152,9 @@ def _parse_date(value, label):
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise DomainError(_("{field}不是有效日期（格式：2026-12-01）。").format(field=label)) \
-            from error
+        raise DomainError(
+            _("{field}不是有效日期（格式：2026-12-01）。").format(field=label)
+        ) from error
 
 
 def publish(session, user, password, publicity_start=None, publicity_end=None, note=None):
@@ -158,32 +176,59 @@ def publish(session, user, password, publicity_start=None, publicity_end=None, n
     texts = [canonical_json(i) for i in items]
     hashes = [sha256_hex(t) for t in texts]
     changes = _diff_against(session, previous, items, hashes)
-    content_hash = sha256_hex(canonical_json([[i["code"], h] for i, h in zip(items, hashes,
-                                                                             strict=True)]))
+    content_hash = sha256_hex(
+        canonical_json([[i["code"], h] for i, h in zip(items, hashes, strict=True)])
+    )
     number = (previous.number if previous else 0) + 1
     signed_at = utcnow()
     publication = Publication(
-        number=number, published_at=signed_at, signer_id=user.id,
-        signer_name=signer_display_name(user), content_hash=content_hash,
-        signature_hash=signature_hash("publication", number, "published", user.id, signed_at,
-                                      content_hash),
-        item_count=len(items), publicity_start=start, publicity_end=end,
-        note=(note or "").strip() or None, changes=canonical_json(changes))
+        number=number,
+        published_at=signed_at,
+        signer_id=user.id,
+        signer_name=signer_display_name(user),
+        content_hash=content_hash,
+        signature_hash=signature_hash(
+            "publication", number, "published", user.id, signed_at, content_hash
+        ),
+        item_count=len(items),
+        publicity_start=start,
+        publicity_end=end,
+        note=(note or "").strip() or None,
+        changes=canonical_json(changes),
+    )
     session.add(publication)
     session.flush()
     # One multi-row INSERT: a publication holds every item of the college.
-    session.execute(insert(PublicationItem), [dict(
-        publication_id=publication.id, code=i["code"], name=i["name"],
-        department_id=i["department_id"], department_name=i["department_name"] or "",
-        kind=i["kind"], user_groups=i["user_groups"],
-        materials_text="\n".join(m["name"] for m in i["materials"]),
-        data=text, data_hash=h) for i, text, h in zip(items, texts, hashes, strict=True)])
-    audit.record_event(session, "transition", record_type="publication",
-                       record_id=publication.id,
-                       summary=_("发布清单第 {n} 版").format(n=number),
-                       changes={"added": len(changes["added"]),
-                                "changed": len(changes["changed"]),
-                                "removed": len(changes["removed"])})
+    session.execute(
+        insert(PublicationItem),
+        [
+            dict(
+                publication_id=publication.id,
+                code=i["code"],
+                name=i["name"],
+                department_id=i["department_id"],
+                department_name=i["department_name"] or "",
+                kind=i["kind"],
+                user_groups=i["user_groups"],
+                materials_text="\n".join(m["name"] for m in i["materials"]),
+                data=text,
+                data_hash=h,
+            )
+            for i, text, h in zip(items, texts, hashes, strict=True)
+        ],
+    )
+    audit.record_event(
+        session,
+        "transition",
+        record_type="publication",
+        record_id=publication.id,
+        summary=_("发布清单第 {n} 版").format(n=number),
+        changes={
+            "added": len(changes["added"]),
+            "changed": len(changes["changed"]),
+            "removed": len(changes["removed"]),
+        },
+    )
     session.flush()
     return publication
 
@@ -196,18 +241,25 @@ def search(session, publication, text=None, department_id=None, user_group=None,
     query = select(PublicationItem).where(PublicationItem.publication_id == publication.id)
     text = (text or "").strip()[:50]
     if text:
-        query = query.where(or_(PublicationItem.name.contains(text, autoescape=True),
-                                PublicationItem.department_name.contains(text, autoescape=True),
-                                PublicationItem.materials_text.contains(text, autoescape=True)))
+        query = query.where(
+            or_(
+                PublicationItem.name.contains(text, autoescape=True),
+                PublicationItem.department_name.contains(text, autoescape=True),
+                PublicationItem.materials_text.contains(text, autoescape=True),
+            )
+        )
     if department_id:
         query = query.where(PublicationItem.department_id == department_id)
     if user_group:
-        query = query.where(func.coalesce(PublicationItem.user_groups, "").contains(
-            user_group, autoescape=True))
+        query = query.where(
+            func.coalesce(PublicationItem.user_groups, "").contains(user_group, autoescape=True)
+        )
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(PublicationItem.department_name,
-                                          PublicationItem.code)
-                           .limit(PAGE_SIZE).offset(max(page, 0) * PAGE_SIZE)).all()
+    rows = session.scalars(
+        query.order_by(PublicationItem.department_name, PublicationItem.code)
+        .limit(PAGE_SIZE)
+        .offset(max(page, 0) * PAGE_SIZE)
+    ).all()
     return rows, total
 
 
@@ -216,21 +268,31 @@ def departments_of(session, publication):
     return session.execute(
         select(PublicationItem.department_id, PublicationItem.department_name)
         .where(PublicationItem.publication_id == publication.id)
-        .distinct().order_by(PublicationItem.department_name)).all()
+        .distinct()
+        .order_by(PublicationItem.department_name)
+    ).all()
 
 
 # --- Comments --------------------------------------------------------------------------------
 
+
 def window_open(publication, today=None):
     today = today or utcnow().date()
-    return bool(publication and publication.publicity_start and publication.publicity_end
-                and publication.publicity_start <= today <= publication.publicity_end)
+    return bool(
+        publication
+        and publication.publicity_start
+        and publication.publicity_end
+        and publication.publicity_start <= today <= publication.publicity_end
+    )
 
 
 def add_comment(session, publication, body, item_code=None, list_kind=None, today=None):
     """A public comment on the latest publication, during its publicity window only."""
-    if publication is None or latest(session).id != publication.id \
-            or not window_open(publication, today):
+    if (
+        publication is None
+        or latest(session).id != publication.id
+        or not window_open(publication, today)
+    ):
         raise DomainError(_("当前不在公示期内，不能提交意见。"))
     body = (body or "").strip()
     if not body:
@@ -242,16 +304,16 @@ def add_comment(session, publication, body, item_code=None, list_kind=None, toda
         list_kind = None
     elif list_kind not in lists.LIST_KINDS:
         list_kind = None
-    comment = PublicComment(publication_id=publication.id, item_code=item_code or None,
-                            list_kind=list_kind, body=body)
+    comment = PublicComment(
+        publication_id=publication.id, item_code=item_code or None, list_kind=list_kind, body=body
+    )
     session.add(comment)
     session.flush()
     return comment
 
 
 def comments(session, publication=None, item_code=None, list_kind=None):
-    query = select(PublicComment).order_by(PublicComment.created_at.desc(),
-                                           PublicComment.id.desc())
+    query = select(PublicComment).order_by(PublicComment.created_at.desc(), PublicComment.id.desc())
     if publication is not None:
         query = query.where(PublicComment.publication_id == publication.id)
     if item_code is not None:
@@ -279,9 +341,14 @@ def reply(session, comment_id, user, text):
         raise DomainError(_("答复不能超过 {n} 个字。").format(n=REPLY_MAX))
     old = comment.reply
     comment.reply, comment.replied_at, comment.replied_by_id = text, utcnow(), user.id
-    audit.record_event(session, "update", record_type="public_comment", record_id=comment.id,
-                       summary=_("答复公示意见 {n}").format(n=comment.id),
-                       changes={"reply": [old, text]})
+    audit.record_event(
+        session,
+        "update",
+        record_type="public_comment",
+        record_id=comment.id,
+        summary=_("答复公示意见 {n}").format(n=comment.id),
+        changes={"reply": [old, text]},
+    )
     session.flush()
     return comment
 
@@ -299,9 +366,16 @@ def open_task(session, comment_id, user, department_id=None):
     if not department_id or session.get(Department, department_id) is None:
         raise DomainError(_("请选择整改责任部门。"))
     task = rectification.open_task(
-        session, user, source="comment", department=department_id,
+        session,
+        user,
+        source="comment",
+        department=department_id,
         title=_("公示意见整改：{text}").format(text=comment.body[:60]),
-        description=comment.body, category="process", item=item, source_ref=comment.id)
+        description=comment.body,
+        category="process",
+        item=item,
+        source_ref=comment.id,
+    )
     comment.task_id = task.id
     session.flush()
     return task

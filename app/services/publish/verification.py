@@ -6,6 +6,7 @@ a copy of the database does not yield valid codes, and the hash is enough to loo
 what was printed: the signed decision, the record and its version. `check` tells whether a code
 is valid, superseded by a newer approved version, or invalid.
 """
+
 import hashlib
 import json
 import secrets
@@ -39,7 +40,7 @@ def normalise(text):
 
 
 def grouped(code):
-    return "-".join(code[i:i + GROUP] for i in range(0, len(code), GROUP))
+    return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
 
 
 def code_hash(code):
@@ -49,10 +50,17 @@ def code_hash(code):
 def issue(session, decision, kind, user=None, version_no=None):
     """Store a new code for a printed sheet ('sheet') or approval record ('decision')."""
     code = new_code()
-    session.add(PrintCode(code_hash=code_hash(code), kind=kind, decision_id=decision.id,
-                          record_type=decision.record_type, record_id=decision.record_id,
-                          version_no=version_no if version_no is not None else
-                          decision.version_no, printed_by_id=getattr(user, "id", None)))
+    session.add(
+        PrintCode(
+            code_hash=code_hash(code),
+            kind=kind,
+            decision_id=decision.id,
+            record_type=decision.record_type,
+            record_id=decision.record_id,
+            version_no=version_no if version_no is not None else decision.version_no,
+            printed_by_id=getattr(user, "id", None),
+        )
+    )
     session.flush()
     return code
 
@@ -60,21 +68,38 @@ def issue(session, decision, kind, user=None, version_no=None):
 def check(session, text):
     """{"status": "valid" | "superseded" | "invalid", ...} for a code someone typed or scanned."""
     code = normalise(text)
-    row = session.scalars(select(PrintCode).filter_by(code_hash=code_hash(code))).first() \
-        if code else None
+    row = (
+        session.scalars(select(PrintCode).filter_by(code_hash=code_hash(code))).first()
+        if code
+        else None
+    )
     if row is None:
         return {"status": "invalid"}
     decision = row.decision
-    latest_no = session.scalar(select(func.max(RecordVersion.number)).where(
-        RecordVersion.record_type == row.record_type, RecordVersion.record_id == row.record_id))
+    latest_no = session.scalar(
+        select(func.max(RecordVersion.number)).where(
+            RecordVersion.record_type == row.record_type, RecordVersion.record_id == row.record_id
+        )
+    )
     version = None
     if row.version_no is not None:
-        version = session.scalars(select(RecordVersion).filter_by(
-            record_type=row.record_type, record_id=row.record_id, number=row.version_no)).first()
-    result = {"status": "valid", "print": row, "decision": decision, "version": version,
-              "latest": latest_no}
-    if latest_no and (row.version_no or 0) < latest_no and \
-            (row.version_no is not None or _later(session, decision, latest_no, row)):
+        version = session.scalars(
+            select(RecordVersion).filter_by(
+                record_type=row.record_type, record_id=row.record_id, number=row.version_no
+            )
+        ).first()
+    result = {
+        "status": "valid",
+        "print": row,
+        "decision": decision,
+        "version": version,
+        "latest": latest_no,
+    }
+    if (
+        latest_no
+        and (row.version_no or 0) < latest_no
+        and (row.version_no is not None or _later(session, decision, latest_no, row))
+    ):
         result["status"] = "superseded"
     result["content"] = _public_content(row, version)
     return result
@@ -82,10 +107,15 @@ def check(session, text):
 
 def _later(session, decision, latest_no, row):
     """A returned decision is superseded when a version was approved after it."""
-    signed = session.scalar(select(ReviewDecision.signed_at).join(
-        RecordVersion, RecordVersion.decision_id == ReviewDecision.id).where(
-        RecordVersion.record_type == row.record_type, RecordVersion.record_id == row.record_id,
-        RecordVersion.number == latest_no))
+    signed = session.scalar(
+        select(ReviewDecision.signed_at)
+        .join(RecordVersion, RecordVersion.decision_id == ReviewDecision.id)
+        .where(
+            RecordVersion.record_type == row.record_type,
+            RecordVersion.record_id == row.record_id,
+            RecordVersion.number == latest_no,
+        )
+    )
     return signed is not None and signed > decision.signed_at
 
 
@@ -97,5 +127,7 @@ def _public_content(row, version):
     data = json.loads(version.snapshot)
     if row.record_type == "service_item":
         return lists.public_item(data, version.number)
-    return {"department_name": data.get("department_name"), "name": data.get("name")
-            if row.record_type == "information_system" else None}
+    return {
+        "department_name": data.get("department_name"),
+        "name": data.get("name") if row.record_type == "information_system" else None,
+    }

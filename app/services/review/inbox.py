@@ -1,4 +1,5 @@
 """The reviewer's inbox: every submitted record of every kind, oldest first, with due dates."""
+
 from datetime import timedelta
 
 from flask import current_app
@@ -22,8 +23,10 @@ def add_working_days(start, days):
 
 def pending_count(session):
     """Submitted records of every kind, counted in one statement."""
-    counts = [select(func.count()).select_from(model).where(model.status == "submitted")
-              .scalar_subquery() for model in REVIEWABLE.values()]
+    counts = [
+        select(func.count()).select_from(model).where(model.status == "submitted").scalar_subquery()
+        for model in REVIEWABLE.values()
+    ]
     total = counts[0]
     for count in counts[1:]:
         total = total + count
@@ -36,13 +39,22 @@ def pending(session):
     now = utcnow()
     rows = []
     for record_type, model in REVIEWABLE.items():
-        query = (session.query(model).filter(model.status == "submitted")
-                 .options(selectinload(model.submitted_by)))
+        query = (
+            session.query(model)
+            .filter(model.status == "submitted")
+            .options(selectinload(model.submitted_by))
+        )
         for record in query:
             submitted = record.submitted_at or record.updated_at
             due = add_working_days(submitted, due_days)
-            rows.append({"record": record, "record_type": record_type,
-                         "age_days": (now - submitted).days, "due": due,
-                         "overdue": now > due})
+            rows.append(
+                {
+                    "record": record,
+                    "record_type": record_type,
+                    "age_days": (now - submitted).days,
+                    "due": due,
+                    "overdue": now > due,
+                }
+            )
     rows.sort(key=lambda r: r["record"].submitted_at or r["record"].updated_at)
     return rows

@@ -5,6 +5,7 @@ onboarding request -> approved by the reviewer -> in development -> acceptance b
 An offline item keeps all its data and versions, is read-only, leaves the public lists, and
 still counts in statistics.
 """
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -20,11 +21,21 @@ OFFICE = {REVIEWER, IT_ADMIN}
 # action -> (from, to, roles, label, note required)
 MOVES = {
     "request_onboarding": ("planned", "onboarding_requested", DEPARTMENT, _l("申请入驻"), True),
-    "approve_onboarding": ("onboarding_requested", "onboarding_approved", OFFICE,
-                           _l("批准入驻"), False),
+    "approve_onboarding": (
+        "onboarding_requested",
+        "onboarding_approved",
+        OFFICE,
+        _l("批准入驻"),
+        False,
+    ),
     "reject_onboarding": ("onboarding_requested", "planned", OFFICE, _l("驳回入驻申请"), True),
-    "start_development": ("onboarding_approved", "in_development", {IT_ADMIN},
-                          _l("开始开发"), False),
+    "start_development": (
+        "onboarding_approved",
+        "in_development",
+        {IT_ADMIN},
+        _l("开始开发"),
+        False,
+    ),
     "deliver": ("in_development", "acceptance", {IT_ADMIN}, _l("提交部门验收"), False),
     "accept": ("acceptance", "online", DEPARTMENT, _l("验收通过并上线"), False),
     "reject_acceptance": ("acceptance", "in_development", DEPARTMENT, _l("验收不通过"), True),
@@ -46,8 +57,11 @@ def allowed_moves(item, user):
     roles = scope.role_names(user)
     if not scope.is_visible(user, item):
         return []
-    return [name for name, (source, _to, who, _label, _note) in MOVES.items()
-            if source == item.lifecycle and roles & who]
+    return [
+        name
+        for name, (source, _to, who, _label, _note) in MOVES.items()
+        if source == item.lifecycle and roles & who
+    ]
 
 
 def move(session, item, user, action, note=None):
@@ -59,8 +73,11 @@ def move(session, item, user, action, note=None):
     if not scope.role_names(user) & who:
         raise PermissionDeniedError(_("您的角色不能执行此操作。"))
     if item.lifecycle != source:
-        raise InvalidTransitionError(_("事项当前为“{state}”，不能“{action}”。请刷新页面。").format(
-            state=LIFECYCLE.label(item.lifecycle), action=label))
+        raise InvalidTransitionError(
+            _("事项当前为“{state}”，不能“{action}”。请刷新页面。").format(
+                state=LIFECYCLE.label(item.lifecycle), action=label
+            )
+        )
     note = (note or "").strip()
     if note_required and not note:
         raise DomainError(_("请填写说明（申请理由或驳回原因）。"))
@@ -69,9 +86,13 @@ def move(session, item, user, action, note=None):
     item.lifecycle_note = note or item.lifecycle_note
     if target == "offline":
         _leave_lists(session, item)
-    audit.record_event(session, "transition", item,
-                       changes={"lifecycle": [old, target], "note": [None, note or None]},
-                       summary=f"{label}: {item}")
+    audit.record_event(
+        session,
+        "transition",
+        item,
+        changes={"lifecycle": [old, target], "note": [None, note or None]},
+        summary=f"{label}: {item}",
+    )
     session.flush()
 
 

@@ -3,6 +3,7 @@
 They combine the department scope, the workflow (editing a returned or approved record makes it
 a draft again) and the lifecycle (an offline item is read-only). Each leaves the commit open.
 """
+
 from flask_babel import gettext as _
 
 from app.models import Material, ProcessNode, ServiceItem
@@ -52,4 +53,5 @@ def before_delete(session, record, user):
         workflow.revise(session, record.item, user)
     elif getattr(record, "approved_version_no", None):
         raise PermissionDeniedError(
-            _("已审核通过的记录不能删除；服务事项请走“申请下线”，其他记录请修改后重新提交。"))
+            _("已审核通过的记录不能删除；服务事项请走“申请下线”，其他记录请修改后重新提交。")
+        )

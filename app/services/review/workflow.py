@@ -5,6 +5,7 @@ can be withdrawn; editing an approved record starts a new draft while the approv
 published. Each function validates, changes the record, announces its audit event and leaves the
 commit to the caller, so that one request is one transaction.
 """
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
@@ -29,8 +30,11 @@ from app.services.trail import audit
 from app.services.trail.signature import signature_hash, signer_display_name, verify_password
 from app.services.trail.snapshot import canonical_json, snapshot, snapshot_hash
 
-REVIEWABLE = {"service_item": ServiceItem, "contact": Contact,
-              "information_system": InformationSystem}
+REVIEWABLE = {
+    "service_item": ServiceItem,
+    "contact": Contact,
+    "information_system": InformationSystem,
+}
 
 # (status, action) -> new status
 TRANSITIONS = {
@@ -82,8 +86,9 @@ def _move(session, record, action, user, extra_changes=None, summary=None):
     old = record.status
     record.status = _target(record, action)
     changes = {"status": [old, record.status], **(extra_changes or {})}
-    audit.record_event(session, "transition", record, changes=changes,
-                       summary=summary or f"{action}: {record}")
+    audit.record_event(
+        session, "transition", record, changes=changes, summary=summary or f"{action}: {record}"
+    )
     _flush(session)
 
 
@@ -122,8 +127,9 @@ def submit(session, record, user):
     _target(record, "submit")
     missing = completeness.missing(record)
     if missing:
-        raise IncompleteRecordError(_("内容不完整，不能提交。缺少：{items}").format(
-            items="、".join(missing)), missing)
+        raise IncompleteRecordError(
+            _("内容不完整，不能提交。缺少：{items}").format(items="、".join(missing)), missing
+        )
     record.submitted_at = utcnow()
     record.submitted_by_id = user.id
     record.review_comment = None
@@ -146,8 +152,11 @@ def _ensure_reviewer(user, record, action):
     _ensure_role(user, action)
     if record.submitted_by_id == user.id:
         raise PermissionDeniedError(_("不能审核自己提交的记录。"))
-    if IT_ADMIN in scope.role_names(user) and REVIEWER not in scope.role_names(user) and \
-            not current_app.config.get("ALLOW_ADMIN_APPROVAL", True):
+    if (
+        IT_ADMIN in scope.role_names(user)
+        and REVIEWER not in scope.role_names(user)
+        and not current_app.config.get("ALLOW_ADMIN_APPROVAL", True)
+    ):
         raise PermissionDeniedError(_("信息中心管理员不能审核记录。"))
 
 
@@ -163,13 +172,21 @@ def _decide(session, record, user, decision, password, comment=None):
     as_admin = REVIEWER not in scope.role_names(user)
     number = (record.approved_version_no or 0) + 1 if decision == "approved" else None
     row = ReviewDecision(
-        record_type=record_type, record_id=record.id, department_id=record.department_id,
-        decision=decision, comment=comment, submitted_at=record.submitted_at,
-        submitted_by_id=record.submitted_by_id, signer_id=user.id,
-        signer_name=signer_display_name(user), signed_at=signed_at, snapshot_hash=digest,
-        signature_hash=signature_hash(record_type, record.id, decision, user.id, signed_at,
-                                      digest),
-        as_admin=as_admin, version_no=number)
+        record_type=record_type,
+        record_id=record.id,
+        department_id=record.department_id,
+        decision=decision,
+        comment=comment,
+        submitted_at=record.submitted_at,
+        submitted_by_id=record.submitted_by_id,
+        signer_id=user.id,
+        signer_name=signer_display_name(user),
+        signed_at=signed_at,
+        snapshot_hash=digest,
+        signature_hash=signature_hash(record_type, record.id, decision, user.id, signed_at, digest),
+        as_admin=as_admin,
+        version_no=number,
+    )
     session.add(row)
     record.decided_at = signed_at
     record.decided_by_id = user.id
@@ -183,10 +200,18 @@ def _decide(session, record, user, decision, password, comment=None):
     else:
         record.review_comment = comment
         extra["review_comment"] = [None, comment]
-    _move(session, record, action, user, extra,
-          summary=_("{who}{what}：{record}").format(
-              who=_("信息中心管理员") if as_admin else "", record=record,
-              what=_("审核通过") if decision == "approved" else _("退回")))
+    _move(
+        session,
+        record,
+        action,
+        user,
+        extra,
+        summary=_("{who}{what}：{record}").format(
+            who=_("信息中心管理员") if as_admin else "",
+            record=record,
+            what=_("审核通过") if decision == "approved" else _("退回"),
+        ),
+    )
     return row
 
 
@@ -195,19 +220,28 @@ def _freeze_version(session, record, record_type, number, data, digest, decision
     # as the transition event, as one entry.
     with session.no_autoflush:
         retire_versions(session, record_type, record.id)
-    session.add(RecordVersion(
-        record_type=record_type, record_id=record.id, department_id=record.department_id,
-        number=number, snapshot=canonical_json(data), snapshot_hash=digest,
-        approved_at=decision.signed_at, decision=decision,
-        is_current=getattr(record, "lifecycle", "online") != "offline"))
+    session.add(
+        RecordVersion(
+            record_type=record_type,
+            record_id=record.id,
+            department_id=record.department_id,
+            number=number,
+            snapshot=canonical_json(data),
+            snapshot_hash=digest,
+            approved_at=decision.signed_at,
+            decision=decision,
+            is_current=getattr(record, "lifecycle", "online") != "offline",
+        )
+    )
 
 
 def retire_versions(session, record_type, record_id):
     """No version of the record stays in the published lists (a newer one or offline)."""
-    session.execute(update(RecordVersion)
-                    .where(RecordVersion.record_type == record_type,
-                           RecordVersion.record_id == record_id)
-                    .values(is_current=False))
+    session.execute(
+        update(RecordVersion)
+        .where(RecordVersion.record_type == record_type, RecordVersion.record_id == record_id)
+        .values(is_current=False)
+    )
 
 
 def approve(session, record, user, password):
@@ -230,8 +264,7 @@ def batch(session, records, action, user, **kwargs):
 
     Each record is tried in a savepoint, so one refusal does not undo the others.
     """
-    functions = {"submit": submit, "withdraw": withdraw, "approve": approve,
-                 "return": return_}
+    functions = {"submit": submit, "withdraw": withdraw, "approve": approve, "return": return_}
     done, refused = [], []
     for record in records:
         try:
@@ -244,12 +277,18 @@ def batch(session, records, action, user, **kwargs):
 
 
 def versions(session, record):
-    return (session.query(RecordVersion)
-            .filter_by(record_type=record_type_of(record), record_id=record.id)
-            .order_by(RecordVersion.number.desc()).all())
+    return (
+        session.query(RecordVersion)
+        .filter_by(record_type=record_type_of(record), record_id=record.id)
+        .order_by(RecordVersion.number.desc())
+        .all()
+    )
 
 
 def decisions(session, record):
-    return (session.query(ReviewDecision)
-            .filter_by(record_type=record_type_of(record), record_id=record.id)
-            .order_by(ReviewDecision.signed_at.desc()).all())
+    return (
+        session.query(ReviewDecision)
+        .filter_by(record_type=record_type_of(record), record_id=record.id)
+        .order_by(ReviewDecision.signed_at.desc())
+        .all()
+    )

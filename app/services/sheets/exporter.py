@@ -5,6 +5,7 @@ their own department only (`app.services.access.scope`). Exports announce an aud
 the caller commits. The whole-college attachment 3 is read as plain columns and streamed to a
 `constant_memory` workbook, so 100,000 items need neither ORM objects nor a big heap.
 """
+
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
@@ -53,33 +54,40 @@ def subtitle(department):
 
 
 def _dropdowns(session, user, department):
-    departments = session.scalars(select(Department).order_by(Department.sort_order,
-                                                              Department.code)).all()
+    departments = session.scalars(
+        select(Department).order_by(Department.sort_order, Department.code)
+    ).all()
     own = [d.name for d in departments if department is None or d.id == department.id]
     systems = scope.hosting_system_choices(user, session.query(InformationSystem)).order_by(
-        InformationSystem.code)
-    return {"department": own, "handling_department": [d.name for d in departments],
-            "system": [system_label(s) for s in systems]}
+        InformationSystem.code
+    )
+    return {
+        "department": own,
+        "handling_department": [d.name for d in departments],
+        "system": [system_label(s) for s in systems],
+    }
 
 
 def _items(session, user, department, children=False):
-    query = _scoped(select(ServiceItem), ServiceItem, user, department).order_by(
-        ServiceItem.code)
+    query = _scoped(select(ServiceItem), ServiceItem, user, department).order_by(ServiceItem.code)
     if children:
         query = query.options(
             selectinload(ServiceItem.materials),
-            selectinload(ServiceItem.nodes).joinedload(ProcessNode.handling_department))
+            selectinload(ServiceItem.nodes).joinedload(ProcessNode.handling_department),
+        )
     return session.scalars(query).unique()
 
 
 def _rows(session, user, code, department):
     if code == "contacts":
         query = _scoped(select(Contact), Contact, user, department).order_by(
-            Contact.department_id, Contact.id)
+            Contact.department_id, Contact.id
+        )
         return {str(template(code).sheets[0].title): session.scalars(query).unique()}
     if code == "systems":
         query = _scoped(select(InformationSystem), InformationSystem, user, department).order_by(
-            InformationSystem.code)
+            InformationSystem.code
+        )
         return {str(template(code).sheets[0].title): session.scalars(query).unique()}
     if code == "statistics":
         return {str(template(code).sheets[0].title): statistics_rows(session, user, department)}
@@ -93,31 +101,50 @@ def _rows(session, user, code, department):
 def statistics_rows(session, user, department):
     """Attachment 3 as light rows, streamed from one query over items, departments and hosts."""
     host = aliased(InformationSystem)
-    query = (select(ServiceItem.code, ServiceItem.name, Department.name.label("dept"),
-                    host.id.label("host_id"), host.code.label("host_code"),
-                    host.name.label("host_name"), ServiceItem.online_entry,
-                    ServiceItem.user_groups, ServiceItem.running_status, ServiceItem.status)
-             .join(Department, ServiceItem.department_id == Department.id)
-             .outerjoin(host, ServiceItem.hosting_system_id == host.id)
-             .order_by(ServiceItem.code))
+    query = (
+        select(
+            ServiceItem.code,
+            ServiceItem.name,
+            Department.name.label("dept"),
+            host.id.label("host_id"),
+            host.code.label("host_code"),
+            host.name.label("host_name"),
+            ServiceItem.online_entry,
+            ServiceItem.user_groups,
+            ServiceItem.running_status,
+            ServiceItem.status,
+        )
+        .join(Department, ServiceItem.department_id == Department.id)
+        .outerjoin(host, ServiceItem.hosting_system_id == host.id)
+        .order_by(ServiceItem.code)
+    )
     query = _scoped(query, ServiceItem, user, department)
     for row in session.execute(query.execution_options(yield_per=5000)):
         yield SimpleNamespace(
-            code=row.code, name=row.name, department=SimpleNamespace(name=row.dept),
+            code=row.code,
+            name=row.name,
+            department=SimpleNamespace(name=row.dept),
             hosting_system=SimpleNamespace(code=row.host_code, name=row.host_name)
-            if row.host_id is not None else None,
-            online_entry=row.online_entry, user_groups=row.user_groups,
-            running_status=row.running_status, status=row.status)
+            if row.host_id is not None
+            else None,
+            online_entry=row.online_entry,
+            user_groups=row.user_groups,
+            running_status=row.running_status,
+            status=row.status,
+        )
 
 
 def template_workbook(session, user, code, department_code=None):
     """(file name, bytes) of the template `code` pre-filled with the user's department."""
     department = resolve_department(session, user, department_code)
     spec = template(code)
-    data = writer.write_workbook(spec, _rows(session, user, code, department),
-                                 subtitle(department), dropdowns=_dropdowns(session, user,
-                                                                           department),
-                                 constant_memory=True)
+    data = writer.write_workbook(
+        spec,
+        _rows(session, user, code, department),
+        subtitle(department),
+        dropdowns=_dropdowns(session, user, department),
+        constant_memory=True,
+    )
     _audit(session, _("下载模板"), spec.title, department)
     return _file_name(spec.title, department), data
 
@@ -128,8 +155,9 @@ def export_workbook(session, user, code, department_code=None):
         raise DomainError(_("没有这种导出。"))
     department = resolve_department(session, user, department_code)
     spec = template(code)
-    data = writer.write_workbook(spec, _rows(session, user, code, department),
-                                 subtitle(department), constant_memory=True)
+    data = writer.write_workbook(
+        spec, _rows(session, user, code, department), subtitle(department), constant_memory=True
+    )
     _audit(session, _("导出"), spec.title, department)
     return _file_name(spec.title, department), data
 
@@ -149,23 +177,25 @@ def item_sheets_workbook(session, user, department_code=None, item_id=None):
         query = _scoped(select(ServiceItem.id), ServiceItem, user, department)
         count = len(session.scalars(query.limit(MAX_ITEM_SHEETS + 1)).all())
         if count > MAX_ITEM_SHEETS:
-            raise DomainError(_("事项超过 {n} 个，请按部门分别导出“一事一单”。").format(
-                n=MAX_ITEM_SHEETS))
+            raise DomainError(
+                _("事项超过 {n} 个，请按部门分别导出“一事一单”。").format(n=MAX_ITEM_SHEETS)
+            )
         items = list(_items(session, user, department, children=True))
         name = subtitle(department)
-    data = writer.write_item_sheets(items, ITEM_LABELS, lambda i: flowchart(i.nodes, "png"),
-                                    name)
+    data = writer.write_item_sheets(items, ITEM_LABELS, lambda i: flowchart(i.nodes, "png"), name)
     _audit(session, _("导出"), _("一事一单"), department)
     return _file_name(_("一事一单"), department, name if item_id else None), data
 
 
 def _audit(session, verb, title, department):
-    audit.record_event(session, "export", record_type="sheet",
-                       department_id=department.id if department is not None else None,
-                       summary=f"{verb}：{title}（{subtitle(department)}）")
+    audit.record_event(
+        session,
+        "export",
+        record_type="sheet",
+        department_id=department.id if department is not None else None,
+        summary=f"{verb}：{title}（{subtitle(department)}）",
+    )
 
 
 def _file_name(title, department, extra=None):
     return "{}-{}.xlsx".format(str(title).split(" ")[-1], extra or subtitle(department))
-
-

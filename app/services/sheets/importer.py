@@ -8,6 +8,7 @@ number, or name), so importing a file twice changes nothing. The caller commits 
 report has no error and the run is not a dry run: one file is one transaction. Every change is
 audited by the session's audit hook, and the import itself by an `import` event.
 """
+
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -87,8 +88,9 @@ class ImportReport:
         return [p for p in self.problems if p.level == "warning"]
 
     def count(self, sheet, what):
-        bucket = self.counts.setdefault(sheet, {"add": 0, "change": 0, "delete": 0, "same": 0,
-                                                "skip": 0})
+        bucket = self.counts.setdefault(
+            sheet, {"add": 0, "change": 0, "delete": 0, "same": 0, "skip": 0}
+        )
         bucket[what] += 1
 
     def total(self, what):
@@ -103,6 +105,7 @@ class ImportReport:
 
 # --- the file ---------------------------------------------------------------------------------
 
+
 def open_workbook(data):
     """The workbook in `data`, or SheetFileError saying what is wrong with the file."""
     from openpyxl import load_workbook
@@ -115,8 +118,9 @@ def open_workbook(data):
     if not zipfile.is_zipfile(buffer):
         if data[:4] == b"PK\x03\x04":
             raise SheetFileError(_("文件已损坏，无法读取。"))
-        raise SheetFileError(_("不是 Excel 工作簿（.xlsx）文件；请使用下载的模板，"
-                               "不支持 .xls、.csv 或其他格式。"))
+        raise SheetFileError(
+            _("不是 Excel 工作簿（.xlsx）文件；请使用下载的模板，不支持 .xls、.csv 或其他格式。")
+        )
     try:
         with zipfile.ZipFile(buffer) as archive:
             names = set(archive.namelist())
@@ -124,8 +128,9 @@ def open_workbook(data):
     except zipfile.BadZipFile as error:
         raise SheetFileError(_("文件已损坏，无法读取。")) from error
     if "xl/workbook.xml" not in names:
-        raise SheetFileError(_("不是 Excel 工作簿（.xlsx）文件；请使用下载的模板，"
-                               "不支持 .xls、.csv 或其他格式。"))
+        raise SheetFileError(
+            _("不是 Excel 工作簿（.xlsx）文件；请使用下载的模板，不支持 .xls、.csv 或其他格式。")
+        )
     if inflated > MAX_UNCOMPRESSED:
         raise SheetFileError(_("文件解压后过大，无法导入。"))
     try:
@@ -148,16 +153,25 @@ def read_sheet(ws, spec, report):
             found = (number, texts)
             break
     if found is None:
-        report.error(spec.title, None, None, _("找不到表头：第一列应为“{name}”。请使用下载的模板。")
-                     .format(name=headers[0]))
+        report.error(
+            spec.title,
+            None,
+            None,
+            _("找不到表头：第一列应为“{name}”。请使用下载的模板。").format(name=headers[0]),
+        )
         return []
     number, texts = found
     positions = {text: index for index, text in enumerate(texts) if text in headers}
     missing = [h for h in headers if h not in positions]
     if missing:
-        report.error(spec.title, number, None,
-                     _("表头与模板不一致，缺少列：{names}。请使用下载的模板。")
-                     .format(names="、".join(missing)))
+        report.error(
+            spec.title,
+            number,
+            None,
+            _("表头与模板不一致，缺少列：{names}。请使用下载的模板。").format(
+                names="、".join(missing)
+            ),
+        )
         return []
     result = []
     wanted = [(c.key, positions[c.header]) for c in spec.columns if c.imported]
@@ -168,14 +182,16 @@ def read_sheet(ws, spec, report):
         if all(cell is None or cell_text(cell.value) is None for cell in cells.values()):
             continue
         if len(result) >= MAX_ROWS:
-            report.error(spec.title, number, None,
-                         _("行数超过 {n}，请拆分后导入。").format(n=MAX_ROWS))
+            report.error(
+                spec.title, number, None, _("行数超过 {n}，请拆分后导入。").format(n=MAX_ROWS)
+            )
             break
         result.append((number, cells))
     return result
 
 
 # --- lookups ----------------------------------------------------------------------------------
+
 
 class Lookups(ChoiceMaps):
     """Departments and systems a file may name, and the records its rows may match."""
@@ -198,22 +214,30 @@ class Lookups(ChoiceMaps):
         self.only = department  # a Department the rows must belong to, or None
 
     def load_items(self, codes, children):
-        query = select(ServiceItem).where(ServiceItem.code.in_(codes)) if codes is not None \
+        query = (
+            select(ServiceItem).where(ServiceItem.code.in_(codes))
+            if codes is not None
             else select(ServiceItem)
+        )
         if children:
-            query = query.options(selectinload(ServiceItem.materials),
-                                  selectinload(ServiceItem.nodes))
+            query = query.options(
+                selectinload(ServiceItem.materials), selectinload(ServiceItem.nodes)
+            )
         found = {}
         codes = list(codes or [])
         for start in range(0, max(len(codes), 1), 900):
-            chunk = query if not codes else query.where(
-                ServiceItem.code.in_(codes[start:start + 900]))
+            chunk = (
+                query
+                if not codes
+                else query.where(ServiceItem.code.in_(codes[start : start + 900]))
+            )
             for item in self.session.scalars(chunk).unique():
                 found[item.code] = item
         return found
 
 
 # --- the run ----------------------------------------------------------------------------------
+
 
 def run_import(session, data, user, department=None, dry_run=False, progress=None):
     """Validate and apply `data` (XLSX bytes) as `user`; returns an ImportReport.
@@ -229,14 +253,20 @@ def run_import(session, data, user, department=None, dry_run=False, progress=Non
         spec = detect(book.sheetnames)
         if spec is None:
             raise SheetFileError(
-                _("不是本系统的导入模板：找不到工作表{names}。请先下载模板再填写。").format(names="、".join(f"“{t.sheets[0].title}”"
-                                                        for t in _all_templates())))
+                _("不是本系统的导入模板：找不到工作表{names}。请先下载模板再填写。").format(
+                    names="、".join(f"“{t.sheets[0].title}”" for t in _all_templates())
+                )
+            )
         report = ImportReport(template=spec)
         sheets = {}
         for sheet_spec in spec.sheets:
             if sheet_spec.title not in book.sheetnames:
-                report.error(sheet_spec.title, None, None,
-                             _("缺少工作表“{name}”。请使用下载的模板。").format(name=sheet_spec.title))
+                report.error(
+                    sheet_spec.title,
+                    None,
+                    None,
+                    _("缺少工作表“{name}”。请使用下载的模板。").format(name=sheet_spec.title),
+                )
                 continue
             sheets[sheet_spec.title] = read_sheet(book[sheet_spec.title], sheet_spec, report)
     finally:
@@ -262,14 +292,23 @@ def run_import(session, data, user, department=None, dry_run=False, progress=Non
             session.flush()
         except DomainError as error:
             report.error(spec.sheets[0].title, None, None, str(error))
-    if report.ok and not dry_run and (report.total("add") or report.total("change")
-                                      or report.total("delete")):
+    if (
+        report.ok
+        and not dry_run
+        and (report.total("add") or report.total("change") or report.total("delete"))
+    ):
         audit.record_event(
-            session, "import", record_type="sheet",
+            session,
+            "import",
+            record_type="sheet",
             department_id=department.id if department is not None else None,
             summary=_("导入{title}：新增 {a}，修改 {c}，删除 {d}").format(
-                title=str(spec.title), a=report.total("add"), c=report.total("change"),
-                d=report.total("delete")))
+                title=str(spec.title),
+                a=report.total("add"),
+                c=report.total("change"),
+                d=report.total("delete"),
+            ),
+        )
     return report
 
 
@@ -299,13 +338,15 @@ class _Importer:
                 continue
             cell = cells.get(column.key)
             if cell is not None and getattr(cell, "data_type", None) == "f":
-                self.report.error(spec.title, number, column.header,
-                                  _("不能使用公式，请直接填写内容。"))
+                self.report.error(
+                    spec.title, number, column.header, _("不能使用公式，请直接填写内容。")
+                )
                 ok = False
                 continue
             try:
-                values[column.key] = parse(column, cell.value if cell is not None else None,
-                                           self.lookups)
+                values[column.key] = parse(
+                    column, cell.value if cell is not None else None, self.lookups
+                )
             except CellError as error:
                 self.report.error(spec.title, number, column.header, str(error))
                 ok = False
@@ -317,9 +358,14 @@ class _Importer:
         dept = values.get("department")
         only = self.lookups.only
         if dept is not None and only is not None and dept.id != only.id:
-            self.report.error(spec.title, number, spec.column("department").header,
-                              _("只能导入本部门（{name}）的数据，本行填写的是“{other}”。").format(
-                                  name=only.name, other=dept.name))
+            self.report.error(
+                spec.title,
+                number,
+                spec.column("department").header,
+                _("只能导入本部门（{name}）的数据，本行填写的是“{other}”。").format(
+                    name=only.name, other=dept.name
+                ),
+            )
             return False
         return True
 
@@ -340,9 +386,12 @@ class _Importer:
                 continue
             code = values["code"]
             if code in seen:
-                self.report.error(spec.title, number, spec.column("code").header,
-                                  _("编码“{code}”与第 {row} 行重复。").format(code=code,
-                                                                       row=seen[code]))
+                self.report.error(
+                    spec.title,
+                    number,
+                    spec.column("code").header,
+                    _("编码“{code}”与第 {row} 行重复。").format(code=code, row=seen[code]),
+                )
                 continue
             seen[code] = number
             parsed.append((number, values))
@@ -352,14 +401,19 @@ class _Importer:
         else:
             existing = {}
             for start in range(0, len(codes), 900):
-                for record in self.session.scalars(select(spec.model).where(
-                        spec.model.code.in_(codes[start:start + 900]))):
+                for record in self.session.scalars(
+                    select(spec.model).where(spec.model.code.in_(codes[start : start + 900]))
+                ):
                     existing[record.code] = record
         for number, values in parsed:
             record = existing.get(values["code"])
             if record is not None and not scope.is_visible(self.user, record):
-                self.report.error(spec.title, number, spec.column("code").header,
-                                  _("编码“{code}”已被其他部门使用。").format(code=values["code"]))
+                self.report.error(
+                    spec.title,
+                    number,
+                    spec.column("code").header,
+                    _("编码“{code}”已被其他部门使用。").format(code=values["code"]),
+                )
                 continue
             record = self._apply(spec, number, values["code"], record, values)
             if isinstance(record, ServiceItem):
@@ -378,25 +432,45 @@ class _Importer:
             if values is None:
                 continue
             dept = values["department"]
-            key = (dept.id, "no", values["staff_no"]) if values.get("staff_no") else \
-                (dept.id, "name", values["name"])
+            key = (
+                (dept.id, "no", values["staff_no"])
+                if values.get("staff_no")
+                else (dept.id, "name", values["name"])
+            )
             if key in seen:
-                self.report.error(spec.title, number, spec.column("name").header,
-                                  _("与第 {row} 行是同一联系人。").format(row=seen[key]))
+                self.report.error(
+                    spec.title,
+                    number,
+                    spec.column("name").header,
+                    _("与第 {row} 行是同一联系人。").format(row=seen[key]),
+                )
                 continue
             seen[key] = number
             if values.get("staff_no"):
-                matches = [c for c in existing if c.department_id == dept.id
-                           and c.staff_no == values["staff_no"]]
+                matches = [
+                    c
+                    for c in existing
+                    if c.department_id == dept.id and c.staff_no == values["staff_no"]
+                ]
             else:
-                matches = [c for c in existing if c.department_id == dept.id
-                           and c.name == values["name"] and not c.staff_no]
+                matches = [
+                    c
+                    for c in existing
+                    if c.department_id == dept.id and c.name == values["name"] and not c.staff_no
+                ]
                 if not matches:
-                    matches = [c for c in existing if c.department_id == dept.id
-                               and c.name == values["name"]]
+                    matches = [
+                        c
+                        for c in existing
+                        if c.department_id == dept.id and c.name == values["name"]
+                    ]
             if len(matches) > 1:
-                self.report.error(spec.title, number, spec.column("name").header,
-                                  _("本部门有多位同名联系人，请填写工号以区分。"))
+                self.report.error(
+                    spec.title,
+                    number,
+                    spec.column("name").header,
+                    _("本部门有多位同名联系人，请填写工号以区分。"),
+                )
                 continue
             label = "{} {}".format(dept.name, values["name"])
             record = self._apply(spec, number, label, matches[0] if matches else None, values)
@@ -417,9 +491,19 @@ class _Importer:
                 return None
             self.session.add(record)
             self.report.count(spec.title, "add")
-            self.report.changes.append(Change(spec.title, number, label, "add", [
-                (c.header, "", display(c, values.get(c.key))) for c in columns
-                if values.get(c.key) not in (None, "", False)]))
+            self.report.changes.append(
+                Change(
+                    spec.title,
+                    number,
+                    label,
+                    "add",
+                    [
+                        (c.header, "", display(c, values.get(c.key)))
+                        for c in columns
+                        if values.get(c.key) not in (None, "", False)
+                    ],
+                )
+            )
             return record
         diff = []
         for column in columns:
@@ -432,9 +516,14 @@ class _Importer:
             return record
         if record.status == "submitted":
             self.report.count(spec.title, "skip")
-            self.report.warn(spec.title, number, None, _("“{name}”已提交审核，本行的修改未导入；"
-                                                         "请撤回后再导入，或等待审核结果。")
-                             .format(name=label))
+            self.report.warn(
+                spec.title,
+                number,
+                None,
+                _("“{name}”已提交审核，本行的修改未导入；请撤回后再导入，或等待审核结果。").format(
+                    name=label
+                ),
+            )
             return record
         for column, _old, new in diff:
             setattr(record, column.key, new)
@@ -446,9 +535,18 @@ class _Importer:
             self.report.error(spec.title, number, None, str(error))
             return record
         self.report.count(spec.title, "change")
-        self.report.changes.append(Change(spec.title, number, label, "change", [
-            (column.header, display(column, old), display(column, new))
-            for column, old, new in diff]))
+        self.report.changes.append(
+            Change(
+                spec.title,
+                number,
+                label,
+                "change",
+                [
+                    (column.header, display(column, old), display(column, new))
+                    for column, old, new in diff
+                ],
+            )
+        )
         return record
 
     # materials and nodes: the rows of an item replace its list -------------------------------
@@ -461,8 +559,12 @@ class _Importer:
                 continue
             key = (values["item"], values["position"])
             if key in seen:
-                self.report.error(spec.title, number, spec.column("position").header,
-                                  _("与第 {row} 行的事项编码和序号相同。").format(row=seen[key]))
+                self.report.error(
+                    spec.title,
+                    number,
+                    spec.column("position").header,
+                    _("与第 {row} 行的事项编码和序号相同。").format(row=seen[key]),
+                )
                 continue
             seen[key] = number
             by_item.setdefault(values["item"], []).append((number, values))
@@ -470,16 +572,22 @@ class _Importer:
         loaded = self.lookups.load_items(missing, children=False) if missing else {}
         codes = [code for code in by_item]
         with_children = self.lookups.load_items(
-            [c for c in codes if c in self.items and self.items[c].id is not None]
-            + list(loaded), children=True)
+            [c for c in codes if c in self.items and self.items[c].id is not None] + list(loaded),
+            children=True,
+        )
         relation = "materials" if spec.model is Material else "nodes"
         for code, item_rows in by_item.items():
             item = self.items.get(code) or with_children.get(code) or loaded.get(code)
             if item is None or not scope.is_visible(self.user, item):
                 for number, _values in item_rows:
-                    self.report.error(spec.title, number, spec.column("item").header,
-                                      _("事项编码“{code}”不存在，请先在“服务事项”表中填写该事项。")
-                                      .format(code=code))
+                    self.report.error(
+                        spec.title,
+                        number,
+                        spec.column("item").header,
+                        _("事项编码“{code}”不存在，请先在“服务事项”表中填写该事项。").format(
+                            code=code
+                        ),
+                    )
                 continue
             self._sync(spec, item, relation, item_rows)
 
@@ -493,8 +601,11 @@ class _Importer:
             if child is None:
                 plan.append(("add", number, position, None, values, []))
                 continue
-            diff = [(c, getattr(child, c.key), values.get(c.key)) for c in columns
-                    if comparable(c, getattr(child, c.key)) != comparable(c, values.get(c.key))]
+            diff = [
+                (c, getattr(child, c.key), values.get(c.key))
+                for c in columns
+                if comparable(c, getattr(child, c.key)) != comparable(c, values.get(c.key))
+            ]
             if diff:
                 plan.append(("change", number, position, child, values, diff))
             else:
@@ -508,9 +619,14 @@ class _Importer:
         if item.status == "submitted":
             for _step in plan:
                 self.report.count(spec.title, "skip")
-            self.report.warn(spec.title, item_rows[0][0], None, _(
-                "事项“{code}”已提交审核，其{sheet}的修改未导入；请撤回后再导入，或等待审核结果。")
-                .format(code=item.code, sheet=spec.title))
+            self.report.warn(
+                spec.title,
+                item_rows[0][0],
+                None,
+                _(
+                    "事项“{code}”已提交审核，其{sheet}的修改未导入；请撤回后再导入，或等待审核结果。"
+                ).format(code=item.code, sheet=spec.title),
+            )
             return
         for action, number, position, child, values, diff in plan:
             try:
@@ -519,23 +635,47 @@ class _Importer:
                     child = spec.model(item=item, **fields)
                     records.before_create(self.session, child, self.user)
                     self.session.add(child)
-                    self.report.changes.append(Change(spec.title, number, label_of(
-                        item.code, position), "add", [
-                        (c.header, "", display(c, values.get(c.key))) for c in columns
-                        if values.get(c.key) not in (None, "", False)]))
+                    self.report.changes.append(
+                        Change(
+                            spec.title,
+                            number,
+                            label_of(item.code, position),
+                            "add",
+                            [
+                                (c.header, "", display(c, values.get(c.key)))
+                                for c in columns
+                                if values.get(c.key) not in (None, "", False)
+                            ],
+                        )
+                    )
                 elif action == "change":
                     for column, _old, new in diff:
                         setattr(child, column.key, new)
                     records.before_update(self.session, child, self.user)
-                    self.report.changes.append(Change(spec.title, number, label_of(
-                        item.code, position), "change", [
-                        (c.header, display(c, old), display(c, new)) for c, old, new in diff]))
+                    self.report.changes.append(
+                        Change(
+                            spec.title,
+                            number,
+                            label_of(item.code, position),
+                            "change",
+                            [(c.header, display(c, old), display(c, new)) for c, old, new in diff],
+                        )
+                    )
                 else:
                     records.before_delete(self.session, child, self.user)
                     getattr(item, relation).remove(child)
-                    self.report.changes.append(Change(spec.title, None, label_of(
-                        item.code, position), "delete", [
-                        (c.header, display(c, getattr(child, c.key)), "") for c in columns[1:2]]))
+                    self.report.changes.append(
+                        Change(
+                            spec.title,
+                            None,
+                            label_of(item.code, position),
+                            "delete",
+                            [
+                                (c.header, display(c, getattr(child, c.key)), "")
+                                for c in columns[1:2]
+                            ],
+                        )
+                    )
             except DomainError as error:
                 if action == "add" and child is not None and child in getattr(item, relation):
                     getattr(item, relation).remove(child)

@@ -6,6 +6,7 @@ from the record views (`label_columns`, `validators_columns`), and lengths and r
 from the models, so the import checks exactly what the forms check; the views are imported
 lazily because they import the services.
 """
+
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -118,15 +119,17 @@ class _Field:
 
 def _column(model, view, key, kind="text", label=None, **options):
     """A column whose label, length, requirement and validators come from the model and view."""
-    attr = model.__table__.columns.get(key if kind not in ("department", "system", "item")
-                                       else key + "_id")
+    attr = model.__table__.columns.get(
+        key if kind not in ("department", "system", "item") else key + "_id"
+    )
     if attr is not None:
         if isinstance(attr.type, String) and kind in ("text", "choice", "codes"):
             options.setdefault("max_length", attr.type.length)
         if isinstance(attr.type, Numeric):
             options.setdefault("digits", attr.type.precision - attr.type.scale)
-        options.setdefault("required", not attr.nullable and attr.default is None
-                           and kind != "bool")
+        options.setdefault(
+            "required", not attr.nullable and attr.default is None and kind != "bool"
+        )
     if label is None:
         label = view.label_columns.get(key) if view is not None else None
     validators = tuple((view.validators_columns or {}).get(key, ())) if view else ()
@@ -142,12 +145,14 @@ def _specs():
 
     def col(model, view, key, kind="text", **options):
         labels = {**COMMON_LABELS, **(view.label_columns or {})}
-        return _column(model, view, key, kind, label=options.pop("label", labels.get(key)),
-                       **options)
+        return _column(
+            model, view, key, kind, label=options.pop("label", labels.get(key)), **options
+        )
 
     status = Column("status", COMMON_LABELS["status"], "status", WORKFLOW_STATUS)
-    department = Column("department", COMMON_LABELS["department"], "department", required=True,
-                        width=20)
+    department = Column(
+        "department", COMMON_LABELS["department"], "department", required=True, width=20
+    )
     it, iv = ServiceItem, ServiceItemView
     item_columns = {
         "code": col(it, iv, "code", required=True, width=14),
@@ -155,69 +160,136 @@ def _specs():
         "department": department,
         "post": col(it, iv, "post"),
         "kind": col(it, iv, "kind", "choice", choices=ITEM_KIND, required=True),
-        "running_status": col(it, iv, "running_status", "choice", choices=RUNNING_STATUS,
-                              required=True),
+        "running_status": col(
+            it, iv, "running_status", "choice", choices=RUNNING_STATUS, required=True
+        ),
         "hosting_system": col(it, iv, "hosting_system", "system", required=False, width=28),
         "online_entry": col(it, iv, "online_entry", width=30),
         "user_groups": col(it, iv, "user_groups", "codes", choices=USER_GROUP),
     }
     modules = [col(it, iv, key, width=30) for key in ("conditions", "path", "consultation")]
-    modules += [col(it, iv, "time_limit_days", "int"), col(it, iv, "service_hours"),
-                col(it, iv, "tips", width=30)]
-    findings = [col(it, iv, "pain_points", width=30), col(it, iv, "suggestions", width=30),
-                col(it, iv, "transformation_needs", width=30),
-                col(it, iv, "disposition", "choice", choices=DISPOSITION, required=False),
-                col(it, iv, "disposition_note", width=30)]
-    items = SheetSpec(_l("服务事项"), ServiceItem, list(item_columns.values()) + modules
-                      + findings + [status], key=("code",))
+    modules += [
+        col(it, iv, "time_limit_days", "int"),
+        col(it, iv, "service_hours"),
+        col(it, iv, "tips", width=30),
+    ]
+    findings = [
+        col(it, iv, "pain_points", width=30),
+        col(it, iv, "suggestions", width=30),
+        col(it, iv, "transformation_needs", width=30),
+        col(it, iv, "disposition", "choice", choices=DISPOSITION, required=False),
+        col(it, iv, "disposition_note", width=30),
+    ]
+    items = SheetSpec(
+        _l("服务事项"),
+        ServiceItem,
+        list(item_columns.values()) + modules + findings + [status],
+        key=("code",),
+    )
     mv, pv = MaterialView, ProcessNodeView
     parent = Column("item", _l("事项编码"), "item", required=True, width=14)
-    materials = SheetSpec(_l("申报材料"), Material, [
-        parent, col(Material, mv, "position", "int", required=True), col(Material, mv, "name",
-                                                                          required=True, width=24),
-        col(Material, mv, "required", "bool"),
-        col(Material, mv, "form", "choice", choices=MATERIAL_FORM, required=True),
-        col(Material, mv, "copies", "int"), col(Material, mv, "notes", width=30),
-    ], key=("item", "position"), parent="item")
-    nodes = SheetSpec(_l("流转环节"), ProcessNode, [
-        parent, col(ProcessNode, pv, "position", "int", required=True),
-        col(ProcessNode, pv, "name", required=True, width=20),
-        col(ProcessNode, pv, "kind", "choice", choices=NODE_KIND, required=True),
-        col(ProcessNode, pv, "handling_department", "department", required=False, width=20),
-        col(ProcessNode, pv, "handling_post"), col(ProcessNode, pv, "approval_level", "int"),
-        col(ProcessNode, pv, "time_limit_days", "int"),
-    ], key=("item", "position"), parent="item")
-    statistics = SheetSpec(_l("线上业务流程统计表"), ServiceItem, [
-        item_columns["code"], Column("name", _l("线上流程名称"), required=True,
-                                     max_length=item_columns["name"].max_length, width=28),
-        department, item_columns["hosting_system"], item_columns["online_entry"],
-        item_columns["user_groups"], item_columns["running_status"], status,
-    ], key=("code",))
+    materials = SheetSpec(
+        _l("申报材料"),
+        Material,
+        [
+            parent,
+            col(Material, mv, "position", "int", required=True),
+            col(Material, mv, "name", required=True, width=24),
+            col(Material, mv, "required", "bool"),
+            col(Material, mv, "form", "choice", choices=MATERIAL_FORM, required=True),
+            col(Material, mv, "copies", "int"),
+            col(Material, mv, "notes", width=30),
+        ],
+        key=("item", "position"),
+        parent="item",
+    )
+    nodes = SheetSpec(
+        _l("流转环节"),
+        ProcessNode,
+        [
+            parent,
+            col(ProcessNode, pv, "position", "int", required=True),
+            col(ProcessNode, pv, "name", required=True, width=20),
+            col(ProcessNode, pv, "kind", "choice", choices=NODE_KIND, required=True),
+            col(ProcessNode, pv, "handling_department", "department", required=False, width=20),
+            col(ProcessNode, pv, "handling_post"),
+            col(ProcessNode, pv, "approval_level", "int"),
+            col(ProcessNode, pv, "time_limit_days", "int"),
+        ],
+        key=("item", "position"),
+        parent="item",
+    )
+    statistics = SheetSpec(
+        _l("线上业务流程统计表"),
+        ServiceItem,
+        [
+            item_columns["code"],
+            Column(
+                "name",
+                _l("线上流程名称"),
+                required=True,
+                max_length=item_columns["name"].max_length,
+                width=28,
+            ),
+            department,
+            item_columns["hosting_system"],
+            item_columns["online_entry"],
+            item_columns["user_groups"],
+            item_columns["running_status"],
+            status,
+        ],
+        key=("code",),
+    )
     cv = ContactView
-    contacts = SheetSpec(_l("联系人"), Contact, [
-        department, col(Contact, cv, "name", required=True), col(Contact, cv, "staff_no"),
-        col(Contact, cv, "post"), col(Contact, cv, "phone", required=True, width=16),
-        col(Contact, cv, "email", width=24), col(Contact, cv, "knows_processes", "bool"),
-        col(Contact, cv, "administers_systems", "bool"), status,
-    ], key=("department", "staff_no|name"))
+    contacts = SheetSpec(
+        _l("联系人"),
+        Contact,
+        [
+            department,
+            col(Contact, cv, "name", required=True),
+            col(Contact, cv, "staff_no"),
+            col(Contact, cv, "post"),
+            col(Contact, cv, "phone", required=True, width=16),
+            col(Contact, cv, "email", width=24),
+            col(Contact, cv, "knows_processes", "bool"),
+            col(Contact, cv, "administers_systems", "bool"),
+            status,
+        ],
+        key=("department", "staff_no|name"),
+    )
     sv, sm = InformationSystemView, InformationSystem
-    systems = SheetSpec(_l("管理信息系统"), InformationSystem, [
-        col(sm, sv, "code", required=True, width=14), col(sm, sv, "name", required=True,
-                                                          width=24),
-        department, col(sm, sv, "vendor", width=20), col(sm, sv, "go_live_date", "date"),
-        col(sm, sv, "build_cost", "decimal"), col(sm, sv, "annual_om_cost", "decimal"),
-        col(sm, sv, "url", width=28), col(sm, sv, "user_groups", "codes", choices=USER_GROUP),
-        col(sm, sv, "daily_active_operations", "int"), col(sm, sv, "core_usage_rate", "decimal"),
-        col(sm, sv, "deployment", "choice", choices=DEPLOYMENT_MODE, required=False),
-        col(sm, sv, "mobile_adaptation", "choice", choices=MOBILE_ADAPTATION, required=False),
-        col(sm, sv, "portal_integration", "choice", choices=PORTAL_INTEGRATION, required=False),
-        *(col(sm, sv, key, "bool") for key in ("data_silo", "feature_gap",
-                                                 "poor_extensibility", "security_risk")),
-        col(sm, sv, "problem_details", width=30), col(sm, sv, "notes", width=30), status,
-    ], key=("code",))
+    systems = SheetSpec(
+        _l("管理信息系统"),
+        InformationSystem,
+        [
+            col(sm, sv, "code", required=True, width=14),
+            col(sm, sv, "name", required=True, width=24),
+            department,
+            col(sm, sv, "vendor", width=20),
+            col(sm, sv, "go_live_date", "date"),
+            col(sm, sv, "build_cost", "decimal"),
+            col(sm, sv, "annual_om_cost", "decimal"),
+            col(sm, sv, "url", width=28),
+            col(sm, sv, "user_groups", "codes", choices=USER_GROUP),
+            col(sm, sv, "daily_active_operations", "int"),
+            col(sm, sv, "core_usage_rate", "decimal"),
+            col(sm, sv, "deployment", "choice", choices=DEPLOYMENT_MODE, required=False),
+            col(sm, sv, "mobile_adaptation", "choice", choices=MOBILE_ADAPTATION, required=False),
+            col(sm, sv, "portal_integration", "choice", choices=PORTAL_INTEGRATION, required=False),
+            *(
+                col(sm, sv, key, "bool")
+                for key in ("data_silo", "feature_gap", "poor_extensibility", "security_risk")
+            ),
+            col(sm, sv, "problem_details", width=30),
+            col(sm, sv, "notes", width=30),
+            status,
+        ],
+        key=("code",),
+    )
     return {
-        "contacts": Template("contacts", _l("附件1 数字化治理工作调研及系统摸排工作联系人"),
-                             [contacts]),
+        "contacts": Template(
+            "contacts", _l("附件1 数字化治理工作调研及系统摸排工作联系人"), [contacts]
+        ),
         "items": Template("items", _l("附件2 线上业务流程梳理模板"), [items, materials, nodes]),
         "statistics": Template("statistics", _l("附件3 线上业务流程统计表"), [statistics]),
         "systems": Template("systems", _l("附件4 管理信息系统情况统计表"), [systems]),
@@ -247,6 +319,7 @@ def detect(sheet_names):
 
 # --- reading a cell ---------------------------------------------------------------------------
 
+
 def unneutralise(text):
     """Undo the writer's apostrophe before formula-like text, so a round trip changes nothing."""
     if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
@@ -261,8 +334,11 @@ def cell_text(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime):
-        value = value.date().isoformat() if value.time() == datetime.min.time() else \
-            value.isoformat(sep=" ", timespec="minutes")
+        value = (
+            value.date().isoformat()
+            if value.time() == datetime.min.time()
+            else value.isoformat(sep=" ", timespec="minutes")
+        )
     text = unneutralise(str(value)).strip()
     return text or None
 
@@ -292,8 +368,9 @@ def parse(column, value, lookups):
 def _text(column, value, lookups):
     text = cell_text(value)
     if column.max_length and len(text) > column.max_length:
-        raise CellError(_("长度不能超过 {n} 个字符（现有 {m} 个）。").format(
-            n=column.max_length, m=len(text)))
+        raise CellError(
+            _("长度不能超过 {n} 个字符（现有 {m} 个）。").format(n=column.max_length, m=len(text))
+        )
     return text
 
 
@@ -376,10 +453,23 @@ class _BoolWords:
     """是/否 and the usual spellings of yes and no, as a choice set."""
 
     pairs = (("yes", _l("是")), ("no", _l("否")))
-    aliases = (("yes", "是"), ("no", "否"), ("yes", "1"), ("no", "0"), ("yes", "Y"),
-               ("no", "N"), ("yes", "y"), ("no", "n"), ("yes", "TRUE"), ("no", "FALSE"),
-               ("yes", "True"), ("no", "False"), ("yes", "true"), ("no", "false"),
-               ("yes", "√"))
+    aliases = (
+        ("yes", "是"),
+        ("no", "否"),
+        ("yes", "1"),
+        ("no", "0"),
+        ("yes", "Y"),
+        ("no", "N"),
+        ("yes", "y"),
+        ("no", "n"),
+        ("yes", "TRUE"),
+        ("no", "FALSE"),
+        ("yes", "True"),
+        ("no", "False"),
+        ("yes", "true"),
+        ("no", "false"),
+        ("yes", "√"),
+    )
 
     def __iter__(self):
         return iter(self.pairs)
@@ -392,8 +482,11 @@ def _choice(column, value, lookups):
     text = cell_text(value)
     code = lookups.choice_map(column.choices).get(text)
     if code is None:
-        raise CellError(_("“{value}”不是可选值；可选：{options}。").format(
-            value=text, options="、".join(str(label) for _code, label in column.choices)))
+        raise CellError(
+            _("“{value}”不是可选值；可选：{options}。").format(
+                value=text, options="、".join(str(label) for _code, label in column.choices)
+            )
+        )
     return code
 
 
@@ -404,8 +497,11 @@ def _codes(column, value, lookups):
             continue
         code = lookups.choice_map(column.choices).get(part)
         if code is None:
-            raise CellError(_("“{value}”不是可选值；可选：{options}（多项用“、”分隔）。").format(
-                value=part, options="、".join(str(label) for _code, label in column.choices)))
+            raise CellError(
+                _("“{value}”不是可选值；可选：{options}（多项用“、”分隔）。").format(
+                    value=part, options="、".join(str(label) for _code, label in column.choices)
+                )
+            )
         if code not in codes:
             codes.append(code)
     return ",".join(codes) or None
@@ -424,8 +520,9 @@ def _system(column, value, lookups):
     code = text.split()[0]
     system = lookups.systems.get(code) or lookups.systems.get(text)
     if system is None:
-        raise CellError(_("承载系统“{value}”不存在或不可选；请按“系统编号 系统名称”填写。").format(
-            value=text))
+        raise CellError(
+            _("承载系统“{value}”不存在或不可选；请按“系统编号 系统名称”填写。").format(value=text)
+        )
     return system
 
 
@@ -433,12 +530,23 @@ def _item(column, value, lookups):
     return _text(column, value, lookups)
 
 
-_PARSERS = {"text": _text, "int": _int, "decimal": _decimal, "date": _date, "bool": _bool,
-            "choice": _choice, "codes": _codes, "department": _department, "system": _system,
-            "item": _item, "status": _text}
+_PARSERS = {
+    "text": _text,
+    "int": _int,
+    "decimal": _decimal,
+    "date": _date,
+    "bool": _bool,
+    "choice": _choice,
+    "codes": _codes,
+    "department": _department,
+    "system": _system,
+    "item": _item,
+    "status": _text,
+}
 
 
 # --- writing a cell ---------------------------------------------------------------------------
+
 
 def system_label(system):
     return f"{system.code} {system.name}" if system is not None else None
@@ -457,13 +565,15 @@ def formatter(column):
     if column.kind in ("choice", "status", "codes"):
         labels = {code: str(label) for code, label in column.choices}
         if column.kind == "codes":
+
             def codes(record):
                 value = getattr(record, key, None)
-                return "、".join(labels.get(v, v) for v in value.split(",") if v) \
-                    if value else None
+                return "、".join(labels.get(v, v) for v in value.split(",") if v) if value else None
+
             return codes
-        return lambda record: labels.get(getattr(record, key, None)) or \
-            getattr(record, key, None) or None
+        return lambda record: (
+            labels.get(getattr(record, key, None)) or getattr(record, key, None) or None
+        )
     if column.kind == "department":
         return lambda record: getattr(getattr(record, key, None), "name", None)
     if column.kind == "system":

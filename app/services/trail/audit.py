@@ -5,6 +5,7 @@ audited records become `AuditEntry` rows (field-level before/after), together wi
 events services announced through `record_event` (transitions, logins, exports). Writers take
 the `audit_head` row first, which serialises the hash chain across workers and engines.
 """
+
 import json
 import logging
 from datetime import datetime
@@ -30,11 +31,30 @@ from app.models.base import utcnow
 from app.services.trail.snapshot import canonical_json, sha256_hex
 
 GENESIS = "0" * 64
-RECORD_MODELS = (Department, Contact, ServiceItem, Material, ProcessNode, InformationSystem,
-                 RectificationTask, Campaign, CampaignPhase)
+RECORD_MODELS = (
+    Department,
+    Contact,
+    ServiceItem,
+    Material,
+    ProcessNode,
+    InformationSystem,
+    RectificationTask,
+    Campaign,
+    CampaignPhase,
+)
 # Bookkeeping FAB or the workflow keeps on rows: never an audit entry of its own.
-QUIET_FIELDS = frozenset({"updated_at", "updated_by_id", "version", "last_login", "login_count",
-                          "fail_login_count", "changed_on", "changed_by_fk"})
+QUIET_FIELDS = frozenset(
+    {
+        "updated_at",
+        "updated_by_id",
+        "version",
+        "last_login",
+        "login_count",
+        "fail_login_count",
+        "changed_on",
+        "changed_by_fk",
+    }
+)
 SECRET_FIELDS = frozenset({"password"})
 _PENDING = "audit_events"
 
@@ -92,8 +112,9 @@ def _column_changes(obj, kind):
             if value is not None and key != "id":
                 changes[key] = [None, _plain(value)]
         elif kind == "delete":
-            value = hist.unchanged[0] if hist.unchanged else (hist.deleted[0] if hist.deleted
-                                                              else None)
+            value = (
+                hist.unchanged[0] if hist.unchanged else (hist.deleted[0] if hist.deleted else None)
+            )
             if value is not None and key != "id":
                 changes[key] = [_plain(value), None]
         elif hist.has_changes():
@@ -114,8 +135,10 @@ def _collection_changes(obj, names):
             continue
         hist = state.attrs[name].history
         if hist.added or hist.deleted:
-            changes[name] = [sorted(str(x) for x in hist.deleted),
-                             sorted(str(x) for x in hist.added)]
+            changes[name] = [
+                sorted(str(x) for x in hist.deleted),
+                sorted(str(x) for x in hist.added),
+            ]
     return changes
 
 
@@ -123,12 +146,18 @@ def _entries_for_flush(session):
     """Audit entries for what this flush wrote, merged with the announced events."""
     from flask_appbuilder.security.sqla.models import Role
 
-    events = {(e["record_type"], e["record_id"]): e for e in session.info.pop(_PENDING, [])
-              if e.get("record_id") is not None}
+    events = {
+        (e["record_type"], e["record_id"]): e
+        for e in session.info.pop(_PENDING, [])
+        if e.get("record_id") is not None
+    }
     loose = [e for e in session.info.pop(_PENDING + "_loose", [])]
     entries = []
-    for kind, objects in (("create", session.new), ("update", session.dirty),
-                          ("delete", session.deleted)):
+    for kind, objects in (
+        ("create", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
         for obj in objects:
             if isinstance(obj, RECORD_MODELS):
                 changes = _column_changes(obj, kind)
@@ -147,9 +176,14 @@ def _entries_for_flush(session):
                 continue
             key = (_record_type(obj), obj.id)
             announced = events.pop(key, None)
-            entry = {"action": action, "record_type": key[0], "record_id": obj.id,
-                     "department_id": _department_id(obj), "summary": str(obj)[:255],
-                     "changes": changes}
+            entry = {
+                "action": action,
+                "record_type": key[0],
+                "record_id": obj.id,
+                "department_id": _department_id(obj),
+                "summary": str(obj)[:255],
+                "changes": changes,
+            }
             if announced:
                 entry.update({k: v for k, v in announced.items() if k != "changes"})
                 entry["changes"] = {**changes, **(announced.get("changes") or {})}
@@ -157,8 +191,18 @@ def _entries_for_flush(session):
     return entries + list(events.values()) + loose
 
 
-def record_event(session, action, record=None, summary=None, changes=None, record_type=None,
-                 record_id=None, department_id=None, username=None, ip=None):
+def record_event(
+    session,
+    action,
+    record=None,
+    summary=None,
+    changes=None,
+    record_type=None,
+    record_id=None,
+    department_id=None,
+    username=None,
+    ip=None,
+):
     """Announce an event; it is written with the next flush of `session`, in its transaction.
 
     With a record, the event absorbs that record's own change entry of the same flush, so a
@@ -168,8 +212,9 @@ def record_event(session, action, record=None, summary=None, changes=None, recor
         "action": action,
         "record_type": record_type or (_record_type(record) if record is not None else None),
         "record_id": record_id if record_id is not None else getattr(record, "id", None),
-        "department_id": department_id if department_id is not None else (
-            _department_id(record) if record is not None else None),
+        "department_id": department_id
+        if department_id is not None
+        else (_department_id(record) if record is not None else None),
         "summary": (summary or (str(record) if record is not None else ""))[:255],
         "changes": changes or {},
     }
@@ -182,11 +227,28 @@ def record_event(session, action, record=None, summary=None, changes=None, recor
 
 
 def _entry_hash(row):
-    fields = {k: row[k] for k in ("seq", "at", "user_id", "username", "ip", "action",
-                                  "record_type", "record_id", "department_id", "summary",
-                                  "changes", "prev_hash")}
-    fields["at"] = row["at"].isoformat(timespec="microseconds") if isinstance(
-        row["at"], datetime) else row["at"]
+    fields = {
+        k: row[k]
+        for k in (
+            "seq",
+            "at",
+            "user_id",
+            "username",
+            "ip",
+            "action",
+            "record_type",
+            "record_id",
+            "department_id",
+            "summary",
+            "changes",
+            "prev_hash",
+        )
+    }
+    fields["at"] = (
+        row["at"].isoformat(timespec="microseconds")
+        if isinstance(row["at"], datetime)
+        else row["at"]
+    )
     return sha256_hex(canonical_json(fields))
 
 
@@ -195,7 +257,8 @@ def _write(session, entries):
         return
     conn = session.connection()
     head = conn.execute(
-        update(AuditHead).where(AuditHead.id == 1)
+        update(AuditHead)
+        .where(AuditHead.id == 1)
         .values(seq=AuditHead.seq + len(entries))
         .returning(AuditHead.seq, AuditHead.last_hash)
     ).one()
@@ -206,14 +269,22 @@ def _write(session, entries):
     rows = []
     for entry in entries:
         seq += 1
-        row = {"seq": seq, "at": now, "user_id": entry.get("user_id", user_id),
-               "username": entry.get("username", username), "ip": entry.get("ip", ip),
-               "action": entry["action"], "record_type": entry.get("record_type"),
-               "record_id": entry.get("record_id"), "department_id": entry.get("department_id"),
-               "summary": entry.get("summary"),
-               "changes": json.dumps(entry.get("changes") or {}, ensure_ascii=False,
-                                     sort_keys=True, default=str),
-               "prev_hash": prev}
+        row = {
+            "seq": seq,
+            "at": now,
+            "user_id": entry.get("user_id", user_id),
+            "username": entry.get("username", username),
+            "ip": entry.get("ip", ip),
+            "action": entry["action"],
+            "record_type": entry.get("record_type"),
+            "record_id": entry.get("record_id"),
+            "department_id": entry.get("department_id"),
+            "summary": entry.get("summary"),
+            "changes": json.dumps(
+                entry.get("changes") or {}, ensure_ascii=False, sort_keys=True, default=str
+            ),
+            "prev_hash": prev,
+        }
         row["hash"] = _entry_hash(row)
         prev = row["hash"]
         rows.append(row)

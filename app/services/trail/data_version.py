@@ -8,6 +8,7 @@ commits, the counter of the ``statistics`` row of `data_stamp` is incremented in
 transaction. Every worker reads the counter from the database, so after the commit no worker
 serves a chart drawn from the old data, and a rolled-back change moves nothing.
 """
+
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -15,15 +16,13 @@ from app.models import DataStamp
 
 STATISTICS = "statistics"
 # Tables whose rows feed a chart of the dashboard.
-WATCHED_TABLES = frozenset({"service_item", "information_system", "department",
-                            "review_decision"})
+WATCHED_TABLES = frozenset({"service_item", "information_system", "department", "review_decision"})
 _DIRTY = "statistics_data_changed"
 
 
 def current(session):
     """The statistics counter as committed (0 before the first change)."""
-    value = session.execute(
-        select(DataStamp.counter).where(DataStamp.name == STATISTICS)).scalar()
+    value = session.execute(select(DataStamp.counter).where(DataStamp.name == STATISTICS)).scalar()
     return value or 0
 
 
@@ -31,7 +30,8 @@ def bump(session):
     """Move the counter now, in the session's transaction (the hooks call this before commit)."""
     table = DataStamp.__table__
     session.connection().execute(
-        update(table).where(table.c.name == STATISTICS).values(counter=table.c.counter + 1))
+        update(table).where(table.c.name == STATISTICS).values(counter=table.c.counter + 1)
+    )
 
 
 def _table_name(obj):

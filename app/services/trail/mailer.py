@@ -5,6 +5,7 @@ delivers a batch over one connection (STARTTLS and login when configured) and re
 message, None when accepted or the reason it was not. A server that cannot be reached raises
 `MailServerError` with a message in Chinese.
 """
+
 import smtplib
 import socket
 from email.message import EmailMessage
@@ -43,16 +44,19 @@ def _connect(config):
             server.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
         return server
     except smtplib.SMTPAuthenticationError as error:
-        text = _("邮件服务器 {host}:{port} 拒绝了登录（{reason}），"
-                 "请检查 SMTP_USER 与 SMTP_PASSWORD。")
-        raise MailServerError(text.format(host=host, port=port,
-                                          reason=error.smtp_code)) from error
+        text = _(
+            "邮件服务器 {host}:{port} 拒绝了登录（{reason}），请检查 SMTP_USER 与 SMTP_PASSWORD。"
+        )
+        raise MailServerError(text.format(host=host, port=port, reason=error.smtp_code)) from error
     except (OSError, smtplib.SMTPException) as error:
         reason = str(error) or type(error).__name__
         if isinstance(error, (socket.timeout, TimeoutError)):
             reason = _("连接超时")
-        raise MailServerError(_("无法连接邮件服务器 {host}:{port}（{reason}）。").format(
-            host=host, port=port, reason=reason)) from error
+        raise MailServerError(
+            _("无法连接邮件服务器 {host}:{port}（{reason}）。").format(
+                host=host, port=port, reason=reason
+            )
+        ) from error
 
 
 def send(config, messages):
@@ -63,11 +67,15 @@ def send(config, messages):
         for msg in messages:
             try:
                 refused = server.send_message(msg)
-                results.append(_("以下地址被拒收：{addresses}").format(
-                    addresses=", ".join(refused)) if refused else None)
+                results.append(
+                    _("以下地址被拒收：{addresses}").format(addresses=", ".join(refused))
+                    if refused
+                    else None
+                )
             except smtplib.SMTPRecipientsRefused as error:
-                results.append(_("以下地址被拒收：{addresses}").format(
-                    addresses=", ".join(error.recipients)))
+                results.append(
+                    _("以下地址被拒收：{addresses}").format(addresses=", ".join(error.recipients))
+                )
             except (OSError, smtplib.SMTPException) as error:
                 results.append(_("发送失败：{reason}").format(reason=str(error)))
     finally:

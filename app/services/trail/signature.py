@@ -1,4 +1,5 @@
 """Electronic signatures (measures art. 13): password re-check and a keyed hash of the snapshot."""
+
 import hashlib
 import hmac
 
@@ -30,11 +31,16 @@ def verify_password(user, password):
 
 def signature_hash(record_type, record_id, decision, signer_id, signed_at, snapshot_hash):
     """HMAC over what was signed, so a signature cannot be rewritten without the server key."""
-    payload = canonical_json({
-        "record_type": record_type, "record_id": record_id, "decision": decision,
-        "signer_id": signer_id, "signed_at": signed_at.isoformat(timespec="microseconds"),
-        "snapshot_hash": snapshot_hash,
-    })
+    payload = canonical_json(
+        {
+            "record_type": record_type,
+            "record_id": record_id,
+            "decision": decision,
+            "signer_id": signer_id,
+            "signed_at": signed_at.isoformat(timespec="microseconds"),
+            "snapshot_hash": snapshot_hash,
+        }
+    )
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 

@@ -1,15 +1,29 @@
 """Snapshots of records for versions and signatures: canonical JSON, hashes and diffs."""
+
 import hashlib
 import json
 from datetime import date, datetime
 from decimal import Decimal
 
 # Columns that describe the row's bookkeeping rather than its content.
-TECHNICAL = frozenset({
-    "id", "version", "created_at", "updated_at", "created_by_id", "updated_by_id", "status",
-    "submitted_at", "submitted_by_id", "decided_at", "decided_by_id", "review_comment",
-    "approved_version_no", "item_id",
-})
+TECHNICAL = frozenset(
+    {
+        "id",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by_id",
+        "updated_by_id",
+        "status",
+        "submitted_at",
+        "submitted_by_id",
+        "decided_at",
+        "decided_by_id",
+        "review_comment",
+        "approved_version_no",
+        "item_id",
+    }
+)
 CHILDREN = {"service_item": ("materials", "nodes")}
 
 
@@ -22,8 +36,9 @@ def _plain(value):
 
 
 def row_fields(row):
-    return {c.key: _plain(getattr(row, c.key)) for c in row.__table__.columns
-            if c.key not in TECHNICAL}
+    return {
+        c.key: _plain(getattr(row, c.key)) for c in row.__table__.columns if c.key not in TECHNICAL
+    }
 
 
 def snapshot(record, record_type):
@@ -32,19 +47,23 @@ def snapshot(record, record_type):
     data["department_name"] = record.department.name if record.department else None
     if record_type == "service_item":
         data["hosting_system_name"] = record.hosting_system.name if record.hosting_system else None
-        data["materials"] = [row_fields(m) for m in sorted(record.materials,
-                                                          key=lambda m: (m.position, m.id))]
+        data["materials"] = [
+            row_fields(m) for m in sorted(record.materials, key=lambda m: (m.position, m.id))
+        ]
         data["nodes"] = [
-            {**row_fields(n), "handling_department_name":
-             n.handling_department.name if n.handling_department else None}
+            {
+                **row_fields(n),
+                "handling_department_name": n.handling_department.name
+                if n.handling_department
+                else None,
+            }
             for n in sorted(record.nodes, key=lambda n: (n.position, n.id))
         ]
     return data
 
 
 def canonical_json(data):
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def sha256_hex(text):
@@ -82,9 +101,11 @@ def _diff_children(before, after):
     new_by_key = {key(r): r for r in after}
     changed = []
     for k in old_by_key.keys() & new_by_key.keys():
-        fields = {f: [old_by_key[k].get(f), new_by_key[k].get(f)]
-                  for f in set(old_by_key[k]) | set(new_by_key[k])
-                  if old_by_key[k].get(f) != new_by_key[k].get(f)}
+        fields = {
+            f: [old_by_key[k].get(f), new_by_key[k].get(f)]
+            for f in set(old_by_key[k]) | set(new_by_key[k])
+            if old_by_key[k].get(f) != new_by_key[k].get(f)
+        }
         if fields:
             changed.append({"name": new_by_key[k].get("name"), "fields": fields})
     return {
