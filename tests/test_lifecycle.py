@@ -97,3 +97,21 @@ def test_lifecycle_buttons_on_the_item_page(client_as, db_session):
     assert db_session.get(ServiceItem, item.id).lifecycle == "onboarding_requested"
     page = client_as("reviewer").get(f"/serviceitemview/show/{item.id}").text
     assert "批准入驻" in page and "入驻申请中" in page
+
+
+def test_is_offline_is_one_rule_for_python_and_sql(db_session):
+    """ServiceItem.is_offline answers on an object and filters a query alike."""
+    from sqlalchemy import select
+
+    items = [f.service_item(db_session, code=f"SI-T-OFF{n}") for n in (1, 2)]
+    items[1].lifecycle = "offline"
+    db_session.flush()
+    assert [i.is_offline for i in items] == [False, True]
+    ids = {i.id for i in items}
+    online = db_session.scalars(
+        select(ServiceItem.id).where(~ServiceItem.is_offline, ServiceItem.id.in_(ids))
+    ).all()
+    offline = db_session.scalars(
+        select(ServiceItem.id).where(ServiceItem.is_offline, ServiceItem.id.in_(ids))
+    ).all()
+    assert (online, offline) == ([items[0].id], [items[1].id])

@@ -2,9 +2,13 @@
 
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import DepartmentRecordMixin, TrackedMixin
+
+# The lifecycle state of an item taken off the hall: read-only, out of the lists, kept for figures.
+OFFLINE = "offline"
 
 
 class ServiceItem(DepartmentRecordMixin, Model):
@@ -56,6 +60,11 @@ class ServiceItem(DepartmentRecordMixin, Model):
     # Lifecycle on the service hall (measures art. 8-12), moved only by app.services.lifecycle.
     lifecycle: Mapped[str] = mapped_column(String(24), nullable=False, default="online", index=True)
     lifecycle_note: Mapped[str | None] = mapped_column(Text)
+
+    @hybrid_property
+    def is_offline(self) -> bool:
+        """Taken offline (measures art. 12): one definition for Python and for SQL filters."""
+        return self.lifecycle == OFFLINE
 
     materials = relationship(
         "Material",

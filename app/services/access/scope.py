@@ -112,7 +112,7 @@ def ensure_can_edit(user, record):
     if not role_names(user) & writers:
         raise PermissionDeniedError(_("您的角色只能查看，不能修改。"))
     owner = record.item if isinstance(record, ITEM_CHILD_MODELS) else record
-    if getattr(owner, "lifecycle", None) == "offline":
+    if getattr(owner, "is_offline", False):
         raise PermissionDeniedError(_("该事项已下线，只能查看。"))
     if getattr(owner, "status", None) == "submitted":
         raise PermissionDeniedError(_("该记录已提交审核，请先撤回再修改。"))

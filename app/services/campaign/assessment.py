@@ -170,7 +170,7 @@ def assess(session, year, user=None):
             func.count(),
             func.sum(case((ServiceItem.running_status == "good", 1), else_=0)),
         )
-        .where(ServiceItem.lifecycle != "offline")
+        .where(~ServiceItem.is_offline)
         .group_by(ServiceItem.department_id)
     )
     for dept_id, total, good in session.execute(_in(items, ServiceItem.department_id, ids)):

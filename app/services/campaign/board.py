@@ -394,7 +394,7 @@ def build(session, today=None, user=None, department_ids=None):
         departments = [d for d in departments if d.id in wanted]
     ids = [d.id for d in departments]
     sched = schedule(session, today)
-    online = (ServiceItem.lifecycle != "offline",)
+    online = (~ServiceItem.is_offline,)
     item_counts = _status_counts(session, ServiceItem, ids, online)
     system_counts = _status_counts(session, InformationSystem, ids)
     contact_counts = _status_counts(session, Contact, ids)

@@ -58,7 +58,7 @@ def key_figures(session):
     """College-wide figures for leaders, each from one aggregate query."""
     items = session.execute(
         select(func.count(), func.count().filter(ServiceItem.running_status == "good")).where(
-            ServiceItem.lifecycle != "offline"
+            ~ServiceItem.is_offline
         )
     ).one()
     systems = session.execute(

@@ -291,7 +291,7 @@ def _items_with_host(query, user):
     query = (
         query.select_from(ServiceItem)
         .outerjoin(InformationSystem, ServiceItem.hosting_system_id == InformationSystem.id)
-        .where(ServiceItem.lifecycle != "offline")
+        .where(~ServiceItem.is_offline)
     )
     return scope.apply_scope(query, ServiceItem, user)
 
@@ -321,7 +321,7 @@ def item_findings(session, user, kind, limit):
 
 def item_finding(item):
     """The finding a service item shows, or None."""
-    if item.lifecycle == "offline":
+    if item.is_offline:
         return None
     if item.running_status == "good":
         host = item.hosting_system if item.hosting_system_id else None

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.models import RecordVersion
 from app.models.choices import ITEM_KIND, MATERIAL_FORM, NODE_KIND, USER_GROUP
+from app.models.service_item import OFFLINE
 from app.services.access import scope
 
 ITEM_FIELDS = (
@@ -76,7 +77,7 @@ def current_items(session, user=None):
     items = []
     for number, department_id, snapshot in session.execute(query):
         data = json.loads(snapshot)
-        if data.get("lifecycle") == "offline":
+        if data.get("lifecycle") == OFFLINE:
             continue
         items.append(public_item(data, number, department_id))
     items.sort(key=lambda i: i["code"])

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models.choices import LIFECYCLE
+from app.models.service_item import OFFLINE
 from app.security.roles import CONTACT, IT_ADMIN, REVIEWER
 from app.services.access import scope
 from app.services.errors import DomainError, InvalidTransitionError, PermissionDeniedError
@@ -84,7 +85,7 @@ def move(session, item, user, action, note=None):
     old = item.lifecycle
     item.lifecycle = target
     item.lifecycle_note = note or item.lifecycle_note
-    if target == "offline":
+    if target == OFFLINE:
         _leave_lists(session, item)
     audit.record_event(
         session,

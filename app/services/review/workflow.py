@@ -122,7 +122,7 @@ def submit(session, record, user):
     """Send a complete draft for review; an incomplete one is refused with what is missing."""
     _ensure_role(user, "submit")
     scope.ensure_visible(user, record)
-    if getattr(record, "lifecycle", None) == "offline":
+    if getattr(record, "is_offline", False):
         raise PermissionDeniedError(_("该事项已下线，只能查看。"))
     _target(record, "submit")
     missing = completeness.missing(record)
@@ -230,7 +230,7 @@ def _freeze_version(session, record, record_type, number, data, digest, decision
             snapshot_hash=digest,
             approved_at=decision.signed_at,
             decision=decision,
-            is_current=getattr(record, "lifecycle", "online") != "offline",
+            is_current=not getattr(record, "is_offline", False),
         )
     )
 
