@@ -466,3 +466,30 @@ def test_ledger_list_and_export_cost_no_query_per_row(db_session, client_as, app
             assert client.get("/ledger/export.xlsx").status_code == 200
         counts.append((page.count, export.count))
     assert counts[0] == counts[1]
+
+
+def test_open_and_overdue_are_one_rule_for_python_and_sql(db_session):
+    """is_open / is_overdue answer on a task and filter a query with the same result."""
+    from sqlalchemy import select
+
+    today = date(2026, 12, 3)
+    past, future = today - timedelta(days=1), today + timedelta(days=1)
+    tasks = {
+        "late": _task(db_session, deadline=past),
+        "postponed_late": _task(db_session, deadline=past, task_status="postponed"),
+        "done_late": _task(db_session, deadline=past, task_status="done"),
+        "not_due": _task(db_session, deadline=future, task_status="in_progress"),
+        "no_deadline": _task(db_session, deadline=None),
+    }
+    db_session.flush()
+    ids = {t.id: name for name, t in tasks.items()}
+
+    def names(condition):
+        query = select(RectificationTask.id).where(condition, RectificationTask.id.in_(ids))
+        return sorted(ids[i] for i in db_session.scalars(query))
+
+    in_python = sorted(n for n, t in tasks.items() if t.is_overdue(today))
+    assert in_python == names(RectificationTask.is_overdue(today)) == ["late", "postponed_late"]
+    open_in_python = sorted(n for n, t in tasks.items() if t.is_open)
+    assert open_in_python == names(RectificationTask.is_open)
+    assert "done_late" not in open_in_python and len(open_in_python) == 4

@@ -3,11 +3,13 @@
 from datetime import date, datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import DepartmentRecordMixin
 
+# A task in one of these states is not done yet (open, in progress, postponed with a reason).
 OPEN_STATUSES = ("open", "in_progress", "postponed")
 
 
@@ -47,14 +49,27 @@ class RectificationTask(DepartmentRecordMixin, Model):
     )
     service_item = relationship("ServiceItem", lazy="selectin")
 
-    def is_overdue(self, today=None):
+    @hybrid_property
+    def is_open(self) -> bool:
+        """Not done yet; `RectificationTask.is_open` is the same rule as a SQL filter."""
+        return self.task_status in OPEN_STATUSES
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls):
+        return cls.task_status.in_(OPEN_STATUSES)
+
+    @hybrid_method
+    def is_overdue(self, today: date | None = None) -> bool:
         """Past its deadline and not done (a postponed task past its deadline is overdue too)."""
-        today = today or date.today()
         return (
-            self.task_status in OPEN_STATUSES
-            and self.deadline is not None
-            and self.deadline < today
+            self.is_open and self.deadline is not None and self.deadline < (today or date.today())
         )
+
+    @is_overdue.inplace.expression
+    @classmethod
+    def _is_overdue_expression(cls, today: date | None = None):
+        return and_(cls.is_open, cls.deadline.is_not(None), cls.deadline < (today or date.today()))
 
     @property
     def overdue(self):

@@ -17,7 +17,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db
 from app.models import AuditEntry, InformationSystem, RectificationTask, ServiceItem
 from app.models.choices import AUDIT_ACTION, TASK_CATEGORY, TASK_SOURCE, TASK_STATUS
-from app.models.rectification_task import OPEN_STATUSES
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 from app.services.access import scope
 from app.services.errors import DomainError, NotFoundError
@@ -51,10 +50,7 @@ class OverdueFilter(BaseFilter):
     arg_name = "overdue"
 
     def apply(self, query, value):
-        return query.filter(
-            RectificationTask.task_status.in_(OPEN_STATUSES),
-            RectificationTask.deadline < date.today(),
-        )
+        return query.filter(RectificationTask.is_overdue())
 
 
 class RectificationTaskView(ConsoleModelView):

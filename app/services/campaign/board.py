@@ -80,7 +80,8 @@ NOTICE_PHASES = (
 )
 STATE_LABELS = {"red": _l("逾期"), "amber": _l("进行中"), "green": _l("按期完成")}
 EXAMPLES = 3  # records named per rule in "what it lacks"
-OPEN_STATUSES = ("draft", "returned")
+# Records a department can still change: the board counts them as not yet submitted.
+EDITABLE_STATUSES = ("draft", "returned")
 
 
 @dataclass
@@ -255,7 +256,7 @@ ITEM_COLUMNS = (
 
 def _incomplete_items(session, department_ids, extra):
     """{department id: [(item row, what it lacks)]} for open items that are not complete."""
-    open_items = select(ServiceItem.id).where(ServiceItem.status.in_(OPEN_STATUSES), *extra)
+    open_items = select(ServiceItem.id).where(ServiceItem.status.in_(EDITABLE_STATUSES), *extra)
     open_items = _department_filter(open_items, ServiceItem.department_id, department_ids)
     nodes = dict(
         session.execute(
@@ -289,7 +290,7 @@ def _incomplete_systems(session, department_ids):
     """{department id: [(system, what it lacks)]} for open systems that are not complete."""
     query = (
         select(InformationSystem)
-        .where(InformationSystem.status.in_(OPEN_STATUSES))
+        .where(InformationSystem.status.in_(EDITABLE_STATUSES))
         .order_by(InformationSystem.code)
     )
     result = {}

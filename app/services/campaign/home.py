@@ -20,7 +20,6 @@ from app.services.campaign import board, reminders
 from app.services.review import inbox
 from app.services.review.workflow import REVIEWABLE
 
-OPEN_TASK_STATUSES = ("open", "in_progress", "postponed")
 HOME_LIMIT = 10
 
 
@@ -39,7 +38,7 @@ def returned_records(session, user):
 def open_tasks(session, user):
     """Rectification tasks of the user's scope that are not done, earliest deadline first."""
     query = scope.apply_scope(
-        select(RectificationTask).where(RectificationTask.task_status.in_(OPEN_TASK_STATUSES)),
+        select(RectificationTask).where(RectificationTask.is_open),
         RectificationTask,
         user,
     )

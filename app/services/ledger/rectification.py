@@ -10,8 +10,6 @@ own department's tasks, reviewers and the IT office every department's, leaders 
 Functions validate, change, announce the audit event and leave the commit to the caller.
 """
 
-from datetime import date
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -272,8 +270,6 @@ def move(session, task, user, action, reason=None, evidence=None, new_deadline=N
 
 def ledger_query(session, user, overdue_only=False, today=None):
     """The tasks `user` may see, by department then deadline, with their links loaded."""
-    from app.models.rectification_task import OPEN_STATUSES
-
     query = (
         select(RectificationTask)
         .join(RectificationTask.department)
@@ -289,10 +285,7 @@ def ledger_query(session, user, overdue_only=False, today=None):
         )
     )
     if overdue_only:
-        query = query.where(
-            RectificationTask.task_status.in_(OPEN_STATUSES),
-            RectificationTask.deadline < (today or date.today()),
-        )
+        query = query.where(RectificationTask.is_overdue(today))
     return scope.apply_scope(query, RectificationTask, user)
 
 
