@@ -5,6 +5,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, Optional
 
+from app.models.choices import split_codes
+
 
 def choice_field(label, choices, required=True, description=""):
     """A single-choice select over a `Choices` set; optional fields offer an empty entry."""
@@ -27,7 +29,7 @@ class CodeSetField(SelectMultipleField):
 
     def process_data(self, value):
         if isinstance(value, str):
-            value = [v for v in value.split(",") if v]
+            value = split_codes(value)
         super().process_data(value or [])
 
     def populate_obj(self, obj, name):

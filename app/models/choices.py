@@ -7,6 +7,11 @@ Values are short English codes kept in the database; labels are what users read.
 from flask_babel import lazy_gettext as _l
 
 
+def split_codes(value: str | None) -> list[str]:
+    """The codes of a comma-joined set column (user groups, problems...), in stored order."""
+    return [code for code in (value or "").split(",") if code]
+
+
 class Choices:
     """An ordered set of (code, label) pairs with lookups both ways."""
 
@@ -28,6 +33,10 @@ class Choices:
             if value == code:
                 return str(label)
         return str(code)
+
+    def labels(self, value: str | None, sep: str = "、") -> str:
+        """The labels of a comma-joined set of codes, joined for reading ('' when empty)."""
+        return sep.join(self.label(code) for code in split_codes(value))
 
     def code_for_label(self, label):
         """The code whose translated label (or code) equals `label`, else None."""

@@ -41,7 +41,7 @@ def _choice_formatter(choices):
 
 
 def _code_set_formatter(choices):
-    return lambda value: "、".join(choices.label(v) for v in (value or "").split(",") if v)
+    return choices.labels
 
 
 def blank_none(value):

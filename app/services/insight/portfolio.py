@@ -32,7 +32,12 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.models import InformationSystem, ServiceItem
-from app.models.choices import MOBILE_ADAPTATION, PORTAL_INTEGRATION, RECOMMENDATION
+from app.models.choices import (
+    MOBILE_ADAPTATION,
+    PORTAL_INTEGRATION,
+    RECOMMENDATION,
+    split_codes,
+)
 from app.services.access import scope
 from app.services.errors import DomainError, NotFoundError
 from app.services.ledger import rectification
@@ -118,7 +123,7 @@ def cost_per_operation(system):
 
 
 def coverage_score(system):
-    groups = [g for g in (system.user_groups or "").split(",") if g]
+    groups = split_codes(system.user_groups)
     return min(len(groups), COVERAGE_FULL_GROUPS) * 100 / COVERAGE_FULL_GROUPS, len(groups)
 
 

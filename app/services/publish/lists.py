@@ -85,7 +85,7 @@ def current_items(session, user=None):
 
 
 def _groups(codes):
-    return "、".join(USER_GROUP.label(c) for c in (codes or "").split(",") if c)
+    return USER_GROUP.labels(codes)
 
 
 def _days(value):

@@ -30,6 +30,7 @@ from app.models.choices import (
     RUNNING_STATUS,
     USER_GROUP,
     WORKFLOW_STATUS,
+    split_codes,
 )
 from app.reports.xlsx import FORMULA_PREFIXES
 
@@ -567,8 +568,7 @@ def formatter(column):
         if column.kind == "codes":
 
             def codes(record):
-                value = getattr(record, key, None)
-                return "、".join(labels.get(v, v) for v in value.split(",") if v) if value else None
+                return column.choices.labels(getattr(record, key, None)) or None
 
             return codes
         return lambda record: (
@@ -588,7 +588,7 @@ def comparable(column, value):
     if column.kind in ("department", "system"):
         return value.id if value is not None else None
     if column.kind == "codes":
-        return frozenset((value or "").split(",")) - {""}
+        return frozenset(split_codes(value))
     if column.kind == "bool":
         return bool(value)
     if column.kind == "decimal" and value is not None:
@@ -605,7 +605,7 @@ def display(column, value):
     if column.kind in ("choice", "status"):
         return column.choices.label(value)
     if column.kind == "codes":
-        return "、".join(column.choices.label(v) for v in value.split(",") if v)
+        return column.choices.labels(value)
     if column.kind == "department":
         return value.name
     if column.kind == "system":
