@@ -1,14 +1,16 @@
 """The console's SecurityManager: FAB's, with users bound to a department."""
 
-from flask import flash, redirect
+from flask import redirect
 from flask_appbuilder.actions import action
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView, UserLDAPModelView
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 
 from app.models.base import utcnow
 from app.models.user import ConsoleUser
+from app.views.transaction import one_transaction
 
 from .views import ConsoleAuthDBView, ConsoleAuthLDAPView
 
@@ -44,10 +46,9 @@ class _UserColumns:
         from app.services.access import authentication
 
         users = users if isinstance(users, list) else [users]
-        for user in users:
-            authentication.unlock(self.datamodel.session, user.username)
-        self.datamodel.session.commit()
-        flash(_("已解除 {n} 个账号的登录锁定。").format(n=len(users)), "success")
+        with one_transaction(_("已解除 {n} 个账号的登录锁定。").format(n=len(users))):
+            for user in users:
+                authentication.unlock(self.datamodel.session, user.username)
         return redirect(self.get_redirect())
 
     show_fieldsets = [
@@ -119,19 +120,6 @@ class ConsoleSecurityManager(SecurityManager):
             # The local emergency administrator still changes its own password.
             self.appbuilder.add_view_no_menu(self.resetmypasswordview())
 
-    def add_user(self, *args, **kwargs):
-        user = super().add_user(*args, **kwargs)
-        if user and user.password:
-            user.password_changed_at = utcnow()
-            self.session.commit()
-        return user
-
-    def reset_password(self, userid, password):
-        super().reset_password(userid, password)
-        user = self.get_user_by_id(userid)
-        user.password_changed_at = utcnow()
-        self.session.commit()
-
     def exist_permission_on_roles(self, view_name, permission_name, role_ids):
         """FAB asks the database once per menu item and check; this asks once per request."""
         cache = _request_cache()
@@ -166,3 +154,11 @@ def _role_permission_pairs(sm, role_ids):
         .all()
     )
     return {(perm, view) for perm, view in rows}
+
+
+@event.listens_for(ConsoleUser.password, "set")
+def _stamp_password_change(user, value, old, initiator):
+    """A new password (FAB's add_user, reset_password, the user's own change) restarts its age;
+    the stamp is set with the password, so whoever commits the one commits the other."""
+    if value and value != old:
+        user.password_changed_at = utcnow()

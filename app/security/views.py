@@ -11,6 +11,8 @@ from wtforms.validators import Length
 
 from app.extensions import db
 from app.services.access import authentication, passwords
+from app.services.errors import response_for
+from app.views.transaction import one_transaction
 
 from . import sessions
 
@@ -47,18 +49,25 @@ class _ConsoleLogin:
         form = LoginForm()
         status = 200
         if request.method == "POST" and form.validate_on_submit():
-            try:
-                user = authentication.authenticate(
-                    db.session,
-                    self.appbuilder.sm,
-                    form.username.data,
-                    form.password.data,
-                    ip=request.remote_addr,
-                )
-            except authentication.LoginRefused as refused:
-                db.session.rollback()
-                flash(str(refused), "danger")
-                status = refused.status_code
+            refusal = None
+            # A refused login is committed too: its audit row and failure count (or lock) must
+            # stay, so the refusal is caught inside the transaction and shown after the commit.
+            with one_transaction(abort_on=()) as outcome:
+                try:
+                    user = authentication.authenticate(
+                        db.session,
+                        self.appbuilder.sm,
+                        form.username.data,
+                        form.password.data,
+                        ip=request.remote_addr,
+                    )
+                except authentication.LoginRefused as refused:
+                    refusal = refused
+            if not outcome.ok:  # the database failed: one_transaction flashed a retry hint
+                status = 500
+            elif refusal is not None:
+                status, category = response_for(refusal)
+                flash(str(refusal), category)
             else:
                 sessions.start(user)
                 for notice in getattr(user, "notices", []):
@@ -84,20 +93,20 @@ class _ConsoleLogin:
         if request.method == "GET":
             # Logging out changes state: only a POST with a CSRF token does it.
             return redirect(self.appbuilder.get_url_for_index)
-        user = sessions.end()
-        if user is not None:
-            from app.services.trail import audit
+        with one_transaction():
+            user = sessions.end()
+            if user is not None:
+                from app.services.trail import audit
 
-            audit.record_event(
-                db.session,
-                "logout",
-                record_type="ab_user",
-                record_id=user.id,
-                summary=user.username,
-                username=user.username,
-                ip=request.remote_addr,
-            )
-            db.session.commit()
+                audit.record_event(
+                    db.session,
+                    "logout",
+                    record_type="ab_user",
+                    record_id=user.id,
+                    summary=user.username,
+                    username=user.username,
+                    ip=request.remote_addr,
+                )
         return redirect(self.appbuilder.get_url_for_login)
 
 

@@ -1,34 +1,37 @@
 """Domain errors: what a rule refuses, in words a user can act on.
 
-Views and commands map them to a message (and an HTTP status where it matters); services raise
-them and never commit.
+Services raise them and never commit. How each kind is answered (the HTTP status of a JSON or
+download endpoint, the flash category of a page) is the one table `RESPONSES` below, read by
+`app.views.transaction.one_transaction` and nowhere else.
 """
 
 
 class DomainError(Exception):
     """A business rule refused the change; `str(error)` is the translated message."""
 
-    status_code = 400
-
 
 class NotFoundError(DomainError):
     """The record does not exist for this user (out of their scope counts as not existing)."""
 
-    status_code = 404
-
 
 class PermissionDeniedError(DomainError):
-    status_code = 403
+    """The user's role or department may not do this."""
 
 
 class ConflictError(DomainError):
     """Someone else changed the record first (optimistic locking) or it moved on meanwhile."""
 
-    status_code = 409
-
 
 class InvalidTransitionError(ConflictError):
     """The workflow does not allow this move from the record's current status."""
+
+
+class DuplicateTaskError(ConflictError):
+    """A rectification task for the same source record and kind exists; `task` is that task."""
+
+    def __init__(self, message, task):
+        super().__init__(message)
+        self.task = task
 
 
 class IncompleteRecordError(DomainError):
@@ -37,3 +40,41 @@ class IncompleteRecordError(DomainError):
     def __init__(self, message, missing):
         super().__init__(message)
         self.missing = list(missing)
+
+
+class SignatureRefusedError(DomainError):
+    """The signer's password was not confirmed, so nothing was signed."""
+
+
+class LoginRefused(DomainError):
+    """The login did not succeed; `reason` is the audited cause, the message what users see."""
+
+    def __init__(self, message, reason):
+        super().__init__(message)
+        self.reason = reason
+
+
+class DirectoryDown(LoginRefused):
+    """The unified identity directory could not be reached."""
+
+
+# The one answer to each kind of refusal: (HTTP status, flash category). A class not listed
+# takes the entry of its nearest listed base class.
+RESPONSES: dict[type[DomainError], tuple[int, str]] = {
+    DomainError: (400, "danger"),
+    NotFoundError: (404, "danger"),
+    PermissionDeniedError: (403, "danger"),
+    ConflictError: (409, "danger"),
+    DuplicateTaskError: (409, "warning"),
+    SignatureRefusedError: (403, "danger"),
+    LoginRefused: (401, "danger"),
+    DirectoryDown: (503, "danger"),
+}
+
+
+def response_for(error: DomainError) -> tuple[int, str]:
+    """(HTTP status, flash category) of `error`, from `RESPONSES`."""
+    for cls in type(error).__mro__:
+        if cls in RESPONSES:
+            return RESPONSES[cls]
+    raise TypeError(f"{type(error).__name__} is not a DomainError")

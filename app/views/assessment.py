@@ -2,13 +2,15 @@
 
 from datetime import date
 
-from flask import Response, abort, g, request
+from flask import Response, abort, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
 from app.extensions import db
 from app.services.campaign import assessment
 from app.services.trail import audit
+
+from .transaction import transactional
 
 
 def requested_year():
@@ -42,6 +44,7 @@ class AssessmentView(BaseView):
 
     @expose("/export.xlsx")
     @has_access
+    @transactional(refused=lambda *args: redirect(url_for("AssessmentView.index")))
     def export(self):
         year = requested_year()
         rows = assessment.assess(db.session, year, user=g.user)
@@ -52,7 +55,6 @@ class AssessmentView(BaseView):
             record_type="assessment",
             summary=_("导出 {year} 年度考核评价").format(year=year),
         )
-        db.session.commit()
         response = Response(
             content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

@@ -4,8 +4,6 @@ A view declares its choice columns once (`choice_columns = {"kind": ITEM_KIND}`)
 select fields in its forms and the translated labels in its lists from here.
 """
 
-import logging
-
 from flask import abort, current_app, flash, g, request
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -14,15 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, HiddenField
 
 from app.forms.fields import choice_field, code_set_field
-from app.services.errors import ConflictError, DomainError
+from app.services.errors import ConflictError
 from app.services.review import records
 
-log = logging.getLogger(__name__)
+from .transaction import one_transaction
 
 
 class ConsoleInterface(SQLAInterface):
@@ -183,37 +179,28 @@ class ConsoleModelView(ModelView):
     def _save(self, form, item, pre_hook, post_hook, message):
         """Populate, check and commit one record; on refusal roll back and say why."""
         session = self.datamodel.session
-        try:
+        with one_transaction(
+            failure=_("保存失败：数据与已有记录冲突或不完整，请检查后重试。"),
+            present=self._refusal_message,
+            abort_on=(),
+        ) as outcome:
             form.populate_obj(item)
             pre_hook(item)
             session.add(item)
-            session.commit()
-        except ConflictError as error:
-            session.rollback()
-            self._flash_conflict(error)
-            return False
-        except DomainError as error:
-            session.rollback()
-            flash(str(error), "danger")
-            return False
-        except StaleDataError:
-            session.rollback()
-            self._flash_conflict(ConflictError(_("该记录刚被他人修改，您的修改未保存。")))
-            return False
-        except SQLAlchemyError:
-            session.rollback()
-            log.exception("saving %s failed", type(item).__name__)
-            flash(_("保存失败：数据与已有记录冲突或不完整，请检查后重试。"), "danger")
+        import sys
+
+        print("DBG", outcome.ok, outcome.error, outcome.discarded, file=sys.stderr)
+        if not outcome.ok:
             return False
         post_hook(item)
         flash(message, "success")
         return True
 
-    def _flash_conflict(self, error):
-        reload_url = request.path
-        flash(
-            Markup('{} <a href="{}">{}</a>').format(str(error), reload_url, _("重新加载")), "danger"
-        )
+    def _refusal_message(self, error):
+        """A conflict comes with a link that reloads the record; other refusals as they are."""
+        if not isinstance(error, ConflictError):
+            return str(error)
+        return Markup('{} <a href="{}">{}</a>').format(str(error), request.path, _("重新加载"))
 
     def _edit(self, pk):
         if request.method != "POST":

@@ -5,11 +5,12 @@ from datetime import date
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models.choices import PHASE_KIND
 from app.services.campaign import board, reminders
+
+from .transaction import one_transaction
 
 
 def requested_day():
@@ -58,12 +59,9 @@ class BoardView(BaseView):
         if not rows:
             flash(_("没有需要提醒的部门。"), "info")
             return redirect(url_for("BoardView.index"))
-        try:
+        with one_transaction() as outcome:
             result = reminders.send_reminders(db.session, brd, rows, sender=g.user)
-            db.session.commit()
-        except SQLAlchemyError:
-            db.session.rollback()
-            flash(_("操作失败，请刷新页面后重试。"), "danger")
+        if not outcome.ok:
             return redirect(url_for("BoardView.index"))
         flash(result.summary(), "warning" if result.error or result.failed else "success")
         return redirect(url_for("BoardView.index", date=request.form.get("date") or None))

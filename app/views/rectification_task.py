@@ -12,19 +12,19 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models import AuditEntry, InformationSystem, RectificationTask, ServiceItem
 from app.models.choices import AUDIT_ACTION, TASK_CATEGORY, TASK_SOURCE, TASK_STATUS
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 from app.services.access import scope
-from app.services.errors import DomainError, NotFoundError
+from app.services.errors import DuplicateTaskError
 from app.services.insight import portfolio
 from app.services.ledger import rectification
 from app.services.trail import audit
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
+from .transaction import one_transaction, transactional
 
 STATUS_STYLE = {"open": "default", "in_progress": "info", "done": "success", "postponed": "warning"}
 
@@ -242,25 +242,14 @@ class LedgerView(BaseView):
     }
 
     def _commit(self, func, success):
-        """Run one service call in its own transaction; returns the task or None."""
-        try:
+        """Run one service call in its own transaction; returns the task, the existing one when
+        the task was already opened, or None."""
+        with one_transaction(success) as outcome:
             task = func()
-            db.session.commit()
-            flash(success, "success")
+        if outcome.ok:
             return task
-        except rectification.DuplicateTaskError as error:
-            db.session.rollback()
-            flash(str(error), "warning")
-            return error.task
-        except NotFoundError:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        except SQLAlchemyError:
-            db.session.rollback()
-            flash(_("操作失败，请刷新页面后重试。"), "danger")
+        if isinstance(outcome.error, DuplicateTaskError):
+            return outcome.error.task
         return None
 
     @expose("/task/<int:task_id>/<action>", methods=["POST"])
@@ -325,6 +314,7 @@ class LedgerView(BaseView):
 
     @expose("/export.xlsx")
     @has_access
+    @transactional(refused=lambda *args: redirect(url_for("RectificationTaskView.list")))
     def export(self):
         from app.reports.ledger import ledger_xlsx
 
@@ -337,7 +327,6 @@ class LedgerView(BaseView):
             record_type="rectification_task",
             summary=_("导出整改台账 {n} 条").format(n=len(tasks)),
         )
-        db.session.commit()
         filename = f"rectification-ledger-{date.today().isoformat()}.xlsx"
         return Response(
             body,

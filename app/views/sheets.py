@@ -20,10 +20,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.extensions import db
 from app.models import Department
 from app.services.access import scope
-from app.services.errors import DomainError, PermissionDeniedError
 from app.services.sheets import exporter as sheet_export
 from app.services.sheets import importer as sheet_import
 from app.services.sheets.specs import TEMPLATE_CODES, templates
+
+from .transaction import DOWNLOAD_ABORTS, one_transaction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_HOURS = 24
@@ -90,16 +91,10 @@ class SheetView(BaseView):
         )
 
     def _download(self, build):
-        try:
-            name, data = build()
-        except PermissionDeniedError:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
+        with one_transaction(abort_on=DOWNLOAD_ABORTS) as outcome:
+            name, data = build()  # audits the export event, committed with it
+        if not outcome.ok:
             return redirect(url_for("SheetView.index"))
-        db.session.commit()  # the audited export event
         response = send_file(
             io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name
         )
@@ -145,7 +140,7 @@ class SheetView(BaseView):
         return folder
 
     def _run(self, data, department_code, dry_run):
-        try:
+        with one_transaction(abort_on=()) as outcome:
             department = (
                 sheet_export.resolve_department(db.session, g.user, department_code)
                 if department_code
@@ -154,19 +149,9 @@ class SheetView(BaseView):
             report = sheet_import.run_import(
                 db.session, data, g.user, department=department, dry_run=dry_run
             )
-        except PermissionDeniedError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-            return None
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-            return None
-        if dry_run or not report.ok:
-            db.session.rollback()
-        else:
-            db.session.commit()
-        return report
+            if dry_run or not report.ok:
+                outcome.discard()
+        return report if outcome.ok else None
 
     @expose("/upload", methods=["POST"])
     @has_access

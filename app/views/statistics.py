@@ -4,7 +4,7 @@ Thin: the figures, their department scope and their cache live in app.services.d
 Every endpoint is a GET guarded by the single `can_read` permission of this view.
 """
 
-from flask import Response, abort, g
+from flask import Response, abort, g, redirect, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
@@ -12,6 +12,8 @@ from app.extensions import db
 from app.services.errors import NotFoundError
 from app.services.insight.dashboard import Dashboard
 from app.services.trail import audit
+
+from .transaction import transactional
 
 MIMETYPES = {
     "png": "image/png",
@@ -52,14 +54,10 @@ class StatisticsView(BaseView):
 
     @expose("/data/<name>.xlsx")
     @has_access
+    @transactional(refused=lambda *args: redirect(url_for("StatisticsView.index")))
     def download(self, name):
-        dashboard = Dashboard(db.session, g.user)
-        try:
-            data = dashboard.xlsx(name)
-        except NotFoundError:
-            abort(404)
+        data = Dashboard(db.session, g.user).xlsx(name)  # NotFoundError: 404
         audit.record_event(db.session, "export", summary=_("导出统计：{name}").format(name=name))
-        db.session.commit()
         response = Response(data, mimetype=MIMETYPES["xlsx"])
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         response.headers["Cache-Control"] = "private, no-store"

@@ -1,35 +1,124 @@
-"""One request, one transaction: how every page that calls a service reports the outcome."""
+"""One request, one transaction: the only place a request commits, and how a refusal is answered.
 
+Services add and flush but never commit. A view runs its service calls inside
+`with one_transaction(success):` (or decorates itself with `@transactional(success=...)`), which
+commits what they did and flashes `success`, or rolls it all back and answers why:
+
+- a domain error with the status and flash category `app.services.errors.RESPONSES` maps it to:
+  the statuses in `abort_on` are answered as HTTP errors (404 by default: out of scope looks like
+  missing; downloads add 403), every other one is flashed as its message;
+- a record changed meanwhile (`StaleDataError`) as a `ConflictError`;
+- any other database error with a retry hint (or the view's own `failure` message), logged.
+
+A test (`tests/test_commit_path.py`) fails when `.commit()` is called anywhere else under `app/`
+but the CLI's commands.
+"""
+
+import logging
+from collections.abc import Callable
 from contextlib import contextmanager
-from types import SimpleNamespace
+from functools import wraps
 
-from flask import abort, flash
+from flask import abort, flash, redirect
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.services.errors import DomainError, NotFoundError
+from app.services.errors import ConflictError, DomainError, response_for
+
+log = logging.getLogger(__name__)
+
+# A page answers a refusal with a message, except for a record out of reach.
+PAGE_ABORTS = (404,)
+# A download has no page of its own to show a message on a forbidden or missing file.
+DOWNLOAD_ABORTS = (403, 404)
+
+
+class Outcome:
+    """What `one_transaction` yields. After the block: `ok` when it was not refused (committed,
+    or rolled back on purpose by `discard()`), else `error` holds the refusal."""
+
+    def __init__(self):
+        self.ok = False
+        self.error = None
+        self.discarded = False
+
+    def discard(self):
+        """Roll back instead of committing (a dry run): nothing was refused, nothing is kept."""
+        self.discarded = True
 
 
 @contextmanager
-def one_transaction(success=None):
-    """Commit what the block did and flash `success`; or roll it all back and say why: the
-    service's own refusal, 404 for a record out of reach, a retry hint for a database error.
-    The yielded object's `ok` tells the caller which happened."""
-    outcome = SimpleNamespace(ok=False)
+def one_transaction(
+    success: str | None = None,
+    *,
+    failure: str | None = None,
+    present: Callable[[DomainError], str] = str,
+    abort_on: tuple[int, ...] = PAGE_ABORTS,
+):
+    """Commit what the block did and flash `success`; or roll it all back and say why.
+
+    `present(error)` words a refusal for the flash (the message itself by default); `failure`
+    replaces the retry hint shown for a database error; `abort_on` lists the statuses answered
+    as HTTP errors instead of a flash."""
+    outcome = Outcome()
+    session = db.session
     try:
         yield outcome
-        db.session.commit()
-    except NotFoundError:
-        db.session.rollback()
-        abort(404)
+        if outcome.discarded:
+            session.rollback()
+        else:
+            session.commit()
+    except StaleDataError:
+        session.rollback()
+        outcome.error = ConflictError(_("该记录刚被他人修改，您的修改未保存。"))
+        _refuse(outcome.error, present, abort_on)
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    except SQLAlchemyError:
-        db.session.rollback()
-        flash(_("操作失败，请刷新页面后重试。"), "danger")
+        session.rollback()
+        outcome.error = error
+        _refuse(error, present, abort_on)
+    except SQLAlchemyError as error:
+        session.rollback()
+        log.exception("transaction failed")
+        outcome.error = error
+        flash(failure or _("操作失败，请刷新页面后重试。"), "danger")
+    except BaseException:
+        session.rollback()
+        raise
     else:
         outcome.ok = True
-        if success:
-            flash(success, "success")
+        if success and not outcome.discarded:
+            flash(str(success), "success")
+
+
+def _refuse(error, present, abort_on):
+    status, category = response_for(error)
+    if status in abort_on:
+        abort(status)
+    flash(present(error), category)
+
+
+def transactional(
+    success: str | None = None, *, refused: Callable | None = None, **options
+) -> Callable:
+    """`one_transaction` around a whole view: the view's answer is returned once what it did is
+    committed. When it is refused the view answers `refused(*args, **kwargs)` instead (by
+    default the home page, where the message is shown). `options` as for one_transaction."""
+
+    def decorate(view):
+        @wraps(view)
+        def run(*args, **kwargs):
+            with one_transaction(success, **options) as outcome:
+                answer = view(*args, **kwargs)
+            if outcome.ok:
+                return answer
+            if refused is not None:
+                return refused(*args, **kwargs)
+            from app.extensions import appbuilder
+
+            return redirect(appbuilder.get_url_for_index)
+
+        return run
+
+    return decorate

@@ -263,8 +263,10 @@ class WorkflowView(BaseView):
         kwargs = {"password": request.form.get("password", "")}
         if action == "return":
             kwargs["comment"] = request.form.get("comment", "")
-        done, refused = workflow.batch(db.session, records, action, g.user, **kwargs)
-        db.session.commit()
+        with one_transaction() as outcome:
+            done, refused = workflow.batch(db.session, records, action, g.user, **kwargs)
+        if not outcome.ok:
+            return redirect(url_for("WorkflowView.inbox"))
         if done:
             flash(_("已处理 {n} 条记录。").format(n=len(done)), "success")
         for record, reason in refused:
@@ -331,8 +333,12 @@ class WorkflowView(BaseView):
         if approved is None:
             flash(_("该记录尚无审核通过的版本，不能打印。"), "warning")
             return redirect(record_url(record_type, record_id))
-        code = verification.issue(db.session, approved.decision, "sheet", g.user, approved.number)
-        db.session.commit()
+        with one_transaction() as outcome:
+            code = verification.issue(
+                db.session, approved.decision, "sheet", g.user, approved.number
+            )
+        if not outcome.ok:
+            return redirect(record_url(record_type, record_id))
         return self.render_template(
             "workflow/print.html",
             record=record,
@@ -350,8 +356,10 @@ class WorkflowView(BaseView):
         """A4 approval record (审批记录) of one signed decision, with its verification code."""
         decision = db.session.get(ReviewDecision, decision_id) or abort(404)
         record = self._load(decision.record_type, decision.record_id)
-        code = verification.issue(db.session, decision, "decision", g.user)
-        db.session.commit()
+        with one_transaction() as outcome:
+            code = verification.issue(db.session, decision, "decision", g.user)
+        if not outcome.ok:
+            return redirect(record_url(decision.record_type, decision.record_id))
         return self.render_template(
             "workflow/print.html",
             record=record,

@@ -4,6 +4,10 @@
 Unknown users and wrong passwords get the same message; every attempt is audited with its
 reason; five consecutive failures lock the name for thirty minutes in the database, so the lock
 holds across workers.
+
+Like every service it never commits: a refused attempt has already added its audit row and its
+failure count when LoginRefused is raised, and the caller commits them all the same (the login
+view does, through `one_transaction`, before it shows the refusal).
 """
 
 import re
@@ -17,26 +21,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import ConsoleUser, Department, LoginThrottle
 from app.models.base import utcnow
-from app.services.errors import DomainError
+from app.services.errors import DirectoryDown, LoginRefused
 from app.services.trail import audit
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 PASSWORD_MAX = 256
 _DUMMY_HASH = generate_password_hash("timing-balance-" + secrets.token_hex(8))
-
-
-class LoginRefused(DomainError):
-    """The login did not succeed; `reason` is the audited cause, the message what users see."""
-
-    status_code = 401
-
-    def __init__(self, message, reason):
-        super().__init__(message)
-        self.reason = reason
-
-
-class DirectoryDown(LoginRefused):
-    status_code = 503
 
 
 def _generic():
@@ -95,7 +85,7 @@ def _fail(session, username, reason, user=None, ip=None):
         row.locked_until = utcnow() + timedelta(minutes=cfg.get("LOCKOUT_MINUTES", 30))
         reason = f"{reason}; locked"
     _audit(session, "login_failed", username, reason, user, ip)
-    session.commit()
+    session.flush()
     raise LoginRefused(_generic(), reason)
 
 
@@ -129,6 +119,9 @@ def _is_local(user, username):
 def authenticate(session, sm, username, password, ip=None):
     """The user when the credentials are right; else LoginRefused (audited, counted).
 
+    Either way the session holds what must be kept (audit row, failure count or lock, the
+    user's login stamp and fresh session nonce): the caller commits it, refused or not.
+
     Local accounts (the emergency administrator) are checked here and never sent to the
     directory; the others are checked against LDAP when AUTH_TYPE is LDAP.
     """
@@ -138,11 +131,11 @@ def authenticate(session, sm, username, password, ip=None):
     problem = _valid_input(username, password)
     if problem:
         _audit(session, "login_failed", username[:64] or "(empty)", problem, ip=ip)
-        session.commit()
+        session.flush()
         raise LoginRefused(_generic(), problem)
     if is_locked(session, username):
         _audit(session, "login_failed", username, "locked", ip=ip)
-        session.commit()
+        session.flush()
         message = _("该账号因连续登录失败已被锁定 {m} 分钟，请稍后再试或联系信息中心解锁。")
         raise LoginRefused(
             message.format(m=current_app.config.get("LOCKOUT_MINUTES", 30)), "locked"
@@ -174,7 +167,7 @@ def _check_directory(session, sm, username, password, ip):
         entry = ldap_auth.authenticate(username, password)
     except ldap_auth.DirectoryUnavailable as error:
         _audit(session, "login_failed", username, "directory unavailable", ip=ip)
-        session.commit()
+        session.flush()
         raise DirectoryDown(
             _("统一身份认证服务暂时无法连接，请稍后再试；紧急情况请联系信息中心。"),
             "directory unavailable",
@@ -195,7 +188,7 @@ def _sync_directory_user(session, sm, entry, ip):
     roles = [r for r in (sm.find_role(name) for name in role_names) if r is not None]
     if not roles:
         _audit(session, "login_failed", entry.username, "no mapped role", user, ip)
-        session.commit()
+        session.flush()
         raise LoginRefused(
             _("您的统一身份认证账号尚未分配本系统的角色，请联系信息中心。"), "no mapped role"
         )
@@ -241,4 +234,4 @@ def _succeed(session, sm, user, ip):
     user.last_login = utcnow()
     user.session_nonce = secrets.token_hex(16)
     _audit(session, "login", user.username, "ok", user, ip)
-    session.commit()
+    session.flush()

@@ -21,8 +21,8 @@ from app.models.base import utcnow
 from app.models.choices import SYSTEM_PROBLEM, TASK_CATEGORY, TASK_SOURCE, TASK_STATUS
 from app.services.access import scope
 from app.services.errors import (
-    ConflictError,
     DomainError,
+    DuplicateTaskError,
     InvalidTransitionError,
     PermissionDeniedError,
 )
@@ -49,14 +49,6 @@ ACTION_LABELS = {
 TEXT_MAX = 2000
 # Problems of a system that open a task, with the task's kind (same codes).
 SYSTEM_PROBLEM_KINDS = SYSTEM_PROBLEM.codes
-
-
-class DuplicateTaskError(ConflictError):
-    """A task for the same source record and kind exists; `task` is that task."""
-
-    def __init__(self, message, task):
-        super().__init__(message)
-        self.task = task
 
 
 def source_key(record_type, record_id, kind):

@@ -7,12 +7,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
-from app.services.errors import DomainError
+from app.services.errors import SignatureRefusedError
 from app.services.trail.snapshot import canonical_json
-
-
-class SignatureRefusedError(DomainError):
-    status_code = 403
 
 
 def verify_password(user, password):
