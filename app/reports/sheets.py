@@ -9,6 +9,7 @@ enumerated column and room to add rows; the plain exports of attachments 3 and 4
 import io
 
 from flask_babel import gettext as _
+from xlsxwriter.utility import xl_col_to_name
 
 from app.models.choices import MATERIAL_FORM, NODE_KIND
 
@@ -90,22 +91,13 @@ def _options_sheet(writer, template, dropdowns):
             [values[index] if index < len(values) else None for _s, _c, values in lists]
         )
     for col, (spec, column, values) in enumerate(lists):
-        letter = _column_letter(col)
+        letter = xl_col_to_name(col)
         if values:
             last = len(values) + 1
             ranges[(spec.title, column.key)] = f"='{OPTIONS_SHEET}'!${letter}$2:${letter}${last}"
     sheet.finish(autofilter=False)
     sheet.ws.hide()
     return ranges
-
-
-def _column_letter(index):
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _validations(sheet, spec, ranges):
