@@ -7,6 +7,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.reports.tables import assessment_workbook
 from app.services.campaign import assessment
 from app.services.trail import audit
 
@@ -48,7 +49,7 @@ class AssessmentView(BaseView):
     def export(self):
         year = requested_year()
         rows = assessment.assess(db.session, year, user=g.user)
-        content = assessment.export_xlsx(rows, year)
+        content = assessment_workbook(assessment.COLUMNS, rows, year)
         audit.record_event(
             db.session,
             "export",

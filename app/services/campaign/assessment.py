@@ -237,21 +237,3 @@ def assess(session, year, user=None):
     for position, row in enumerate(ranked, 1):
         row.rank = position
     return ranked
-
-
-def export_xlsx(rows, year):
-    """The ranked table as an XLSX workbook (bytes)."""
-    from flask_babel import gettext as _
-
-    from app.reports.xlsx import SheetWriter
-
-    writer = SheetWriter()
-    sheet = writer.sheet(
-        _("年度考核"),
-        [str(label) for _key, label in COLUMNS],
-        title=_("{year} 年度部门网上办事考核评价").format(year=year),
-    )
-    for row in rows:
-        sheet.write_row(row.values())
-    sheet.finish()
-    return writer.close()

@@ -14,7 +14,7 @@ from threading import Lock
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.reports.xlsx import SheetWriter
+from app.reports.tables import figure_workbook
 from app.services.access import scope
 from app.services.errors import NotFoundError
 from app.services.insight import statistics
@@ -101,16 +101,10 @@ class Dashboard:
         ]
 
     def xlsx(self, name):
+        """The figure's table as XLSX bytes (written by app.reports.tables), cached."""
         spec = figure(name)
         rows = self.rows(name)
-
-        def build():
-            writer = SheetWriter()
-            title = statistics.figure_title(spec)
-            sheet = writer.sheet(title, [str(c.label) for c in spec.columns], title=title)
-            for row in rows:
-                sheet.write_row([row.get(c.key) for c in spec.columns])
-            sheet.finish()
-            return writer.close()
-
-        return _cached(self._key(name, "xlsx"), build)
+        return _cached(
+            self._key(name, "xlsx"),
+            lambda: figure_workbook(statistics.figure_title(spec), spec.columns, rows),
+        )
