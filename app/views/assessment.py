@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Response, abort, g, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
@@ -11,6 +11,7 @@ from app.reports.tables import assessment_workbook
 from app.services.campaign import assessment
 from app.services.trail import audit
 
+from .download import send_download
 from .transaction import transactional
 
 
@@ -56,8 +57,4 @@ class AssessmentView(BaseView):
             record_type="assessment",
             summary=_("导出 {year} 年度考核评价").format(year=year),
         )
-        response = Response(
-            content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response.headers["Content-Disposition"] = f"attachment; filename=assessment-{year}.xlsx"
-        return response
+        return send_download(content, f"assessment-{year}.xlsx", cache_control="no-store")

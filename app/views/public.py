@@ -9,7 +9,7 @@ app.services.access.throttle.
 
 import json
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -18,6 +18,7 @@ from app.services.access import throttle
 from app.services.errors import NotFoundError
 from app.services.publish import lists, publication, verification
 
+from .download import IMAGE_MIMETYPES, send_image, send_published_list
 from .transaction import one_transaction
 
 bp = Blueprint("public", __name__)
@@ -99,22 +100,7 @@ def versions_page():
 
 @bp.route("/public/versions/<int:number>/<kind>.xlsx")
 def download(number, kind):
-    from app.reports.lists_xlsx import list_workbook
-
-    if kind not in lists.LIST_KINDS:
-        abort(404)
-    pub = _publication(number)
-    data = list_workbook(
-        kind,
-        publication.items_of(db.session, pub),
-        pub.published_at,
-        _("{title}（第 {n} 版）").format(title=lists.list_titles()[kind], n=pub.number),
-    )
-    response = Response(
-        data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response.headers["Content-Disposition"] = f"attachment; filename=list-{kind}-v{pub.number}.xlsx"
-    return response
+    return send_published_list(_publication(number), kind)
 
 
 @bp.route("/public/items/<code>")
@@ -142,17 +128,13 @@ def item_page(code):
 def item_flowchart(number, code, fmt):
     from app.reports.flowchart import flowchart
 
-    if fmt not in ("svg", "png"):
+    if fmt not in IMAGE_MIMETYPES:
         abort(404)
     try:
         item = publication.item_of(db.session, _publication(number), code)
     except NotFoundError:
         abort(404)
-    response = Response(
-        flowchart(item["nodes"], fmt), mimetype="image/svg+xml" if fmt == "svg" else "image/png"
-    )
-    response.headers["Cache-Control"] = "public, max-age=86400"
-    return response
+    return send_image(flowchart(item["nodes"], fmt), fmt, "public, max-age=86400")
 
 
 @bp.route("/public/comment", methods=["POST"])

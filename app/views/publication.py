@@ -3,7 +3,7 @@ diffs and XLSX files, the current lists (department-scoped), and public comments
 
 import json
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
@@ -12,15 +12,8 @@ from app.models import Department
 from app.services.errors import NotFoundError
 from app.services.publish import lists, publication
 
+from .download import send_download, send_published_list
 from .transaction import one_transaction
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(data, filename):
-    response = Response(data, mimetype=XLSX)
-    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
-    return response
 
 
 class PublicationView(BaseView):
@@ -95,18 +88,7 @@ class PublicationView(BaseView):
     @expose("/<int:number>/<kind>.xlsx")
     @has_access
     def download(self, number, kind):
-        from app.reports.lists_xlsx import list_workbook
-
-        if kind not in lists.LIST_KINDS:
-            abort(404)
-        pub = self._get(number)
-        data = list_workbook(
-            kind,
-            publication.items_of(db.session, pub),
-            pub.published_at,
-            _("{title}（第 {n} 版）").format(title=lists.list_titles()[kind], n=pub.number),
-        )
-        return _xlsx(data, f"list-{kind}-v{pub.number}.xlsx")
+        return send_published_list(self._get(number), kind)
 
     @expose("/current/<kind>.xlsx")
     @has_access
@@ -117,7 +99,7 @@ class PublicationView(BaseView):
         if kind not in lists.LIST_KINDS:
             abort(404)
         data = list_workbook(kind, lists.current_items(db.session, g.user))
-        return _xlsx(data, f"list-{kind}-current.xlsx")
+        return send_download(data, f"list-{kind}-current.xlsx")
 
     @expose("/comments/")
     @has_access

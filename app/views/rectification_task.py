@@ -6,7 +6,7 @@ only through `LedgerView`, which calls `app.services.ledger.rectification`.
 
 from datetime import date
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import gettext as _
@@ -24,6 +24,7 @@ from app.services.ledger import rectification
 from app.services.trail import audit
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
+from .download import send_download
 from .transaction import one_transaction, transactional
 
 STATUS_STYLE = {"open": "default", "in_progress": "info", "done": "success", "postponed": "warning"}
@@ -328,11 +329,4 @@ class LedgerView(BaseView):
             summary=_("导出整改台账 {n} 条").format(n=len(tasks)),
         )
         filename = f"rectification-ledger-{date.today().isoformat()}.xlsx"
-        return Response(
-            body,
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={
-                "Content-Disposition": f'attachment; filename="{filename}"',
-                "Cache-Control": "no-store",
-            },
-        )
+        return send_download(body, filename, cache_control="no-store")

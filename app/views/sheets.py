@@ -5,13 +5,12 @@ dry run and kept under the instance folder until its owner confirms it; the conf
 the import again for real (the data may have changed meanwhile) in one transaction.
 """
 
-import io
 import json
 import secrets
 import time
 from pathlib import Path
 
-from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,9 +23,9 @@ from app.services.sheets import exporter as sheet_export
 from app.services.sheets import importer as sheet_import
 from app.services.sheets.specs import TEMPLATE_CODES, templates
 
+from .download import send_download
 from .transaction import DOWNLOAD_ABORTS, one_transaction
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_HOURS = 24
 PREVIEW_LIMIT = 500
 
@@ -95,11 +94,7 @@ class SheetView(BaseView):
             name, data = build()  # audits the export event, committed with it
         if not outcome.ok:
             return redirect(url_for("SheetView.index"))
-        response = send_file(
-            io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return send_download(data, name, cache_control="no-store")
 
     @expose("/template/<code>")
     @has_access

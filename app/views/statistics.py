@@ -4,7 +4,7 @@ Thin: the figures, their department scope and their cache live in app.services.d
 Every endpoint is a GET guarded by the single `can_read` permission of this view.
 """
 
-from flask import Response, abort, g, redirect, url_for
+from flask import abort, g, redirect, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
@@ -13,13 +13,8 @@ from app.services.errors import NotFoundError
 from app.services.insight.dashboard import Dashboard
 from app.services.trail import audit
 
+from .download import send_download, send_image
 from .transaction import transactional
-
-MIMETYPES = {
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class StatisticsView(BaseView):
@@ -48,9 +43,7 @@ class StatisticsView(BaseView):
             data = Dashboard(db.session, g.user).image(name, fmt)
         except NotFoundError:
             abort(404)
-        response = Response(data, mimetype=MIMETYPES[fmt])
-        response.headers["Cache-Control"] = "private, no-cache"
-        return response
+        return send_image(data, fmt, "private, no-cache")
 
     @expose("/data/<name>.xlsx")
     @has_access
@@ -58,7 +51,4 @@ class StatisticsView(BaseView):
     def download(self, name):
         data = Dashboard(db.session, g.user).xlsx(name)  # NotFoundError: 404
         audit.record_event(db.session, "export", summary=_("导出统计：{name}").format(name=name))
-        response = Response(data, mimetype=MIMETYPES["xlsx"])
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return send_download(data, f"{name}.xlsx", cache_control="private, no-store")

@@ -17,6 +17,7 @@ from app.services.publish import verification
 from app.services.review import inbox, lifecycle, workflow
 from app.services.trail.snapshot import diff
 
+from .download import IMAGE_MIMETYPES, send_image
 from .transaction import one_transaction
 
 RECORD_VIEWS = {
@@ -33,16 +34,11 @@ ACTION_LABELS = {
 
 
 def _chart_response(nodes, fmt):
-    from flask import Response
-
     from app.reports.flowchart import flowchart
 
-    if fmt not in ("svg", "png"):
+    if fmt not in IMAGE_MIMETYPES:
         abort(404)
-    mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
-    response = Response(flowchart(nodes, fmt), mimetype=mimetype)
-    response.headers["Cache-Control"] = "private, max-age=300"
-    return response
+    return send_image(flowchart(nodes, fmt), fmt, "private, max-age=300")
 
 
 def record_url(record_type, record_id):
