@@ -19,10 +19,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, HiddenField
 
 from app.forms.fields import choice_field, code_set_field
+from app.services.access import permissions
 from app.services.errors import ConflictError, DomainError
 from app.services.review import records
 
 log = logging.getLogger(__name__)
+
+
+def user_can(action, record=None):
+    """The template global `can(action, record)`: `permissions.can` for the signed-in user."""
+    return permissions.can(g.user, action, record)
 
 
 class ConsoleInterface(SQLAInterface):

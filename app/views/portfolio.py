@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.choices import RECOMMENDATION
-from app.services.access import scope
+from app.services.access import permissions
 from app.services.insight import portfolio
 
 
@@ -38,7 +38,7 @@ class PortfolioView(BaseView):
             totals=data["totals"],
             titles=titles,
             kinds=portfolio.FINDING_KINDS,
-            can_open=bool(scope.role_names(g.user) & scope.LEDGER_WRITER_ROLES),
+            can_open=permissions.can(g.user, "keep_ledger"),
             threshold=portfolio.FIT_THRESHOLD,
             years=portfolio.AMORTISATION_YEARS,
         )

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.models import ConsoleUser, Contact, Reminder
 from app.models.choices import PHASE_KIND
-from app.security.roles import CONTACT
+from app.services.access import permissions
 from app.services.campaign import board
 from app.services.trail import audit, mailer
 
@@ -67,7 +67,7 @@ def recipients_by_department(session, department_ids):
         .join(assoc_user_role, assoc_user_role.c.user_id == ConsoleUser.id)
         .join(Role, Role.id == assoc_user_role.c.role_id)
         .where(
-            Role.name == CONTACT,
+            Role.name.in_(sorted(permissions.holders("receive_reminders"))),
             ConsoleUser.active.is_(True),
             ConsoleUser.department_id.in_(department_ids),
         )
