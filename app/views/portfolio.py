@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models.choices import RECOMMENDATION
 from app.services.access import permissions
-from app.services.insight import portfolio
+from app.services.insight import fitness, portfolio
 
 
 class PortfolioView(BaseView):
@@ -39,6 +39,6 @@ class PortfolioView(BaseView):
             titles=titles,
             kinds=portfolio.FINDING_KINDS,
             can_open=permissions.can(g.user, "keep_ledger"),
-            threshold=portfolio.FIT_THRESHOLD,
-            years=portfolio.AMORTISATION_YEARS,
+            threshold=fitness.FIT_THRESHOLD,
+            years=fitness.AMORTISATION_YEARS,
         )

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.models import ConsoleUser, Contact, Reminder
 from app.models.choices import PHASE_KIND
 from app.services.access import permissions
-from app.services.campaign import board
+from app.services.campaign import board, phases
 from app.services.trail import audit, mailer
 
 EMAIL_STATUS_LABELS = {"sent": _l("已发送"), "failed": _l("发送失败"), "not_sent": _l("未发送")}
@@ -114,7 +114,7 @@ def send_reminders(session, brd, rows, sender=None):
     addresses = recipients_by_department(session, [row.department.id for row in rows])
     for row in rows:
         text, deadline = reminder_text(row, sched)
-        phase_kind = board.RULE_PHASE[(row.overdue_rules or row.due_rules or ["contacts"])[0]]
+        phase_kind = phases.RULE_PHASE[(row.overdue_rules or row.due_rules or ["contacts"])[0]]
         reminder = Reminder(
             department_id=row.department.id,
             campaign_id=sched.campaign.id if sched.campaign else None,
