@@ -138,5 +138,10 @@ SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
 SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))
 MAIL_FROM = os.environ.get("MAIL_FROM", "")
 
+# --- Who may review (app/services/access/permissions.py, actions "approve" and "return") ------
+# The IT office may stand in for the reviewer: its decisions are signed and marked 管理员审核.
+# Set ALLOW_ADMIN_APPROVAL=0 where only the party & administration office may decide.
+ALLOW_ADMIN_APPROVAL = _env_bool("ALLOW_ADMIN_APPROVAL", True)
+
 # --- Review deadline (reviewer's inbox and the yearly assessment's on-time rate) ---------------
 REVIEW_DUE_WORKING_DAYS = int(os.environ.get("REVIEW_DUE_WORKING_DAYS", "5"))

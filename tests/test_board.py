@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func
 
 from app.models import AuditEntry, InformationSystem, Reminder
-from app.services.campaign import board
+from app.services.campaign import board, phases
 from tests import factories as f
 
 
@@ -53,7 +53,7 @@ def smtp_server(app, monkeypatch):
 def notice_campaign(session, year=2026, **ends):
     """A campaign with the notice's four phases (end dates may be overridden per kind)."""
     camp = f.campaign(session, year=year)
-    for position, (kind, start, end) in enumerate(board.NOTICE_PHASES, 1):
+    for position, (kind, start, end) in enumerate(phases.NOTICE_PHASES, 1):
         f.campaign_phase(
             session,
             camp,

@@ -8,7 +8,7 @@ import pytest
 
 from app.models import RectificationTask
 from app.services.errors import DomainError
-from app.services.insight import portfolio
+from app.services.insight import fitness, portfolio
 from app.services.ledger import rectification
 from tests import factories as f
 from tests.helpers import QueryCounter
@@ -132,7 +132,7 @@ def test_reason_shows_each_score_in_words(db_session):
     [(60, 60, "keep"), (60, 59.9, "invest"), (59.9, 60, "migrate"), (59.9, 59.9, "retire")],
 )
 def test_recommendation_quadrants_meet_at_sixty(functional, technical, expected):
-    assert portfolio.recommend(functional, technical) == expected
+    assert fitness.recommend(functional, technical) == expected
 
 
 def test_each_finding_kind(db_session):

@@ -1,8 +1,9 @@
-"""The console's roles, declared as data and applied by `flask init-roles`.
+"""The console's roles, and `flask init-roles`, which gives them their FAB permissions.
 
-Each role is a list of (permission, view-or-menu) pairs. The IT administrator is FAB's admin role
-and receives every permission. `sync_roles()` makes the database match this declaration exactly,
-so a permission removed here is removed from the role too.
+What each role may do is declared once, in `app/services/access/permissions.py` `ACTIONS`; the
+FAB (permission, view-or-menu) pairs each role needs are generated from that table. The IT
+administrator is FAB's admin role and receives every permission. `sync_roles()` makes the
+database match the table exactly, so a permission removed there is removed from the role too.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -21,111 +22,6 @@ ROLE_LABELS = {
     PUBLIC: _l("公众"),
 }
 
-READ = ("can_list", "can_show")
-WRITE = READ + ("can_add", "can_edit", "can_delete")
-
-# Records a department writes itself.
-DEPARTMENT_VIEWS = (
-    "ContactView",
-    "ServiceItemView",
-    "MaterialView",
-    "ProcessNodeView",
-    "InformationSystemView",
-)
-# Records the IT office keeps.
-OFFICE_VIEWS = (
-    "DepartmentView",
-    "CampaignView",
-    "CampaignPhaseView",
-    "RectificationTaskView",
-)
-ALL_RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
-
-MENUS_SURVEY = ("Survey", "Contacts", "ServiceItems", "InformationSystems")
-MENUS_REVIEW = ("Review", "Inbox", "Publications", "PublicComments")
-WORKFLOW = "WorkflowView"
-# The statistics dashboard (统计分析): read only, department-scoped for contacts.
-STATISTICS = (("can_read", "StatisticsView"), ("menu_access", "Statistics"))
-PUBLICATION = "PublicationView"
-MENUS_LEDGER = ("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio")
-MENUS_OFFICE = (*MENUS_LEDGER, "Settings", "Departments", "Campaigns")
-# The campaign board (a contact sees their own department's row) and the yearly assessment.
-BOARD = "BoardView"
-ASSESSMENT = "AssessmentView"
-MENUS_PROGRESS = ("Progress", "CampaignBoard", "Assessment")
-SHEETS = "SheetView"
-MENU_SHEETS = ("SheetsImportExport",)
-
-# What every logged-in user may do with their own account.
-SELF_SERVICE = (
-    ("can_userinfo", "ConsoleUserDBModelView"),
-    ("can_this_form_get", "ResetMyPasswordView"),
-    ("can_this_form_post", "ResetMyPasswordView"),
-    ("resetmypassword", "ConsoleUserDBModelView"),
-)
-
-
-def _grant(perms, views):
-    return [(perm, view) for view in views for perm in perms]
-
-
-def _menus(names):
-    return [("menu_access", name) for name in names]
-
-
-# The rectification ledger: contacts (own department) and reviewers keep it, leaders read it.
-LEDGER_READ = _grant(READ, ("RectificationTaskView", "OverdueTaskView")) + _grant(
-    ("can_read",), ("LedgerView", "PortfolioView")
-)
-LEDGER_KEEP = (
-    LEDGER_READ
-    + _grant(("can_add", "can_edit"), ("RectificationTaskView",))
-    + [("can_update", "LedgerView")]
-)
-
-
-ROLES = {
-    CONTACT: (
-        _grant(WRITE, DEPARTMENT_VIEWS)
-        + _grant(READ, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
-        + LEDGER_KEEP
-        + _grant(("can_submit", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _grant(("can_read", "can_template", "can_export", "can_import"), (SHEETS,))
-        + _grant(("can_read",), (PUBLICATION, BOARD))
-        + _menus(
-            MENUS_SURVEY
-            + MENU_SHEETS
-            + MENUS_LEDGER
-            + ("Review", "Publications", "Progress", "CampaignBoard")
-        )
-        + list(STATISTICS)
-        + list(SELF_SERVICE)
-    ),
-    REVIEWER: (
-        _grant(READ, ALL_RECORD_VIEWS)
-        + [pair for pair in LEDGER_KEEP if pair not in _grant(READ, ALL_RECORD_VIEWS)]
-        + _grant(("can_review", "can_read", "can_lifecycle"), (WORKFLOW,))
-        + _grant(("can_read", "can_template", "can_export"), (SHEETS,))
-        + _grant(("can_read", "can_publish", "can_comments"), (PUBLICATION,))
-        + _grant(("can_read",), (BOARD, ASSESSMENT))
-        + _menus(MENUS_SURVEY + MENU_SHEETS + MENUS_OFFICE + MENUS_REVIEW + MENUS_PROGRESS)
-        + list(STATISTICS)
-        + list(SELF_SERVICE)
-    ),
-    LEADER: (
-        _grant(READ, ALL_RECORD_VIEWS)
-        + _grant(("can_read", "can_export"), (SHEETS,))
-        + [pair for pair in LEDGER_READ if pair not in _grant(READ, ALL_RECORD_VIEWS)]
-        + _grant(("can_read",), (WORKFLOW, PUBLICATION, BOARD, ASSESSMENT))
-        + _menus(
-            MENUS_SURVEY + MENU_SHEETS + MENUS_OFFICE + ("Review", "Publications") + MENUS_PROGRESS
-        )
-        + list(STATISTICS)
-        + list(SELF_SERVICE)
-    ),
-    PUBLIC: [],
-}
-
 
 def install_roles(appbuilder):
     """Write every view's permissions, then the declared roles. Leaves the commit to the caller."""
@@ -140,8 +36,10 @@ def sync_roles(sm):
 
     Returns {role name: number of permissions}. Leaves the commit to the caller.
     """
+    from app.services.access.permissions import fab_permissions
+
     result = {}
-    for name, pairs in ROLES.items():
+    for name, pairs in fab_permissions().items():
         role = sm.find_role(name) or sm.add_role(name)
         wanted = []
         for perm, view in pairs:

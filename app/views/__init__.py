@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from .assessment import AssessmentView
 from .audit import AuditEntryView
+from .base import user_can
 from .board import BoardView
 from .campaign import CampaignPhaseView, CampaignView
 from .contact import ContactView
@@ -89,6 +90,7 @@ def register_views(appbuilder):
     )
     appbuilder.add_view_no_menu(LedgerView)
     current_app.add_template_global(ledger_sources, "ledger_sources")
+    current_app.add_template_global(user_can, "can")
 
     settings = dict(category="Settings", category_label=_l("基础设置"), category_icon="fa-cogs")
     appbuilder.add_view(

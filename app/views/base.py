@@ -15,10 +15,16 @@ from sqlalchemy import func
 from wtforms import BooleanField, HiddenField
 
 from app.forms.fields import choice_field, code_set_field
+from app.services.access import permissions
 from app.services.errors import ConflictError
 from app.services.review import records
 
 from .transaction import one_transaction
+
+
+def user_can(action, record=None):
+    """The template global `can(action, record)`: `permissions.can` for the signed-in user."""
+    return permissions.can(g.user, action, record)
 
 
 class ConsoleInterface(SQLAInterface):

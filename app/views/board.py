@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.choices import PHASE_KIND
+from app.services.access import permissions
 from app.services.campaign import board, reminders
 
 from .transaction import one_transaction
@@ -42,7 +43,7 @@ class BoardView(BaseView):
             rules=board.RULES,
             phase_labels=PHASE_KIND,
             title=_("工作进度看板"),
-            can_remind=self.appbuilder.sm.has_access("can_remind", "BoardView"),
+            can_remind=permissions.can(g.user, "remind"),
             day_param=request.args.get("date", ""),
         )
 

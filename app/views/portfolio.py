@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.choices import RECOMMENDATION
-from app.services.access import scope
-from app.services.insight import portfolio
+from app.services.access import permissions
+from app.services.insight import fitness, portfolio
 
 
 class PortfolioView(BaseView):
@@ -38,7 +38,7 @@ class PortfolioView(BaseView):
             totals=data["totals"],
             titles=titles,
             kinds=portfolio.FINDING_KINDS,
-            can_open=bool(scope.role_names(g.user) & scope.LEDGER_WRITER_ROLES),
-            threshold=portfolio.FIT_THRESHOLD,
-            years=portfolio.AMORTISATION_YEARS,
+            can_open=permissions.can(g.user, "keep_ledger"),
+            threshold=fitness.FIT_THRESHOLD,
+            years=fitness.AMORTISATION_YEARS,
         )

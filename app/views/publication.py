@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Department
+from app.services.access import permissions
 from app.services.errors import NotFoundError
 from app.services.publish import lists, publication
 
@@ -42,7 +43,7 @@ class PublicationView(BaseView):
     @has_access
     def index(self):
         session = db.session
-        can_publish = bool(publication.PUBLISHER_ROLES & {r.name for r in g.user.roles})
+        can_publish = permissions.can(g.user, "publish")
         pending = None
         if can_publish:  # every department's items: only for those who publish
             pending = publication.pending_changes(session)

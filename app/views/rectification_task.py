@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import AuditEntry, InformationSystem, RectificationTask, ServiceItem
 from app.models.choices import AUDIT_ACTION, TASK_CATEGORY, TASK_SOURCE, TASK_STATUS
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
-from app.services.access import scope
+from app.services.access import permissions, scope
 from app.services.errors import DuplicateTaskError
 from app.services.insight import portfolio
 from app.services.ledger import rectification
@@ -212,7 +212,7 @@ def ledger_sources(record):
         kind: rectification.source_key(record_type, record.id, kind) for kind, _label in sources
     }
     opened = rectification.tasks_by_key(db.session, keys.values())
-    can_open = bool(scope.role_names(g.user) & scope.LEDGER_WRITER_ROLES)
+    can_open = permissions.can(g.user, "keep_ledger")
     return [
         {
             "kind": kind,

@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.extensions import db
 from app.models import Department
-from app.services.access import scope
+from app.services.access import permissions, scope
 from app.services.sheets import exporter as sheet_export
 from app.services.sheets import importer as sheet_import
 from app.services.sheets.specs import TEMPLATE_CODES, templates
@@ -54,9 +54,6 @@ class SheetView(BaseView):
         flash(_("文件超过 20 MB，请按部门拆分后分别导入。"), "danger")
         return redirect(url_for("SheetView.index"))
 
-    def _can(self, permission):
-        return self.appbuilder.sm.has_access(permission, self.class_permission_name)
-
     @expose("/")
     @has_access
     def index(self):
@@ -83,9 +80,9 @@ class SheetView(BaseView):
             chosen=chosen,
             own=own,
             sees_all=sees_all,
-            can_template=self._can("can_template"),
-            can_export=self._can("can_export"),
-            can_import=self._can("can_import"),
+            can_template=permissions.can(g.user, "download_template"),
+            can_export=permissions.can(g.user, "export"),
+            can_import=permissions.can(g.user, "import"),
             max_mb=sheet_import.MAX_BYTES // (1024 * 1024),
         )
 

@@ -132,7 +132,7 @@ def record_panel(record):
         "action_labels": ACTION_LABELS,
         "lifecycle_label": LIFECYCLE.label(getattr(record, "lifecycle", None)),
         "lifecycle_moves": [
-            (name, lifecycle.MOVES[name][3], lifecycle.MOVES[name][4])
+            (name, lifecycle.MOVES[name].label, lifecycle.MOVES[name].note_required)
             for name in (
                 lifecycle.allowed_moves(record, g.user) if record_type == "service_item" else []
             )

@@ -184,8 +184,8 @@ def _sync_directory_user(session, sm, entry, ip):
     user = _find_user(session, entry.username)
     if user is not None and not user.active:
         _fail(session, entry.username, "inactive", user, ip)
-    role_names = ldap_auth.roles_for(entry.groups)
-    roles = [r for r in (sm.find_role(name) for name in role_names) if r is not None]
+    mapped = ldap_auth.roles_for(entry.groups)
+    roles = [r for r in (sm.find_role(name) for name in mapped) if r is not None]
     if not roles:
         _audit(session, "login_failed", entry.username, "no mapped role", user, ip)
         session.flush()

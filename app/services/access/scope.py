@@ -1,53 +1,29 @@
 """The department scope: one rule for who sees and changes which rows.
 
 A department contact sees and changes only their own department's records; reviewers, the IT
-office and leaders see every department (leaders change nothing). Lists, show/edit/delete,
-actions, dropdowns, exports and charts all ask this module, through `apply_scope` for queries
-and `ensure_visible` / `ensure_can_edit` for one record.
+office and leaders see every department. Who reaches which departments is declared in
+`permissions.ACTIONS`; this module turns that reach into queries. Lists, dropdowns, exports and
+charts call `apply_scope`; one record is checked with `ensure_visible`, or with
+`permissions.ensure(user, action, record)`, which applies this scope first.
 """
 
 from flask_babel import gettext as _
 from sqlalchemy import false, or_, select
 
-from app.models import (
-    Contact,
-    Department,
-    InformationSystem,
-    Material,
-    ProcessNode,
-    RectificationTask,
-    ServiceItem,
-)
-from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
+from app.models import Department, InformationSystem, ServiceItem
+from app.models.ownership import DEPARTMENT_MODELS, ITEM_CHILD_MODELS, department_id_of
+from app.services.access import permissions
 from app.services.errors import NotFoundError, PermissionDeniedError
 
-SEE_ALL_ROLES = frozenset({REVIEWER, IT_ADMIN, LEADER})
-# Roles that may write department records (contacts within their scope).
-WRITER_ROLES = frozenset({CONTACT, IT_ADMIN})
-# The rectification ledger is also kept by reviewers (the party & administration office).
-LEDGER_WRITER_ROLES = frozenset({CONTACT, REVIEWER, IT_ADMIN})
-# Models owned by a department directly, and children owned through their service item.
-DEPARTMENT_MODELS = (Contact, ServiceItem, InformationSystem, RectificationTask)
-ITEM_CHILD_MODELS = (Material, ProcessNode)
+
+def sees_all(user) -> bool:
+    """Whether `user` sees every department (the reach comes from `permissions`)."""
+    return permissions.department_reach(user) is None
 
 
-def role_names(user):
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
-    return frozenset(role.name for role in user.roles)
-
-
-def sees_all(user):
-    return bool(role_names(user) & SEE_ALL_ROLES)
-
-
-def scope_department_id(user):
+def scope_department_id(user) -> int | None:
     """None when the user sees every department, else their department id (or -1 for none)."""
-    if sees_all(user):
-        return None
-    if CONTACT in role_names(user) and user.department_id:
-        return user.department_id
-    return -1
+    return permissions.department_reach(user)
 
 
 def scope_clause(model, user):
@@ -72,23 +48,13 @@ def apply_scope(query, model, user):
     return query.filter(clause) if hasattr(query, "filter") else query.where(clause)
 
 
-def record_department_id(record):
-    """The department owning `record`, read through relationships (set by forms before flush)."""
-    if isinstance(record, ITEM_CHILD_MODELS):
-        return record_department_id(record.item) if record.item is not None else None
-    department = getattr(record, "department", None)
-    if department is not None:
-        return department.id
-    return getattr(record, "department_id", None)
+def record_department_id(record) -> int | None:
+    """The department owning `record` (see `app.models.ownership`)."""
+    return department_id_of(record)
 
 
-def is_visible(user, record):
-    dept = scope_department_id(user)
-    if dept is None:
-        return True
-    if not isinstance(record, DEPARTMENT_MODELS + ITEM_CHILD_MODELS):
-        return True
-    return dept != -1 and record_department_id(record) == dept
+def is_visible(user, record) -> bool:
+    return permissions.is_visible(user, record)
 
 
 def ensure_visible(user, record):
@@ -103,20 +69,6 @@ def ensure_can_write_department(user, department_id):
     dept = scope_department_id(user)
     if dept is not None and department_id != dept:
         raise PermissionDeniedError(_("只能填报本部门的记录。"))
-
-
-def ensure_can_edit(user, record):
-    """Visible, written by a role that writes, in the user's department, not offline."""
-    ensure_visible(user, record)
-    writers = LEDGER_WRITER_ROLES if isinstance(record, RectificationTask) else WRITER_ROLES
-    if not role_names(user) & writers:
-        raise PermissionDeniedError(_("您的角色只能查看，不能修改。"))
-    owner = record.item if isinstance(record, ITEM_CHILD_MODELS) else record
-    if getattr(owner, "is_offline", False):
-        raise PermissionDeniedError(_("该事项已下线，只能查看。"))
-    if getattr(owner, "status", None) == "submitted":
-        raise PermissionDeniedError(_("该记录已提交审核，请先撤回再修改。"))
-    return record
 
 
 def department_choices(user, query):

@@ -21,13 +21,8 @@ tens of thousands of ORM objects with their materials and nodes took a minute at
 
 **Score** = 100 × the mean of the five fractions, rounded (each rule weighs 20 points).
 
-**Deadlines**: each rule is due at the end of a phase of the year's campaign (`RULE_PHASE`):
-contacts at the end of 联系人报送 (7-20 in the notice), items, systems and submission at the end
-of 部门自查报送 (9-10), approval at the end of 统一归集梳理 (9-30). A campaign without that phase
-gives the rule the campaign's end date. No campaign for the year: the notice's dates are used.
-
-**Current phase**: of the campaign's phases, the one with the earliest deadline that is today or
-later; after the last deadline, the last phase.
+**Deadlines** and the **current phase** come from `phases.schedule` (the year's campaign or
+the notice's dates).
 
 **Colour**: red when a rule whose deadline has passed (deadline < today) is not fully done —
 the department is overdue; amber when nothing is overdue but a rule due by the current phase's
@@ -41,10 +36,8 @@ from types import SimpleNamespace
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from app.models import (
-    Campaign,
     Contact,
     Department,
     InformationSystem,
@@ -52,8 +45,8 @@ from app.models import (
     ProcessNode,
     ServiceItem,
 )
-from app.models.choices import PHASE_KIND
 from app.services.access import scope
+from app.services.campaign import phases
 from app.services.catalog import completeness
 
 RULES = ("contacts", "items", "systems", "submitted", "approved")
@@ -64,45 +57,10 @@ RULE_LABELS = {
     "submitted": _l("全部提交审核"),
     "approved": _l("全部审核通过"),
 }
-RULE_PHASE = {
-    "contacts": "contacts",
-    "items": "self_check",
-    "systems": "self_check",
-    "submitted": "self_check",
-    "approved": "aggregation",
-}
-# The notice's phases: kind, (start month, day), (end month, day).
-NOTICE_PHASES = (
-    ("contacts", (7, 1), (7, 20)),
-    ("self_check", (7, 1), (9, 10)),
-    ("aggregation", (9, 11), (9, 30)),
-    ("final", (10, 1), (12, 31)),
-)
 STATE_LABELS = {"red": _l("逾期"), "amber": _l("进行中"), "green": _l("按期完成")}
 EXAMPLES = 3  # records named per rule in "what it lacks"
 # Records a department can still change: the board counts them as not yet submitted.
 EDITABLE_STATUSES = ("draft", "returned")
-
-
-@dataclass
-class Phase:
-    """A phase as the board reads it (from the campaign or the notice's defaults)."""
-
-    kind: str
-    name: str
-    start_date: date
-    end_date: date
-
-
-@dataclass
-class Schedule:
-    """The year's phases, the current one and each rule's deadline."""
-
-    year: int
-    campaign: Campaign | None
-    phases: list
-    current: Phase
-    deadlines: dict
 
 
 @dataclass
@@ -149,7 +107,7 @@ class Board:
     """The board for a set of departments on a given day."""
 
     today: date
-    schedule: Schedule
+    schedule: phases.Schedule
     rows: list
 
     @property
@@ -165,50 +123,6 @@ class Board:
     @property
     def days_left(self):
         return (self.schedule.current.end_date - self.today).days
-
-
-# --- schedule -------------------------------------------------------------------------------
-
-
-def notice_phases(year):
-    return [
-        Phase(kind, PHASE_KIND.label(kind), date(year, *start), date(year, *end))
-        for kind, start, end in NOTICE_PHASES
-    ]
-
-
-def campaign_for(session, today):
-    """The campaign of today's year, else the latest one that has started, else None."""
-    campaign = session.scalars(
-        select(Campaign).where(Campaign.year == today.year).options(selectinload(Campaign.phases))
-    ).first()
-    if campaign is None:
-        campaign = session.scalars(
-            select(Campaign)
-            .where(Campaign.start_date <= today)
-            .order_by(Campaign.year.desc())
-            .options(selectinload(Campaign.phases))
-        ).first()
-    return campaign
-
-
-def schedule(session, today):
-    """Phases, current phase and rule deadlines for `today` (the notice's dates by default)."""
-    campaign = campaign_for(session, today)
-    if campaign is not None and campaign.phases:
-        phases = [Phase(p.kind, p.name, p.start_date, p.end_date) for p in campaign.phases]
-        year, end = campaign.year, campaign.end_date
-    else:
-        year = campaign.year if campaign is not None else today.year
-        phases = notice_phases(year)
-        end = campaign.end_date if campaign is not None else date(year, 12, 31)
-    by_end = sorted(phases, key=lambda p: (p.end_date, p.start_date))
-    current = next((p for p in by_end if p.end_date >= today), by_end[-1])
-    ends = {}
-    for phase in phases:
-        ends.setdefault(phase.kind, phase.end_date)
-    deadlines = {rule: ends.get(kind, end) for rule, kind in RULE_PHASE.items()}
-    return Schedule(year, campaign, phases, current, deadlines)
 
 
 # --- rules ----------------------------------------------------------------------------------
@@ -394,7 +308,7 @@ def build(session, today=None, user=None, department_ids=None):
         wanted = set(department_ids)
         departments = [d for d in departments if d.id in wanted]
     ids = [d.id for d in departments]
-    sched = schedule(session, today)
+    sched = phases.schedule(session, today)
     online = (~ServiceItem.is_offline,)
     item_counts = _status_counts(session, ServiceItem, ids, online)
     system_counts = _status_counts(session, InformationSystem, ids)

@@ -14,8 +14,7 @@ to their own department through `app.services.access.scope`.
 from sqlalchemy import func, select
 
 from app.models import InformationSystem, RectificationTask, ServiceItem
-from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
-from app.services.access import scope
+from app.services.access import permissions, scope
 from app.services.campaign import board, reminders
 from app.services.review import inbox
 from app.services.review.workflow import REVIEWABLE
@@ -84,12 +83,11 @@ def key_figures(session):
 
 def context(session, user, today=None):
     """The sections of the home page for `user` (an empty dict for anonymous visitors)."""
-    roles = scope.role_names(user)
     result = {}
-    if not roles:
+    if not permissions.roles_of(user):
         return result
     full_board = None
-    if CONTACT in roles and user.department_id:
+    if permissions.can(user, "home_department") and user.department_id:
         own = board.build(session, today, user=user)
         result["contact"] = {
             "board": own,
@@ -98,13 +96,14 @@ def context(session, user, today=None):
             "returned": returned_records(session, user),
             "tasks": open_tasks(session, user),
         }
-    if REVIEWER in roles:
+    if permissions.can(user, "home_inbox"):
         pending = inbox.pending(session)
         result["reviewer"] = {"pending": pending[:HOME_LIMIT], "count": len(pending)}
-    if IT_ADMIN in roles or LEADER in roles:
+    overview, office = permissions.can(user, "home_overview"), permissions.can(user, "home_office")
+    if overview or office:
         full_board = board.build(session, today)
-    if LEADER in roles:
+    if overview:
         result["leader"] = {"figures": key_figures(session), "board": full_board}
-    if IT_ADMIN in roles:
+    if office:
         result["office"] = {"board": full_board, "overdue": full_board.overdue[:HOME_LIMIT]}
     return result

@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from app.models import ConsoleUser, Contact, Reminder
 from app.models.choices import PHASE_KIND
-from app.security.roles import CONTACT
-from app.services.campaign import board
+from app.services.access import permissions
+from app.services.campaign import board, phases
 from app.services.trail import audit, mailer
 
 EMAIL_STATUS_LABELS = {"sent": _l("已发送"), "failed": _l("发送失败"), "not_sent": _l("未发送")}
@@ -67,7 +67,7 @@ def recipients_by_department(session, department_ids):
         .join(assoc_user_role, assoc_user_role.c.user_id == ConsoleUser.id)
         .join(Role, Role.id == assoc_user_role.c.role_id)
         .where(
-            Role.name == CONTACT,
+            Role.name.in_(sorted(permissions.holders("receive_reminders"))),
             ConsoleUser.active.is_(True),
             ConsoleUser.department_id.in_(department_ids),
         )
@@ -114,7 +114,7 @@ def send_reminders(session, brd, rows, sender=None):
     addresses = recipients_by_department(session, [row.department.id for row in rows])
     for row in rows:
         text, deadline = reminder_text(row, sched)
-        phase_kind = board.RULE_PHASE[(row.overdue_rules or row.due_rules or ["contacts"])[0]]
+        phase_kind = phases.RULE_PHASE[(row.overdue_rules or row.due_rules or ["contacts"])[0]]
         reminder = Reminder(
             department_id=row.department.id,
             campaign_id=sched.campaign.id if sched.campaign else None,

@@ -19,12 +19,11 @@ from sqlalchemy.orm import selectinload
 from app.models import Department, RectificationTask
 from app.models.base import utcnow
 from app.models.choices import SYSTEM_PROBLEM, TASK_CATEGORY, TASK_SOURCE, TASK_STATUS
-from app.services.access import scope
+from app.services.access import permissions, scope
 from app.services.errors import (
     DomainError,
     DuplicateTaskError,
     InvalidTransitionError,
-    PermissionDeniedError,
 )
 from app.services.trail import audit
 
@@ -54,12 +53,6 @@ SYSTEM_PROBLEM_KINDS = SYSTEM_PROBLEM.codes
 def source_key(record_type, record_id, kind):
     """The key naming a source record and a kind of problem: ``system:12:security_risk``."""
     return f"{record_type}:{record_id}:{kind}"
-
-
-def ensure_can_keep(user):
-    """Only contacts, reviewers and the IT office keep the ledger; leaders read it."""
-    if not scope.role_names(user) & scope.LEDGER_WRITER_ROLES:
-        raise PermissionDeniedError(_("您的角色只能查看整改台账，不能修改。"))
 
 
 def find_by_key(session, key):
@@ -102,7 +95,7 @@ def open_task(
     linked record the task gets a source key, and a second task for the same record and
     `category` is refused with DuplicateTaskError (carrying the existing task).
     """
-    ensure_can_keep(user)
+    permissions.ensure(user, "keep_ledger")
     if source not in TASK_SOURCE:
         raise DomainError(_("未知的问题来源。"))
     if category not in TASK_CATEGORY:
@@ -208,15 +201,14 @@ def open_from_item(session, user, item, kind="process"):
 
 def allowed_actions(task, user):
     """The moves `user` may make on `task` now (for the buttons on its page)."""
-    if not scope.role_names(user) & scope.LEDGER_WRITER_ROLES or not scope.is_visible(user, task):
+    if not permissions.can(user, "keep_ledger", task):
         return []
     return [action for (status, action) in TRANSITIONS if status == task.task_status]
 
 
 def move(session, task, user, action, reason=None, evidence=None, new_deadline=None):
     """Move `task` by `action`; postponing needs a reason, completing needs evidence."""
-    scope.ensure_visible(user, task)
-    ensure_can_keep(user)
+    permissions.ensure(user, "keep_ledger", task)
     target = TRANSITIONS.get((task.task_status, action))
     if target is None:
         raise InvalidTransitionError(

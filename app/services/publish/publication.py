@@ -21,26 +21,19 @@ from app.models import (
     ServiceItem,
 )
 from app.models.base import utcnow
-from app.security.roles import IT_ADMIN, REVIEWER
-from app.services.access import scope
-from app.services.errors import DomainError, NotFoundError, PermissionDeniedError
+from app.services.access import permissions
+from app.services.errors import DomainError, NotFoundError
 from app.services.ledger import rectification
 from app.services.publish import lists
 from app.services.trail import audit
 from app.services.trail.signature import signature_hash, signer_display_name, verify_password
 from app.services.trail.snapshot import canonical_json, sha256_hex
 
-PUBLISHER_ROLES = frozenset({REVIEWER, IT_ADMIN})
 COMMENT_MAX = 500
 REPLY_MAX = 2000
 PAGE_SIZE = 50
 # Fields whose change the diff reports by name (everything of the public projection).
 DIFF_IGNORED = frozenset({"version", "department_id"})
-
-
-def ensure_publisher(user):
-    if not scope.role_names(user) & PUBLISHER_ROLES:
-        raise PermissionDeniedError(_("您的角色不能发布清单。"))
 
 
 def latest(session):
@@ -159,7 +152,7 @@ def _parse_date(value, label):
 
 def publish(session, user, password, publicity_start=None, publicity_end=None, note=None):
     """Sign and freeze a new numbered publication of the three lists; returns it."""
-    ensure_publisher(user)
+    permissions.ensure(user, "publish")
     start = _parse_date(publicity_start, _("公示开始日期"))
     end = _parse_date(publicity_end, _("公示结束日期"))
     if (start is None) != (end is None):
@@ -332,7 +325,7 @@ def _comment(session, comment_id):
 
 def reply(session, comment_id, user, text):
     """The reviewer's public reply to a comment (replacing an earlier reply)."""
-    ensure_publisher(user)
+    permissions.ensure(user, "answer_comments")
     comment = _comment(session, comment_id)
     text = (text or "").strip()
     if not text:
@@ -355,7 +348,7 @@ def reply(session, comment_id, user, text):
 
 def open_task(session, comment_id, user, department_id=None):
     """Open a rectification task (source 公示意见) for a comment; one task per comment."""
-    ensure_publisher(user)
+    permissions.ensure(user, "answer_comments")
     comment = _comment(session, comment_id)
     if comment.task_id:
         raise DomainError(_("该意见已生成整改任务。"))

@@ -6,46 +6,51 @@ An offline item keeps all its data and versions, is read-only, leaves the public
 still counts in statistics.
 """
 
+from typing import NamedTuple
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models.choices import LIFECYCLE
 from app.models.service_item import OFFLINE
-from app.security.roles import CONTACT, IT_ADMIN, REVIEWER
-from app.services.access import scope
-from app.services.errors import DomainError, InvalidTransitionError, PermissionDeniedError
+from app.services.access import permissions
+from app.services.errors import DomainError, InvalidTransitionError
 from app.services.review import workflow
 from app.services.trail import audit
 
-DEPARTMENT = {CONTACT, IT_ADMIN}
-OFFICE = {REVIEWER, IT_ADMIN}
-# action -> (from, to, roles, label, note required)
+
+class Move(NamedTuple):
+    source: str
+    target: str
+    label: str
+    note_required: bool
+
+
+# action -> Move; who may make each move is declared in permissions.ACTIONS under the same name.
 MOVES = {
-    "request_onboarding": ("planned", "onboarding_requested", DEPARTMENT, _l("申请入驻"), True),
-    "approve_onboarding": (
+    "request_onboarding": Move("planned", "onboarding_requested", _l("申请入驻"), True),
+    "approve_onboarding": Move(
         "onboarding_requested",
         "onboarding_approved",
-        OFFICE,
         _l("批准入驻"),
         False,
     ),
-    "reject_onboarding": ("onboarding_requested", "planned", OFFICE, _l("驳回入驻申请"), True),
-    "start_development": (
+    "reject_onboarding": Move("onboarding_requested", "planned", _l("驳回入驻申请"), True),
+    "start_development": Move(
         "onboarding_approved",
         "in_development",
-        {IT_ADMIN},
         _l("开始开发"),
         False,
     ),
-    "deliver": ("in_development", "acceptance", {IT_ADMIN}, _l("提交部门验收"), False),
-    "accept": ("acceptance", "online", DEPARTMENT, _l("验收通过并上线"), False),
-    "reject_acceptance": ("acceptance", "in_development", DEPARTMENT, _l("验收不通过"), True),
-    "request_change": ("online", "change_requested", DEPARTMENT, _l("申请变更"), True),
-    "approve_change": ("change_requested", "in_development", OFFICE, _l("批准变更"), False),
-    "reject_change": ("change_requested", "online", OFFICE, _l("驳回变更申请"), True),
-    "request_offline": ("online", "offline_requested", DEPARTMENT, _l("申请下线"), True),
-    "approve_offline": ("offline_requested", "offline", OFFICE, _l("批准下线"), False),
-    "reject_offline": ("offline_requested", "online", OFFICE, _l("驳回下线申请"), True),
+    "deliver": Move("in_development", "acceptance", _l("提交部门验收"), False),
+    "accept": Move("acceptance", "online", _l("验收通过并上线"), False),
+    "reject_acceptance": Move("acceptance", "in_development", _l("验收不通过"), True),
+    "request_change": Move("online", "change_requested", _l("申请变更"), True),
+    "approve_change": Move("change_requested", "in_development", _l("批准变更"), False),
+    "reject_change": Move("change_requested", "online", _l("驳回变更申请"), True),
+    "request_offline": Move("online", "offline_requested", _l("申请下线"), True),
+    "approve_offline": Move("offline_requested", "offline", _l("批准下线"), False),
+    "reject_offline": Move("offline_requested", "online", _l("驳回下线申请"), True),
 }
 
 
@@ -55,13 +60,10 @@ def initial_lifecycle(item):
 
 
 def allowed_moves(item, user):
-    roles = scope.role_names(user)
-    if not scope.is_visible(user, item):
-        return []
     return [
         name
-        for name, (source, _to, who, _label, _note) in MOVES.items()
-        if source == item.lifecycle and roles & who
+        for name, step in MOVES.items()
+        if step.source == item.lifecycle and permissions.can(user, name, item)
     ]
 
 
@@ -69,10 +71,8 @@ def move(session, item, user, action, note=None):
     """Make one lifecycle move; requests and refusals need a note. Leaves the commit open."""
     if action not in MOVES:
         raise InvalidTransitionError(_("未知的操作。"))
-    source, target, who, label, note_required = MOVES[action]
-    scope.ensure_visible(user, item)
-    if not scope.role_names(user) & who:
-        raise PermissionDeniedError(_("您的角色不能执行此操作。"))
+    source, target, label, note_required = MOVES[action]
+    permissions.ensure(user, action, item)
     if item.lifecycle != source:
         raise InvalidTransitionError(
             _("事项当前为“{state}”，不能“{action}”。请刷新页面。").format(

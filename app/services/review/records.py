@@ -6,50 +6,42 @@ a draft again) and the lifecycle (an offline item is read-only). Each leaves the
 
 from flask_babel import gettext as _
 
-from app.models import Material, ProcessNode, ServiceItem
-from app.services.access import scope
+from app.models import ServiceItem
+from app.models.ownership import ITEM_CHILD_MODELS, department_id_of, is_department_record, owner
+from app.services.access import permissions, scope
 from app.services.errors import PermissionDeniedError
 from app.services.review import lifecycle, workflow
 
-CHILDREN = (Material, ProcessNode)
 
-
-def _owner(record):
-    return record.item if isinstance(record, CHILDREN) else record
-
-
-def _is_department_record(record):
-    return isinstance(record, scope.DEPARTMENT_MODELS + CHILDREN)
-
-
-def before_create(session, record, user):
-    if not _is_department_record(record):
+def before_create(session, record, user) -> None:
+    if not is_department_record(record):
         return
-    if isinstance(record, CHILDREN):
-        scope.ensure_can_edit(user, record.item)
+    if isinstance(record, ITEM_CHILD_MODELS):
+        permissions.ensure(user, "edit", record.item)
         workflow.revise(session, record.item, user)
         return
-    scope.ensure_can_write_department(user, scope.record_department_id(record))
+    scope.ensure_can_write_department(user, department_id_of(record))
+    permissions.ensure(user, "edit", record)
     if isinstance(record, ServiceItem):
         record.lifecycle = lifecycle.initial_lifecycle(record)
 
 
-def before_update(session, record, user):
-    if not _is_department_record(record):
+def before_update(session, record, user) -> None:
+    if not is_department_record(record):
         return
-    scope.ensure_can_edit(user, record)
-    owner = _owner(record)
-    if not isinstance(record, CHILDREN):
-        scope.ensure_can_write_department(user, scope.record_department_id(record))
-    if owner.__table__.name in workflow.REVIEWABLE:
-        workflow.revise(session, owner, user)
+    permissions.ensure(user, "edit", record)
+    if not isinstance(record, ITEM_CHILD_MODELS):
+        scope.ensure_can_write_department(user, department_id_of(record))
+    governing = owner(record)
+    if governing.__table__.name in workflow.REVIEWABLE:
+        workflow.revise(session, governing, user)
 
 
-def before_delete(session, record, user):
-    if not _is_department_record(record):
+def before_delete(session, record, user) -> None:
+    if not is_department_record(record):
         return
-    scope.ensure_can_edit(user, record)
-    if isinstance(record, CHILDREN):
+    permissions.ensure(user, "edit", record)
+    if isinstance(record, ITEM_CHILD_MODELS):
         workflow.revise(session, record.item, user)
     elif getattr(record, "approved_version_no", None):
         raise PermissionDeniedError(

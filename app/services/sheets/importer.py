@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.models import Contact, Department, InformationSystem, Material, ServiceItem
-from app.services.access import scope
+from app.services.access import permissions, scope
 from app.services.errors import DomainError, PermissionDeniedError
 from app.services.review import records
 from app.services.sheets.specs import (
@@ -246,8 +246,7 @@ def run_import(session, data, user, department=None, dry_run=False, progress=Non
     roll back; otherwise commit. `department` (a Department) restricts every row to it; a
     department contact is always restricted to their own. `progress(n)` is told of n rows done.
     """
-    if not scope.role_names(user) & scope.WRITER_ROLES:
-        raise PermissionDeniedError(_("您的角色只能查看，不能导入。"))
+    permissions.ensure(user, "import")
     book = open_workbook(data)
     try:
         spec = detect(book.sheetnames)

@@ -28,6 +28,7 @@ from app.models import (
     ServiceItem,
 )
 from app.models.base import utcnow
+from app.models.ownership import department_id_of
 from app.services.trail.snapshot import canonical_json, sha256_hex
 
 GENESIS = "0" * 64
@@ -89,14 +90,6 @@ def _plain(value):
 
 def _record_type(obj):
     return obj.__table__.name
-
-
-def _department_id(obj):
-    if isinstance(obj, (Material, ProcessNode)):
-        return obj.item.department_id if obj.item is not None else None
-    if isinstance(obj, Department):
-        return obj.id
-    return getattr(obj, "department_id", None)
 
 
 def _column_changes(obj, kind):
@@ -180,7 +173,7 @@ def _entries_for_flush(session):
                 "action": action,
                 "record_type": key[0],
                 "record_id": obj.id,
-                "department_id": _department_id(obj),
+                "department_id": department_id_of(obj),
                 "summary": str(obj)[:255],
                 "changes": changes,
             }
@@ -214,7 +207,7 @@ def record_event(
         "record_id": record_id if record_id is not None else getattr(record, "id", None),
         "department_id": department_id
         if department_id is not None
-        else (_department_id(record) if record is not None else None),
+        else (department_id_of(record) if record is not None else None),
         "summary": (summary or (str(record) if record is not None else ""))[:255],
         "changes": changes or {},
     }

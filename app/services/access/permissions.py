@@ -1,0 +1,299 @@
+"""Who may do what: one table of actions, and `can` / `ensure` that answer for a user and a record.
+
+Every rule of the form "this role may do that" lives in `ACTIONS`. An action names the roles that
+hold it, the FAB permissions its pages need (`flask init-roles` grants them, so menus and routes
+follow the same table), the message a refusal shows, and the checks the record must pass. `can`
+and `ensure` apply, in this order:
+
+1. the department scope: a record outside the user's departments is reported as missing;
+2. the roles: a user holding none of the action's roles is refused with the action's message;
+3. the record's state: an offline item is read-only, a submitted record waits for its review,
+   and nobody reviews their own submission.
+
+Views and templates ask `can(user, action, record)` and receive a yes or no; services call
+`ensure(...)`, which raises `NotFoundError` or `PermissionDeniedError`. Queries are restricted by
+`scope.apply_scope`, which reads the same department reach (`department_reach`).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.models import RectificationTask
+from app.models.ownership import department_id_of, is_department_record, owner
+from app.security.roles import CONTACT, IT_ADMIN, LEADER, PUBLIC, REVIEWER
+from app.services.errors import NotFoundError, PermissionDeniedError
+
+Pair = tuple[str, str]
+Check = Callable[[object, object], str | None]
+
+READ = ("can_list", "can_show")
+WRITE = ("can_add", "can_edit", "can_delete")
+# Records a department writes itself, and records the IT office keeps.
+DEPARTMENT_VIEWS = (
+    "ContactView",
+    "ServiceItemView",
+    "MaterialView",
+    "ProcessNodeView",
+    "InformationSystemView",
+)
+OFFICE_VIEWS = ("DepartmentView", "CampaignView", "CampaignPhaseView", "RectificationTaskView")
+WORKFLOW = "WorkflowView"
+SHEETS = "SheetView"
+PUBLICATION = "PublicationView"
+BOARD = "BoardView"
+
+EVERYONE = frozenset({CONTACT, REVIEWER, LEADER, IT_ADMIN})
+DEPARTMENT = frozenset({CONTACT, IT_ADMIN})
+OFFICE = frozenset({REVIEWER, IT_ADMIN})
+DEVELOPER = frozenset({IT_ADMIN})
+
+
+def _grant(perms: Iterable[str], views: Iterable[str]) -> tuple[Pair, ...]:
+    return tuple((perm, view) for view in views for perm in perms)
+
+
+def _menus(*names: str) -> tuple[Pair, ...]:
+    return tuple(("menu_access", name) for name in names)
+
+
+# --- checks on the record's state (each returns a refusal message or None) ---
+
+
+def not_offline(user, record) -> str | None:
+    if getattr(owner(record), "is_offline", False):
+        return _("该事项已下线，只能查看。")
+    return None
+
+
+def not_submitted(user, record) -> str | None:
+    if getattr(owner(record), "status", None) == "submitted":
+        return _("该记录已提交审核，请先撤回再修改。")
+    return None
+
+
+def not_own_submission(user, record) -> str | None:
+    if getattr(record, "submitted_by_id", None) == getattr(user, "id", None):
+        return _("不能审核自己提交的记录。")
+    return None
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a user may do: who holds it, what FAB grants it needs, how a refusal reads."""
+
+    roles: frozenset
+    grants: tuple[Pair, ...] = ()
+    denied: str = _l("您的角色不能执行此操作。")
+    checks: tuple[Check, ...] = ()
+    # Roles that may stand in for `roles` while the setting named here is on (signed as such).
+    stand_in: frozenset = frozenset()
+    stand_in_setting: str | None = None
+    stand_in_denied: str = _l("信息中心管理员不能审核记录。")
+    # Roles per record type where a record type is kept by other roles than the action's.
+    roles_by_model: dict = field(default_factory=dict)
+
+
+READ_ONLY = _l("您的角色只能查看，不能修改。")
+LIFECYCLE = (("can_lifecycle", WORKFLOW),)
+LEDGER_KEEPERS = frozenset({CONTACT, REVIEWER, IT_ADMIN})
+
+ACTIONS: dict[str, Action] = {
+    # Seeing records (within the department scope), the pages that list them, and the account.
+    "view": Action(
+        EVERYONE,
+        _grant(READ, DEPARTMENT_VIEWS + OFFICE_VIEWS + ("OverdueTaskView",))
+        + _grant(("can_read",), ("LedgerView", "PortfolioView", WORKFLOW, PUBLICATION, BOARD))
+        + _grant(("can_read", "can_export"), (SHEETS,))
+        + (("can_read", "StatisticsView"),)
+        + _menus("Survey", "Contacts", "ServiceItems", "InformationSystems", "SheetsImportExport")
+        + _menus("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio")
+        + _menus("Review", "Publications", "Progress", "CampaignBoard", "Statistics"),
+    ),
+    "account": Action(
+        EVERYONE,
+        (
+            ("can_userinfo", "ConsoleUserDBModelView"),
+            ("can_this_form_get", "ResetMyPasswordView"),
+            ("can_this_form_post", "ResetMyPasswordView"),
+            ("resetmypassword", "ConsoleUserDBModelView"),
+        ),
+    ),
+    # The department scope: who sees every department, who sees their own.
+    "see_all_departments": Action(
+        frozenset({REVIEWER, LEADER, IT_ADMIN}), _menus("Settings", "Departments", "Campaigns")
+    ),
+    "own_department": Action(frozenset({CONTACT})),
+    "view_assessment": Action(
+        frozenset({REVIEWER, LEADER, IT_ADMIN}),
+        (("can_read", "AssessmentView"),) + _menus("Assessment"),
+    ),
+    # Writing a department's records: add, change, delete (the ledger has its own keepers).
+    "edit": Action(
+        DEPARTMENT,
+        _grant(WRITE, DEPARTMENT_VIEWS),
+        denied=READ_ONLY,
+        checks=(not_offline, not_submitted),
+        roles_by_model={RectificationTask: LEDGER_KEEPERS},
+    ),
+    "import": Action(
+        DEPARTMENT, (("can_import", SHEETS),), denied=_l("您的角色只能查看，不能导入。")
+    ),
+    "download_template": Action(
+        frozenset({CONTACT, REVIEWER, IT_ADMIN}), (("can_template", SHEETS),)
+    ),
+    "export": Action(EVERYONE, (("can_export", SHEETS),)),
+    # The review workflow (workflow.TRANSITIONS says from which status).
+    "submit": Action(DEPARTMENT, (("can_submit", WORKFLOW),), checks=(not_offline,)),
+    "withdraw": Action(DEPARTMENT, (("can_submit", WORKFLOW),)),
+    "revise": Action(DEPARTMENT),
+    "approve": Action(
+        frozenset({REVIEWER}),
+        (("can_review", WORKFLOW),) + _menus("Inbox"),
+        checks=(not_own_submission,),
+        stand_in=DEVELOPER,
+        stand_in_setting="ALLOW_ADMIN_APPROVAL",
+    ),
+    "return": Action(
+        frozenset({REVIEWER}),
+        (("can_review", WORKFLOW),),
+        checks=(not_own_submission,),
+        stand_in=DEVELOPER,
+        stand_in_setting="ALLOW_ADMIN_APPROVAL",
+    ),
+    # The online service hall lifecycle (lifecycle.MOVES says from which state to which).
+    "request_onboarding": Action(DEPARTMENT, LIFECYCLE),
+    "approve_onboarding": Action(OFFICE, LIFECYCLE),
+    "reject_onboarding": Action(OFFICE, LIFECYCLE),
+    "start_development": Action(DEVELOPER, LIFECYCLE),
+    "deliver": Action(DEVELOPER, LIFECYCLE),
+    "accept": Action(DEPARTMENT, LIFECYCLE),
+    "reject_acceptance": Action(DEPARTMENT, LIFECYCLE),
+    "request_change": Action(DEPARTMENT, LIFECYCLE),
+    "approve_change": Action(OFFICE, LIFECYCLE),
+    "reject_change": Action(OFFICE, LIFECYCLE),
+    "request_offline": Action(DEPARTMENT, LIFECYCLE),
+    "approve_offline": Action(OFFICE, LIFECYCLE),
+    "reject_offline": Action(OFFICE, LIFECYCLE),
+    # The rectification ledger: contacts (own department) and the office keep it.
+    "keep_ledger": Action(
+        LEDGER_KEEPERS,
+        _grant(("can_add", "can_edit"), ("RectificationTaskView",))
+        + (("can_update", "LedgerView"),),
+        denied=_l("您的角色只能查看整改台账，不能修改。"),
+    ),
+    # Publishing the three lists and answering public comments.
+    "publish": Action(OFFICE, (("can_publish", PUBLICATION),), denied=_l("您的角色不能发布清单。")),
+    "answer_comments": Action(OFFICE, (("can_comments", PUBLICATION),) + _menus("PublicComments")),
+    # The campaign board: reminding lagging departments, and who receives the reminders.
+    "remind": Action(DEVELOPER, (("can_remind", BOARD),)),
+    "receive_reminders": Action(frozenset({CONTACT})),
+    # The sections of the home page.
+    "home_department": Action(frozenset({CONTACT})),
+    "home_inbox": Action(frozenset({REVIEWER})),
+    "home_overview": Action(frozenset({LEADER})),
+    "home_office": Action(DEVELOPER),
+}
+
+
+def roles_of(user) -> frozenset:
+    """The names of `user`'s roles; none for an anonymous visitor."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(role.name for role in user.roles)
+
+
+def holders(action: str) -> frozenset:
+    """The role names that hold `action` (stand-ins aside)."""
+    return ACTIONS[action].roles
+
+
+def holds(user, action: str, record=None) -> bool:
+    """Whether one of `user`'s roles holds `action` (for `record`'s type), stand-ins included."""
+    return _role_refusal(user, ACTIONS[action], record) is None
+
+
+def is_stand_in(user, action: str) -> bool:
+    """True when `user` may take `action` only as a stand-in (an IT officer reviewing)."""
+    rule = ACTIONS[action]
+    roles = roles_of(user)
+    return not roles & rule.roles and bool(roles & rule.stand_in)
+
+
+def department_reach(user) -> int | None:
+    """None when `user` sees every department, else their department's id (-1 for none)."""
+    if holds(user, "see_all_departments"):
+        return None
+    if holds(user, "own_department") and user.department_id:
+        return user.department_id
+    return -1
+
+
+def is_visible(user, record) -> bool:
+    """Whether `record` lies within `user`'s departments (reference data is visible to all)."""
+    reach = department_reach(user)
+    if reach is None or not is_department_record(record):
+        return True
+    return reach != -1 and department_id_of(record) == reach
+
+
+def _stand_in_allowed(rule: Action) -> bool:
+    if rule.stand_in_setting is None:
+        return True
+    return not has_app_context() or bool(current_app.config.get(rule.stand_in_setting, True))
+
+
+def _role_refusal(user, rule: Action, record) -> str | None:
+    roles = roles_of(user)
+    wanted = rule.roles
+    for model, model_roles in rule.roles_by_model.items():
+        if isinstance(record, model):
+            wanted = model_roles
+    if roles & wanted:
+        return None
+    if roles & rule.stand_in:
+        if _stand_in_allowed(rule):
+            return None
+        return str(rule.stand_in_denied)
+    return str(rule.denied)
+
+
+def refusal(user, action: str, record=None) -> Exception | None:
+    """The error `ensure` would raise, or None when `user` may take `action` on `record`."""
+    rule = ACTIONS[action]
+    if record is not None and not is_visible(user, record):
+        return NotFoundError(_("记录不存在。"))
+    message = _role_refusal(user, rule, record)
+    if message is None and record is not None:
+        message = next(filter(None, (check(user, record) for check in rule.checks)), None)
+    return None if message is None else PermissionDeniedError(message)
+
+
+def can(user, action: str, record=None) -> bool:
+    """Whether `user` may take `action` (on `record`, when given) now."""
+    return refusal(user, action, record) is None
+
+
+def ensure(user, action: str, record=None):
+    """Return `record` when `user` may take `action` on it; else raise NotFoundError for a record
+    out of scope or PermissionDeniedError with the reason."""
+    error = refusal(user, action, record)
+    if error is not None:
+        raise error
+    return record
+
+
+def fab_permissions() -> dict[str, list[Pair]]:
+    """{role name: FAB (permission, view) pairs} generated from `ACTIONS` for `flask init-roles`.
+    The IT office is FAB's admin role and receives every permission, so it is not listed."""
+    result: dict[str, list[Pair]] = {PUBLIC: []}
+    for name in (CONTACT, REVIEWER, LEADER):
+        pairs: dict[Pair, None] = {}
+        for rule in ACTIONS.values():
+            if name in rule.roles:
+                pairs.update(dict.fromkeys(rule.grants))
+        result[name] = list(pairs)
+    return result

@@ -1,0 +1,203 @@
+"""Fitness of one information system (系统画像): its costs, two fit scores and a recommendation.
+
+The scoring, all on attachment-4 fields, is deliberately simple so that anyone can redo it:
+
+- yearly cost (万元) = yearly O&M cost + build cost / 5 (five-year amortisation);
+  cost per daily active operation (元) = yearly cost x 10,000 / daily active operations;
+- functional fit = mean of three scores out of 100: user groups covered (1 group 50, 2 or more
+  100, none 0), daily active operations (>=1000: 100, >=200: 70, >=50: 40, >=1: 20, none 0),
+  core-feature usage rate (the percentage itself);
+- technical fit = 100 minus: security risk 40, poor extensibility 20, mobile adaptation none
+  or unknown 20 / partial 10, portal integration none or unknown 20 / SSO only 10 (floor 0);
+- both >= 60: keep; functional >= 60 only: invest; technical >= 60 only: migrate; neither:
+  retire (Gartner's TIME quadrants).
+
+Everything here reads one system and runs no query; `portfolio` applies it to the college.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+from flask_babel import gettext as _
+
+from app.models import InformationSystem
+from app.models.choices import MOBILE_ADAPTATION, PORTAL_INTEGRATION, RECOMMENDATION, split_codes
+
+AMORTISATION_YEARS = 5
+FIT_THRESHOLD = 60
+ACTIVITY_TIERS = ((1000, 100), (200, 70), (50, 40), (1, 20))
+COVERAGE_FULL_GROUPS = 2
+DEDUCTIONS = {"security_risk": 40, "poor_extensibility": 20}
+MOBILE_DEDUCTION = {"full": 0, "partial": 10, "none": 20, None: 20}
+PORTAL_DEDUCTION = {"full": 0, "sso": 10, "none": 20, None: 20}
+
+
+def _money(value):
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _score(value):
+    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class SystemInsight:
+    """The figures, scores and recommendation of one information system."""
+
+    system: InformationSystem
+    hosted_items: int
+    yearly_cost: Decimal | None
+    cost_per_operation: Decimal | None
+    functional: float
+    technical: float
+    recommendation: str
+    task_key: str | None = None
+    task_id: int | None = None
+
+    @cached_property
+    def reason(self):
+        return explain(self.system)
+
+    @property
+    def recommendation_label(self):
+        return RECOMMENDATION.label(self.recommendation)
+
+
+def yearly_cost(system):
+    """O&M plus the build cost spread over five years (万元), or None when neither is known."""
+    if system.annual_om_cost is None and system.build_cost is None:
+        return None
+    om = Decimal(system.annual_om_cost or 0)
+    build = Decimal(system.build_cost or 0)
+    return _money(om + build / AMORTISATION_YEARS)
+
+
+def cost_per_operation(system):
+    """Yearly cost in 元 per daily active operation, or None without activity or cost."""
+    cost = yearly_cost(system)
+    ops = system.daily_active_operations
+    if cost is None or not ops:
+        return None
+    return _money(cost * 10000 / ops)
+
+
+def coverage_score(system):
+    groups = split_codes(system.user_groups)
+    return min(len(groups), COVERAGE_FULL_GROUPS) * 100 / COVERAGE_FULL_GROUPS, len(groups)
+
+
+def activity_score(system):
+    ops = system.daily_active_operations or 0
+    for threshold, points in ACTIVITY_TIERS:
+        if ops >= threshold:
+            return points
+    return 0
+
+
+def functional_fit(system, explain=True):
+    """(score, [reason parts]) from coverage, activity and core-feature usage."""
+    coverage, groups = coverage_score(system)
+    activity = activity_score(system)
+    usage = float(system.core_usage_rate or 0)
+    score = _score((coverage + activity + usage) / 3)
+    if not explain:
+        return score, []
+    parts = [_("覆盖人群 {n} 类得 {p} 分").format(n=groups, p=_score(coverage))]
+    if system.daily_active_operations is None:
+        parts.append(_("日均操作未填写得 0 分"))
+    else:
+        parts.append(
+            _("日均操作 {n} 次得 {p} 分").format(n=system.daily_active_operations, p=activity)
+        )
+    if system.core_usage_rate is None:
+        parts.append(_("核心功能使用率未填写得 0 分"))
+    else:
+        parts.append(_("核心功能使用率 {r}% 得 {p} 分").format(r=_score(usage), p=_score(usage)))
+    return score, parts
+
+
+def technical_fit(system, explain=True):
+    """(score, [reason parts]) from security, extensibility, mobile and portal integration."""
+    risk = DEDUCTIONS["security_risk"] if system.security_risk else 0
+    rigid = DEDUCTIONS["poor_extensibility"] if system.poor_extensibility else 0
+    mobile = MOBILE_DEDUCTION.get(system.mobile_adaptation, 20)
+    portal = PORTAL_DEDUCTION.get(system.portal_integration, 20)
+    score = _score(max(0, 100 - risk - rigid - mobile - portal))
+    if not explain:
+        return score, []
+    parts = []
+    if risk:
+        parts.append(_("存在网络与数据安全隐患扣 {n} 分").format(n=risk))
+    if rigid:
+        parts.append(_("拓展性不足扣 {n} 分").format(n=rigid))
+    if mobile:
+        state = (
+            MOBILE_ADAPTATION.label(system.mobile_adaptation)
+            if system.mobile_adaptation
+            else _("未填写")
+        )
+        parts.append(_("移动端{state}扣 {n} 分").format(state=state, n=mobile))
+    if portal:
+        state = (
+            PORTAL_INTEGRATION.label(system.portal_integration)
+            if system.portal_integration
+            else _("未填写")
+        )
+        parts.append(_("融合门户{state}扣 {n} 分").format(state=state, n=portal))
+    if not parts:
+        parts.append(_("无扣分项"))
+    return score, parts
+
+
+def recommend(functional, technical):
+    high_f, high_t = functional >= FIT_THRESHOLD, technical >= FIT_THRESHOLD
+    if high_f and high_t:
+        return "keep"
+    if high_f:
+        return "invest"
+    if high_t:
+        return "migrate"
+    return "retire"
+
+
+CONCLUSIONS = {
+    "keep": lambda: _("功能与技术适配均达到 {n} 分，建议保留并持续运行。").format(n=FIT_THRESHOLD),
+    "invest": lambda: _(
+        "功能用得好但技术适配不足 {n} 分，建议投入改造（安全、拓展、移动端、门户集成）。"
+    ).format(n=FIT_THRESHOLD),
+    "migrate": lambda: _(
+        "技术尚可但功能适配不足 {n} 分，建议迁移整合到融合门户或同类系统。"
+    ).format(n=FIT_THRESHOLD),
+    "retire": lambda: _("功能与技术适配均不足 {n} 分，建议下线并保留数据备查。").format(
+        n=FIT_THRESHOLD
+    ),
+}
+
+
+def explain(system):
+    """The reason for a system's recommendation, in words."""
+    functional, f_parts = functional_fit(system)
+    technical, t_parts = technical_fit(system)
+    return _("功能适配 {f} 分（{fp}）；技术适配 {t} 分（{tp}）。{conclusion}").format(
+        f=functional,
+        fp="，".join(f_parts),
+        t=technical,
+        tp="，".join(t_parts),
+        conclusion=CONCLUSIONS[recommend(functional, technical)](),
+    )
+
+
+def assess(system, hosted_items=0):
+    """The insight of one system (no query; the reason is worded when first read)."""
+    functional, _parts = functional_fit(system, explain=False)
+    technical, _parts = technical_fit(system, explain=False)
+    return SystemInsight(
+        system=system,
+        hosted_items=hosted_items,
+        yearly_cost=yearly_cost(system),
+        cost_per_operation=cost_per_operation(system),
+        functional=functional,
+        technical=technical,
+        recommendation=recommend(functional, technical),
+    )

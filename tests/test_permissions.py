@@ -1,0 +1,246 @@
+"""`permissions.can` / `ensure`: every action for every role, then the record's scope and state.
+
+`EXPECTED` is the specification written out by hand, one letter per role in the order contact,
+reviewer, leader, IT office (a dash where the role may not): changing who may do something means
+changing both the table in `app/services/access/permissions.py` and this one.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
+from app.services.access import permissions
+from app.services.errors import NotFoundError, PermissionDeniedError
+from app.services.review import lifecycle, workflow
+from tests import factories as f
+
+ROLE_ORDER = ("contact", "reviewer", "leader", "admin")
+EXPECTED = {
+    "view": "CRLA",
+    "account": "CRLA",
+    "see_all_departments": "-RLA",
+    "own_department": "C---",
+    "view_assessment": "-RLA",
+    "edit": "C--A",
+    "import": "C--A",
+    "download_template": "CR-A",
+    "export": "CRLA",
+    "submit": "C--A",
+    "withdraw": "C--A",
+    "revise": "C--A",
+    "approve": "-R-A",
+    "return": "-R-A",
+    "request_onboarding": "C--A",
+    "approve_onboarding": "-R-A",
+    "reject_onboarding": "-R-A",
+    "start_development": "---A",
+    "deliver": "---A",
+    "accept": "C--A",
+    "reject_acceptance": "C--A",
+    "request_change": "C--A",
+    "approve_change": "-R-A",
+    "reject_change": "-R-A",
+    "request_offline": "C--A",
+    "approve_offline": "-R-A",
+    "reject_offline": "-R-A",
+    "keep_ledger": "CR-A",
+    "publish": "-R-A",
+    "answer_comments": "-R-A",
+    "remind": "---A",
+    "receive_reminders": "C---",
+    "home_department": "C---",
+    "home_inbox": "-R--",
+    "home_overview": "--L-",
+    "home_office": "---A",
+}
+APP = Path(__file__).resolve().parent.parent / "app"
+
+
+def test_the_specification_names_every_action_and_nothing_else():
+    assert set(EXPECTED) == set(permissions.ACTIONS)
+
+
+def test_every_workflow_and_lifecycle_move_is_an_action():
+    moves = {action for _status, action in workflow.TRANSITIONS} | set(lifecycle.MOVES)
+    assert moves <= set(permissions.ACTIONS)
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+@pytest.mark.parametrize("index,role", list(enumerate(ROLE_ORDER)))
+def test_can_answers_every_action_for_every_role(app, db_session, action, index, role):
+    user = f.user(db_session, role)
+    expected = EXPECTED[action][index] != "-"
+    assert permissions.can(user, action) is expected
+    if expected:
+        permissions.ensure(user, action)
+    else:
+        with pytest.raises(PermissionDeniedError):
+            permissions.ensure(user, action)
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+def test_anonymous_visitors_may_do_nothing(app, action):
+    from flask_login import AnonymousUserMixin
+
+    assert permissions.can(AnonymousUserMixin(), action) is False
+    assert permissions.can(None, action) is False
+
+
+def test_another_departments_record_is_missing_not_forbidden(app, db_session):
+    item = f.complete_item(db_session, code="SI-PERM-OTHER", dept="T02")
+    contact = f.user(db_session, "contact")
+    assert permissions.can(contact, "view", item) is False
+    with pytest.raises(NotFoundError):
+        permissions.ensure(contact, "edit", item)
+    with pytest.raises(NotFoundError):
+        permissions.ensure(contact, "submit", item)
+    own = f.complete_item(db_session, code="SI-PERM-OWN", dept="T01")
+    assert permissions.ensure(contact, "edit", own) is own
+    assert permissions.can(contact, "edit", own.materials[0]) is True
+
+
+def test_a_leader_sees_every_record_but_changes_none(app, db_session):
+    item = f.complete_item(db_session, code="SI-PERM-LEAD", dept="T02")
+    leader = f.user(db_session, "leader")
+    assert permissions.can(leader, "view", item) is True
+    with pytest.raises(PermissionDeniedError, match="只能查看"):
+        permissions.ensure(leader, "edit", item)
+
+
+def test_an_offline_item_and_its_children_are_read_only(app, db_session):
+    item = f.complete_item(db_session, code="SI-PERM-OFF", lifecycle="offline")
+    for user in (f.user(db_session, "contact"), f.user(db_session, "admin")):
+        for record in (item, item.materials[0], item.nodes[0]):
+            with pytest.raises(PermissionDeniedError, match="已下线"):
+                permissions.ensure(user, "edit", record)
+        with pytest.raises(PermissionDeniedError, match="已下线"):
+            permissions.ensure(user, "submit", item)
+        assert permissions.can(user, "view", item) is True
+
+
+def test_a_submitted_record_waits_for_its_review(app, db_session):
+    item = f.complete_item(db_session, code="SI-PERM-SUB")
+    contact = f.user(db_session, "contact")
+    workflow.submit(db_session, item, contact)
+    with pytest.raises(PermissionDeniedError, match="已提交审核"):
+        permissions.ensure(contact, "edit", item)
+    with pytest.raises(PermissionDeniedError, match="已提交审核"):
+        permissions.ensure(contact, "edit", item.nodes[0])
+    assert permissions.can(contact, "withdraw", item) is True
+
+
+def test_nobody_reviews_their_own_submission(app, db_session):
+    item = f.complete_item(db_session, code="SI-PERM-SELF")
+    admin = f.user(db_session, "admin")
+    workflow.submit(db_session, item, admin)
+    with pytest.raises(PermissionDeniedError, match="自己提交"):
+        permissions.ensure(admin, "approve", item)
+    assert workflow.allowed_actions(item, admin) == ["withdraw"]
+    reviewer = f.user(db_session, "reviewer")
+    assert permissions.can(reviewer, "approve", item) is True
+    assert sorted(workflow.allowed_actions(item, reviewer)) == ["approve", "return"]
+
+
+def test_reviewers_keep_the_ledger_but_not_department_records(app, db_session):
+    task = f.rectification_task(db_session, dept="T02")
+    item = f.complete_item(db_session, code="SI-PERM-TASK", dept="T02")
+    reviewer = f.user(db_session, "reviewer")
+    assert permissions.can(reviewer, "edit", task) is True
+    assert permissions.can(reviewer, "edit", item) is False
+    assert permissions.can(f.user(db_session, "leader"), "edit", task) is False
+    assert permissions.can(f.user(db_session, "contact"), "edit", task) is False  # T02
+    assert permissions.can(f.user(db_session, "contact_other"), "edit", task) is True
+
+
+def test_the_it_office_stands_in_for_the_reviewer_only_while_the_setting_allows(app, db_session):
+    item = f.complete_item(db_session, code="SI-PERM-STAND")
+    workflow.submit(db_session, item, f.user(db_session, "contact"))
+    admin, reviewer = f.user(db_session, "admin"), f.user(db_session, "reviewer")
+    assert permissions.is_stand_in(admin, "approve") is True
+    assert permissions.is_stand_in(reviewer, "approve") is False
+    assert permissions.can(admin, "approve", item) is True
+    app.config["ALLOW_ADMIN_APPROVAL"] = False
+    try:
+        with pytest.raises(PermissionDeniedError, match="信息中心管理员不能审核"):
+            permissions.ensure(admin, "approve", item)
+        assert workflow.allowed_actions(item, admin) == ["withdraw"]
+        assert permissions.can(reviewer, "approve", item) is True
+        with pytest.raises(PermissionDeniedError):
+            workflow.approve(db_session, item, admin, password=f.PASSWORD)
+    finally:
+        app.config["ALLOW_ADMIN_APPROVAL"] = True
+
+
+def test_the_fab_permissions_of_each_role_are_generated_from_the_table():
+    generated = permissions.fab_permissions()
+    assert generated["Public"] == []
+    assert IT_ADMIN not in generated  # FAB's admin role: every permission
+    contact, reviewer, leader = (set(generated[r]) for r in (CONTACT, REVIEWER, LEADER))
+    assert ("can_import", "SheetView") in contact - reviewer - leader
+    assert ("can_publish", "PublicationView") in reviewer - contact - leader
+    assert ("can_remind", "BoardView") not in contact | reviewer | leader
+    assert not {pair for pair in leader if pair[0] in ("can_add", "can_edit", "can_delete")}
+    for role, pairs in generated.items():
+        assert len(pairs) == len(set(pairs)), role
+
+
+def test_every_generated_permission_names_a_registered_view_or_menu(app):
+    """A typo in the table would grant a permission no route checks: every pair must be one
+    that FAB registers for the console's views and menus."""
+    from app.extensions import appbuilder
+
+    with app.app_context():
+        registered = {
+            (pv.permission.name, pv.view_menu.name)
+            for pv in appbuilder.sm.session.query(appbuilder.sm.permissionview_model)
+        }
+    wanted = {pair for pairs in permissions.fab_permissions().values() for pair in pairs}
+    assert wanted - registered == set()
+
+
+def test_init_roles_gives_the_database_exactly_the_generated_permissions(app, db_session):
+    from app.extensions import appbuilder
+
+    for role, pairs in permissions.fab_permissions().items():
+        stored = {
+            (pv.permission.name, pv.view_menu.name)
+            for pv in appbuilder.sm.find_role(role).permissions
+        }
+        assert stored == set(pairs), role
+
+
+ROLE_NAME_CHECK = re.compile(
+    r"\b(CONTACT|REVIEWER|IT_ADMIN|LEADER)\b\s*(not\s+)?in\b|\bin\s+\w*roles\b|role\.name\s*==|"
+    r"role_names|has_access\(['\"]"
+)
+# Places that name roles to declare them, not to decide: the table, the names, the demo users,
+# the CLI's system identity, LDAP's group mapping, and the directory page listing the mapping.
+DECLARES_ROLES = {
+    "services/access/permissions.py",
+    "security/roles.py",
+    "services/demo/seed.py",
+    "cli.py",
+}
+
+
+def test_no_role_name_is_checked_outside_the_permission_module():
+    for check in ("if REVIEWER in roles:", "scope.role_names(user)", "has_access('can_x'"):
+        assert ROLE_NAME_CHECK.search(check), check
+    offenders = []
+    for path in sorted(APP.rglob("*")):
+        if path.suffix not in (".py", ".html") or str(path.relative_to(APP)) in DECLARES_ROLES:
+            continue
+        text = path.read_text(encoding="utf-8")
+        offenders += [
+            f"{path.relative_to(APP)}: {m.group(0)}" for m in ROLE_NAME_CHECK.finditer(text)
+        ]
+        if path.suffix == ".py":
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, ast.ImportFrom) and node.module == "app.security.roles":
+                    names = {alias.name for alias in node.names}
+                    if names & {"CONTACT", "REVIEWER", "IT_ADMIN", "LEADER"}:
+                        offenders.append(f"{path.relative_to(APP)} imports role names")
+    assert offenders == []
