@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import ConsoleUser, Department, LoginThrottle
 from app.models.base import utcnow
+from app.services.access import permissions
 from app.services.errors import DomainError
 from app.services.trail import audit
 
@@ -199,6 +200,12 @@ def _sync_directory_user(session, sm, entry, ip):
         raise LoginRefused(
             _("您的统一身份认证账号尚未分配本系统的角色，请联系信息中心。"), "no mapped role"
         )
+    try:
+        permissions.ensure_separated(roles)
+    except DomainError as error:
+        _audit(session, "login_failed", entry.username, "separated roles", user, ip)
+        session.commit()
+        raise LoginRefused(str(error), "separated roles") from error
     if user is None:
         user = ConsoleUser(username=entry.username, source="ldap", active=True)
         session.add(user)
