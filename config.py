@@ -65,7 +65,10 @@ LIST_MAX_PAGE_SIZE = 100
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_TYPE = AUTH_LDAP if os.environ.get("AUTH_MODE", "db").lower() == "ldap" else AUTH_DB
-AUTH_ROLE_ADMIN = "信息中心管理员"
+# FAB's admin role (what `flask fab create-admin` assigns): the security administrator, who
+# manages users and roles. It gets exactly the permissions app/services/access/permissions.py
+# generates for it, like every role (三权分立: no role holds every permission).
+AUTH_ROLE_ADMIN = "安全管理员"
 AUTH_ROLE_PUBLIC = "Public"
 AUTH_USER_REGISTRATION = False
 AUTH_RATE_LIMITED = True

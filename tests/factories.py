@@ -13,7 +13,7 @@ from app.models import (
     RectificationTask,
     ServiceItem,
 )
-from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
+from app.security.roles import AUDIT_ADMIN, CONTACT, IT_ADMIN, LEADER, REVIEWER, SECURITY_ADMIN
 
 PASSWORD = "Test#Pass2026"
 
@@ -21,6 +21,8 @@ DEPARTMENTS = (("T01", "测试教务处", "functional"), ("T02", "测试学生�
 
 ROLE_USERS = {
     "admin": {"username": "t_admin", "role": IT_ADMIN, "dept": None},
+    "security": {"username": "t_security", "role": SECURITY_ADMIN, "dept": None},
+    "auditor": {"username": "t_auditor", "role": AUDIT_ADMIN, "dept": None},
     "reviewer": {"username": "t_reviewer", "role": REVIEWER, "dept": None},
     "leader": {"username": "t_leader", "role": LEADER, "dept": None},
     "contact": {"username": "t_contact", "role": CONTACT, "dept": "T01"},

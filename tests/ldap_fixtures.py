@@ -5,7 +5,7 @@ import shutil
 import pytest
 from flask_appbuilder.const import AUTH_LDAP
 
-from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
+from app.security.roles import AUDIT_ADMIN, CONTACT, IT_ADMIN, LEADER, REVIEWER, SECURITY_ADMIN
 from devtools.slapd import Directory
 
 LDAP_PASSWORD = "Ldap#User2026"
@@ -14,6 +14,8 @@ GROUP_ROLES = {
     "cn=console-reviewers,ou=groups,dc=college,dc=edu,dc=cn": [REVIEWER],
     "cn=console-itadmins,ou=groups,dc=college,dc=edu,dc=cn": [IT_ADMIN],
     "CN=Console-Leaders,OU=Groups,DC=college,DC=edu,DC=cn": [LEADER],
+    "cn=console-security,ou=groups,dc=college,dc=edu,dc=cn": [SECURITY_ADMIN],
+    "cn=console-audit,ou=groups,dc=college,dc=edu,dc=cn": [AUDIT_ADMIN],
 }
 
 
@@ -28,9 +30,13 @@ def directory():
     d.add_person("wangqiang", LDAP_PASSWORD, "强", "王", "wangqiang@college.edu.cn", "T02")
     d.add_person("nogroup", LDAP_PASSWORD, "无", "组", "nogroup@college.edu.cn", "T01")
     d.add_person("stranger", LDAP_PASSWORD, "外", "部", "stranger@college.edu.cn", "ZZ99")
+    d.add_person("zhaomin", LDAP_PASSWORD, "敏", "赵", "zhaomin@college.edu.cn", "T02")
+    d.add_person("sunli", LDAP_PASSWORD, "丽", "孙", "sunli@college.edu.cn", "T02")
     d.add_group("console-contacts", ["zhangwei", "stranger"])
     d.add_group("console-leaders", ["zhangwei"])
-    d.add_group("console-itadmins", ["wangqiang"])
+    d.add_group("console-itadmins", ["wangqiang", "sunli"])
+    d.add_group("console-security", ["zhaomin"])
+    d.add_group("console-audit", ["sunli"])  # sunli is also a system administrator
     # groupOfUniqueNames: no memberOf on the user; found by searching the groups.
     d.add_group("console-reviewers", ["lina"], unique=True)
     yield d

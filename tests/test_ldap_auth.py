@@ -60,6 +60,22 @@ def test_user_without_a_mapped_group_is_refused(ldap_mode, client, db_session):
     assert response.status_code == 401 and "尚未分配本系统的角色" in response.text
 
 
+def test_a_directory_account_in_two_administrators_groups_is_refused(ldap_mode, client, db_session):
+    """三权分立: groups mapping one account to the system and the audit administrator refuse
+    the login (audited); one administrator's group alone works."""
+    from app.models import AuditEntry
+
+    response = _login(client, "sunli", LDAP_PASSWORD)
+    assert response.status_code == 401 and "三权分立" in response.text
+    entry = db_session.query(AuditEntry).order_by(AuditEntry.seq.desc()).first()
+    assert (entry.action, entry.username) == ("login_failed", "sunli")
+    assert "separated roles" in entry.changes
+    assert _login(client, "zhaomin", LDAP_PASSWORD).status_code == 302
+    assert [r.name for r in _user(db_session, "zhaomin").roles] == ["安全管理员"]
+    assert client.get("/users/list/").status_code == 200
+    assert client.get("/serviceitemview/list/").status_code == 403
+
+
 def test_unknown_department_code_says_so_and_gives_no_department(ldap_mode, client, db_session):
     response = _login(client, "stranger", LDAP_PASSWORD)
     assert response.status_code == 302
@@ -166,7 +182,7 @@ def test_emergency_admin_works_with_the_directory_down_and_never_reaches_it(
     ldap_mode, app, client, db_session, monkeypatch
 ):
     from app.extensions import appbuilder
-    from app.security.roles import IT_ADMIN
+    from app.security.roles import SECURITY_ADMIN
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -190,7 +206,7 @@ def test_emergency_admin_works_with_the_directory_down_and_never_reaches_it(
                 "应急",
                 "管理员",
                 "sysadmin@college.edu.cn",
-                appbuilder.sm.find_role(IT_ADMIN),
+                appbuilder.sm.find_role(SECURITY_ADMIN),
                 password="Emerg#2026pw",
             )
     _unreachable(monkeypatch, app, f"ldap://127.0.0.1:{listener.getsockname()[1]}", 1)

@@ -36,11 +36,12 @@ def test_five_failures_lock_the_account_for_thirty_minutes(app, db_session, lock
     assert db_session.query(LoginThrottle).filter_by(username="t_reviewer").one().failures == 0
 
 
-def test_it_admin_unlocks_and_it_is_audited(app, client_as, db_session, lock_cleanup):
+def test_security_admin_unlocks_and_it_is_audited(app, client_as, db_session, lock_cleanup):
     for _ in range(5):
         _login(app.test_client(), "t_leader", "wrong")
     user = db_session.query(ConsoleUser).filter_by(username="t_leader").one()
-    admin = client_as("admin")
+    assert client_as("admin").get("/users/list/").status_code == 403  # 三权分立
+    admin = client_as("security")
     page = admin.get("/users/list/").text
     assert "锁定至" in page
     response = admin.post("/users/action_post", data={"action": "unlock", "rowid": [str(user.id)]})
@@ -52,7 +53,7 @@ def test_it_admin_unlocks_and_it_is_audited(app, client_as, db_session, lock_cle
         .order_by(AuditEntry.seq.desc())
         .first()
     )
-    assert entry.username == "t_admin" and "t_leader" in entry.changes
+    assert entry.username == "t_security" and "t_leader" in entry.changes
 
 
 def test_every_attempt_is_audited_with_ip_and_reason(app, db_session):

@@ -1,7 +1,8 @@
 """`permissions.can` / `ensure`: every action for every role, then the record's scope and state.
 
 `EXPECTED` is the specification written out by hand, one letter per role in the order contact,
-reviewer, leader, IT office (a dash where the role may not): changing who may do something means
+reviewer, leader, IT office (system administrator), security administrator, audit
+administrator (a dash where the role may not): changing who may do something means
 changing both the table in `app/services/access/permissions.py` and this one.
 """
 
@@ -11,50 +12,53 @@ from pathlib import Path
 
 import pytest
 
-from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER
+from app.security.roles import AUDIT_ADMIN, CONTACT, IT_ADMIN, LEADER, REVIEWER, SECURITY_ADMIN
 from app.services.access import permissions
-from app.services.errors import NotFoundError, PermissionDeniedError
+from app.services.errors import DomainError, NotFoundError, PermissionDeniedError
 from app.services.review import lifecycle, workflow
 from tests import factories as f
 
-ROLE_ORDER = ("contact", "reviewer", "leader", "admin")
+ROLE_ORDER = ("contact", "reviewer", "leader", "admin", "security", "auditor")
 EXPECTED = {
-    "view": "CRLA",
-    "account": "CRLA",
-    "see_all_departments": "-RLA",
-    "own_department": "C---",
-    "view_assessment": "-RLA",
-    "edit": "C--A",
-    "import": "C--A",
-    "download_template": "CR-A",
-    "export": "CRLA",
-    "submit": "C--A",
-    "withdraw": "C--A",
-    "revise": "C--A",
-    "approve": "-R-A",
-    "return": "-R-A",
-    "request_onboarding": "C--A",
-    "approve_onboarding": "-R-A",
-    "reject_onboarding": "-R-A",
-    "start_development": "---A",
-    "deliver": "---A",
-    "accept": "C--A",
-    "reject_acceptance": "C--A",
-    "request_change": "C--A",
-    "approve_change": "-R-A",
-    "reject_change": "-R-A",
-    "request_offline": "C--A",
-    "approve_offline": "-R-A",
-    "reject_offline": "-R-A",
-    "keep_ledger": "CR-A",
-    "publish": "-R-A",
-    "answer_comments": "-R-A",
-    "remind": "---A",
-    "receive_reminders": "C---",
-    "home_department": "C---",
-    "home_inbox": "-R--",
-    "home_overview": "--L-",
-    "home_office": "---A",
+    "view": "CRLA--",
+    "account": "CRLASU",
+    "see_all_departments": "-RLA--",
+    "own_department": "C-----",
+    "view_assessment": "-RLA--",
+    "edit": "C--A--",
+    "import": "C--A--",
+    "download_template": "CR-A--",
+    "export": "CRLA--",
+    "submit": "C--A--",
+    "withdraw": "C--A--",
+    "revise": "C--A--",
+    "approve": "-R-A--",
+    "return": "-R-A--",
+    "request_onboarding": "C--A--",
+    "approve_onboarding": "-R-A--",
+    "reject_onboarding": "-R-A--",
+    "start_development": "---A--",
+    "deliver": "---A--",
+    "accept": "C--A--",
+    "reject_acceptance": "C--A--",
+    "request_change": "C--A--",
+    "approve_change": "-R-A--",
+    "reject_change": "-R-A--",
+    "request_offline": "C--A--",
+    "approve_offline": "-R-A--",
+    "reject_offline": "-R-A--",
+    "keep_ledger": "CR-A--",
+    "publish": "-R-A--",
+    "answer_comments": "-R-A--",
+    "manage_settings": "---A--",
+    "manage_security": "----S-",
+    "read_audit": "-----U",
+    "remind": "---A--",
+    "receive_reminders": "C-----",
+    "home_department": "C-----",
+    "home_inbox": "-R----",
+    "home_overview": "--L---",
+    "home_office": "---A--",
 }
 APP = Path(__file__).resolve().parent.parent / "app"
 
@@ -177,7 +181,6 @@ def test_the_it_office_stands_in_for_the_reviewer_only_while_the_setting_allows(
 def test_the_fab_permissions_of_each_role_are_generated_from_the_table():
     generated = permissions.fab_permissions()
     assert generated["Public"] == []
-    assert IT_ADMIN not in generated  # FAB's admin role: every permission
     contact, reviewer, leader = (set(generated[r]) for r in (CONTACT, REVIEWER, LEADER))
     assert ("can_import", "SheetView") in contact - reviewer - leader
     assert ("can_publish", "PublicationView") in reviewer - contact - leader
@@ -185,6 +188,33 @@ def test_the_fab_permissions_of_each_role_are_generated_from_the_table():
     assert not {pair for pair in leader if pair[0] in ("can_add", "can_edit", "can_delete")}
     for role, pairs in generated.items():
         assert len(pairs) == len(set(pairs)), role
+
+
+def test_the_three_administrators_share_no_power():
+    """三权分立: the system, security and audit administrators share only their own account
+    pages and the 基础设置 menu heading; FAB's admin role is the security administrator."""
+    from config import AUTH_ROLE_ADMIN
+
+    generated = permissions.fab_permissions()
+    shared = set(permissions.ACTIONS["account"].grants) | {("menu_access", "Settings")}
+    system, security, audit = (set(generated[r]) for r in (IT_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN))
+    assert system & security <= shared
+    assert system & audit <= shared
+    assert security & audit <= shared
+    assert ("can_list", "AuditEntryView") in audit - system - security
+    assert ("can_edit", "ConsoleUserDBModelView") in security - system - audit
+    assert ("can_edit", "DepartmentView") in system - security - audit
+    assert AUTH_ROLE_ADMIN == SECURITY_ADMIN
+
+
+def test_an_account_may_hold_one_administrators_role_only():
+    from types import SimpleNamespace as Role
+
+    permissions.ensure_separated([Role(name=IT_ADMIN), Role(name=REVIEWER)])
+    with pytest.raises(DomainError, match="三权分立"):
+        permissions.ensure_separated([Role(name=IT_ADMIN), Role(name=AUDIT_ADMIN)])
+    with pytest.raises(DomainError, match="安全管理员、审计管理员"):
+        permissions.ensure_separated([Role(name=SECURITY_ADMIN), Role(name=AUDIT_ADMIN)])
 
 
 def test_every_generated_permission_names_a_registered_view_or_menu(app):
@@ -199,6 +229,22 @@ def test_every_generated_permission_names_a_registered_view_or_menu(app):
         }
     wanted = {pair for pairs in permissions.fab_permissions().values() for pair in pairs}
     assert wanted - registered == set()
+
+
+def test_the_system_administrator_keeps_every_power_but_the_other_two_administrators(app):
+    """Splitting the IT office (三权分立) took users, roles and the audit log from it, nothing
+    else: every registered permission belongs to the system, security or audit administrator."""
+    from app.extensions import appbuilder
+
+    with app.app_context():
+        registered = {
+            (pv.permission.name, pv.view_menu.name)
+            for pv in appbuilder.sm.session.query(appbuilder.sm.permissionview_model)
+        }
+    generated = permissions.fab_permissions()
+    others = set(generated[SECURITY_ADMIN]) | set(generated[AUDIT_ADMIN])
+    assert registered - others - set(generated[IT_ADMIN]) == set()
+    assert ("can_review", "WorkflowView") in generated[IT_ADMIN]  # the stand-in reviewer
 
 
 def test_init_roles_gives_the_database_exactly_the_generated_permissions(app, db_session):

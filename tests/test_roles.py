@@ -70,10 +70,53 @@ def test_only_the_it_admin_manages_users_and_roles(client_as, role, url):
     assert client_as(role).get(url).status_code == 403
 
 
-def test_it_admin_manages_users_and_roles(client_as):
-    client = client_as("admin")
+def test_only_the_security_admin_manages_users_and_roles(client_as):
+    client = client_as("security")
     for url in SECURITY_ROUTES:
         assert client.get(url).status_code == 200, url
+    for role in ("admin", "auditor", "reviewer", "contact", "leader"):
+        other = client_as(role)
+        for url in SECURITY_ROUTES:
+            assert other.get(url).status_code == 403, (role, url)
+
+
+@pytest.mark.parametrize("role", ["security", "auditor"])
+def test_security_and_audit_admins_touch_no_record(client_as, db_session, role):
+    """三权分立: neither the security nor the audit administrator reads or writes records."""
+    rows = _existing_rows(db_session)
+    client = client_as(role)
+    for route, row in rows.items():
+        assert client.get(f"/{route}/list/").status_code == 403, route
+        assert client.get(f"/{route}/show/{row.id}").status_code == 403, route
+        assert client.post(f"/{route}/add", data={"name": "x"}).status_code == 403, route
+    for url in ("/workflow/inbox/", "/publication/", "/sheets/", "/board/", "/statistics/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_no_account_holds_two_of_the_three_administrators_roles(client_as, db_session):
+    """三权分立: the user form refuses a second administrator's role and saves nothing."""
+    from app.security.roles import AUDIT_ADMIN, IT_ADMIN
+
+    client = client_as("security")
+    from flask_appbuilder.security.sqla.models import Role
+
+    sm_roles = {r.name: r.id for r in db_session.query(Role).all()}
+    target = f.user(db_session, "leader")
+    page = client.post(
+        f"/users/edit/{target.id}",
+        data={
+            "first_name": target.first_name,
+            "last_name": target.last_name,
+            "username": target.username,
+            "active": "y",
+            "email": target.email,
+            "roles": [str(sm_roles[IT_ADMIN]), str(sm_roles[AUDIT_ADMIN])],
+        },
+        follow_redirects=True,
+    )
+    assert "三权分立" in page.text
+    db_session.expire_all()
+    assert [r.name for r in f.user(db_session, "leader").roles] == ["校领导"]
 
 
 def test_contact_writes_department_records_but_not_office_records(client_as, db_session):

@@ -124,6 +124,8 @@ def test_demo_users_get_one_role_each_and_their_password_is_printed_once(seeded)
         "demo_reviewer": "审核员",
         "demo_itadmin": "信息中心管理员",
         "demo_leader": "校领导",
+        "demo_security": "安全管理员",
+        "demo_auditor": "审计管理员",
     }
     roles = dict(
         _rows(

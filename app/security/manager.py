@@ -41,6 +41,12 @@ class _UserColumns:
         "source": lambda v: {"ldap": _l("统一身份认证"), "local": _l("本地账号")}.get(v, v)
     }
 
+    def pre_add(self, item):
+        _ensure_separated(item)
+
+    def pre_update(self, item):
+        _ensure_separated(item)
+
     @action("unlock", _l("解除登录锁定"), _l("解除所选账号的登录锁定？"), "fa-unlock")
     def unlock(self, users):
         from app.services.access import authentication
@@ -93,12 +99,22 @@ class _UserColumns:
     ]
 
 
+def _ensure_separated(user):
+    """三权分立: FAB shows the refusal and saves nothing."""
+    from app.services.access import permissions
+
+    permissions.ensure_separated(user.roles)
+
+
 class ConsoleUserDBModelView(_UserColumns, UserDBModelView):
     add_columns = _UserColumns.edit_columns + ["password", "conf_password"]
 
 
 class ConsoleUserLDAPModelView(_UserColumns, UserLDAPModelView):
     add_columns = _UserColumns.edit_columns
+    # One permission name for the user screens whichever login is configured, so that the
+    # permission table (app/services/access/permissions.py) names them once.
+    class_permission_name = "ConsoleUserDBModelView"
 
 
 class ConsoleSecurityManager(SecurityManager):

@@ -21,7 +21,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import ConsoleUser, Department, LoginThrottle
 from app.models.base import utcnow
-from app.services.errors import DirectoryDown, LoginRefused
+from app.services.access import permissions
+from app.services.errors import DirectoryDown, DomainError, LoginRefused
 from app.services.trail import audit
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -192,6 +193,12 @@ def _sync_directory_user(session, sm, entry, ip):
         raise LoginRefused(
             _("您的统一身份认证账号尚未分配本系统的角色，请联系信息中心。"), "no mapped role"
         )
+    try:
+        permissions.ensure_separated(roles)
+    except DomainError as error:
+        _audit(session, "login_failed", entry.username, "separated roles", user, ip)
+        session.flush()
+        raise LoginRefused(str(error), "separated roles") from error
     if user is None:
         user = ConsoleUser(username=entry.username, source="ldap", active=True)
         session.add(user)

@@ -24,8 +24,17 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import RectificationTask
 from app.models.ownership import department_id_of, is_department_record, owner
-from app.security.roles import CONTACT, IT_ADMIN, LEADER, PUBLIC, REVIEWER
-from app.services.errors import NotFoundError, PermissionDeniedError
+from app.security.roles import (
+    AUDIT_ADMIN,
+    CONTACT,
+    IT_ADMIN,
+    LEADER,
+    PUBLIC,
+    REVIEWER,
+    SECURITY_ADMIN,
+    SEPARATED_ROLES,
+)
+from app.services.errors import DomainError, NotFoundError, PermissionDeniedError
 
 Pair = tuple[str, str]
 Check = Callable[[object, object], str | None]
@@ -47,6 +56,16 @@ PUBLICATION = "PublicationView"
 BOARD = "BoardView"
 
 EVERYONE = frozenset({CONTACT, REVIEWER, LEADER, IT_ADMIN})
+ACCOUNT_HOLDERS = EVERYONE | {SECURITY_ADMIN, AUDIT_ADMIN}
+RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
+SECURITY_VIEWS = (
+    "ConsoleUserDBModelView",
+    "RoleModelView",
+    "UserGroupModelView",
+    "PermissionModelView",
+    "ViewMenuModelView",
+    "PermissionViewModelView",
+)
 DEPARTMENT = frozenset({CONTACT, IT_ADMIN})
 OFFICE = frozenset({REVIEWER, IT_ADMIN})
 DEVELOPER = frozenset({IT_ADMIN})
@@ -114,7 +133,7 @@ ACTIONS: dict[str, Action] = {
         + _menus("Review", "Publications", "Progress", "CampaignBoard", "Statistics"),
     ),
     "account": Action(
-        EVERYONE,
+        ACCOUNT_HOLDERS,
         (
             ("can_userinfo", "ConsoleUserDBModelView"),
             ("can_this_form_get", "ResetMyPasswordView"),
@@ -188,6 +207,31 @@ ACTIONS: dict[str, Action] = {
     # Publishing the three lists and answering public comments.
     "publish": Action(OFFICE, (("can_publish", PUBLICATION),), denied=_l("您的角色不能发布清单。")),
     "answer_comments": Action(OFFICE, (("can_comments", PUBLICATION),) + _menus("PublicComments")),
+    # 三权分立: the system administrator keeps the settings, the security administrator the
+    # accounts and permissions, the audit administrator reads the audit log.
+    "manage_settings": Action(
+        DEVELOPER,
+        _grant(WRITE, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
+        + (("can_delete", "RectificationTaskView"), ("can_get", "MenuApi"))
+        + _grant(("can_download",), RECORD_VIEWS),
+    ),
+    "manage_security": Action(
+        frozenset({SECURITY_ADMIN}),
+        _grant(("can_list",), SECURITY_VIEWS)
+        + _grant(("can_show", "can_add", "can_edit", "can_delete"), SECURITY_VIEWS[:3])
+        + _grant(("can_download",), ("ConsoleUserDBModelView", "RoleModelView"))
+        + (("can_download", "UserGroupModelView"), ("copyrole", "RoleModelView"))
+        + _grant(("resetpasswords", "unlock", "userinfoedit"), ("ConsoleUserDBModelView",))
+        + _grant(("can_this_form_get", "can_this_form_post"), ("ResetPasswordView",))
+        + _grant(("can_this_form_get", "can_this_form_post"), ("UserInfoEditView",))
+        + (("can_index", "DirectoryView"),)
+        + _menus("Security", "List Users", "List Roles", "List Groups", "Base Permissions")
+        + _menus("Views/Menus", "Permission on Views/Menus", "Settings", "Directory"),
+    ),
+    "read_audit": Action(
+        frozenset({AUDIT_ADMIN}),
+        _grant(READ, ("AuditEntryView",)) + _menus("Settings", "AuditLog"),
+    ),
     # The campaign board: reminding lagging departments, and who receives the reminders.
     "remind": Action(DEVELOPER, (("can_remind", BOARD),)),
     "receive_reminders": Action(frozenset({CONTACT})),
@@ -286,14 +330,25 @@ def ensure(user, action: str, record=None):
     return record
 
 
+def ensure_separated(roles: Iterable) -> None:
+    """Refuse an account whose roles (FAB Role rows) hold two of the three administrators'
+    roles (三权分立)."""
+    names = {role.name for role in roles}
+    held = [name for name in SEPARATED_ROLES if name in names]
+    if len(held) > 1:
+        raise DomainError(
+            _("{roles}不能由同一账号兼任（三权分立）。").format(roles="、".join(held))
+        )
+
+
 def fab_permissions() -> dict[str, list[Pair]]:
     """{role name: FAB (permission, view) pairs} generated from `ACTIONS` for `flask init-roles`.
-    The IT office is FAB's admin role and receives every permission, so it is not listed."""
+    No role receives every permission, FAB's admin role included."""
     result: dict[str, list[Pair]] = {PUBLIC: []}
-    for name in (CONTACT, REVIEWER, LEADER):
+    for name in (CONTACT, REVIEWER, LEADER, *SEPARATED_ROLES):
         pairs: dict[Pair, None] = {}
         for rule in ACTIONS.values():
-            if name in rule.roles:
+            if name in rule.roles or name in rule.stand_in:
                 pairs.update(dict.fromkeys(rule.grants))
         result[name] = list(pairs)
     return result

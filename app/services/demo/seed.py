@@ -58,7 +58,15 @@ from app.models import (
     ServiceItem,
 )
 from app.models.base import utcnow
-from app.security.roles import CONTACT, IT_ADMIN, LEADER, REVIEWER, install_roles
+from app.security.roles import (
+    AUDIT_ADMIN,
+    CONTACT,
+    IT_ADMIN,
+    LEADER,
+    REVIEWER,
+    SECURITY_ADMIN,
+    install_roles,
+)
 from app.services.catalog import completeness
 from app.services.demo import data
 from app.services.ledger.rectification import source_key
@@ -125,6 +133,8 @@ DEMO_USERS = (
     DemoUser("demo_reviewer", REVIEWER, "DZB", "审核员"),
     DemoUser("demo_itadmin", IT_ADMIN, "XXZX", "管理员"),
     DemoUser("demo_leader", LEADER, None, "校领导"),
+    DemoUser("demo_security", SECURITY_ADMIN, "XXZX", "安全管理员"),
+    DemoUser("demo_auditor", AUDIT_ADMIN, "XXZX", "审计管理员"),
 )
 DEMO_LAST_NAME = "演示"
 PASSWORD_LENGTH = 16
