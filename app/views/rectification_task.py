@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db
 from app.models import AuditEntry, InformationSystem, RectificationTask, ServiceItem
 from app.models.choices import AUDIT_ACTION, TASK_SOURCE, TASK_STATUS
+from app.models.registry import record_url
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 from app.services.access import permissions, scope
 from app.services.errors import DomainError, NotFoundError
@@ -160,11 +161,8 @@ def task_panel(task):
     linked = rectification.linked_record(task)
     link = None
     if linked:
-        kind, record = linked
-        endpoint = (
-            "ServiceItemView.show" if kind == "service_item" else "InformationSystemView.show"
-        )
-        link = (url_for(endpoint, pk=record.id), str(record))
+        _kind, record = linked
+        link = (record_url(record), str(record))
     return {
         "task": task,
         "overdue": task.overdue,
@@ -289,8 +287,7 @@ class LedgerView(BaseView):
             _("已登记整改任务，请补充责任人和完成时限。"),
         )
         if task is None:
-            view = "InformationSystemView" if record_type == "system" else "ServiceItemView"
-            return redirect(url_for(f"{view}.show", pk=record_id))
+            return redirect(record_url(record))
         return redirect(url_for("RectificationTaskView.show", pk=task.id))
 
     @expose("/open/finding/<kind>/<int:record_id>", methods=["POST"])
