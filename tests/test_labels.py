@@ -139,3 +139,27 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         assert response.status_code == 200, (key, url)
         record = records[key]
         assert str(getattr(record, "name", None) or record.title) in response.text, key
+
+
+def test_completeness_lists_and_the_ledger_sheet_use_the_models_words(ctx):
+    from app.reports import ledger
+    from app.services.catalog import completeness
+    from app.services.publish import lists
+
+    missing = completeness.missing_for_system(InformationSystem())
+    assert str(labels.label(InformationSystem, "build_cost")) in missing
+    assert completeness.missing_for_contact(Contact())[:2] == ["姓名", "联系电话"]
+    assert str(labels.label(RectificationTask, "measure")) in ledger.headers()
+    assert len(ledger.headers()) == 15
+    assert str(labels.label(ServiceItem, "online_entry")) in lists.headers("service")
+
+
+def test_a_printed_approval_names_fields_by_their_labels(db_session, client_as):
+    """The A4 print of a contact (no sheet layout of its own) lists labels, not column names."""
+    contact = f.complete_contact(db_session)
+    db_session.commit()
+    admin, reviewer = client_as("admin"), client_as("reviewer")
+    assert admin.post(f"/workflow/contact/{contact.id}/submit").status_code == 302
+    reviewer.post(f"/workflow/contact/{contact.id}/approve", data={"password": f.PASSWORD})
+    printed = reviewer.get(f"/workflow/contact/{contact.id}/print").text
+    assert "<th>联系电话</th>" in printed and "<th>phone</th>" not in printed

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from . import labels
 from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .department import Department
@@ -84,3 +85,8 @@ def record_url(record_or_type, record_id=None) -> str:
     if record_id is None:
         record_id = record_or_type.id
     return url_for(f"{kind.view}.show", pk=record_id)
+
+
+def field_label(record_or_type, name) -> str:
+    """The label of a field of a record type (templates: `field_label("service_item", "path")`)."""
+    return str(labels.label(get(record_or_type).model, name))
