@@ -35,6 +35,10 @@ def create_app(test_config=None):
 
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
+        from .models.registry import field_label, record_url
+
+        app.add_template_global(record_url, "record_url")
+        app.add_template_global(field_label, "field_label")
         register_public(app)
         from .security import headers, sessions
 

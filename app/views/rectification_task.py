@@ -16,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models import AuditEntry, InformationSystem, RectificationTask, ServiceItem
-from app.models.choices import AUDIT_ACTION, TASK_CATEGORY, TASK_SOURCE, TASK_STATUS
+from app.models.choices import AUDIT_ACTION, TASK_SOURCE, TASK_STATUS
+from app.models.registry import record_url
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 from app.services.access import permissions, scope
 from app.services.errors import DomainError, NotFoundError
@@ -63,25 +64,6 @@ class RectificationTaskView(ConsoleModelView):
     show_title = _l("整改任务详情")
     add_title = _l("新增整改任务")
     edit_title = _l("编辑整改任务")
-    choice_columns = {
-        "category": TASK_CATEGORY,
-    }
-    label_columns = {
-        "title": _l("整改事项"),
-        "source": _l("问题来源"),
-        "category": _l("整改类别"),
-        "description": _l("问题描述"),
-        "measure": _l("整改措施"),
-        "owner": _l("责任人"),
-        "deadline": _l("完成时限"),
-        "task_status": _l("整改状态"),
-        "postpone_reason": _l("延期原因"),
-        "evidence": _l("完成佐证"),
-        "closed_at": _l("完成时间"),
-        "information_system": _l("关联信息系统"),
-        "service_item": _l("关联服务事项"),
-        "overdue": _l("逾期"),
-    }
     formatters_columns = {
         **{k: multiline for k in ("description", "measure", "evidence", "postpone_reason")},
         "source": lambda v: TASK_SOURCE.label(v),
@@ -179,11 +161,8 @@ def task_panel(task):
     linked = rectification.linked_record(task)
     link = None
     if linked:
-        kind, record = linked
-        endpoint = (
-            "ServiceItemView.show" if kind == "service_item" else "InformationSystemView.show"
-        )
-        link = (url_for(endpoint, pk=record.id), str(record))
+        _kind, record = linked
+        link = (record_url(record), str(record))
     return {
         "task": task,
         "overdue": task.overdue,
@@ -308,8 +287,7 @@ class LedgerView(BaseView):
             _("已登记整改任务，请补充责任人和完成时限。"),
         )
         if task is None:
-            view = "InformationSystemView" if record_type == "system" else "ServiceItemView"
-            return redirect(url_for(f"{view}.show", pk=record_id))
+            return redirect(record_url(record))
         return redirect(url_for("RectificationTaskView.show", pk=task.id))
 
     @expose("/open/finding/<kind>/<int:record_id>", methods=["POST"])

@@ -35,6 +35,7 @@ from app.models.choices import (
     RUNNING_STATUS,
     SYSTEM_PROBLEM,
 )
+from app.models.labels import labels
 from app.services.access import scope
 
 TOP_N = 15
@@ -308,10 +309,12 @@ class Figure:
     unit: object = ""
 
 
-_SYSTEM = Column("label", _l("系统名称"))
-_DEPT = Column("department", _l("所属部门"))
+# Columns that show a field of a system say it in the model's words (`app.models.labels`).
+_SYSTEM_LABELS = labels(InformationSystem)
+_SYSTEM = Column("label", _SYSTEM_LABELS["name"])
+_DEPT = Column("department", _SYSTEM_LABELS["department"])
 _BUILD = Column("build_cost", _l("建设总经费（万元）"), "money")
-_OM = Column("annual_om_cost", _l("年度运维费用（万元）"), "money")
+_OM = Column("annual_om_cost", _SYSTEM_LABELS["annual_om_cost"], "money")
 _SYSTEMS = Column("systems", _l("系统数"), "int")
 _SHARE = Column("share", _l("占比（%）"), "rate")
 
@@ -338,7 +341,7 @@ FIGURES = (
         "vendor_costs",
         _l("各厂商承建系统经费（前 {n} 名）"),
         vendor_costs,
-        (Column("label", _l("开发承建厂商")), _SYSTEMS, _BUILD, _OM),
+        (Column("label", _SYSTEM_LABELS["vendor"]), _SYSTEMS, _BUILD, _OM),
         "hbars",
         ("build_cost", "annual_om_cost"),
         _l("万元"),
@@ -351,14 +354,14 @@ FIGURES = (
             _SYSTEM,
             _DEPT,
             Column("daily_active_operations", _l("日均操作活跃度"), "int"),
-            Column("core_usage_rate", _l("核心功能使用率（%）"), "rate"),
+            Column("core_usage_rate", _SYSTEM_LABELS["core_usage_rate"], "rate"),
         ),
         "bars_and_rate",
         ("daily_active_operations", "core_usage_rate"),
     ),
     Figure(
         "portal_integration",
-        _l("融合门户集成对接状态"),
+        _SYSTEM_LABELS["portal_integration"],
         portal_integration,
         (Column("label", _l("对接状态")), _SYSTEMS, _SHARE),
         "pie",
@@ -366,7 +369,7 @@ FIGURES = (
     ),
     Figure(
         "mobile_adaptation",
-        _l("移动端适配情况"),
+        _SYSTEM_LABELS["mobile_adaptation"],
         mobile_adaptation,
         (Column("label", _l("适配情况")), _SYSTEMS, _SHARE),
         "pie",
@@ -374,9 +377,9 @@ FIGURES = (
     ),
     Figure(
         "deployment_mode",
-        _l("部署模式"),
+        _SYSTEM_LABELS["deployment"],
         deployment_mode,
-        (Column("label", _l("部署模式")), _SYSTEMS, _SHARE),
+        (Column("label", _SYSTEM_LABELS["deployment"]), _SYSTEMS, _SHARE),
         "pie",
         ("systems",),
     ),

@@ -1,10 +1,9 @@
 """The four Excel templates of the campaign notice (附件1-4): their sheets, columns and cells.
 
 One declaration serves the template download, the exports and the import, so a file the
-console writes is a file it reads back unchanged. Column labels and value validators are taken
-from the record views (`label_columns`, `validators_columns`), and lengths and required fields
-from the models, so the import checks exactly what the forms check; the views are imported
-lazily because they import the services.
+console writes is a file it reads back unchanged. Column labels, choice sets, value validators,
+lengths and required fields are taken from the models (`app.models.labels`), so the import
+checks exactly what the forms check.
 """
 
 import re
@@ -18,20 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, String
 from wtforms.validators import StopValidation, ValidationError
 
-from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem
-from app.models.choices import (
-    DEPLOYMENT_MODE,
-    DISPOSITION,
-    ITEM_KIND,
-    MATERIAL_FORM,
-    MOBILE_ADAPTATION,
-    NODE_KIND,
-    PORTAL_INTEGRATION,
-    RUNNING_STATUS,
-    USER_GROUP,
-    WORKFLOW_STATUS,
-    split_codes,
-)
+from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem, labels
+from app.models.choices import split_codes
 from app.reports.xlsx import FORMULA_PREFIXES
 
 CODE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
@@ -118,8 +105,8 @@ class _Field:
         return singular if n == 1 else plural
 
 
-def _column(model, view, key, kind="text", label=None, **options):
-    """A column whose label, length, requirement and validators come from the model and view."""
+def _column(model, key, kind="text", label=None, **options):
+    """A column whose label, choices, length, requirement and validators come from the model."""
     attr = model.__table__.columns.get(
         key if kind not in ("department", "system", "item") else key + "_id"
     )
@@ -131,55 +118,43 @@ def _column(model, view, key, kind="text", label=None, **options):
         options.setdefault(
             "required", not attr.nullable and attr.default is None and kind != "bool"
         )
-    if label is None:
-        label = view.label_columns.get(key) if view is not None else None
-    validators = tuple((view.validators_columns or {}).get(key, ())) if view else ()
-    return Column(key=key, label=label or key, kind=kind, validators=validators, **options)
+    field = labels.info(model, key)
+    if kind in ("choice", "status", "codes"):
+        options.setdefault("choices", field.get("codes" if kind == "codes" else "choices"))
+    validators = tuple(field.get("validators", ()))
+    label = label if label is not None else labels.label(model, key)
+    return Column(key=key, label=label, kind=kind, validators=validators, **options)
 
 
 @lru_cache(maxsize=1)
 def _specs():
-    from app.views.base import COMMON_LABELS
-    from app.views.contact import ContactView
-    from app.views.information_system import InformationSystemView
-    from app.views.service_item import MaterialView, ProcessNodeView, ServiceItemView
-
-    def col(model, view, key, kind="text", **options):
-        labels = {**COMMON_LABELS, **(view.label_columns or {})}
-        return _column(
-            model, view, key, kind, label=options.pop("label", labels.get(key)), **options
-        )
-
-    status = Column("status", COMMON_LABELS["status"], "status", WORKFLOW_STATUS)
-    department = Column(
-        "department", COMMON_LABELS["department"], "department", required=True, width=20
-    )
-    it, iv = ServiceItem, ServiceItemView
+    col = _column
+    status = col(ServiceItem, "status", "status")
+    department = col(ServiceItem, "department", "department", required=True, width=20)
+    it = ServiceItem
     item_columns = {
-        "code": col(it, iv, "code", required=True, width=14),
-        "name": col(it, iv, "name", required=True, width=28),
+        "code": col(it, "code", required=True, width=14),
+        "name": col(it, "name", required=True, width=28),
         "department": department,
-        "post": col(it, iv, "post"),
-        "kind": col(it, iv, "kind", "choice", choices=ITEM_KIND, required=True),
-        "running_status": col(
-            it, iv, "running_status", "choice", choices=RUNNING_STATUS, required=True
-        ),
-        "hosting_system": col(it, iv, "hosting_system", "system", required=False, width=28),
-        "online_entry": col(it, iv, "online_entry", width=30),
-        "user_groups": col(it, iv, "user_groups", "codes", choices=USER_GROUP),
+        "post": col(it, "post"),
+        "kind": col(it, "kind", "choice", required=True),
+        "running_status": col(it, "running_status", "choice", required=True),
+        "hosting_system": col(it, "hosting_system", "system", required=False, width=28),
+        "online_entry": col(it, "online_entry", width=30),
+        "user_groups": col(it, "user_groups", "codes"),
     }
-    modules = [col(it, iv, key, width=30) for key in ("conditions", "path", "consultation")]
+    modules = [col(it, key, width=30) for key in ("conditions", "path", "consultation")]
     modules += [
-        col(it, iv, "time_limit_days", "int"),
-        col(it, iv, "service_hours"),
-        col(it, iv, "tips", width=30),
+        col(it, "time_limit_days", "int"),
+        col(it, "service_hours"),
+        col(it, "tips", width=30),
     ]
     findings = [
-        col(it, iv, "pain_points", width=30),
-        col(it, iv, "suggestions", width=30),
-        col(it, iv, "transformation_needs", width=30),
-        col(it, iv, "disposition", "choice", choices=DISPOSITION, required=False),
-        col(it, iv, "disposition_note", width=30),
+        col(it, "pain_points", width=30),
+        col(it, "suggestions", width=30),
+        col(it, "transformation_needs", width=30),
+        col(it, "disposition", "choice", required=False),
+        col(it, "disposition_note", width=30),
     ]
     items = SheetSpec(
         _l("服务事项"),
@@ -187,35 +162,35 @@ def _specs():
         list(item_columns.values()) + modules + findings + [status],
         key=("code",),
     )
-    mv, pv = MaterialView, ProcessNodeView
-    parent = Column("item", _l("事项编码"), "item", required=True, width=14)
+    parent = Column("item", labels.label(ServiceItem, "code"), "item", required=True, width=14)
     materials = SheetSpec(
         _l("申报材料"),
         Material,
         [
             parent,
-            col(Material, mv, "position", "int", required=True),
-            col(Material, mv, "name", required=True, width=24),
-            col(Material, mv, "required", "bool"),
-            col(Material, mv, "form", "choice", choices=MATERIAL_FORM, required=True),
-            col(Material, mv, "copies", "int"),
-            col(Material, mv, "notes", width=30),
+            col(Material, "position", "int", required=True),
+            col(Material, "name", required=True, width=24),
+            col(Material, "required", "bool"),
+            col(Material, "form", "choice", required=True),
+            col(Material, "copies", "int"),
+            col(Material, "notes", width=30),
         ],
         key=("item", "position"),
         parent="item",
     )
+    node = ProcessNode
     nodes = SheetSpec(
         _l("流转环节"),
         ProcessNode,
         [
             parent,
-            col(ProcessNode, pv, "position", "int", required=True),
-            col(ProcessNode, pv, "name", required=True, width=20),
-            col(ProcessNode, pv, "kind", "choice", choices=NODE_KIND, required=True),
-            col(ProcessNode, pv, "handling_department", "department", required=False, width=20),
-            col(ProcessNode, pv, "handling_post"),
-            col(ProcessNode, pv, "approval_level", "int"),
-            col(ProcessNode, pv, "time_limit_days", "int"),
+            col(node, "position", "int", required=True),
+            col(node, "name", required=True, width=20),
+            col(node, "kind", "choice", required=True),
+            col(node, "handling_department", "department", required=False, width=20),
+            col(node, "handling_post"),
+            col(node, "approval_level", "int"),
+            col(node, "time_limit_days", "int"),
         ],
         key=("item", "position"),
         parent="item",
@@ -241,48 +216,47 @@ def _specs():
         ],
         key=("code",),
     )
-    cv = ContactView
     contacts = SheetSpec(
         _l("联系人"),
         Contact,
         [
             department,
-            col(Contact, cv, "name", required=True),
-            col(Contact, cv, "staff_no"),
-            col(Contact, cv, "post"),
-            col(Contact, cv, "phone", required=True, width=16),
-            col(Contact, cv, "email", width=24),
-            col(Contact, cv, "knows_processes", "bool"),
-            col(Contact, cv, "administers_systems", "bool"),
+            col(Contact, "name", required=True),
+            col(Contact, "staff_no"),
+            col(Contact, "post"),
+            col(Contact, "phone", required=True, width=16),
+            col(Contact, "email", width=24),
+            col(Contact, "knows_processes", "bool"),
+            col(Contact, "administers_systems", "bool"),
             status,
         ],
         key=("department", "staff_no|name"),
     )
-    sv, sm = InformationSystemView, InformationSystem
+    sm = InformationSystem
     systems = SheetSpec(
         _l("管理信息系统"),
         InformationSystem,
         [
-            col(sm, sv, "code", required=True, width=14),
-            col(sm, sv, "name", required=True, width=24),
+            col(sm, "code", required=True, width=14),
+            col(sm, "name", required=True, width=24),
             department,
-            col(sm, sv, "vendor", width=20),
-            col(sm, sv, "go_live_date", "date"),
-            col(sm, sv, "build_cost", "decimal"),
-            col(sm, sv, "annual_om_cost", "decimal"),
-            col(sm, sv, "url", width=28),
-            col(sm, sv, "user_groups", "codes", choices=USER_GROUP),
-            col(sm, sv, "daily_active_operations", "int"),
-            col(sm, sv, "core_usage_rate", "decimal"),
-            col(sm, sv, "deployment", "choice", choices=DEPLOYMENT_MODE, required=False),
-            col(sm, sv, "mobile_adaptation", "choice", choices=MOBILE_ADAPTATION, required=False),
-            col(sm, sv, "portal_integration", "choice", choices=PORTAL_INTEGRATION, required=False),
+            col(sm, "vendor", width=20),
+            col(sm, "go_live_date", "date"),
+            col(sm, "build_cost", "decimal"),
+            col(sm, "annual_om_cost", "decimal"),
+            col(sm, "url", width=28),
+            col(sm, "user_groups", "codes"),
+            col(sm, "daily_active_operations", "int"),
+            col(sm, "core_usage_rate", "decimal"),
+            col(sm, "deployment", "choice", required=False),
+            col(sm, "mobile_adaptation", "choice", required=False),
+            col(sm, "portal_integration", "choice", required=False),
             *(
-                col(sm, sv, key, "bool")
+                col(sm, key, "bool")
                 for key in ("data_silo", "feature_gap", "poor_extensibility", "security_risk")
             ),
-            col(sm, sv, "problem_details", width=30),
-            col(sm, sv, "notes", width=30),
+            col(sm, "problem_details", width=30),
+            col(sm, "notes", width=30),
             status,
         ],
         key=("code",),
