@@ -70,8 +70,8 @@ def test_a_directory_account_in_two_administrators_groups_is_refused(ldap_mode, 
     entry = db_session.query(AuditEntry).order_by(AuditEntry.seq.desc()).first()
     assert (entry.action, entry.username) == ("login_failed", "sunli")
     assert "separated roles" in entry.changes
-    assert _login(client, "zhaomin", LDAP_PASSWORD).status_code == 302
-    assert [r.name for r in _user(db_session, "zhaomin").roles] == ["安全管理员"]
+    assert _login(client, "qianfeng", LDAP_PASSWORD).status_code == 302
+    assert [r.name for r in _user(db_session, "qianfeng").roles] == ["安全管理员"]
     assert client.get("/users/list/").status_code == 200
     assert client.get("/serviceitemview/list/").status_code == 403
 
