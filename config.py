@@ -68,12 +68,18 @@ AUTH_TYPE = AUTH_LDAP if os.environ.get("AUTH_MODE", "db").lower() == "ldap" els
 AUTH_ROLE_ADMIN = "信息中心管理员"
 AUTH_ROLE_PUBLIC = "Public"
 AUTH_USER_REGISTRATION = False
-AUTH_RATE_LIMITED = True
+# Rate limits: FAB's Flask-Limiter (appbuilder.sm.limiter) counts per client address, in Redis
+# when REDIS_URL is set (shared by every worker and host), in this process's memory otherwise.
+# RATELIMIT_ENABLED=false switches every limit off (the login form's and the public pages').
+REDIS_URL = os.environ.get("REDIS_URL", "")
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
 RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "console")
+RATELIMIT_STRATEGY = "moving-window"  # "N per period" holds for any period, not per clock window
+RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* and Retry-After on limited routes
+AUTH_RATE_LIMITED = True
 AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 60 second")
-# Public pages: comments and verification-code checks per client address.
+# Public pages: comments and verification-code checks per client address (empty: no limit).
 COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5 per 10 minute")
 VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "20 per minute")
 # Base of the /verify address printed in QR codes (e.g. https://console.example.edu.cn);
