@@ -36,6 +36,9 @@ def create_app(test_config=None):
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
         register_public(app)
+        from .views import templating
+
+        templating.install(app)
         from .security import headers, sessions
 
         sessions.install(app)
