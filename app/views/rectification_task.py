@@ -27,13 +27,9 @@ from app.services.trail import audit
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
 
-STATUS_STYLE = {"open": "default", "in_progress": "info", "done": "success", "postponed": "warning"}
-
 
 def status_badge(code):
-    return Markup('<span class="label label-{}">{}</span>').format(
-        STATUS_STYLE.get(code, "default"), TASK_STATUS.label(code)
-    )
+    return TASK_STATUS.badge(code)
 
 
 def overdue_badge(value):
@@ -113,7 +109,7 @@ class RectificationTaskView(ConsoleModelView):
 
     def pre_add(self, item):
         item.source = "manual"
-        item.task_status = "open"
+        item.task_status = TASK_STATUS.OPEN
         super().pre_add(item)
 
     @expose("/show/<pk>", methods=["GET"])
@@ -166,8 +162,6 @@ def task_panel(task):
     return {
         "task": task,
         "overdue": task.overdue,
-        "status_label": TASK_STATUS.label(task.task_status),
-        "status_style": STATUS_STYLE.get(task.task_status, "default"),
         "actions": rectification.allowed_actions(task, g.user),
         "action_labels": rectification.ACTION_LABELS,
         "link": link,
