@@ -17,7 +17,8 @@ from app.models.labels import labels
 from app.reports import sheets as writer
 from app.services.access import scope
 from app.services.errors import DomainError, PermissionDeniedError
-from app.services.sheets.specs import system_label, template
+from app.services.sheets.cells import system_label
+from app.services.sheets.specs import template
 from app.services.trail import audit
 
 MAX_ITEM_SHEETS = 300
