@@ -7,6 +7,7 @@ a constant in the code. `create_app(test_config)` may override any key afterward
 import json
 import os
 import secrets
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +22,25 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_ldap(name: str, old_name: str | None, default):
+    """An LDAP setting from the environment variable `name` (FAB's name), else from the name
+    earlier releases used (`old_name`, with a deprecation warning), else `default`. A bool
+    default reads the value as a switch."""
+    value = os.environ.get(name)
+    if value is None and old_name and os.environ.get(old_name) is not None:
+        value = os.environ[old_name]
+        warnings.warn(
+            f"environment variable {old_name} is deprecated: set {name} instead",
+            FutureWarning,  # shown by default: the people running the console should see it
+            stacklevel=2,
+        )
+    if value is None:
+        return default
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value
 
 
 def _secret_key() -> str:
@@ -71,12 +91,18 @@ AUTH_TYPE = AUTH_LDAP if os.environ.get("AUTH_MODE", "db").lower() == "ldap" els
 AUTH_ROLE_ADMIN = "安全管理员"
 AUTH_ROLE_PUBLIC = "Public"
 AUTH_USER_REGISTRATION = False
-AUTH_RATE_LIMITED = True
+# Rate limits: FAB's Flask-Limiter (appbuilder.sm.limiter) counts per client address, in Redis
+# when REDIS_URL is set (shared by every worker and host), in this process's memory otherwise.
+# RATELIMIT_ENABLED=false switches every limit off (the login form's and the public pages').
+REDIS_URL = os.environ.get("REDIS_URL", "")
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
 RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "console")
+RATELIMIT_STRATEGY = "moving-window"  # "N per period" holds for any period, not per clock window
+RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* and Retry-After on limited routes
+AUTH_RATE_LIMITED = True
 AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 60 second")
-# Public pages: comments and verification-code checks per client address.
+# Public pages: comments and verification-code checks per client address (empty: no limit).
 COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5 per 10 minute")
 VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "20 per minute")
 # Base of the /verify address printed in QR codes (e.g. https://console.example.edu.cn);
@@ -84,24 +110,37 @@ VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "20 per minute")
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 
-# LDAP (used when AUTH_MODE=ldap; see README "统一身份认证").
-AUTH_LDAP_SERVER = os.environ.get("LDAP_URL", "ldap://127.0.0.1:389")
-AUTH_LDAP_USE_TLS = _env_bool("LDAP_STARTTLS", False)
-AUTH_LDAP_TLS_CACERTFILE = os.environ.get("LDAP_CA_FILE", "")
-AUTH_LDAP_SEARCH = os.environ.get("LDAP_SEARCH_BASE", "")
-AUTH_LDAP_UID_FIELD = os.environ.get("LDAP_UID_FIELD", "uid")
-AUTH_LDAP_BIND_USER = os.environ.get("LDAP_BIND_DN", "")
-AUTH_LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
-AUTH_LDAP_FIRSTNAME_FIELD = os.environ.get("LDAP_FIRSTNAME_FIELD", "givenName")
-AUTH_LDAP_LASTNAME_FIELD = os.environ.get("LDAP_LASTNAME_FIELD", "sn")
-AUTH_LDAP_EMAIL_FIELD = os.environ.get("LDAP_EMAIL_FIELD", "mail")
-LDAP_DEPARTMENT_FIELD = os.environ.get("LDAP_DEPARTMENT_FIELD", "departmentNumber")
+# LDAP (used when AUTH_MODE=ldap; see README "统一身份认证"). Flask-AppBuilder's own names,
+# read from environment variables of the same name; the LDAP_* names of earlier releases are
+# still read, with a deprecation warning (_env_ldap).
+AUTH_LDAP_SERVER = _env_ldap("AUTH_LDAP_SERVER", "LDAP_URL", "ldap://127.0.0.1:389")
+AUTH_LDAP_USE_TLS = _env_ldap("AUTH_LDAP_USE_TLS", "LDAP_STARTTLS", False)
+AUTH_LDAP_TLS_CACERTFILE = _env_ldap("AUTH_LDAP_TLS_CACERTFILE", "LDAP_CA_FILE", "")
+AUTH_LDAP_TLS_CACERTDIR = _env_ldap("AUTH_LDAP_TLS_CACERTDIR", None, "")
+AUTH_LDAP_TLS_CERTFILE = _env_ldap("AUTH_LDAP_TLS_CERTFILE", None, "")
+AUTH_LDAP_TLS_KEYFILE = _env_ldap("AUTH_LDAP_TLS_KEYFILE", None, "")
+# The server's certificate must verify (FAB's default is False; the console's has always been
+# to require it). AUTH_LDAP_ALLOW_SELF_SIGNED=true accepts any certificate: test rigs only.
+AUTH_LDAP_TLS_DEMAND = _env_ldap("AUTH_LDAP_TLS_DEMAND", None, True)
+AUTH_LDAP_ALLOW_SELF_SIGNED = _env_ldap("AUTH_LDAP_ALLOW_SELF_SIGNED", None, False)
+AUTH_LDAP_SEARCH = _env_ldap("AUTH_LDAP_SEARCH", "LDAP_SEARCH_BASE", "")
+AUTH_LDAP_UID_FIELD = _env_ldap("AUTH_LDAP_UID_FIELD", "LDAP_UID_FIELD", "uid")
+AUTH_LDAP_BIND_USER = _env_ldap("AUTH_LDAP_BIND_USER", "LDAP_BIND_DN", "")
+AUTH_LDAP_BIND_PASSWORD = _env_ldap("AUTH_LDAP_BIND_PASSWORD", "LDAP_BIND_PASSWORD", "")
+AUTH_LDAP_FIRSTNAME_FIELD = _env_ldap(
+    "AUTH_LDAP_FIRSTNAME_FIELD", "LDAP_FIRSTNAME_FIELD", "givenName"
+)
+AUTH_LDAP_LASTNAME_FIELD = _env_ldap("AUTH_LDAP_LASTNAME_FIELD", "LDAP_LASTNAME_FIELD", "sn")
+AUTH_LDAP_EMAIL_FIELD = _env_ldap("AUTH_LDAP_EMAIL_FIELD", "LDAP_EMAIL_FIELD", "mail")
 # Groups: read from this attribute of the user entry when the directory keeps it (memberOf);
 # otherwise searched under LDAP_GROUP_BASE as groupOfNames/groupOfUniqueNames with the user's DN.
-LDAP_GROUP_FIELD = os.environ.get("LDAP_GROUP_FIELD", "memberOf")
+AUTH_LDAP_GROUP_FIELD = _env_ldap("AUTH_LDAP_GROUP_FIELD", "LDAP_GROUP_FIELD", "memberOf")
+# Group DN -> console roles, as JSON: {"cn=x,ou=groups,dc=..": ["审核员"]}. Unlike FAB, the
+# console matches the DNs case-insensitively, and syncs the roles at every login.
+AUTH_ROLES_MAPPING = json.loads(_env_ldap("AUTH_ROLES_MAPPING", "LDAP_GROUP_ROLES", "{}"))
+# What FAB has no setting for: the department attribute, where to search groups, the timeout.
+LDAP_DEPARTMENT_FIELD = os.environ.get("LDAP_DEPARTMENT_FIELD", "departmentNumber")
 LDAP_GROUP_BASE = os.environ.get("LDAP_GROUP_BASE", "")
-# Group DN (case-insensitive) -> console roles, as JSON: {"cn=x,ou=groups,dc=..": ["审核员"]}.
-LDAP_GROUP_ROLES = json.loads(os.environ.get("LDAP_GROUP_ROLES", "{}"))
 LDAP_TIMEOUT_SECONDS = float(os.environ.get("LDAP_TIMEOUT_SECONDS", "5"))
 # Local accounts that never go to the directory (the emergency administrator).
 LOCAL_ADMIN_USERS = [

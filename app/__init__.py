@@ -35,7 +35,14 @@ def create_app(test_config=None):
 
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
+        from .models.registry import field_label, record_url
+
+        app.add_template_global(record_url, "record_url")
+        app.add_template_global(field_label, "field_label")
         register_public(app)
+        from .views import templating
+
+        templating.install(app)
         from .security import headers, sessions
 
         sessions.install(app)

@@ -44,7 +44,7 @@ def main():
     client = logged_in_client(app)
 
     from app.extensions import appbuilder, db
-    from app.services.insight import dashboard, statistics
+    from app.services.insight import dashboard, figures
 
     def get(url):
         def request():
@@ -64,7 +64,7 @@ def main():
             None,
         )
     ]
-    for figure in statistics.FIGURES:
+    for figure in figures.FIGURES:
         for fmt in ("png", "svg"):
             chart = get(f"/statistics/chart/{figure.name}.{fmt}")
             results.append(
@@ -79,7 +79,7 @@ def main():
     with app.app_context():
         user = appbuilder.sm.find_user(username=BENCH_USER)
         engine = db.engine.dialect.name
-        for index, figure in enumerate(statistics.FIGURES):
+        for index, figure in enumerate(figures.FIGURES):
 
             def query(figure=figure):
                 figure.rows(db.session, user)

@@ -201,24 +201,19 @@ class Directory:
             "AUTH_LDAP_BIND_PASSWORD": BIND_PASSWORD,
             "AUTH_LDAP_UID_FIELD": "uid",
             "LDAP_GROUP_BASE": GROUPS,
-            "LDAP_GROUP_ROLES": group_roles,
+            "AUTH_ROLES_MAPPING": group_roles,
         }
 
 
 def env_for(directory, group_roles):
-    """The same settings as environment variables (for `make run-ldap` and gunicorn tests)."""
+    """The same settings as environment variables of the same names (for `make run-ldap` and
+    tests that start the console in a process of its own)."""
     import json
 
     cfg = directory.app_config(group_roles)
-    return {
-        "AUTH_MODE": "ldap",
-        "LDAP_URL": cfg["AUTH_LDAP_SERVER"],
-        "LDAP_SEARCH_BASE": cfg["AUTH_LDAP_SEARCH"],
-        "LDAP_BIND_DN": cfg["AUTH_LDAP_BIND_USER"],
-        "LDAP_BIND_PASSWORD": cfg["AUTH_LDAP_BIND_PASSWORD"],
-        "LDAP_GROUP_BASE": GROUPS,
-        "LDAP_GROUP_ROLES": json.dumps(group_roles, ensure_ascii=False),
-    }
+    env = {key: value for key, value in cfg.items() if isinstance(value, str)}
+    env["AUTH_ROLES_MAPPING"] = json.dumps(group_roles, ensure_ascii=False)
+    return {"AUTH_MODE": "ldap", **env}
 
 
 if __name__ == "__main__":  # manual check: python -m devtools.slapd

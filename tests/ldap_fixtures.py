@@ -30,12 +30,12 @@ def directory():
     d.add_person("wangqiang", LDAP_PASSWORD, "强", "王", "wangqiang@college.edu.cn", "T02")
     d.add_person("nogroup", LDAP_PASSWORD, "无", "组", "nogroup@college.edu.cn", "T01")
     d.add_person("stranger", LDAP_PASSWORD, "外", "部", "stranger@college.edu.cn", "ZZ99")
-    d.add_person("zhaomin", LDAP_PASSWORD, "敏", "赵", "zhaomin@college.edu.cn", "T02")
+    d.add_person("qianfeng", LDAP_PASSWORD, "峰", "钱", "qianfeng@college.edu.cn", "T02")
     d.add_person("sunli", LDAP_PASSWORD, "丽", "孙", "sunli@college.edu.cn", "T02")
     d.add_group("console-contacts", ["zhangwei", "stranger"])
     d.add_group("console-leaders", ["zhangwei"])
     d.add_group("console-itadmins", ["wangqiang", "sunli"])
-    d.add_group("console-security", ["zhaomin"])
+    d.add_group("console-security", ["qianfeng"])
     d.add_group("console-audit", ["sunli"])  # sunli is also a system administrator
     # groupOfUniqueNames: no memberOf on the user; found by searching the groups.
     d.add_group("console-reviewers", ["lina"], unique=True)

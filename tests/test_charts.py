@@ -17,7 +17,7 @@ from PIL import Image
 from sqlalchemy import update
 
 from app.models import InformationSystem, ReviewDecision
-from app.services.insight import dashboard, statistics
+from app.services.insight import dashboard, figures
 from app.services.trail import data_version
 from tests import factories as f
 
@@ -111,7 +111,7 @@ def college(db_session):
 
 
 def rows(session, name, role):
-    return statistics.BY_NAME[name].rows(session, f.user(session, role))
+    return figures.BY_NAME[name].rows(session, f.user(session, role))
 
 
 def test_cost_figures_match_hand_counts(college):
@@ -237,7 +237,7 @@ def test_missing_glyph_warning_is_detected_by_the_capture():
     assert _missing_glyph_warnings(caught)
 
 
-@pytest.mark.parametrize("name", [figure.name for figure in statistics.FIGURES])
+@pytest.mark.parametrize("name", [figure.name for figure in figures.FIGURES])
 def test_every_chart_is_valid_png_and_svg_without_missing_glyphs(client_as, college, name):
     """PNG: signature and Pillow opens it; SVG: parses as XML; no glyph falls back to a box."""
     client = client_as("leader")
@@ -259,7 +259,7 @@ def test_every_chart_is_valid_png_and_svg_without_missing_glyphs(client_as, coll
 def test_empty_college_draws_a_no_data_chart(client_as, db_session):
     """With no records every chart still renders (a 暂无数据 note) and every table is empty."""
     client = client_as("leader")
-    for figure in statistics.FIGURES:
+    for figure in figures.FIGURES:
         response = client.get(f"/statistics/chart/{figure.name}.svg")
         assert response.status_code == 200
         assert "暂无数据" in response.text
@@ -287,7 +287,7 @@ def test_contact_charts_xlsx_and_page_hold_no_other_department(client_as, colleg
     page = client.get("/statistics/")
     assert page.status_code == 200
     assert "教务系统乙" in page.text
-    for figure in statistics.FIGURES:
+    for figure in figures.FIGURES:
         svg = client.get(f"/statistics/chart/{figure.name}.svg").text
         lines = _xlsx_text(client.get(f"/statistics/data/{figure.name}.xlsx").data)
         text = " ".join(str(cell) for line in lines for cell in line)

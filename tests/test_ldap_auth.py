@@ -70,8 +70,8 @@ def test_a_directory_account_in_two_administrators_groups_is_refused(ldap_mode, 
     entry = db_session.query(AuditEntry).order_by(AuditEntry.seq.desc()).first()
     assert (entry.action, entry.username) == ("login_failed", "sunli")
     assert "separated roles" in entry.changes
-    assert _login(client, "zhaomin", LDAP_PASSWORD).status_code == 302
-    assert [r.name for r in _user(db_session, "zhaomin").roles] == ["安全管理员"]
+    assert _login(client, "qianfeng", LDAP_PASSWORD).status_code == 302
+    assert [r.name for r in _user(db_session, "qianfeng").roles] == ["安全管理员"]
     assert client.get("/users/list/").status_code == 200
     assert client.get("/serviceitemview/list/").status_code == 403
 
@@ -233,3 +233,77 @@ def test_signature_password_is_checked_against_the_directory(ldap_mode, app, cli
     workflow.approve(db_session, item, reviewer, LDAP_PASSWORD)
     db_session.commit()
     assert item.status == "approved"
+
+
+_FROM_ENVIRONMENT = """
+import json, sys, warnings
+warnings.simplefilter("always")
+with warnings.catch_warnings(record=True) as caught:
+    from app import create_app
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})  # reads config.py
+with app.app_context():
+    from app.security import ldap_auth
+    user = ldap_auth.authenticate(sys.argv[1], sys.argv[2])
+    print(json.dumps({
+        "server": app.config["AUTH_LDAP_SERVER"],
+        "department": user.department_code,
+        "roles": ldap_auth.roles_for(user.groups),
+        "warnings": sorted({str(w.message) for w in caught if w.category is FutureWarning}),
+    }, ensure_ascii=False))
+"""
+
+
+def _console_from_environment(env, username):
+    """A console process configured only by `env`, checking `username` against the directory."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-c", _FROM_ENVIRONMENT, username, LDAP_PASSWORD],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if "LDAP" not in k}, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_fab_ldap_names_in_the_environment_reach_the_directory(directory):
+    """AUTH_LDAP_SERVER, AUTH_LDAP_SEARCH, AUTH_LDAP_BIND_USER/PASSWORD, AUTH_LDAP_UID_FIELD,
+    AUTH_ROLES_MAPPING (FAB's names) plus LDAP_GROUP_BASE configure a console that finds the
+    user, checks the password and maps the groups, with no deprecation warning."""
+    from devtools.slapd import env_for
+    from tests.ldap_fixtures import GROUP_ROLES
+
+    env = env_for(directory, GROUP_ROLES)
+    assert {"AUTH_LDAP_SERVER", "AUTH_LDAP_BIND_USER", "AUTH_ROLES_MAPPING"} <= set(env)
+    seen = _console_from_environment(env, "lina")
+    assert seen["server"] == directory.url
+    assert seen["department"] == "T02" and seen["roles"] == ["审核员"]
+    assert seen["warnings"] == []
+
+
+def test_earlier_ldap_names_still_work_with_a_deprecation_warning(directory):
+    from devtools.slapd import env_for
+    from tests.ldap_fixtures import GROUP_ROLES
+
+    renamed = {
+        "AUTH_LDAP_SERVER": "LDAP_URL",
+        "AUTH_LDAP_SEARCH": "LDAP_SEARCH_BASE",
+        "AUTH_LDAP_BIND_USER": "LDAP_BIND_DN",
+        "AUTH_LDAP_BIND_PASSWORD": "LDAP_BIND_PASSWORD",
+        "AUTH_ROLES_MAPPING": "LDAP_GROUP_ROLES",
+    }
+    env = {renamed.get(key, key): value for key, value in env_for(directory, GROUP_ROLES).items()}
+    seen = _console_from_environment(env, "zhangwei")
+    assert seen["server"] == directory.url and seen["department"] == "T01"
+    assert sorted(seen["roles"]) == sorted(["部门联系人", "校领导"])
+    assert seen["warnings"] == sorted(
+        f"environment variable {old} is deprecated: set {new} instead"
+        for new, old in renamed.items()
+    )

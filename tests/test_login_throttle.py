@@ -1,6 +1,9 @@
-"""Per-IP throttling of login posts, shared between gunicorn workers through Redis."""
+"""Per-IP rate limits (FAB's Flask-Limiter) kept in Redis: login posts shared between gunicorn
+workers, public look-ups shared between two app hosts."""
 
+import contextlib
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -18,33 +21,33 @@ from devtools.slapd import free_port
 from tests.conftest import _TMP, ROOT
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# The public-limit test's own database number: its keys are removed afterwards.
+HOSTS_REDIS_URL = os.environ.get("TEST_REDIS_HOSTS_URL", "redis://127.0.0.1:6379/7")
 
 
-@pytest.fixture
-def gunicorn(app, database_url):
-    """The console under gunicorn with two workers, rate limits stored in Redis."""
+def _redis(url):
     import redis
 
+    client = redis.Redis.from_url(url)
     try:
-        redis.Redis.from_url(REDIS_URL).ping()
+        client.ping()
     except redis.exceptions.ConnectionError:
-        pytest.fail(f"Redis is not answering at {REDIS_URL} (make test starts it)")
+        pytest.fail(f"Redis is not answering at {url} (make test starts it)")
+    return client
+
+
+@contextlib.contextmanager
+def _gunicorn(database_url, env, workers=2):
+    """The console under gunicorn on a free port; yields its base address."""
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": _TMP,
-        "REDIS_URL": REDIS_URL,
-        "AUTH_RATE_LIMIT": "5 per minute",
-        "RATELIMIT_KEY_PREFIX": f"console-test-{uuid.uuid4().hex[:8]}",
-    }
+    env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": _TMP, **env}
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "run:app",
@@ -66,9 +69,24 @@ def gunicorn(app, database_url):
     else:
         process.kill()
         pytest.fail("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
-    yield base
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=15)
+    try:
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+
+
+@pytest.fixture
+def gunicorn(app, database_url):
+    """The console under gunicorn with two workers, rate limits stored in Redis."""
+    _redis(REDIS_URL)
+    env = {
+        "REDIS_URL": REDIS_URL,
+        "AUTH_RATE_LIMIT": "5 per minute",
+        "RATELIMIT_KEY_PREFIX": f"console-test-{uuid.uuid4().hex[:8]}",
+    }
+    with _gunicorn(database_url, env) as base:
+        yield base
 
 
 def _browser():
@@ -93,6 +111,7 @@ def _post_login(opener, base, username, headers=None):
     try:
         return opener.open(request, timeout=10).status
     except urllib.error.HTTPError as error:
+        _post_login.last_page = error.read().decode()
         return error.code
 
 
@@ -105,3 +124,37 @@ def test_login_posts_are_limited_per_ip_across_workers(gunicorn):
     ]
     assert statuses[:5] == [401] * 5, statuses
     assert set(statuses[5:]) == {429}, statuses
+    assert "请求过于频繁，请稍后再试。" in _post_login.last_page  # the refusal in Chinese
+
+
+def _get(url, headers=None):
+    try:
+        response = urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}))
+        return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_public_limits_are_shared_by_two_hosts_through_redis(app, database_url):
+    """Two app instances (one worker each, as on two machines) with the same REDIS_URL count
+    one client's /verify look-ups together: the fourth is refused wherever it lands."""
+    store = _redis(HOSTS_REDIS_URL)
+    prefix = f"console-test-{uuid.uuid4().hex[:8]}"
+    env = {
+        "REDIS_URL": HOSTS_REDIS_URL,
+        "VERIFY_RATE_LIMIT": "3 per minute",
+        "RATELIMIT_KEY_PREFIX": prefix,
+    }
+    try:
+        with _gunicorn(database_url, env, 1) as one, _gunicorn(database_url, env, 1) as two:
+            answers = [_get(f"{base}/verify?code={'X' * 28}") for base in (one, two, one, two, one)]
+            as_json = _get(f"{two}/verify?code={'X' * 28}", {"Accept": "application/json"})
+        assert [status for status, _page in answers] == [200, 200, 200, 429, 429]
+        assert "无效" in answers[0][1] and "核验过于频繁，请稍后再试。" in answers[3][1]
+        assert as_json[0] == 429
+        assert json.loads(as_json[1]) == {"message": "核验过于频繁，请稍后再试。"}
+        assert store.keys(f"*{prefix}*")  # the counts were in Redis, not in either process
+    finally:
+        keys = store.keys(f"*{prefix}*")
+        if keys:
+            store.delete(*keys)

@@ -267,7 +267,7 @@ ROLE_NAME_CHECK = re.compile(
 DECLARES_ROLES = {
     "services/access/permissions.py",
     "security/roles.py",
-    "services/demo/seed.py",
+    "services/demo/people.py",  # the demo users, one per role
     "cli.py",
 }
 

@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models.base import utcnow
-from app.services.access import throttle
 from app.services.review import workflow
 from tests import factories as f
 from tests.browser import ARTIFACTS, log_in, open_menu
@@ -26,8 +25,6 @@ pytestmark = pytest.mark.usefixtures("ldap_login")
 def test_publish_comment_and_verify_a_printed_code(app, db_session, new_page):
     """Publish (password), search the public list in Chinese, comment on the item without an
     account, then check the printed code on /verify."""
-    with app.test_request_context():
-        throttle.reset()
     users = {role: f.user(db_session, role) for role in ROLE_USERS}
     item = f.complete_item(db_session, code="SI-WEB-PUB", name="在读证明开具")
     workflow.submit(db_session, item, users["contact"])

@@ -1,1 +1,2 @@
-"""Form fields and validators the generated FAB forms do not provide."""
+"""Form fields the generated FAB forms do not provide (value rules live on the columns:
+`app.models.validators`)."""

@@ -8,10 +8,12 @@ finds the first entry that was altered or removed.
 from datetime import datetime
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import utcnow
+from .choices import AUDIT_ACTION
 
 
 class AuditEntry(Model):
@@ -20,19 +22,33 @@ class AuditEntry(Model):
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
-    at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow, index=True)
+    seq: Mapped[int] = mapped_column(
+        Integer, nullable=False, unique=True, info={"label": _l("序号")}
+    )
+    at: Mapped[datetime] = mapped_column(
+        DateTime, nullable=False, default=utcnow, index=True, info={"label": _l("时间（UTC）")}
+    )
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: users may go
-    username: Mapped[str | None] = mapped_column(String(128))
-    ip: Mapped[str | None] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
-    record_type: Mapped[str | None] = mapped_column(String(40))
-    record_id: Mapped[int | None] = mapped_column(Integer)
-    department_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    summary: Mapped[str | None] = mapped_column(String(255))
-    changes: Mapped[str | None] = mapped_column(Text)  # JSON {field: [before, after]}
-    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    username: Mapped[str | None] = mapped_column(String(128), info={"label": _l("用户")})
+    ip: Mapped[str | None] = mapped_column(String(64), info={"label": _l("IP 地址")})
+    action: Mapped[str] = mapped_column(
+        String(16),
+        nullable=False,
+        index=True,
+        info={"label": _l("操作"), "choices": AUDIT_ACTION},
+    )
+    record_type: Mapped[str | None] = mapped_column(String(40), info={"label": _l("记录类型")})
+    record_id: Mapped[int | None] = mapped_column(Integer, info={"label": _l("记录编号")})
+    department_id: Mapped[int | None] = mapped_column(
+        Integer, index=True, info={"label": _l("部门编号")}
+    )
+    summary: Mapped[str | None] = mapped_column(String(255), info={"label": _l("摘要")})
+    # JSON {field: [before, after]}
+    changes: Mapped[str | None] = mapped_column(Text, info={"label": _l("变更内容")})
+    prev_hash: Mapped[str] = mapped_column(
+        String(64), nullable=False, info={"label": _l("前一条摘要")}
+    )
+    hash: Mapped[str] = mapped_column(String(64), nullable=False, info={"label": _l("本条摘要")})
 
 
 class AuditHead(Model):

@@ -9,8 +9,11 @@ its workflow status. Times are stored as naive UTC.
 
 from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from .choices import WORKFLOW_STATUS
 
 
 def utcnow() -> datetime:
@@ -34,11 +37,15 @@ def current_user_id():
 class VersionedMixin:
     """When the row was created and changed, and a version counter for optimistic locks."""
 
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime, default=utcnow, onupdate=utcnow, nullable=False
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime, default=utcnow, nullable=False, info={"label": _l("创建时间")}
     )
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow, nullable=False, info={"label": _l("更新时间")}
+    )
+    version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, info={"label": _l("版本")}
+    )
 
     @declared_attr.directive
     def __mapper_args__(cls):
@@ -63,11 +70,21 @@ class TrackedMixin(VersionedMixin):
 
     @declared_attr
     def created_by(cls):
-        return relationship("ConsoleUser", foreign_keys=[cls.created_by_id], lazy="select")
+        return relationship(
+            "ConsoleUser",
+            foreign_keys=[cls.created_by_id],
+            lazy="select",
+            info={"label": _l("创建人")},
+        )
 
     @declared_attr
     def updated_by(cls):
-        return relationship("ConsoleUser", foreign_keys=[cls.updated_by_id], lazy="select")
+        return relationship(
+            "ConsoleUser",
+            foreign_keys=[cls.updated_by_id],
+            lazy="select",
+            info={"label": _l("更新人")},
+        )
 
 
 class DepartmentRecordMixin(TrackedMixin):
@@ -76,7 +93,13 @@ class DepartmentRecordMixin(TrackedMixin):
     The workflow columns are written only by `app.services.review.workflow`, never by a form.
     """
 
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft", index=True)
+    status: Mapped[str] = mapped_column(
+        String(16),
+        nullable=False,
+        default="draft",
+        index=True,
+        info={"label": _l("审核状态"), "choices": WORKFLOW_STATUS},
+    )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     review_comment: Mapped[str | None] = mapped_column(Text)  # the reviewer's return comment
@@ -105,4 +128,6 @@ class DepartmentRecordMixin(TrackedMixin):
     @declared_attr
     def department(cls):
         # joined: every list shows the department, and it must not cost a query per row.
-        return relationship("Department", lazy="joined", innerjoin="unnested")
+        return relationship(
+            "Department", lazy="joined", innerjoin="unnested", info={"label": _l("所属部门")}
+        )

@@ -1,10 +1,17 @@
 """Every kind and status the console stores, with its translated label.
 
 Values are short English codes kept in the database; labels are what users read. Each set is a
-`Choices` so that forms, list formatters, exports and validation share one source.
+`Choices` so that forms, list formatters, exports and validation share one source. Each code is
+also a named constant of its set (`WORKFLOW_STATUS.DRAFT == "draft"`), and a set shown as
+coloured labels carries its style map (the Bootstrap label class per code), drawn by
+`Choices.badge()` (the `badge` template filter).
 """
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+# Bootstrap 3 contextual classes a style map may name (label-<style>, progress-bar-<style>).
+STYLES = ("default", "primary", "success", "info", "warning", "danger")
 
 
 def split_codes(value: str | None) -> list[str]:
@@ -13,11 +20,22 @@ def split_codes(value: str | None) -> list[str]:
 
 
 class Choices:
-    """An ordered set of (code, label) pairs with lookups both ways."""
+    """An ordered set of (code, label) pairs with lookups both ways.
 
-    def __init__(self, *pairs):
-        self.pairs = tuple(pairs)
-        self.codes = tuple(code for code, _ in pairs)
+    A pair may carry a third element, the code's style (one of STYLES). Every code becomes an
+    upper-case attribute holding the code itself, so callers write `TASK_STATUS.DONE` instead
+    of repeating the string.
+    """
+
+    def __init__(self, *entries):
+        self.pairs = tuple((code, label) for code, label, *_style in entries)
+        self.codes = tuple(code for code, _ in self.pairs)
+        self.styles = {code: style[0] for code, _label, *style in entries if style}
+        for code in self.codes:
+            name = code.upper()
+            assert name.isidentifier() and not hasattr(type(self), name), code
+            setattr(self, name, code)
+        assert set(self.styles.values()) <= set(STYLES), self.styles
 
     def __iter__(self):
         return iter(self.pairs)
@@ -45,12 +63,26 @@ class Choices:
                 return value
         return None
 
+    def style(self, code) -> str:
+        """The Bootstrap style of a code by the set's style map ('default' when it has none)."""
+        return self.styles.get(code, "default")
+
+    def badge(self, code, css: str = "", count=None, key: str = "code") -> Markup:
+        """`<span class="label label-<style> css" data-<key>="code">label</span>`, the label
+        followed by `count` when one is given (e.g. 逾期 3)."""
+        assert key.isidentifier(), key
+        classes = " ".join(part for part in ("label", f"label-{self.style(code)}", css) if part)
+        text = self.label(code) if count is None else f"{self.label(code)} {count}"
+        return Markup('<span class="{}" data-{}="{}">{}</span>').format(
+            classes, key, code or "", text
+        )
+
 
 WORKFLOW_STATUS = Choices(
-    ("draft", _l("草稿")),
-    ("submitted", _l("已提交")),
-    ("approved", _l("已通过")),
-    ("returned", _l("已退回")),
+    ("draft", _l("草稿"), "default"),
+    ("submitted", _l("已提交"), "info"),
+    ("approved", _l("已通过"), "success"),
+    ("returned", _l("已退回"), "danger"),
 )
 
 DEPARTMENT_KIND = Choices(
@@ -142,18 +174,25 @@ TASK_CATEGORY = Choices(
 )
 
 TASK_STATUS = Choices(
-    ("open", _l("待整改")),
-    ("in_progress", _l("整改中")),
-    ("done", _l("已完成")),
-    ("postponed", _l("已延期")),
+    ("open", _l("待整改"), "default"),
+    ("in_progress", _l("整改中"), "info"),
+    ("done", _l("已完成"), "success"),
+    ("postponed", _l("已延期"), "warning"),
 )
 
 # What the portfolio insight recommends for an information system (TIME-style quadrants).
 RECOMMENDATION = Choices(
-    ("keep", _l("保留")),
-    ("invest", _l("投入改造")),
-    ("migrate", _l("迁移整合")),
-    ("retire", _l("下线")),
+    ("keep", _l("保留"), "success"),
+    ("invest", _l("投入改造"), "warning"),
+    ("migrate", _l("迁移整合"), "info"),
+    ("retire", _l("下线"), "danger"),
+)
+
+# A department's colour on the campaign board (services/campaign/board.py decides it).
+BOARD_STATE = Choices(
+    ("red", _l("逾期"), "danger"),
+    ("amber", _l("进行中"), "warning"),
+    ("green", _l("按期完成"), "success"),
 )
 
 PHASE_KIND = Choices(
@@ -194,3 +233,11 @@ AUDIT_ACTION = Choices(
     ("permission", _l("权限变更")),
     ("remind", _l("催办")),
 )
+
+
+def by_name(name: str) -> Choices:
+    """The choice set called `name` here (e.g. "WORKFLOW_STATUS"), for templates."""
+    found = globals().get(name)
+    if not isinstance(found, Choices):
+        raise KeyError(name)
+    return found

@@ -4,10 +4,22 @@ from datetime import date
 from decimal import Decimal
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import DepartmentRecordMixin
+from .choices import (
+    DEPLOYMENT_MODE,
+    MOBILE_ADAPTATION,
+    PORTAL_INTEGRATION,
+    SYSTEM_PROBLEM,
+    USER_GROUP,
+)
+from .validators import non_negative, percentage
+
+# The four problem columns are labelled with the problem kinds' own labels.
+_PROBLEM = dict(SYSTEM_PROBLEM.pairs)
 
 
 class InformationSystem(DepartmentRecordMixin, Model):
@@ -28,25 +40,67 @@ class InformationSystem(DepartmentRecordMixin, Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
-    name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
-    vendor: Mapped[str | None] = mapped_column(String(100), index=True)  # 开发承建厂商
-    go_live_date: Mapped[date | None] = mapped_column(Date)  # 正式上线时间
-    build_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # 项目建设总经费（万元）
-    annual_om_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # 年度运维费用（万元）
-    url: Mapped[str | None] = mapped_column(String(255))
-    user_groups: Mapped[str | None] = mapped_column(String(64))  # 覆盖办事人群, codes joined by ","
-    daily_active_operations: Mapped[int | None] = mapped_column(Integer)  # 日均操作活跃度
-    core_usage_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # 核心功能使用率 %
-    deployment: Mapped[str | None] = mapped_column(String(16))  # 部署模式
-    mobile_adaptation: Mapped[str | None] = mapped_column(String(16))  # 移动端适配情况
-    portal_integration: Mapped[str | None] = mapped_column(String(16))  # 融合门户集成对接状态
-    data_silo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    feature_gap: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    poor_extensibility: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    security_risk: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    problem_details: Mapped[str | None] = mapped_column(Text)
-    notes: Mapped[str | None] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(
+        String(32), unique=True, nullable=False, info={"label": _l("系统编号")}
+    )
+    name: Mapped[str] = mapped_column(
+        String(100), nullable=False, index=True, info={"label": _l("系统名称")}
+    )
+    vendor: Mapped[str | None] = mapped_column(
+        String(100), index=True, info={"label": _l("开发承建厂商")}
+    )
+    go_live_date: Mapped[date | None] = mapped_column(Date, info={"label": _l("正式上线时间")})
+    build_cost: Mapped[Decimal | None] = mapped_column(
+        Numeric(12, 2),
+        info={"label": _l("项目建设总经费（万元）"), "validators": (non_negative(),)},
+    )
+    annual_om_cost: Mapped[Decimal | None] = mapped_column(
+        Numeric(12, 2),
+        info={"label": _l("年度运维费用（万元）"), "validators": (non_negative(),)},
+    )
+    url: Mapped[str | None] = mapped_column(String(255), info={"label": _l("访问地址")})
+    user_groups: Mapped[str | None] = mapped_column(  # codes joined by ","
+        String(64), info={"label": _l("覆盖办事人群"), "codes": USER_GROUP}
+    )
+    daily_active_operations: Mapped[int | None] = mapped_column(
+        Integer,
+        info={
+            "label": _l("日均操作活跃度（次）"),
+            "description": _l("近一个学期平均每天的业务操作次数。"),
+            "validators": (non_negative(),),
+        },
+    )
+    core_usage_rate: Mapped[Decimal | None] = mapped_column(
+        Numeric(5, 2),
+        info={
+            "label": _l("核心功能使用率（%）"),
+            "description": _l("核心功能中实际在用的比例，0 到 100。"),
+            "validators": (percentage(),),
+        },
+    )
+    deployment: Mapped[str | None] = mapped_column(
+        String(16), info={"label": _l("部署模式"), "choices": DEPLOYMENT_MODE}
+    )
+    mobile_adaptation: Mapped[str | None] = mapped_column(
+        String(16), info={"label": _l("移动端适配情况"), "choices": MOBILE_ADAPTATION}
+    )
+    portal_integration: Mapped[str | None] = mapped_column(
+        String(16), info={"label": _l("融合门户集成对接状态"), "choices": PORTAL_INTEGRATION}
+    )
+    data_silo: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, info={"label": _PROBLEM["data_silo"]}
+    )
+    feature_gap: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, info={"label": _PROBLEM["feature_gap"]}
+    )
+    poor_extensibility: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, info={"label": _PROBLEM["poor_extensibility"]}
+    )
+    security_risk: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, info={"label": _PROBLEM["security_risk"]}
+    )
+    problem_details: Mapped[str | None] = mapped_column(Text, info={"label": _l("问题详情")})
+    notes: Mapped[str | None] = mapped_column(Text, info={"label": _l("备注")})
 
     def problem_codes(self):
         """The codes of the problem kinds ticked for this system."""

@@ -8,30 +8,38 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from app.models import RectificationTask
 from app.models.choices import TASK_CATEGORY, TASK_SOURCE, TASK_STATUS
+from app.models.labels import label
 
 from .xlsx import SheetWriter
 
 OVERDUE_FILL = "#F8CBAD"
 
 
+# The task's fields in the sheet's order (after 序号); None is the 是否逾期 column.
+COLUMNS = (
+    "department",
+    "title",
+    "source",
+    "category",
+    "description",
+    "measure",
+    "owner",
+    "deadline",
+    "task_status",
+    None,
+    "postpone_reason",
+    "evidence",
+    "information_system",
+    "service_item",
+)
+
+
 def headers():
-    return [
-        _("序号"),
-        _("所属部门"),
-        _("整改事项"),
-        _("问题来源"),
-        _("整改类别"),
-        _("问题描述"),
-        _("整改措施"),
-        _("责任人"),
-        _("完成时限"),
-        _("整改状态"),
-        _("是否逾期"),
-        _("延期原因"),
-        _("完成佐证"),
-        _("关联信息系统"),
-        _("关联服务事项"),
+    """The column titles, in the task's own words (`app.models.labels`)."""
+    return [_("序号")] + [
+        _("是否逾期") if key is None else str(label(RectificationTask, key)) for key in COLUMNS
     ]
 
 

@@ -30,7 +30,7 @@ def write_workbook(template, rows_by_sheet, subtitle, dropdowns=None, constant_m
     `dropdowns` ({"department": [names], "system": [labels], "handling_department": [names]})
     makes it a template: instructions first, list validations and a hidden options sheet.
     """
-    from app.services.sheets.specs import formatter
+    from app.services.sheets.cells import formatter
 
     writer = SheetWriter(constant_memory=constant_memory)
     if dropdowns is not None:
@@ -186,7 +186,8 @@ def _instructions(writer, template, subtitle):
 def write_item_sheets(items, labels, flowchart_png, subtitle):
     """One sheet per service item: basic information, the six modules, materials, nodes, and
     the flowchart image. `labels` maps field keys to their Chinese labels."""
-    from app.services.sheets.specs import cell_value, templates
+    from app.services.sheets.cells import cell_value
+    from app.services.sheets.specs import templates
 
     spec = templates()["items"].sheets[0]
     writer = SheetWriter()

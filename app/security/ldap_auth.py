@@ -1,9 +1,16 @@
 """The college's unified identity (统一身份认证) as an LDAP directory, through python-ldap.
 
-Configured only from the environment (see config.py). Finds a user with the service account,
-checks the password by binding as that user, and reads name, e-mail, department code and
-groups: from the `memberOf` attribute when the directory keeps it, else by searching
-groupOfNames / groupOfUniqueNames entries that list the user's DN.
+Configured with Flask-AppBuilder's own AUTH_LDAP_* settings (server, TLS, search base, bind
+account, attribute names, AUTH_ROLES_MAPPING; see config.py), plus what FAB has no setting for:
+LDAP_TIMEOUT_SECONDS, LDAP_GROUP_BASE and LDAP_DEPARTMENT_FIELD. FAB's own `auth_user_ldap`
+is not used because it lacks those parts: it waits on a silent directory, answers "wrong
+password" when the directory is down, reads groups only from an attribute of the user entry,
+matches group DNs case-sensitively and knows no departments.
+
+Finds a user with the service account, checks the password by binding as that user, and reads
+name, e-mail, department code and groups: from AUTH_LDAP_GROUP_FIELD (memberOf) when the
+directory keeps it, else by searching groupOfNames / groupOfUniqueNames entries that list the
+user's DN.
 """
 
 import logging
@@ -53,13 +60,33 @@ def _connect():
     conn.set_option(ldap.OPT_NETWORK_TIMEOUT, timeout)
     conn.set_option(ldap.OPT_TIMEOUT, timeout)
     conn.timeout = timeout
-    if cfg.get("AUTH_LDAP_TLS_CACERTFILE"):
-        conn.set_option(ldap.OPT_X_TLS_CACERTFILE, cfg["AUTH_LDAP_TLS_CACERTFILE"])
-        conn.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_DEMAND)
-        conn.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
+    _tls_options(conn, cfg)
     if cfg.get("AUTH_LDAP_USE_TLS"):
         conn.start_tls_s()
     return conn
+
+
+def _tls_options(conn, cfg):
+    """FAB's TLS settings, with FAB's meaning, on this connection only."""
+    files = (
+        ("AUTH_LDAP_TLS_CACERTDIR", ldap.OPT_X_TLS_CACERTDIR),
+        ("AUTH_LDAP_TLS_CACERTFILE", ldap.OPT_X_TLS_CACERTFILE),
+        ("AUTH_LDAP_TLS_CERTFILE", ldap.OPT_X_TLS_CERTFILE),
+        ("AUTH_LDAP_TLS_KEYFILE", ldap.OPT_X_TLS_KEYFILE),
+    )
+    changed = False
+    for key, option in files:
+        if cfg.get(key):
+            conn.set_option(option, cfg[key])
+            changed = True
+    if cfg.get("AUTH_LDAP_ALLOW_SELF_SIGNED"):
+        conn.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_ALLOW)
+        changed = True
+    elif cfg.get("AUTH_LDAP_TLS_DEMAND", True):
+        conn.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_DEMAND)
+        changed = True
+    if changed:
+        conn.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
 
 
 def _service_bind(conn):
@@ -67,7 +94,9 @@ def _service_bind(conn):
     try:
         conn.simple_bind_s(cfg["AUTH_LDAP_BIND_USER"], cfg["AUTH_LDAP_BIND_PASSWORD"])
     except ldap.INVALID_CREDENTIALS as error:
-        log.error("LDAP service account was refused: check LDAP_BIND_DN/LDAP_BIND_PASSWORD")
+        log.error(
+            "LDAP service account was refused: check AUTH_LDAP_BIND_USER/AUTH_LDAP_BIND_PASSWORD"
+        )
         raise DirectoryUnavailable("service bind refused") from error
 
 
@@ -80,7 +109,7 @@ def _search_user(conn, username):
         cfg["AUTH_LDAP_LASTNAME_FIELD"],
         cfg["AUTH_LDAP_EMAIL_FIELD"],
         cfg["LDAP_DEPARTMENT_FIELD"],
-        cfg["LDAP_GROUP_FIELD"],
+        cfg["AUTH_LDAP_GROUP_FIELD"],
     ]
     query = f"({uid}={escape_filter_chars(username)})"
     results = [
@@ -89,7 +118,9 @@ def _search_user(conn, username):
     if len(results) != 1:
         return None
     dn, attrs = results[0]
-    groups = [g.decode("utf-8", "replace").lower() for g in attrs.get(cfg["LDAP_GROUP_FIELD"], [])]
+    groups = [
+        g.decode("utf-8", "replace").lower() for g in attrs.get(cfg["AUTH_LDAP_GROUP_FIELD"], [])
+    ]
     return DirectoryUser(
         dn=dn,
         username=_first(attrs, uid) or username,
@@ -156,9 +187,9 @@ def check_directory_password(username, password):
 
 
 def roles_for(groups):
-    """Console role names for a user's group DNs, by LDAP_GROUP_ROLES (case-insensitive)."""
+    """Console role names for a user's group DNs, by AUTH_ROLES_MAPPING (case-insensitive)."""
     mapping = {
-        dn.lower(): roles for dn, roles in current_app.config.get("LDAP_GROUP_ROLES", {}).items()
+        dn.lower(): roles for dn, roles in current_app.config.get("AUTH_ROLES_MAPPING", {}).items()
     }
     names = []
     for group in groups:

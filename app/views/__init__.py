@@ -109,7 +109,14 @@ def register_views(appbuilder):
 
 
 def register_public(app):
-    """The public pages (no login): a plain blueprint, see app/views/public.py."""
-    from .public import bp
+    """The public pages (no login): a plain blueprint, see app/views/public.py; their rate
+    limits go on FAB's Flask-Limiter, and refused requests get a Chinese 429 page."""
+    from app.extensions import appbuilder
+
+    from .errors import register_errors
+    from .public import bp, install_limits
 
     app.register_blueprint(bp)
+    # The Flask-Limiter instance FAB's security manager created; it limits the login form too.
+    install_limits(app, appbuilder.sm.limiter)
+    register_errors(app)

@@ -4,7 +4,6 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.models import AuditEntry
-from app.models.choices import AUDIT_ACTION
 
 from .base import ConsoleModelView
 
@@ -13,21 +12,6 @@ class AuditEntryView(ConsoleModelView):
     datamodel = SQLAInterface(AuditEntry)
     base_permissions = ["can_list", "can_show"]
     list_title = show_title = _l("审计日志")
-    choice_columns = {"action": AUDIT_ACTION}
-    label_columns = {
-        "seq": _l("序号"),
-        "at": _l("时间（UTC）"),
-        "username": _l("用户"),
-        "ip": _l("IP 地址"),
-        "action": _l("操作"),
-        "record_type": _l("记录类型"),
-        "record_id": _l("记录编号"),
-        "summary": _l("摘要"),
-        "changes": _l("变更内容"),
-        "prev_hash": _l("前一条摘要"),
-        "hash": _l("本条摘要"),
-        "department_id": _l("部门编号"),
-    }
     list_columns = ["seq", "at", "username", "ip", "action", "record_type", "record_id", "summary"]
     show_columns = [
         "seq",

@@ -1,7 +1,8 @@
 """What every generated CRUD view of the console shares.
 
-A view declares its choice columns once (`choice_columns = {"kind": ITEM_KIND}`) and gets the
-select fields in its forms and the translated labels in its lists from here.
+A view takes its model's labels, help texts, value rules and choice sets from the columns
+(`app.models.labels`): choice columns get select fields in its forms and their translated
+labels in its lists from here.
 """
 
 from flask import abort, current_app, flash, g, request
@@ -9,12 +10,12 @@ from flask_appbuilder import ModelView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func
 from wtforms import BooleanField, HiddenField
 
 from app.forms.fields import choice_field, code_set_field
+from app.models import labels
 from app.services.access import permissions
 from app.services.errors import ConflictError
 from app.services.review import records
@@ -54,25 +55,11 @@ def bool_formatter(value):
     return _("是") if value else _("否")
 
 
-COMMON_LABELS = {
-    "department": _l("所属部门"),
-    "status": _l("审核状态"),
-    "version": _l("版本"),
-    "created_at": _l("创建时间"),
-    "updated_at": _l("更新时间"),
-    "created_by": _l("创建人"),
-    "updated_by": _l("更新人"),
-}
-
-
 class ConsoleModelView(ModelView):
-    """Base of every record view: choice fields, labels, a capped page size."""
+    """Base of every record view: the model's labels, help texts, value rules and choice
+    fields, and a capped page size."""
 
     page_size = 20
-    # {column: (Choices, required)} rendered as select fields and shown by label.
-    choice_columns: dict = {}
-    # {column: Choices} stored as comma-separated codes, edited as multi-selects.
-    code_set_columns: dict = {}
     # Columns the workflow owns: never in a form.
     protected_columns = (
         "status",
@@ -84,18 +71,22 @@ class ConsoleModelView(ModelView):
     )
 
     def __init__(self, **kwargs):
-        self.label_columns = {**COMMON_LABELS, **(self.label_columns or {})}
+        model = self.datamodel.obj
+        self.label_columns = labels.labels(model)
+        self.description_columns = labels.descriptions(model)
+        self.validators_columns = labels.validators(model)
         self.formatters_columns = dict(self.formatters_columns or {})
         self.add_form_extra_fields = dict(self.add_form_extra_fields or {})
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields or {})
-        for col, spec in self.choice_columns.items():
-            choices, required = spec if isinstance(spec, tuple) else (spec, True)
+        # {column: (Choices, required)} rendered as select fields and shown by label.
+        for col, (choices, required) in labels.choices(model).items():
             label = self.label_columns.get(col, col)
-            description = (self.description_columns or {}).get(col, "")
+            description = self.description_columns.get(col, "")
             self.formatters_columns.setdefault(col, _choice_formatter(choices))
             for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
                 extra.setdefault(col, choice_field(label, choices, required, description))
-        for col, choices in self.code_set_columns.items():
+        # {column: Choices} stored as comma-separated codes, edited as multi-selects.
+        for col, choices in labels.code_sets(model).items():
             label = self.label_columns.get(col, col)
             self.formatters_columns.setdefault(col, _code_set_formatter(choices))
             for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
@@ -103,7 +94,7 @@ class ConsoleModelView(ModelView):
         for col in self.bool_columns():
             # FAB marks non-nullable booleans InputRequired, which refuses an unticked box.
             label = self.label_columns.get(col, col)
-            description = (self.description_columns or {}).get(col, "")
+            description = self.description_columns.get(col, "")
             self.formatters_columns.setdefault(col, bool_formatter)
             for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
                 extra.setdefault(col, BooleanField(label, description=description, default=False))

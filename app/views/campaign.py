@@ -2,13 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.forms.validators import NotBefore
 from app.models import Campaign, CampaignPhase
-from app.models.choices import PHASE_KIND
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
-
-DATE_LABELS = {"start_date": _l("开始日期"), "end_date": _l("截止日期")}
 
 
 class CampaignPhaseView(ConsoleModelView):
@@ -17,15 +13,6 @@ class CampaignPhaseView(ConsoleModelView):
     show_title = _l("工作阶段详情")
     add_title = _l("新增工作阶段")
     edit_title = _l("编辑工作阶段")
-    choice_columns = {"kind": PHASE_KIND}
-    label_columns = {
-        **DATE_LABELS,
-        "campaign": _l("所属工作安排"),
-        "position": _l("顺序"),
-        "kind": _l("阶段类型"),
-        "name": _l("阶段名称"),
-    }
-    validators_columns = {"end_date": [NotBefore("start_date")]}
     list_columns = ["position", "name", "kind", "start_date", "end_date"]
     add_columns = ["campaign", "position", "name", "kind", "start_date", "end_date"]
     edit_columns = add_columns[1:]
@@ -42,8 +29,6 @@ class CampaignView(ConsoleModelView):
     edit_title = _l("编辑工作安排")
     related_views = [CampaignPhaseView]
     show_template = "appbuilder/general/model/show_cascade.html"
-    label_columns = {**DATE_LABELS, "year": _l("年度"), "name": _l("名称"), "notes": _l("说明")}
-    validators_columns = {"end_date": [NotBefore("start_date")]}
     formatters_columns = {"notes": multiline}
     list_columns = ["year", "name", "start_date", "end_date"]
     add_columns = edit_columns = ["year", "name", "start_date", "end_date", "notes"]

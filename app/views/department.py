@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 
 from app.models import Department
-from app.models.choices import DEPARTMENT_KIND
 
 from .base import ConsoleInterface, ConsoleModelView
 
@@ -14,15 +13,6 @@ class DepartmentView(ConsoleModelView):
     show_title = _l("部门详情")
     add_title = _l("新增部门")
     edit_title = _l("编辑部门")
-    choice_columns = {"kind": DEPARTMENT_KIND}
-    label_columns = {
-        "code": _l("部门代码"),
-        "name": _l("部门名称"),
-        "kind": _l("部门类型"),
-        "leader_in_charge": _l("分管校领导"),
-        "phone": _l("办公电话"),
-        "sort_order": _l("排序"),
-    }
     list_columns = ["code", "name", "kind", "leader_in_charge", "phone"]
     show_columns = [
         "code",

@@ -28,7 +28,7 @@ class DirectoryView(BaseView):
             (_("人员检索基准"), cfg.get("AUTH_LDAP_SEARCH")),
             (_("账号属性"), cfg.get("AUTH_LDAP_UID_FIELD")),
             (_("部门属性"), cfg.get("LDAP_DEPARTMENT_FIELD")),
-            (_("群组属性"), cfg.get("LDAP_GROUP_FIELD")),
+            (_("群组属性"), cfg.get("AUTH_LDAP_GROUP_FIELD")),
             (_("群组检索基准"), cfg.get("LDAP_GROUP_BASE") or _("（未设置）")),
             (_("连接超时（秒）"), cfg.get("LDAP_TIMEOUT_SECONDS")),
             (_("本地应急管理员"), "、".join(cfg.get("LOCAL_ADMIN_USERS", []))),
@@ -48,7 +48,7 @@ class DirectoryView(BaseView):
         return self.render_template(
             "security/directory.html",
             settings=settings,
-            mapping=sorted(cfg.get("LDAP_GROUP_ROLES", {}).items()),
+            mapping=sorted(cfg.get("AUTH_ROLES_MAPPING", {}).items()),
             locked=locked,
             title=_("统一身份认证设置"),
         )

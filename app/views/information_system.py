@@ -2,15 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.forms.validators import non_negative, percentage
 from app.models import InformationSystem
-from app.models.choices import (
-    DEPLOYMENT_MODE,
-    MOBILE_ADAPTATION,
-    PORTAL_INTEGRATION,
-    USER_GROUP,
-    WORKFLOW_STATUS,
-)
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
@@ -26,44 +18,6 @@ class InformationSystemView(ReviewableMixin, ConsoleModelView):
     show_title = _l("管理信息系统详情")
     add_title = _l("新增管理信息系统")
     edit_title = _l("编辑管理信息系统")
-    choice_columns = {
-        "deployment": (DEPLOYMENT_MODE, False),
-        "mobile_adaptation": (MOBILE_ADAPTATION, False),
-        "portal_integration": (PORTAL_INTEGRATION, False),
-        "status": WORKFLOW_STATUS,
-    }
-    code_set_columns = {"user_groups": USER_GROUP}
-    label_columns = {
-        "code": _l("系统编号"),
-        "name": _l("系统名称"),
-        "vendor": _l("开发承建厂商"),
-        "go_live_date": _l("正式上线时间"),
-        "build_cost": _l("项目建设总经费（万元）"),
-        "annual_om_cost": _l("年度运维费用（万元）"),
-        "url": _l("访问地址"),
-        "user_groups": _l("覆盖办事人群"),
-        "daily_active_operations": _l("日均操作活跃度（次）"),
-        "core_usage_rate": _l("核心功能使用率（%）"),
-        "deployment": _l("部署模式"),
-        "mobile_adaptation": _l("移动端适配情况"),
-        "portal_integration": _l("融合门户集成对接状态"),
-        "data_silo": _l("跨系统数据孤岛"),
-        "feature_gap": _l("功能缺失或重复"),
-        "poor_extensibility": _l("拓展性不足"),
-        "security_risk": _l("网络与数据安全隐患"),
-        "problem_details": _l("问题详情"),
-        "notes": _l("备注"),
-    }
-    description_columns = {
-        "daily_active_operations": _l("近一个学期平均每天的业务操作次数。"),
-        "core_usage_rate": _l("核心功能中实际在用的比例，0 到 100。"),
-    }
-    validators_columns = {
-        "build_cost": [non_negative()],
-        "annual_om_cost": [non_negative()],
-        "daily_active_operations": [non_negative()],
-        "core_usage_rate": [percentage()],
-    }
     formatters_columns = {"problem_details": multiline, "notes": multiline}
     list_columns = [
         "code",

@@ -9,19 +9,72 @@ app.services.access.throttle.
 
 import json
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_appbuilder.security.decorators import limit
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models.choices import ITEM_KIND, MATERIAL_FORM, NODE_KIND, USER_GROUP
-from app.services.access import throttle
 from app.services.errors import NotFoundError
 from app.services.publish import lists, publication, verification
 
+from . import errors
 from .download import IMAGE_MIMETYPES, send_image, send_published_list
 from .transaction import one_transaction
 
 bp = Blueprint("public", __name__)
+
+
+def _configured(name):
+    """The limit named `name` in the configuration (e.g. COMMENT_RATE_LIMIT), read per request."""
+    return lambda: current_app.config.get(name) or ""
+
+
+def _unset(name):
+    """Exempt every request while the limit is unset (an empty setting turns it off)."""
+    return lambda: not current_app.config.get(name)
+
+
+def install_limits(app, limiter):
+    """Apply the limits the public routes declare (FAB's `@limit` marks them) with FAB's
+    Flask-Limiter, as FAB does for its own views once they are registered."""
+    for endpoint, view in list(app.view_functions.items()):
+        declared = getattr(view, "_limit", None)
+        if declared is None or not endpoint.startswith(bp.name + "."):
+            continue
+        app.view_functions[endpoint] = limiter.limit(
+            declared.limit_value,
+            methods=declared.methods,
+            error_message=declared.error_message,
+            exempt_when=declared.exempt_when,
+            override_defaults=declared.override_defaults,
+        )(view)
+
+
+@bp.errorhandler(429)
+def _too_many(error):
+    """A refused comment or look-up: the page it came from, with the reason, answering 429."""
+    if errors.wants_json() or request.endpoint not in ("public.comment", "public.verify"):
+        return errors.too_many_requests(error)
+    if request.endpoint == "public.verify":
+        code = (request.args.get("code") or "").strip()[:64]
+        page = render_template(
+            "public/verify.html", result={"status": "throttled"}, code=code, **_context()
+        )
+    else:
+        page = render_template(
+            "public/message.html", message=error.description, back=_comment_back(), **_context()
+        )
+    return page, 429
 
 
 def _context(**values):
@@ -137,17 +190,23 @@ def item_flowchart(number, code, fmt):
     return send_image(flowchart(item["nodes"], fmt), fmt, "public, max-age=86400")
 
 
+def _comment_back():
+    item_code = request.form.get("item_code") or None
+    if item_code:
+        return url_for("public.item_page", code=item_code)
+    return url_for("public.lists_page")
+
+
 @bp.route("/public/comment", methods=["POST"])
+@limit(
+    _configured("COMMENT_RATE_LIMIT"),
+    exempt_when=_unset("COMMENT_RATE_LIMIT"),
+    error_message=_l("提交过于频繁，请稍后再试。"),
+)
 def comment():
     """A comment on the latest publication's lists or one of its items (rate-limited per IP)."""
     item_code = request.form.get("item_code") or None
-    back = (
-        url_for("public.item_page", code=item_code) if item_code else url_for("public.lists_page")
-    )
-    if not throttle.hit("comment"):
-        return render_template(
-            "public/message.html", message=_("提交过于频繁，请稍后再试。"), back=back, **_context()
-        ), 429
+    back = _comment_back()
     with one_transaction(_("意见已提交，感谢您的参与。")):
         publication.add_comment(
             db.session,
@@ -159,16 +218,23 @@ def comment():
     return redirect(back)
 
 
+def _no_code():
+    """The empty form is not a look-up: it is never counted."""
+    return not (request.args.get("code") or "").strip()
+
+
 @bp.route("/verify")
+@limit(
+    _configured("VERIFY_RATE_LIMIT"),
+    exempt_when=lambda: _no_code() or _unset("VERIFY_RATE_LIMIT")(),
+    error_message=_l("核验过于频繁，请稍后再试。"),
+)
 def verify():
-    """Check a printed verification code: valid, superseded by version N, or invalid."""
+    """Check a printed verification code: valid, superseded by version N, or invalid
+    (look-ups rate-limited per IP)."""
     code = (request.args.get("code") or "").strip()
     if not code:
         return render_template("public/verify.html", result=None, code="", **_context())
-    if not throttle.hit("verify"):
-        return render_template(
-            "public/verify.html", result={"status": "throttled"}, code=code[:64], **_context()
-        ), 429
     result = verification.check(db.session, code[:64])
     return render_template(
         "public/verify.html",

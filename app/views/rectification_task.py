@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from app.extensions import db
 from app.models import AuditEntry, InformationSystem, RectificationTask, ServiceItem
-from app.models.choices import AUDIT_ACTION, TASK_CATEGORY, TASK_SOURCE, TASK_STATUS
+from app.models.choices import AUDIT_ACTION, TASK_SOURCE, TASK_STATUS
+from app.models.registry import record_url
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 from app.services.access import permissions, scope
 from app.services.errors import DuplicateTaskError
@@ -27,13 +28,9 @@ from .base import ConsoleInterface, ConsoleModelView, multiline
 from .download import send_download
 from .transaction import one_transaction, transactional
 
-STATUS_STYLE = {"open": "default", "in_progress": "info", "done": "success", "postponed": "warning"}
-
 
 def status_badge(code):
-    return Markup('<span class="label label-{}">{}</span>').format(
-        STATUS_STYLE.get(code, "default"), TASK_STATUS.label(code)
-    )
+    return TASK_STATUS.badge(code)
 
 
 def overdue_badge(value):
@@ -64,25 +61,6 @@ class RectificationTaskView(ConsoleModelView):
     show_title = _l("整改任务详情")
     add_title = _l("新增整改任务")
     edit_title = _l("编辑整改任务")
-    choice_columns = {
-        "category": TASK_CATEGORY,
-    }
-    label_columns = {
-        "title": _l("整改事项"),
-        "source": _l("问题来源"),
-        "category": _l("整改类别"),
-        "description": _l("问题描述"),
-        "measure": _l("整改措施"),
-        "owner": _l("责任人"),
-        "deadline": _l("完成时限"),
-        "task_status": _l("整改状态"),
-        "postpone_reason": _l("延期原因"),
-        "evidence": _l("完成佐证"),
-        "closed_at": _l("完成时间"),
-        "information_system": _l("关联信息系统"),
-        "service_item": _l("关联服务事项"),
-        "overdue": _l("逾期"),
-    }
     formatters_columns = {
         **{k: multiline for k in ("description", "measure", "evidence", "postpone_reason")},
         "source": lambda v: TASK_SOURCE.label(v),
@@ -132,7 +110,7 @@ class RectificationTaskView(ConsoleModelView):
 
     def pre_add(self, item):
         item.source = "manual"
-        item.task_status = "open"
+        item.task_status = TASK_STATUS.OPEN
         super().pre_add(item)
 
     @expose("/show/<pk>", methods=["GET"])
@@ -180,16 +158,11 @@ def task_panel(task):
     linked = rectification.linked_record(task)
     link = None
     if linked:
-        kind, record = linked
-        endpoint = (
-            "ServiceItemView.show" if kind == "service_item" else "InformationSystemView.show"
-        )
-        link = (url_for(endpoint, pk=record.id), str(record))
+        _kind, record = linked
+        link = (record_url(record), str(record))
     return {
         "task": task,
         "overdue": task.overdue,
-        "status_label": TASK_STATUS.label(task.task_status),
-        "status_style": STATUS_STYLE.get(task.task_status, "default"),
         "actions": rectification.allowed_actions(task, g.user),
         "action_labels": rectification.ACTION_LABELS,
         "link": link,
@@ -298,8 +271,7 @@ class LedgerView(BaseView):
             _("已登记整改任务，请补充责任人和完成时限。"),
         )
         if task is None:
-            view = "InformationSystemView" if record_type == "system" else "ServiceItemView"
-            return redirect(url_for(f"{view}.show", pk=record_id))
+            return redirect(record_url(record))
         return redirect(url_for("RectificationTaskView.show", pk=task.id))
 
     @expose("/open/finding/<kind>/<int:record_id>", methods=["POST"])

@@ -5,17 +5,7 @@ from flask_appbuilder import expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.forms.validators import non_negative
 from app.models import Material, ProcessNode, ServiceItem
-from app.models.choices import (
-    DISPOSITION,
-    ITEM_KIND,
-    MATERIAL_FORM,
-    NODE_KIND,
-    RUNNING_STATUS,
-    USER_GROUP,
-    WORKFLOW_STATUS,
-)
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED, HostingSystemChoiceFilter
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
@@ -41,17 +31,6 @@ class MaterialView(_ItemChildView):
     show_title = _l("申报材料详情")
     add_title = _l("新增申报材料")
     edit_title = _l("编辑申报材料")
-    choice_columns = {"form": MATERIAL_FORM}
-    label_columns = {
-        "item": _l("所属事项"),
-        "position": _l("序号"),
-        "name": _l("材料名称"),
-        "required": _l("是否必需"),
-        "form": _l("材料形式"),
-        "copies": _l("份数"),
-        "notes": _l("备注"),
-    }
-    validators_columns = {"copies": [non_negative()], "position": [non_negative()]}
     list_columns = ["position", "name", "required", "form", "copies", "notes"]
     show_columns = [
         "item",
@@ -78,26 +57,6 @@ class ProcessNodeView(_ItemChildView):
     show_title = _l("流转环节详情")
     add_title = _l("新增流转环节")
     edit_title = _l("编辑流转环节")
-    choice_columns = {"kind": NODE_KIND}
-    label_columns = {
-        "item": _l("所属事项"),
-        "position": _l("顺序"),
-        "name": _l("环节名称"),
-        "kind": _l("环节类型"),
-        "handling_department": _l("办理部门"),
-        "handling_post": _l("办理岗位"),
-        "approval_level": _l("审批层级"),
-        "time_limit_days": _l("办理时限（工作日）"),
-    }
-    description_columns = {
-        "kind": _l("相邻的“会签”环节并行办理。"),
-        "approval_level": _l("1 表示部门级，2 表示分管校领导级，依此类推。"),
-    }
-    validators_columns = {
-        "time_limit_days": [non_negative()],
-        "approval_level": [non_negative()],
-        "position": [non_negative()],
-    }
     list_columns = [
         "position",
         "name",
@@ -135,29 +94,6 @@ class ProcessNodeView(_ItemChildView):
     base_order = ("position", "asc")
 
 
-ITEM_LABELS = {
-    "code": _l("事项编码"),
-    "name": _l("事项名称"),
-    "post": _l("责任岗位"),
-    "kind": _l("事项类型"),
-    "running_status": _l("运行状态"),
-    "hosting_system": _l("承载系统"),
-    "online_entry": _l("线上办理入口"),
-    "user_groups": _l("使用人群"),
-    "conditions": _l("办理要件（办理条件）"),
-    "path": _l("办理路径"),
-    "consultation": _l("咨询渠道"),
-    "time_limit_days": _l("办理时限（工作日）"),
-    "service_hours": _l("办理时段"),
-    "tips": _l("办理提示"),
-    "pain_points": _l("流程痛点"),
-    "suggestions": _l("优化建议"),
-    "transformation_needs": _l("线上改造需求"),
-    "disposition": _l("待改进事项处置"),
-    "disposition_note": _l("启用计划或下线理由"),
-}
-
-
 class ServiceItemView(ReviewableMixin, ConsoleModelView):
     datamodel = ConsoleInterface(ServiceItem)
     record_show_template = "ledger/record_show.html"  # adds the ledger panel
@@ -173,24 +109,6 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
     related_views = [MaterialView, ProcessNodeView]
     show_template = "appbuilder/general/model/show_cascade.html"
     edit_template = "appbuilder/general/model/edit_cascade.html"
-    choice_columns = {
-        "kind": ITEM_KIND,
-        "running_status": RUNNING_STATUS,
-        "disposition": (DISPOSITION, False),
-        "status": WORKFLOW_STATUS,
-    }
-    code_set_columns = {"user_groups": USER_GROUP}
-    label_columns = ITEM_LABELS
-    description_columns = {
-        "running_status": _l(
-            "良好：已全流程线上运行；待改进：系统已搭建但未实际启用；"
-            "待部署：暂未上线、具备线上改造条件。"
-        ),
-        "disposition": _l("仅“待改进”事项填写：计划启用，或拟下线。"),
-        "transformation_needs": _l("“待部署”事项填写线上改造需求。"),
-        "online_entry": _l("如：融合门户—应用中心—学生请假，或网址。"),
-    }
-    validators_columns = {"time_limit_days": [non_negative()]}
     formatters_columns = {
         key: multiline
         for key in (

@@ -7,24 +7,22 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import Text, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.extensions import appbuilder, db
-from app.models import AuditEntry, Department, ReviewDecision
+from app.extensions import db
+from app.models import AuditEntry, Department, ReviewDecision, labels, registry
 from app.models.choices import AUDIT_ACTION, LIFECYCLE, WORKFLOW_STATUS
+from app.models.registry import record_url
 from app.services.errors import NotFoundError
 from app.services.publish import verification
 from app.services.review import inbox, lifecycle, workflow
 from app.services.trail.snapshot import diff
 
+from .base import multiline
 from .download import IMAGE_MIMETYPES, send_image
 from .transaction import one_transaction
 
-RECORD_VIEWS = {
-    "service_item": "ServiceItemView",
-    "contact": "ContactView",
-    "information_system": "InformationSystemView",
-}
 ACTION_LABELS = {
     "submit": _l("提交审核"),
     "withdraw": _l("撤回"),
@@ -41,10 +39,6 @@ def _chart_response(nodes, fmt):
     return send_image(flowchart(nodes, fmt), fmt, "private, max-age=300")
 
 
-def record_url(record_type, record_id):
-    return url_for(f"{RECORD_VIEWS[record_type]}.show", pk=record_id)
-
-
 # Bookkeeping columns that histories and version diffs do not repeat.
 HISTORY_SKIPPED = {
     "created_at",
@@ -55,26 +49,25 @@ HISTORY_SKIPPED = {
     "id",
     "item_id",
 }
-CHILD_VIEWS = {"materials": "MaterialView", "nodes": "ProcessNodeView"}
 
 
 class FieldWords:
     """Field names and stored codes of a record said in the words of its own pages: the
-    view's labels and value formatters (choice labels, 是/否), department names for ids."""
+    model's labels and value words (choice labels, 是/否), department names for ids."""
 
-    def __init__(self, view_name, department_names):
-        self.view = next(v for v in appbuilder.baseviews if type(v).__name__ == view_name)
+    def __init__(self, model, department_names):
+        self.model = model
         self.departments = department_names
 
     @classmethod
     def of(cls, record_type):
         return cls(
-            RECORD_VIEWS[record_type], dict(db.session.query(Department.id, Department.name))
+            registry.get(record_type).model, dict(db.session.query(Department.id, Department.name))
         )
 
     def child(self, name):
         """The words of a child list (materials, nodes) of the same record."""
-        return FieldWords(CHILD_VIEWS[name], self.departments)
+        return FieldWords(inspect(self.model).relationships[name].mapper.class_, self.departments)
 
     @staticmethod
     def field(column):
@@ -84,9 +77,7 @@ class FieldWords:
         return column
 
     def label(self, column):
-        if column in CHILD_VIEWS:
-            return str(self.child(column).view.list_title or column)
-        return str(self.view.label_columns.get(self.field(column), column))
+        return str(labels.label(self.model, column))
 
     def value(self, column, value):
         if value is None or value == "":
@@ -94,8 +85,12 @@ class FieldWords:
         field = self.field(column)
         if column.endswith("_id") and field.endswith("department"):
             return self.departments.get(value, value)
-        formatter = self.view.formatters_columns.get(field)
-        return formatter(value) if formatter and not column.endswith("_name") else value
+        if column.endswith("_name"):
+            return value
+        table_column = self.model.__table__.columns.get(column)
+        if table_column is not None and isinstance(table_column.type, Text):
+            return multiline(value)
+        return labels.display(self.model, column, value)
 
     def changes(self, fields):
         """[(label, before, after)] of {column: [before, after]}, bookkeeping left out, and an
@@ -124,7 +119,12 @@ def record_panel(record):
     words = FieldWords.of(record_type)
     return {
         "history_changes": lambda entry: words.changes(json.loads(entry.changes or "{}")),
-        "flowchart_key": (nodes_key(record.nodes)[:12] if record_type == "service_item" else None),
+        "flowchart_url": (
+            url_for("WorkflowView.flowchart", record_id=record.id, fmt="svg")
+            + f"?v={nodes_key(record.nodes)[:12]}"
+            if record_type == "service_item"
+            else None
+        ),
         "record": record,
         "record_type": record_type,
         "status_label": WORKFLOW_STATUS.label(record.status),
@@ -233,11 +233,7 @@ class WorkflowView(BaseView):
         return self.render_template(
             "workflow/inbox.html",
             rows=rows,
-            kinds={
-                "service_item": _("服务事项"),
-                "contact": _("联系人"),
-                "information_system": _("管理信息系统"),
-            },
+            kinds={key: kind.label for key, kind in registry.BY_KEY.items()},
             title=_("审核待办"),
         )
 

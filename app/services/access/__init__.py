@@ -1,2 +1,2 @@
 """Who may do what: the permission table (`permissions.can`), the department scope of rows,
-authentication (lockout, limits, login audit) and the password policy."""
+authentication (lockout, login audit) and the password policy."""

@@ -34,6 +34,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from app.models import Department, InformationSystem, RectificationTask, ReviewDecision, ServiceItem
+from app.models.labels import label
 from app.services.access import scope
 from app.services.review.inbox import add_working_days
 
@@ -50,7 +51,7 @@ COLUMNS = (
     ("tasks", _l("整改任务数")),
     ("tasks_done", _l("已完成整改数")),
     ("closure_rate", _l("整改完成率（%）")),
-    ("om_cost", _l("年度运维费用（万元）")),
+    ("om_cost", label(InformationSystem, "annual_om_cost")),
     ("daily_active", _l("日均操作活跃度")),
     ("cost_per_active", _l("每日活跃操作年运维成本（元）")),
     ("score", _l("综合得分")),

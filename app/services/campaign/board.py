@@ -45,6 +45,7 @@ from app.models import (
     ProcessNode,
     ServiceItem,
 )
+from app.models.choices import BOARD_STATE
 from app.services.access import scope
 from app.services.campaign import phases
 from app.services.catalog import completeness
@@ -57,7 +58,6 @@ RULE_LABELS = {
     "submitted": _l("全部提交审核"),
     "approved": _l("全部审核通过"),
 }
-STATE_LABELS = {"red": _l("逾期"), "amber": _l("进行中"), "green": _l("按期完成")}
 EXAMPLES = 3  # records named per rule in "what it lacks"
 # Records a department can still change: the board counts them as not yet submitted.
 EDITABLE_STATUSES = ("draft", "returned")
@@ -90,7 +90,7 @@ class BoardRow:
 
     @property
     def state_label(self):
-        return str(STATE_LABELS[self.state])
+        return BOARD_STATE.label(self.state)
 
     @property
     def lacks(self):
@@ -112,10 +112,10 @@ class Board:
 
     @property
     def overdue(self):
-        return [row for row in self.rows if row.state == "red"]
+        return [row for row in self.rows if row.state == BOARD_STATE.RED]
 
     def counts(self):
-        result = dict.fromkeys(("red", "amber", "green"), 0)
+        result = dict.fromkeys(BOARD_STATE.codes, 0)
         for row in self.rows:
             result[row.state] += 1
         return result
@@ -287,7 +287,7 @@ def _state(rules, sched, today):
         for name, result in rules.items()
         if not result.met and sched.deadlines[name] <= sched.current.end_date
     ]
-    state = "red" if overdue else ("amber" if due else "green")
+    state = BOARD_STATE.RED if overdue else (BOARD_STATE.AMBER if due else BOARD_STATE.GREEN)
     return state, overdue, due
 
 

@@ -14,10 +14,10 @@ to their own department through `app.services.access.scope`.
 from sqlalchemy import func, select
 
 from app.models import InformationSystem, RectificationTask, ServiceItem
+from app.models.registry import REVIEWABLE
 from app.services.access import permissions, scope
 from app.services.campaign import board, reminders
 from app.services.review import inbox
-from app.services.review.workflow import REVIEWABLE
 
 HOME_LIMIT = 10
 

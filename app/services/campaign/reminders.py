@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.models import ConsoleUser, Contact, Reminder
-from app.models.choices import PHASE_KIND
+from app.models.choices import BOARD_STATE, PHASE_KIND
 from app.services.access import permissions
 from app.services.campaign import board, phases
 from app.services.trail import audit, mailer
@@ -100,7 +100,7 @@ def reminder_text(row, sched):
 
 def lagging_rows(brd, include_amber=False):
     """The rows a round of reminders goes to: overdue ones (and amber ones when asked)."""
-    states = ("red", "amber") if include_amber else ("red",)
+    states = (BOARD_STATE.RED, BOARD_STATE.AMBER) if include_amber else (BOARD_STATE.RED,)
     return [row for row in brd.rows if row.state in states]
 
 

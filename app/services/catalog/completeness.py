@@ -1,30 +1,36 @@
 """What a record still lacks before it can be submitted (and what the campaign board counts)."""
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.models import Contact, InformationSystem, ServiceItem
+from app.models.labels import label
 
-ITEM_MODULES = (
-    ("conditions", _l("办理要件（办理条件）")),
-    ("path", _l("办理路径")),
-    ("consultation", _l("咨询渠道")),
-    ("time_limit_days", _l("办理时限")),
-    ("service_hours", _l("办理时段")),
-    ("tips", _l("办理提示")),
+
+def _labelled(model, keys):
+    """(key, label) pairs of `model`'s columns, in the words of the model."""
+    return tuple((key, label(model, key)) for key in keys)
+
+
+# The six modules (the flowchart and the materials are checked below), and attachment 4's fields.
+ITEM_MODULES = _labelled(
+    ServiceItem, ("conditions", "path", "consultation", "time_limit_days", "service_hours", "tips")
 )
-SYSTEM_FIELDS = (
-    ("vendor", _l("开发承建厂商")),
-    ("go_live_date", _l("正式上线时间")),
-    ("build_cost", _l("项目建设总经费")),
-    ("annual_om_cost", _l("年度运维费用")),
-    ("user_groups", _l("覆盖办事人群")),
-    ("daily_active_operations", _l("日均操作活跃度")),
-    ("core_usage_rate", _l("核心功能使用率")),
-    ("deployment", _l("部署模式")),
-    ("mobile_adaptation", _l("移动端适配情况")),
-    ("portal_integration", _l("融合门户集成对接状态")),
+SYSTEM_FIELDS = _labelled(
+    InformationSystem,
+    (
+        "vendor",
+        "go_live_date",
+        "build_cost",
+        "annual_om_cost",
+        "user_groups",
+        "daily_active_operations",
+        "core_usage_rate",
+        "deployment",
+        "mobile_adaptation",
+        "portal_integration",
+    ),
 )
+CONTACT_FIELDS = _labelled(Contact, ("name", "phone", "post"))
 
 
 def _blank(value):
@@ -32,7 +38,7 @@ def _blank(value):
 
 
 def _missing_fields(record, fields):
-    return [str(label) for key, label in fields if _blank(getattr(record, key))]
+    return [str(text) for key, text in fields if _blank(getattr(record, key))]
 
 
 def missing_for_item(item):
@@ -53,14 +59,12 @@ def missing_for_item(item):
 def missing_for_system(system):
     missing = _missing_fields(system, SYSTEM_FIELDS)
     if system.problem_codes() and _blank(system.problem_details):
-        missing.append(_("问题详情"))
+        missing.append(str(label(InformationSystem, "problem_details")))
     return missing
 
 
 def missing_for_contact(contact):
-    missing = _missing_fields(
-        contact, (("name", _l("姓名")), ("phone", _l("联系电话")), ("post", _l("职务/岗位")))
-    )
+    missing = _missing_fields(contact, CONTACT_FIELDS)
     if not (contact.knows_processes or contact.administers_systems):
         missing.append(_("至少承担一项职责（熟悉业务流程或担任系统管理员）"))
     return missing

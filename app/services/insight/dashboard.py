@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from app.reports.tables import figure_workbook
 from app.services.access import scope
 from app.services.errors import NotFoundError
-from app.services.insight import statistics
+from app.services.insight import figures
 from app.services.trail import data_version
 
 CACHE_SIZE = 512
@@ -57,7 +57,7 @@ def _cached(key, compute):
 
 def figure(name):
     """The figure called `name`, else NotFoundError."""
-    found = statistics.BY_NAME.get(name)
+    found = figures.BY_NAME.get(name)
     if found is None:
         raise NotFoundError(_("记录不存在。"))
     return found
@@ -90,14 +90,13 @@ class Dashboard:
         series = [(key, next(c.label for c in spec.columns if c.key == key)) for key in spec.series]
         return _cached(
             self._key(name, fmt),
-            lambda: draw(spec.style, statistics.figure_title(spec), rows, series, fmt, spec.unit),
+            lambda: draw(spec.style, figures.figure_title(spec), rows, series, fmt, spec.unit),
         )
 
     def tables(self):
         """[(figure, title, rows)] for the dashboard page."""
         return [
-            (spec, statistics.figure_title(spec), self.rows(spec.name))
-            for spec in statistics.FIGURES
+            (spec, figures.figure_title(spec), self.rows(spec.name)) for spec in figures.FIGURES
         ]
 
     def xlsx(self, name):
@@ -106,5 +105,5 @@ class Dashboard:
         rows = self.rows(name)
         return _cached(
             self._key(name, "xlsx"),
-            lambda: figure_workbook(statistics.figure_title(spec), spec.columns, rows),
+            lambda: figure_workbook(figures.figure_title(spec), spec.columns, rows),
         )

@@ -11,8 +11,9 @@ import json
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.models import RecordVersion
+from app.models import ProcessNode, RecordVersion, ServiceItem
 from app.models.choices import ITEM_KIND, MATERIAL_FORM, NODE_KIND, USER_GROUP
+from app.models.labels import label
 from app.models.service_item import OFFLINE
 from app.services.access import scope
 
@@ -178,27 +179,32 @@ def approval_rows(items):
 
 
 def headers(kind):
+    """The lists' column titles; a column that shows one field says it in the model's words."""
+
+    def item(key):
+        return str(label(ServiceItem, key))
+
     return {
-        "responsibility": [_("部门"), _("责任岗位"), _("负责事项"), _("事项数")],
+        "responsibility": [_("部门"), item("post"), _("负责事项"), _("事项数")],
         "service": [
             _("部门"),
-            _("事项编码"),
-            _("事项名称"),
-            _("事项类型"),
+            item("code"),
+            item("name"),
+            item("kind"),
             _("服务对象"),
             _("办理条件"),
-            _("申报材料"),
-            _("办理时段"),
+            item("materials"),
+            item("service_hours"),
             _("办理时限"),
-            _("办理路径"),
-            _("咨询渠道"),
-            _("线上办理入口"),
+            item("path"),
+            item("consultation"),
+            item("online_entry"),
         ],
         "approval": [
             _("部门"),
-            _("事项编码"),
-            _("事项名称"),
-            _("审批层级"),
+            item("code"),
+            item("name"),
+            str(label(ProcessNode, "approval_level")),
             _("审批环节及时限"),
             _("总时限"),
             _("线上办理渠道"),

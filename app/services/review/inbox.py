@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.models.base import utcnow
-from app.services.review.workflow import REVIEWABLE
+from app.models.registry import REVIEWABLE
 
 
 def add_working_days(start, days):

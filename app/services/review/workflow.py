@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.models import Contact, InformationSystem, RecordVersion, ReviewDecision, ServiceItem
+from app.models import RecordVersion, ReviewDecision, registry
 from app.models.base import utcnow
 from app.models.choices import WORKFLOW_STATUS
 from app.services.access import permissions, scope
@@ -27,11 +27,8 @@ from app.services.trail import audit
 from app.services.trail.signature import signature_hash, signer_display_name, verify_password
 from app.services.trail.snapshot import canonical_json, snapshot, snapshot_hash
 
-REVIEWABLE = {
-    "service_item": ServiceItem,
-    "contact": Contact,
-    "information_system": InformationSystem,
-}
+# {record type: model} of the records this workflow moves, from the registry of record types.
+REVIEWABLE = registry.REVIEWABLE
 
 # (status, action) -> new status
 TRANSITIONS = {

@@ -13,10 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
 from app.models import Contact, Department, InformationSystem, ProcessNode, ServiceItem
+from app.models.labels import labels
 from app.reports import sheets as writer
 from app.services.access import scope
 from app.services.errors import DomainError, PermissionDeniedError
-from app.services.sheets.specs import system_label, template
+from app.services.sheets.cells import system_label
+from app.services.sheets.specs import template
 from app.services.trail import audit
 
 MAX_ITEM_SHEETS = 300
@@ -165,7 +167,6 @@ def export_workbook(session, user, code, department_code=None):
 def item_sheets_workbook(session, user, department_code=None, item_id=None):
     """(file name, bytes) of 一事一单: one sheet per service item with its flowchart."""
     from app.reports.flowchart import flowchart
-    from app.views.service_item import ITEM_LABELS
 
     department = resolve_department(session, user, department_code)
     if item_id is not None:
@@ -182,7 +183,9 @@ def item_sheets_workbook(session, user, department_code=None, item_id=None):
             )
         items = list(_items(session, user, department, children=True))
         name = subtitle(department)
-    data = writer.write_item_sheets(items, ITEM_LABELS, lambda i: flowchart(i.nodes, "png"), name)
+    data = writer.write_item_sheets(
+        items, labels(ServiceItem), lambda i: flowchart(i.nodes, "png"), name
+    )
     _audit(session, _("导出"), _("一事一单"), department)
     return _file_name(_("一事一单"), department, name if item_id else None), data
 

@@ -21,15 +21,8 @@ from app.models import Contact, Department, InformationSystem, Material, Service
 from app.services.access import permissions, scope
 from app.services.errors import DomainError, PermissionDeniedError
 from app.services.review import records
-from app.services.sheets.specs import (
-    CellError,
-    ChoiceMaps,
-    cell_text,
-    comparable,
-    detect,
-    display,
-    parse,
-)
+from app.services.sheets.cells import CellError, ChoiceMaps, cell_text, comparable, display, parse
+from app.services.sheets.specs import detect
 from app.services.trail import audit
 
 MAX_BYTES = 20 * 1024 * 1024

@@ -1,45 +1,18 @@
 """The four Excel templates of the campaign notice (附件1-4): their sheets, columns and cells.
 
 One declaration serves the template download, the exports and the import, so a file the
-console writes is a file it reads back unchanged. Column labels and value validators are taken
-from the record views (`label_columns`, `validators_columns`), and lengths and required fields
-from the models, so the import checks exactly what the forms check; the views are imported
-lazily because they import the services.
+console writes is a file it reads back unchanged. Column labels, choice sets, value validators,
+lengths and required fields are taken from the models (`app.models.labels`), so the import
+checks exactly what the forms check.
 """
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, String
-from wtforms.validators import StopValidation, ValidationError
 
-from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem
-from app.models.choices import (
-    DEPLOYMENT_MODE,
-    DISPOSITION,
-    ITEM_KIND,
-    MATERIAL_FORM,
-    MOBILE_ADAPTATION,
-    NODE_KIND,
-    PORTAL_INTEGRATION,
-    RUNNING_STATUS,
-    USER_GROUP,
-    WORKFLOW_STATUS,
-    split_codes,
-)
-from app.reports.xlsx import FORMULA_PREFIXES
-
-CODE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
-MAX_INT = 2**31 - 1
-
-
-class CellError(ValueError):
-    """A cell's value cannot be used; the message says why, in Chinese."""
+from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem, labels
 
 
 @dataclass
@@ -103,23 +76,8 @@ class Template:
     notes: tuple = field(default_factory=tuple)
 
 
-class _Field:
-    """What a WTForms validator looks at: the parsed value and a gettext."""
-
-    def __init__(self, data):
-        self.data = data
-        self.raw_data = [data]
-        self.errors = []
-
-    def gettext(self, text):
-        return text
-
-    def ngettext(self, singular, plural, n):
-        return singular if n == 1 else plural
-
-
-def _column(model, view, key, kind="text", label=None, **options):
-    """A column whose label, length, requirement and validators come from the model and view."""
+def _column(model, key, kind="text", label=None, **options):
+    """A column whose label, choices, length, requirement and validators come from the model."""
     attr = model.__table__.columns.get(
         key if kind not in ("department", "system", "item") else key + "_id"
     )
@@ -131,55 +89,43 @@ def _column(model, view, key, kind="text", label=None, **options):
         options.setdefault(
             "required", not attr.nullable and attr.default is None and kind != "bool"
         )
-    if label is None:
-        label = view.label_columns.get(key) if view is not None else None
-    validators = tuple((view.validators_columns or {}).get(key, ())) if view else ()
-    return Column(key=key, label=label or key, kind=kind, validators=validators, **options)
+    field = labels.info(model, key)
+    if kind in ("choice", "status", "codes"):
+        options.setdefault("choices", field.get("codes" if kind == "codes" else "choices"))
+    validators = tuple(field.get("validators", ()))
+    label = label if label is not None else labels.label(model, key)
+    return Column(key=key, label=label, kind=kind, validators=validators, **options)
 
 
 @lru_cache(maxsize=1)
 def _specs():
-    from app.views.base import COMMON_LABELS
-    from app.views.contact import ContactView
-    from app.views.information_system import InformationSystemView
-    from app.views.service_item import MaterialView, ProcessNodeView, ServiceItemView
-
-    def col(model, view, key, kind="text", **options):
-        labels = {**COMMON_LABELS, **(view.label_columns or {})}
-        return _column(
-            model, view, key, kind, label=options.pop("label", labels.get(key)), **options
-        )
-
-    status = Column("status", COMMON_LABELS["status"], "status", WORKFLOW_STATUS)
-    department = Column(
-        "department", COMMON_LABELS["department"], "department", required=True, width=20
-    )
-    it, iv = ServiceItem, ServiceItemView
+    col = _column
+    status = col(ServiceItem, "status", "status")
+    department = col(ServiceItem, "department", "department", required=True, width=20)
+    it = ServiceItem
     item_columns = {
-        "code": col(it, iv, "code", required=True, width=14),
-        "name": col(it, iv, "name", required=True, width=28),
+        "code": col(it, "code", required=True, width=14),
+        "name": col(it, "name", required=True, width=28),
         "department": department,
-        "post": col(it, iv, "post"),
-        "kind": col(it, iv, "kind", "choice", choices=ITEM_KIND, required=True),
-        "running_status": col(
-            it, iv, "running_status", "choice", choices=RUNNING_STATUS, required=True
-        ),
-        "hosting_system": col(it, iv, "hosting_system", "system", required=False, width=28),
-        "online_entry": col(it, iv, "online_entry", width=30),
-        "user_groups": col(it, iv, "user_groups", "codes", choices=USER_GROUP),
+        "post": col(it, "post"),
+        "kind": col(it, "kind", "choice", required=True),
+        "running_status": col(it, "running_status", "choice", required=True),
+        "hosting_system": col(it, "hosting_system", "system", required=False, width=28),
+        "online_entry": col(it, "online_entry", width=30),
+        "user_groups": col(it, "user_groups", "codes"),
     }
-    modules = [col(it, iv, key, width=30) for key in ("conditions", "path", "consultation")]
+    modules = [col(it, key, width=30) for key in ("conditions", "path", "consultation")]
     modules += [
-        col(it, iv, "time_limit_days", "int"),
-        col(it, iv, "service_hours"),
-        col(it, iv, "tips", width=30),
+        col(it, "time_limit_days", "int"),
+        col(it, "service_hours"),
+        col(it, "tips", width=30),
     ]
     findings = [
-        col(it, iv, "pain_points", width=30),
-        col(it, iv, "suggestions", width=30),
-        col(it, iv, "transformation_needs", width=30),
-        col(it, iv, "disposition", "choice", choices=DISPOSITION, required=False),
-        col(it, iv, "disposition_note", width=30),
+        col(it, "pain_points", width=30),
+        col(it, "suggestions", width=30),
+        col(it, "transformation_needs", width=30),
+        col(it, "disposition", "choice", required=False),
+        col(it, "disposition_note", width=30),
     ]
     items = SheetSpec(
         _l("服务事项"),
@@ -187,35 +133,35 @@ def _specs():
         list(item_columns.values()) + modules + findings + [status],
         key=("code",),
     )
-    mv, pv = MaterialView, ProcessNodeView
-    parent = Column("item", _l("事项编码"), "item", required=True, width=14)
+    parent = Column("item", labels.label(ServiceItem, "code"), "item", required=True, width=14)
     materials = SheetSpec(
         _l("申报材料"),
         Material,
         [
             parent,
-            col(Material, mv, "position", "int", required=True),
-            col(Material, mv, "name", required=True, width=24),
-            col(Material, mv, "required", "bool"),
-            col(Material, mv, "form", "choice", choices=MATERIAL_FORM, required=True),
-            col(Material, mv, "copies", "int"),
-            col(Material, mv, "notes", width=30),
+            col(Material, "position", "int", required=True),
+            col(Material, "name", required=True, width=24),
+            col(Material, "required", "bool"),
+            col(Material, "form", "choice", required=True),
+            col(Material, "copies", "int"),
+            col(Material, "notes", width=30),
         ],
         key=("item", "position"),
         parent="item",
     )
+    node = ProcessNode
     nodes = SheetSpec(
         _l("流转环节"),
         ProcessNode,
         [
             parent,
-            col(ProcessNode, pv, "position", "int", required=True),
-            col(ProcessNode, pv, "name", required=True, width=20),
-            col(ProcessNode, pv, "kind", "choice", choices=NODE_KIND, required=True),
-            col(ProcessNode, pv, "handling_department", "department", required=False, width=20),
-            col(ProcessNode, pv, "handling_post"),
-            col(ProcessNode, pv, "approval_level", "int"),
-            col(ProcessNode, pv, "time_limit_days", "int"),
+            col(node, "position", "int", required=True),
+            col(node, "name", required=True, width=20),
+            col(node, "kind", "choice", required=True),
+            col(node, "handling_department", "department", required=False, width=20),
+            col(node, "handling_post"),
+            col(node, "approval_level", "int"),
+            col(node, "time_limit_days", "int"),
         ],
         key=("item", "position"),
         parent="item",
@@ -241,48 +187,47 @@ def _specs():
         ],
         key=("code",),
     )
-    cv = ContactView
     contacts = SheetSpec(
         _l("联系人"),
         Contact,
         [
             department,
-            col(Contact, cv, "name", required=True),
-            col(Contact, cv, "staff_no"),
-            col(Contact, cv, "post"),
-            col(Contact, cv, "phone", required=True, width=16),
-            col(Contact, cv, "email", width=24),
-            col(Contact, cv, "knows_processes", "bool"),
-            col(Contact, cv, "administers_systems", "bool"),
+            col(Contact, "name", required=True),
+            col(Contact, "staff_no"),
+            col(Contact, "post"),
+            col(Contact, "phone", required=True, width=16),
+            col(Contact, "email", width=24),
+            col(Contact, "knows_processes", "bool"),
+            col(Contact, "administers_systems", "bool"),
             status,
         ],
         key=("department", "staff_no|name"),
     )
-    sv, sm = InformationSystemView, InformationSystem
+    sm = InformationSystem
     systems = SheetSpec(
         _l("管理信息系统"),
         InformationSystem,
         [
-            col(sm, sv, "code", required=True, width=14),
-            col(sm, sv, "name", required=True, width=24),
+            col(sm, "code", required=True, width=14),
+            col(sm, "name", required=True, width=24),
             department,
-            col(sm, sv, "vendor", width=20),
-            col(sm, sv, "go_live_date", "date"),
-            col(sm, sv, "build_cost", "decimal"),
-            col(sm, sv, "annual_om_cost", "decimal"),
-            col(sm, sv, "url", width=28),
-            col(sm, sv, "user_groups", "codes", choices=USER_GROUP),
-            col(sm, sv, "daily_active_operations", "int"),
-            col(sm, sv, "core_usage_rate", "decimal"),
-            col(sm, sv, "deployment", "choice", choices=DEPLOYMENT_MODE, required=False),
-            col(sm, sv, "mobile_adaptation", "choice", choices=MOBILE_ADAPTATION, required=False),
-            col(sm, sv, "portal_integration", "choice", choices=PORTAL_INTEGRATION, required=False),
+            col(sm, "vendor", width=20),
+            col(sm, "go_live_date", "date"),
+            col(sm, "build_cost", "decimal"),
+            col(sm, "annual_om_cost", "decimal"),
+            col(sm, "url", width=28),
+            col(sm, "user_groups", "codes"),
+            col(sm, "daily_active_operations", "int"),
+            col(sm, "core_usage_rate", "decimal"),
+            col(sm, "deployment", "choice", required=False),
+            col(sm, "mobile_adaptation", "choice", required=False),
+            col(sm, "portal_integration", "choice", required=False),
             *(
-                col(sm, sv, key, "bool")
+                col(sm, key, "bool")
                 for key in ("data_silo", "feature_gap", "poor_extensibility", "security_risk")
             ),
-            col(sm, sv, "problem_details", width=30),
-            col(sm, sv, "notes", width=30),
+            col(sm, "problem_details", width=30),
+            col(sm, "notes", width=30),
             status,
         ],
         key=("code",),
@@ -316,300 +261,3 @@ def detect(sheet_names):
         if spec.sheets[0].title in names:
             return spec
     return None
-
-
-# --- reading a cell ---------------------------------------------------------------------------
-
-
-def unneutralise(text):
-    """Undo the writer's apostrophe before formula-like text, so a round trip changes nothing."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
-        return text[1:]
-    return text
-
-
-def cell_text(value):
-    """A cell value as stripped text, None when blank."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = (
-            value.date().isoformat()
-            if value.time() == datetime.min.time()
-            else value.isoformat(sep=" ", timespec="minutes")
-        )
-    text = unneutralise(str(value)).strip()
-    return text or None
-
-
-def parse(column, value, lookups):
-    """The stored value of a cell for `column`, or CellError with the reason in Chinese."""
-    if column.kind in ("int", "decimal", "date") and isinstance(value, str):
-        value = value.strip() or None
-    if value is None or (isinstance(value, str) and not cell_text(value)):
-        if column.required:
-            raise CellError(_("必填，不能为空。"))
-        return False if column.kind == "bool" else None
-    parser = _PARSERS[column.kind]
-    result = parser(column, value, lookups)
-    for validator in column.validators:
-        try:
-            validator(None, _Field(result))
-        except StopValidation as error:
-            if error.args and error.args[0]:
-                raise CellError(str(error.args[0])) from error
-            break
-        except ValidationError as error:
-            raise CellError(str(error.args[0] if error.args else error)) from error
-    return result
-
-
-def _text(column, value, lookups):
-    text = cell_text(value)
-    if column.max_length and len(text) > column.max_length:
-        raise CellError(
-            _("长度不能超过 {n} 个字符（现有 {m} 个）。").format(n=column.max_length, m=len(text))
-        )
-    return text
-
-
-def _int(column, value, lookups):
-    if isinstance(value, bool):
-        raise CellError(_("应填写整数。"))
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise CellError(_("应填写整数。"))
-        value = int(value)
-    if isinstance(value, str):
-        if not re.fullmatch(r"[+-]?\d+", value):
-            raise CellError(_("应填写整数。"))
-        value = int(value)
-    if not isinstance(value, int):
-        raise CellError(_("应填写整数。"))
-    if abs(value) > MAX_INT:
-        raise CellError(_("数值过大。"))
-    return value
-
-
-def _decimal(column, value, lookups):
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise CellError(_("应填写数字。"))
-    try:
-        number = Decimal(str(value).replace(",", ""))
-    except InvalidOperation as error:
-        raise CellError(_("应填写数字。")) from error
-    if not number.is_finite():
-        raise CellError(_("应填写数字。"))
-    number = number.quantize(Decimal("0.01"))
-    if column.digits and abs(number) >= Decimal(10) ** column.digits:
-        raise CellError(_("数值过大。"))
-    return number
-
-
-def _date(column, value, lookups):
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = cell_text(value) or ""
-    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise CellError(_("日期格式不正确，请填写如 2024-09-01。"))
-
-
-def _bool(column, value, lookups):
-    text = cell_text(value)
-    answer = lookups.choice_map(BOOL_WORDS).get(text)
-    if answer is None:
-        raise CellError(_("请填写“是”或“否”。"))
-    return answer == "yes"
-
-
-class ChoiceMaps:
-    """Label -> code dictionaries built once per run: a lazy label costs a translation lookup
-    each time it is turned into text, which adds up over 100,000 rows."""
-
-    def __init__(self):
-        self._maps = {}
-
-    def choice_map(self, choices):
-        found = self._maps.get(id(choices))
-        if found is None:
-            found = {}
-            for code, label in choices:
-                found.setdefault(code, code)
-                found[str(label)] = code
-            for code, label in getattr(choices, "aliases", ()):
-                found.setdefault(label, code)
-            self._maps[id(choices)] = found
-        return found
-
-
-class _BoolWords:
-    """是/否 and the usual spellings of yes and no, as a choice set."""
-
-    pairs = (("yes", _l("是")), ("no", _l("否")))
-    aliases = (
-        ("yes", "是"),
-        ("no", "否"),
-        ("yes", "1"),
-        ("no", "0"),
-        ("yes", "Y"),
-        ("no", "N"),
-        ("yes", "y"),
-        ("no", "n"),
-        ("yes", "TRUE"),
-        ("no", "FALSE"),
-        ("yes", "True"),
-        ("no", "False"),
-        ("yes", "true"),
-        ("no", "false"),
-        ("yes", "√"),
-    )
-
-    def __iter__(self):
-        return iter(self.pairs)
-
-
-BOOL_WORDS = _BoolWords()
-
-
-def _choice(column, value, lookups):
-    text = cell_text(value)
-    code = lookups.choice_map(column.choices).get(text)
-    if code is None:
-        raise CellError(
-            _("“{value}”不是可选值；可选：{options}。").format(
-                value=text, options="、".join(str(label) for _code, label in column.choices)
-            )
-        )
-    return code
-
-
-def _codes(column, value, lookups):
-    codes = []
-    for part in CODE_SEPARATORS.split(cell_text(value)):
-        if not part:
-            continue
-        code = lookups.choice_map(column.choices).get(part)
-        if code is None:
-            raise CellError(
-                _("“{value}”不是可选值；可选：{options}（多项用“、”分隔）。").format(
-                    value=part, options="、".join(str(label) for _code, label in column.choices)
-                )
-            )
-        if code not in codes:
-            codes.append(code)
-    return ",".join(codes) or None
-
-
-def _department(column, value, lookups):
-    text = cell_text(value)
-    department = lookups.departments.get(text)
-    if department is None:
-        raise CellError(_("部门“{value}”不存在。").format(value=text))
-    return department
-
-
-def _system(column, value, lookups):
-    text = cell_text(value)
-    code = text.split()[0]
-    system = lookups.systems.get(code) or lookups.systems.get(text)
-    if system is None:
-        raise CellError(
-            _("承载系统“{value}”不存在或不可选；请按“系统编号 系统名称”填写。").format(value=text)
-        )
-    return system
-
-
-def _item(column, value, lookups):
-    return _text(column, value, lookups)
-
-
-_PARSERS = {
-    "text": _text,
-    "int": _int,
-    "decimal": _decimal,
-    "date": _date,
-    "bool": _bool,
-    "choice": _choice,
-    "codes": _codes,
-    "department": _department,
-    "system": _system,
-    "item": _item,
-    "status": _text,
-}
-
-
-# --- writing a cell ---------------------------------------------------------------------------
-
-
-def system_label(system):
-    return f"{system.code} {system.name}" if system is not None else None
-
-
-def cell_value(column, record):
-    """What the spreadsheet shows for `column` of `record` (an ORM row or a look-alike)."""
-    return formatter(column)(record)
-
-
-def formatter(column):
-    """A function record -> cell value for `column`, with its labels translated once."""
-    key = column.key
-    if column.kind == "item":
-        return lambda record: record.item.code
-    if column.kind in ("choice", "status", "codes"):
-        labels = {code: str(label) for code, label in column.choices}
-        if column.kind == "codes":
-
-            def codes(record):
-                return column.choices.labels(getattr(record, key, None)) or None
-
-            return codes
-        return lambda record: (
-            labels.get(getattr(record, key, None)) or getattr(record, key, None) or None
-        )
-    if column.kind == "department":
-        return lambda record: getattr(getattr(record, key, None), "name", None)
-    if column.kind == "system":
-        return lambda record: system_label(getattr(record, key, None))
-    if column.kind == "bool":
-        return lambda record: bool(getattr(record, key, None))
-    return lambda record: getattr(record, key, None)
-
-
-def comparable(column, value):
-    """A value in the form the import compares with what is stored."""
-    if column.kind in ("department", "system"):
-        return value.id if value is not None else None
-    if column.kind == "codes":
-        return frozenset(split_codes(value))
-    if column.kind == "bool":
-        return bool(value)
-    if column.kind == "decimal" and value is not None:
-        return Decimal(value).quantize(Decimal("0.01"))
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
-
-
-def display(column, value):
-    """A stored value as a person reads it in the preview."""
-    if value is None or value == "":
-        return ""
-    if column.kind in ("choice", "status"):
-        return column.choices.label(value)
-    if column.kind == "codes":
-        return column.choices.labels(value)
-    if column.kind == "department":
-        return value.name
-    if column.kind == "system":
-        return system_label(value)
-    if column.kind == "bool":
-        return _("是") if value else _("否")
-    return str(value)

@@ -16,33 +16,16 @@ from sqlalchemy.orm import Session
 from app.models import (
     AuditEntry,
     AuditHead,
-    Campaign,
-    CampaignPhase,
     ConsoleUser,
-    Contact,
-    Department,
-    InformationSystem,
-    Material,
-    ProcessNode,
-    RectificationTask,
-    ServiceItem,
+    registry,
 )
 from app.models.base import utcnow
 from app.models.ownership import department_id_of
 from app.services.trail.snapshot import canonical_json, sha256_hex
 
 GENESIS = "0" * 64
-RECORD_MODELS = (
-    Department,
-    Contact,
-    ServiceItem,
-    Material,
-    ProcessNode,
-    InformationSystem,
-    RectificationTask,
-    Campaign,
-    CampaignPhase,
-)
+# The records whose creates, updates and deletes become entries (the registry's audited types).
+RECORD_MODELS = registry.AUDITED_MODELS
 # Bookkeeping FAB or the workflow keeps on rows: never an audit entry of its own.
 QUIET_FIELDS = frozenset(
     {

@@ -24,7 +24,6 @@ TECHNICAL = frozenset(
         "item_id",
     }
 )
-CHILDREN = {"service_item": ("materials", "nodes")}
 
 
 def _plain(value):

@@ -1,4 +1,9 @@
-"""Validators whose messages a department contact understands (in Chinese)."""
+"""Value rules of the records' columns, with messages a department contact understands.
+
+They are WTForms validators, declared on the columns (`info={"validators": (non_negative(),)}`)
+so that the generated forms and the Excel import check the same rules. Nothing here needs a
+form: `NotBefore` reads the other field from the form it is given.
+"""
 
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange, ValidationError

@@ -1,0 +1,158 @@
+"""The dashboard's figures, declared as data: a new chart is one row of `FIGURES`.
+
+Each figure names its data function in `statistics`, the columns of its table (and XLSX
+sheet), how `app.reports.charts` draws it and which columns it plots.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from app.models import InformationSystem
+from app.models.choices import RUNNING_STATUS
+from app.models.labels import labels
+from app.services.insight import statistics
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a figure's table: row key, header, and how to show it."""
+
+    key: str
+    label: object
+    kind: str = "text"  # text | int | money | rate | days
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A dashboard figure: its data function, table columns and how it is drawn.
+
+    `style` names a drawing in app.reports.charts; `series` are the columns it plots.
+    """
+
+    name: str
+    title: object
+    rows: object
+    columns: tuple
+    style: str
+    series: tuple
+    unit: object = ""
+
+
+# Columns that show a field of a system say it in the model's words (`app.models.labels`).
+_SYSTEM_LABELS = labels(InformationSystem)
+_SYSTEM = Column("label", _SYSTEM_LABELS["name"])
+_DEPT = Column("department", _SYSTEM_LABELS["department"])
+_BUILD = Column("build_cost", _l("建设总经费（万元）"), "money")
+_OM = Column("annual_om_cost", _SYSTEM_LABELS["annual_om_cost"], "money")
+_SYSTEMS = Column("systems", _l("系统数"), "int")
+_SHARE = Column("share", _l("占比（%）"), "rate")
+
+FIGURES = (
+    Figure(
+        "system_costs",
+        _l("各系统建设经费与年度运维费用（前 {n} 名）"),
+        statistics.system_costs,
+        (_SYSTEM, _DEPT, _BUILD, _OM),
+        "hbars",
+        ("build_cost", "annual_om_cost"),
+        _l("万元"),
+    ),
+    Figure(
+        "department_costs",
+        _l("各部门信息系统经费（前 {n} 名）"),
+        statistics.department_costs,
+        (Column("label", _l("部门")), _SYSTEMS, _BUILD, _OM),
+        "hbars",
+        ("build_cost", "annual_om_cost"),
+        _l("万元"),
+    ),
+    Figure(
+        "vendor_costs",
+        _l("各厂商承建系统经费（前 {n} 名）"),
+        statistics.vendor_costs,
+        (Column("label", _SYSTEM_LABELS["vendor"]), _SYSTEMS, _BUILD, _OM),
+        "hbars",
+        ("build_cost", "annual_om_cost"),
+        _l("万元"),
+    ),
+    Figure(
+        "system_usage",
+        _l("日均操作活跃度与核心功能使用率（前 {n} 名）"),
+        statistics.system_usage,
+        (
+            _SYSTEM,
+            _DEPT,
+            Column("daily_active_operations", _l("日均操作活跃度"), "int"),
+            Column("core_usage_rate", _SYSTEM_LABELS["core_usage_rate"], "rate"),
+        ),
+        "bars_and_rate",
+        ("daily_active_operations", "core_usage_rate"),
+    ),
+    Figure(
+        "portal_integration",
+        _SYSTEM_LABELS["portal_integration"],
+        statistics.portal_integration,
+        (Column("label", _l("对接状态")), _SYSTEMS, _SHARE),
+        "pie",
+        ("systems",),
+    ),
+    Figure(
+        "mobile_adaptation",
+        _SYSTEM_LABELS["mobile_adaptation"],
+        statistics.mobile_adaptation,
+        (Column("label", _l("适配情况")), _SYSTEMS, _SHARE),
+        "pie",
+        ("systems",),
+    ),
+    Figure(
+        "deployment_mode",
+        _SYSTEM_LABELS["deployment"],
+        statistics.deployment_mode,
+        (Column("label", _SYSTEM_LABELS["deployment"]), _SYSTEMS, _SHARE),
+        "pie",
+        ("systems",),
+    ),
+    Figure(
+        "problems",
+        _l("信息系统现存问题"),
+        statistics.problems,
+        (Column("label", _l("问题类型")), _SYSTEMS, _SHARE),
+        "hbars",
+        ("systems",),
+    ),
+    Figure(
+        "items_by_status",
+        _l("各部门服务事项运行状态"),
+        statistics.items_by_status,
+        (
+            Column("label", _l("部门")),
+            *(Column(code, label, "int") for code, label in RUNNING_STATUS),
+            Column("total", _l("合计"), "int"),
+        ),
+        "stacked",
+        RUNNING_STATUS.codes,
+    ),
+    Figure(
+        "approval_time",
+        _l("审核用时与办理时限对比"),
+        statistics.approval_time,
+        (
+            Column("label", _l("部门")),
+            Column("decisions", _l("审核次数"), "int"),
+            Column("avg_days", _l("平均审核用时（天）"), "days"),
+            Column("avg_limit", _l("平均办理时限（工作日）"), "days"),
+            Column("within", _l("时限内"), "int"),
+            Column("over", _l("超出时限"), "int"),
+            Column("no_limit", _l("未设时限"), "int"),
+        ),
+        "paired",
+        ("avg_days", "avg_limit"),
+        _l("天"),
+    ),
+)
+BY_NAME = {figure.name: figure for figure in FIGURES}
+
+
+def figure_title(figure):
+    return str(figure.title).format(n=statistics.TOP_N)

@@ -1,0 +1,33 @@
+"""Template helpers every page may use: the `badge` filter and the `choices` global.
+
+    {{ record.status|badge("WORKFLOW_STATUS", "workflow-status") }}
+    {{ "red"|badge("BOARD_STATE", count=counts.red) }}
+    progress-bar-{{ choices.BOARD_STATE.style(row.state) }}
+
+The colour of each code is the style map of its set in app/models/choices.py, so no template
+keeps a map of its own.
+"""
+
+from markupsafe import Markup
+
+from app.models import choices
+
+
+class _ChoiceSets:
+    """`choices.WORKFLOW_STATUS` in a template: the set of that name in app.models.choices."""
+
+    def __getattr__(self, name):
+        try:
+            return choices.by_name(name)
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def badge(code, set_name: str, css: str = "", count=None, key: str = "code") -> Markup:
+    """The coloured label of `code` in the choice set called `set_name`."""
+    return choices.by_name(set_name).badge(code, css, count, key)
+
+
+def install(app):
+    app.add_template_filter(badge, "badge")
+    app.add_template_global(_ChoiceSets(), "choices")
