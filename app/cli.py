@@ -1,10 +1,14 @@
 """Flask commands: roles, demo data, audit check, sheet import."""
 
+import time
+
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import text
 
 from .extensions import appbuilder, db
+from .services.demo import seed
 
 
 @click.command("init-roles")
@@ -23,7 +27,6 @@ def init_roles_command():
 @with_appcontext
 def audit_verify_command():
     """Check the audit trail's hash chain; exit 1 and name the first broken link if any."""
-    from flask_babel import gettext as _
 
     from app.services.trail.audit import verify
 
@@ -94,8 +97,6 @@ def import_sheet_command(file, department_code, dry_run, username):
     import sys
     from pathlib import Path
 
-    from flask_babel import gettext as _
-
     from app.services.errors import DomainError
     from app.services.sheets import importer as sheet_import
     from app.services.sheets.exporter import resolve_department
@@ -150,7 +151,6 @@ def import_sheet_command(file, department_code, dry_run, username):
 
 
 def _format_change(change):
-    from flask_babel import gettext as _
 
     verbs = {"add": _("新增"), "change": _("修改"), "delete": _("删除")}
     fields = "；".join(f"{label}: {before} → {after}" for label, before, after in change.fields)
@@ -180,8 +180,6 @@ def _cli_user(username):
     """The user a command acts as: a named one, or the system with the IT office's rights."""
     from types import SimpleNamespace
 
-    from flask_babel import gettext as _
-
     from .security.roles import IT_ADMIN
 
     if username:
@@ -199,11 +197,34 @@ def _cli_user(username):
     )
 
 
+@click.command(
+    "seed-demo",
+    help="生成演示学院：部门、联系人、服务事项、信息系统、工作安排、"
+    "整改任务和各角色演示用户。可重复执行，已有数据不会重复添加。",
+)
+@click.option(
+    "--items",
+    default=str(seed.DEFAULT_ITEMS),
+    show_default=True,
+    metavar="N",
+    help="服务事项数量（0 到 1000000），用于性能测试时可设为 100000。",
+)
+@with_appcontext
+def seed_demo_command(items):
+    """Build the demo college; --items scales the service items (and systems) for benchmarks."""
+    try:
+        count = seed.parse_item_count(items)
+    except ValueError as error:
+        click.echo(str(error), err=True)
+        raise click.exceptions.Exit(2) from error
+    started = time.perf_counter()
+    seed.seed_demo(db.session.commit, count, echo=click.echo)
+    click.echo(_("用时 {seconds} 秒。").format(seconds=f"{time.perf_counter() - started:.1f}"))
+
+
 def register_cli(app):
     app.cli.add_command(init_roles_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(import_sheet_command)
     app.cli.add_command(audit_verify_command)
-    from app.services.demo.seed import seed_demo_command
-
     app.cli.add_command(seed_demo_command)

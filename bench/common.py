@@ -40,7 +40,7 @@ def bench_app(items, database_url=None):
         db.session.commit()
         if db.session.query(ServiceItem).count() < items:
             started = time.perf_counter()
-            seed_demo(items=items, echo=lambda *a, **k: None)
+            seed_demo(db.session.commit, items=items, echo=lambda *a, **k: None)
             print(f"seeded {items} items in {time.perf_counter() - started:.1f} s")
         if not appbuilder.sm.find_user(username=BENCH_USER):
             appbuilder.sm.add_user(

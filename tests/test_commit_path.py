@@ -1,8 +1,8 @@
 """One commit path: a request commits only through app/views/transaction.py.
 
 Services add and flush and leave the commit to their caller; views call them inside
-`one_transaction()` or `@transactional()`. Only the CLI's own commands commit besides: `app/cli.py`
-and the demo seeder, which only `flask seed-demo` (and the benchmarks) run.
+`one_transaction()` or `@transactional()`. Only the CLI's own commands commit besides (`app/cli.py`;
+`flask seed-demo` hands the demo seeder its commit).
 """
 
 import ast
@@ -15,9 +15,6 @@ APP = pathlib.Path(__file__).resolve().parent.parent / "app"
 MAY_COMMIT = (
     "views/transaction.py",
     "cli.py",
-    # The demo seeder commits its people before its records and prints each new password only
-    # once committed; it runs from `flask seed-demo` only.
-    "services/demo/",
 )
 
 

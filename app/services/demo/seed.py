@@ -30,10 +30,6 @@ decisions and versions), then one module per step: `people` (departments, users,
 and the campaign); the tables they read are in `app.services.demo.data`.
 """
 
-import time
-
-import click
-from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from app.extensions import appbuilder, db
@@ -68,31 +64,6 @@ COUNT_KEYS = (
 # --- entry points -------------------------------------------------------------------------------
 
 
-@click.command(
-    "seed-demo",
-    help="生成演示学院：部门、联系人、服务事项、信息系统、工作安排、"
-    "整改任务和各角色演示用户。可重复执行，已有数据不会重复添加。",
-)
-@click.option(
-    "--items",
-    default=str(DEFAULT_ITEMS),
-    show_default=True,
-    metavar="N",
-    help="服务事项数量（0 到 1000000），用于性能测试时可设为 100000。",
-)
-@with_appcontext
-def seed_demo_command(items):
-    """Build the demo college; --items scales the service items (and systems) for benchmarks."""
-    try:
-        count = parse_item_count(items)
-    except ValueError as error:
-        click.echo(str(error), err=True)
-        raise click.exceptions.Exit(2) from error
-    started = time.perf_counter()
-    seed_demo(count, echo=click.echo)
-    click.echo(_("用时 {seconds} 秒。").format(seconds=f"{time.perf_counter() - started:.1f}"))
-
-
 def parse_item_count(value):
     """The number of service items asked for, or ValueError with a message in Chinese."""
     try:
@@ -109,20 +80,21 @@ def parse_item_count(value):
     return count
 
 
-def seed_demo(items=DEFAULT_ITEMS, echo=print):
+def seed_demo(commit, items=DEFAULT_ITEMS, echo=print):
     """Build (or complete) the demo college with `items` service items; returns what was added.
 
-    Roles, departments and users are committed first, and each new user's password is echoed
-    once; everything else goes in one transaction committed at the end.
+    The caller (`flask seed-demo`, a benchmark) passes `commit`, since services never commit on
+    their own. It is called twice: after roles, departments and users, so that each new user's
+    password is echoed only once it is stored; then after everything else, in one transaction.
     """
     items = parse_item_count(items)
     session = db.session
     counts = dict.fromkeys(COUNT_KEYS, 0)
     try:
-        ctx = _seed_people(session, counts, echo)
+        ctx = _seed_people(session, counts, echo, commit)
         _seed_records(session, ctx, items, counts)
         _audit_summary(session, counts)
-        session.commit()
+        commit()
     except Exception:
         session.rollback()
         raise
@@ -149,12 +121,12 @@ def system_count(items):
 # --- the two phases -----------------------------------------------------------------------------
 
 
-def _seed_people(session, counts, echo):
+def _seed_people(session, counts, echo, commit):
     """Roles, departments and demo users, committed; echoes each new user's password once."""
     install_roles(appbuilder)
     departments = seed_departments(session, counts)
     created = seed_users(departments, counts)
-    session.commit()
+    commit()
     for spec, password in created:
         echo(
             _(
