@@ -178,8 +178,9 @@ def register_cli(app):
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(import_sheet_command)
     from .cli_audit import COMMANDS as AUDIT_COMMANDS
+    from .cli_backup import COMMANDS as BACKUP_COMMANDS
 
-    for command in AUDIT_COMMANDS:
+    for command in AUDIT_COMMANDS + BACKUP_COMMANDS:
         app.cli.add_command(command)
     from app.services.demo.seed import seed_demo_command
 

@@ -23,6 +23,7 @@ LAYERS = (
     "campaign",
     "sheets",
     "demo",
+    "maintenance",
 )
 
 
