@@ -54,7 +54,7 @@ def run_verify(write_checkpoint=True):
         if reason == "absent":
             click.echo(_("提示：归档文件 {name} 不在归档目录中，未检查。").format(name=name))
     click.echo(
-        _("审计日志完整：在线 {n} 条，签名检查点 {c} 个，归档 {a} 份，校验通过。").format(
+        _("审计日志完整：在线 {n} 条，哈希链校验通过（签名检查点 {c} 个，归档 {a} 份）。").format(
             n=result.entries, c=result.checkpoints, a=len(files)
         )
     )
