@@ -10,6 +10,7 @@ database of its own through the real `flask` commands.
 import contextlib
 import gzip
 import hmac
+import itertools
 import json
 import os
 import stat
@@ -204,7 +205,7 @@ def test_checkpoints_are_appended_every_n_entries(app, db_session, tmp_path, mon
         db_session.commit()
         heads.append(head())
         db_session.rollback()
-    expected = [b for a, b in zip(heads, heads[1:], strict=False) if a // 2 != b // 2]
+    expected = [b for a, b in itertools.pairwise(heads) if a // 2 != b // 2]
     assert [p["seq"] for p in checkpoint.read(path=path)] == expected and expected
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
