@@ -43,12 +43,12 @@ def _env_ldap(name: str, old_name: str | None, default):
     return value
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated on first start and kept in instance/."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
+def _secret_key(variable: str = "SECRET_KEY", file_name: str = "secret_key") -> str:
+    """A key from the environment, else one generated on first start and kept in instance/."""
+    if os.environ.get(variable):
+        return os.environ[variable]
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = INSTANCE_DIR / "secret_key"
+    key_file = INSTANCE_DIR / file_name
     if not key_file.exists():
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -187,3 +187,19 @@ ALLOW_ADMIN_APPROVAL = _env_bool("ALLOW_ADMIN_APPROVAL", True)
 
 # --- Review deadline (reviewer's inbox and the yearly assessment's on-time rate) ---------------
 REVIEW_DUE_WORKING_DAYS = int(os.environ.get("REVIEW_DUE_WORKING_DAYS", "5"))
+
+# --- Audit trail (see README "审计日志") -------------------------------------------------------
+# The chain is keyed (HMAC-SHA256) with a secret that never enters the database: AUDIT_HMAC_KEY
+# from the environment, else one generated on first start into instance/audit_key (0600).
+AUDIT_HMAC_KEY = _secret_key("AUDIT_HMAC_KEY", "audit_key")
+# Signed checkpoints of the chain's head, appended (O_APPEND) every AUDIT_CHECKPOINT_EVERY
+# entries, by `flask audit-checkpoint` and by `flask audit-verify`; also logged to the
+# "app.audit.checkpoint" logger (route it to syslog for a copy off the machine).
+AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "AUDIT_CHECKPOINT_FILE", str(INSTANCE_DIR / "audit_checkpoints.jsonl")
+)
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "100"))
+# Entries stay online at least this long (网络安全法: six months, i.e. at most 184 days): never
+# less than 185, whatever the environment says. `flask audit-archive` writes older ones here.
+AUDIT_RETENTION_DAYS = max(185, int(os.environ.get("AUDIT_RETENTION_DAYS", "185")))
+AUDIT_ARCHIVE_DIR = os.environ.get("AUDIT_ARCHIVE_DIR", str(INSTANCE_DIR / "audit_archive"))

@@ -1,11 +1,10 @@
-"""Flask commands: roles, demo data, audit check, sheet import."""
+"""Flask commands: roles, demo data, sheet import; the audit trail's are in cli_audit.py."""
 
 import time
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from sqlalchemy import text
 
 from .extensions import appbuilder, db
 from .services.demo import seed
@@ -21,30 +20,6 @@ def init_roles_command():
     db.session.commit()
     for name, count in counts.items():
         click.echo(f"{name}: {count}")
-
-
-@click.command("audit-verify")
-@with_appcontext
-def audit_verify_command():
-    """Check the audit trail's hash chain; exit 1 and name the first broken link if any."""
-
-    from app.services.trail.audit import verify
-
-    with db.engine.connect() as conn:
-        broken = verify(conn)
-        total = conn.execute(text("SELECT count(*) FROM audit_entry")).scalar()
-    if broken is None:
-        click.echo(_("审计日志完整：共 {n} 条，哈希链校验通过。").format(n=total))
-        return
-    seq, reason = broken
-    reasons = {
-        "missing": _("该条缺失或已被删除"),
-        "prev_hash": _("前一条摘要不符"),
-        "hash": _("内容与摘要不符（已被篡改）"),
-    }
-    message = _("审计日志校验失败：第 {seq} 条，{reason}。")
-    click.echo(message.format(seq=seq, reason=reasons[reason]), err=True)
-    raise SystemExit(1)
 
 
 @click.command("send-reminders")
@@ -226,5 +201,9 @@ def register_cli(app):
     app.cli.add_command(init_roles_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(import_sheet_command)
-    app.cli.add_command(audit_verify_command)
+    from .cli_audit import COMMANDS as AUDIT_COMMANDS
+    from .cli_backup import COMMANDS as BACKUP_COMMANDS
+
+    for command in AUDIT_COMMANDS + BACKUP_COMMANDS:
+        app.cli.add_command(command)
     app.cli.add_command(seed_demo_command)

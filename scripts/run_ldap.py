@@ -28,15 +28,20 @@ GROUP_ROLES = {
 
 
 def departments():
+    from sqlalchemy import select
+
     from app import create_app
+    from app.extensions import db
     from app.models import Department
 
     app = create_app()
     with app.app_context():
-        return [
-            (d.code, d.name)
-            for d in Department.query.order_by(Department.sort_order, Department.code)
-        ]
+        rows = db.session.execute(
+            select(Department.code, Department.name).order_by(
+                Department.sort_order, Department.code
+            )
+        )
+        return [(code, name) for code, name in rows]
 
 
 def fill(directory, depts):

@@ -113,6 +113,8 @@ def app(database_url):
             "AUTH_RATE_LIMITED": False,
             "RATELIMIT_STORAGE_URI": "memory://",
             "SERVER_NAME": None,
+            # One checkpoint file per database: the instance folder is shared by the run.
+            "AUDIT_CHECKPOINT_FILE": checkpoint_file(database_url),
         }
     )
     application.test_client_class = IsolatedClient
@@ -212,10 +214,22 @@ def empty_database_url():
         yield url
 
 
-def python_cli(*args, url, check=True):
+def checkpoint_file(url):
+    """The audit checkpoint file of the database at `url` (one per database)."""
+    return str(Path(_TMP) / f"audit-checkpoints-{uuid.uuid5(uuid.NAMESPACE_URL, url).hex}.jsonl")
+
+
+def python_cli(*args, url, check=True, env=None):
     """Run `python <args>` in the project folder against the database at `url` (the test
-    instance folder holds its secret key); unless `check` is false it must succeed."""
-    env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": _TMP}
+    instance folder holds its secret key); unless `check` is false it must succeed. `env`
+    adds or overrides environment variables."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": _TMP,
+        "AUDIT_CHECKPOINT_FILE": checkpoint_file(url),
+        **(env or {}),
+    }
     result = subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
@@ -224,6 +238,6 @@ def python_cli(*args, url, check=True):
     return result
 
 
-def flask_cli(*args, url, check=True):
+def flask_cli(*args, url, check=True, env=None):
     """Run `flask <args>` in a subprocess against the database at `url`."""
-    return python_cli("-m", "flask", "--app", "run", *args, url=url, check=check)
+    return python_cli("-m", "flask", "--app", "run", *args, url=url, check=check, env=env)

@@ -138,6 +138,8 @@ def test_verify_finds_the_first_tampered_entry(app, db_session):
     with app.app_context(), db.engine.connect() as conn:
         trans = conn.begin()
         try:
+            # A write first: pysqlite then runs the DDL below inside this transaction too.
+            conn.execute(text("UPDATE audit_head SET seq = seq"))
             if conn.dialect.name == "postgresql":
                 conn.execute(
                     text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only")

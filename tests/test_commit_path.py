@@ -15,6 +15,8 @@ APP = pathlib.Path(__file__).resolve().parent.parent / "app"
 MAY_COMMIT = (
     "views/transaction.py",
     "cli.py",
+    "cli_audit.py",
+    "cli_backup.py",
 )
 
 

@@ -21,6 +21,7 @@ LAYERS = (
     "campaign",
     "sheets",
     "demo",
+    "maintenance",
 )
 
 

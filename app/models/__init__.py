@@ -2,7 +2,7 @@
 
 from flask_appbuilder import Model
 
-from .audit import AuditEntry, AuditHead
+from .audit import AuditCut, AuditEntry, AuditHead
 from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .data_stamp import DataStamp
@@ -19,6 +19,7 @@ from .user import ConsoleUser
 metadata = Model.metadata
 
 __all__ = [
+    "AuditCut",
     "AuditEntry",
     "AuditHead",
     "Campaign",

@@ -59,3 +59,20 @@ class AuditHead(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class AuditCut(Model):
+    """Where the online chain now starts: entries up to `seq` were archived to `file_name` and
+    purged. Signed with the audit key (outside the database), so a forged cut is refused."""
+
+    __tablename__ = "audit_cut"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)  # last archived
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)  # its hash: the next prev_hash
+    first_seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    chain: Mapped[str] = mapped_column(String(64), nullable=False)  # hash of entry 1
+    archived_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    file_hmac: Mapped[str] = mapped_column(String(64), nullable=False)
+    signature: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -232,6 +232,10 @@ AUDIT_ACTION = Choices(
     ("import", _l("导入")),
     ("permission", _l("权限变更")),
     ("remind", _l("催办")),
+    ("print", _l("打印核验码")),
+    ("comment", _l("公众意见")),
+    ("archive", _l("归档审计日志")),
+    ("rekey", _l("启用审计密钥")),
 )
 
 

@@ -302,6 +302,14 @@ def add_comment(session, publication, body, item_code=None, list_kind=None, toda
     )
     session.add(comment)
     session.flush()
+    audit.record_event(
+        session,
+        "comment",
+        record_type="public_comment",
+        record_id=comment.id,
+        summary=_("公众意见：{target}").format(target=item_code or list_kind or _("清单")),
+        changes={"body": [None, body]},
+    )
     return comment
 
 

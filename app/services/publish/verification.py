@@ -11,10 +11,12 @@ import hashlib
 import json
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.models import PrintCode, RecordVersion, ReviewDecision
 from app.services.publish import lists
+from app.services.trail import audit
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 CODE_CHARS = 28  # 28 x 5 = 140 bits
@@ -62,6 +64,18 @@ def issue(session, decision, kind, user=None, version_no=None):
         )
     )
     session.flush()
+    audit.record_event(
+        session,
+        "print",
+        record_type=decision.record_type,
+        record_id=decision.record_id,
+        department_id=decision.department_id,
+        summary=_("打印{what}（第 {n} 版）").format(
+            what=_("审批记录") if kind == "decision" else _("表单"),
+            n=version_no if version_no is not None else decision.version_no,
+        ),
+        changes={"print": [None, {"kind": kind, "decision_id": decision.id}]},
+    )
     return code
 
 

@@ -4,8 +4,18 @@
 audited records become `AuditEntry` rows (field-level before/after), together with the explicit
 events services announced through `record_event` (transitions, logins, exports). Writers take
 the `audit_head` row first, which serialises the hash chain across workers and engines.
+
+Each entry's `hash` is an HMAC-SHA256 of its content and the previous hash, keyed with
+`AUDIT_HMAC_KEY`, which never enters the database: whoever can write the database cannot
+rewrite the chain. Entries written before the key existed carry a plain SHA-256; `verify`
+accepts them only as the chain's first part, anchored by a keyed entry after them. The chain
+starts after the latest signed `AuditCut` once old entries are archived
+(`app.services.trail.archive`); signed checkpoints of the head outside the database
+(`app.services.trail.checkpoint`) catch the newest entries being deleted.
 """
 
+import hashlib
+import hmac
 import json
 import logging
 from datetime import datetime
@@ -14,6 +24,7 @@ from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
+    AuditCut,
     AuditEntry,
     AuditHead,
     ConsoleUser,
@@ -41,6 +52,21 @@ QUIET_FIELDS = frozenset(
 )
 SECRET_FIELDS = frozenset({"password"})
 _PENDING = "audit_events"
+_WRITTEN = "audit_written"  # (first seq, last seq) this transaction wrote
+HASHED_FIELDS = (
+    "seq",
+    "at",
+    "user_id",
+    "username",
+    "ip",
+    "action",
+    "record_type",
+    "record_id",
+    "department_id",
+    "summary",
+    "changes",
+    "prev_hash",
+)
 
 log = logging.getLogger(__name__)
 
@@ -202,30 +228,38 @@ def record_event(
     session.info.setdefault(bucket, []).append(entry)
 
 
-def _entry_hash(row):
-    fields = {
-        k: row[k]
-        for k in (
-            "seq",
-            "at",
-            "user_id",
-            "username",
-            "ip",
-            "action",
-            "record_type",
-            "record_id",
-            "department_id",
-            "summary",
-            "changes",
-            "prev_hash",
-        )
-    }
+def hmac_key() -> bytes:
+    """The application's audit key (config AUDIT_HMAC_KEY); never stored in the database."""
+    from flask import current_app
+
+    key = current_app.config.get("AUDIT_HMAC_KEY")
+    if not key:
+        raise RuntimeError("AUDIT_HMAC_KEY is not configured")
+    return key.encode("utf-8") if isinstance(key, str) else bytes(key)
+
+
+def sign(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _hashed_text(row):
+    fields = {k: row[k] for k in HASHED_FIELDS}
     fields["at"] = (
         row["at"].isoformat(timespec="microseconds")
         if isinstance(row["at"], datetime)
         else row["at"]
     )
-    return sha256_hex(canonical_json(fields))
+    return canonical_json(fields)
+
+
+def _entry_hash(row, key=None):
+    """The keyed hash of an entry (with the application's key unless `key` is given)."""
+    return sign(key or hmac_key(), _hashed_text(row))
+
+
+def _legacy_hash(row):
+    """The unkeyed SHA-256 of entries written before the chain was keyed."""
+    return sha256_hex(_hashed_text(row))
 
 
 def _write(session, entries):
@@ -266,6 +300,8 @@ def _write(session, entries):
         rows.append(row)
     conn.execute(insert(AuditEntry), rows)
     conn.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev))
+    first = session.info.get(_WRITTEN, (rows[0]["seq"], None))[0]
+    session.info[_WRITTEN] = (first, seq)
 
 
 def _after_flush(session, flush_context):
@@ -281,8 +317,17 @@ def _before_commit(session):
 
 
 def _after_rollback(session):
-    for key in (_PENDING, _PENDING + "_loose"):
+    for key in (_PENDING, _PENDING + "_loose", _WRITTEN):
         session.info.pop(key, None)
+
+
+def _after_commit(session):
+    written = session.info.pop(_WRITTEN, None)
+    if written is None:
+        return
+    from app.services.trail import checkpoint
+
+    checkpoint.after_commit(session, *written)
 
 
 _installed = False
@@ -295,24 +340,93 @@ def install():
         return
     event.listen(Session, "after_flush", _after_flush)
     event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_commit", _after_commit)
     event.listen(Session, "after_soft_rollback", lambda s, prev: _after_rollback(s))
     _installed = True
 
 
-def verify(connection):
-    """Walk the chain; return None when intact, else (seq, reason) of the first broken link."""
-    prev = GENESIS
-    expected_seq = 1
-    rows = connection.execute(select(AuditEntry.__table__).order_by(AuditEntry.seq))
+def cut_fields(cut) -> str:
+    """The signed text of an archive cut."""
+    return canonical_json(
+        {
+            "seq": cut.seq,
+            "hash": cut.hash,
+            "first_seq": cut.first_seq,
+            "chain": cut.chain,
+            "archived_at": cut.archived_at.isoformat(timespec="microseconds")
+            if isinstance(cut.archived_at, datetime)
+            else cut.archived_at,
+            "file_name": cut.file_name,
+            "file_hmac": cut.file_hmac,
+        }
+    )
+
+
+def latest_cut(connection, key=None):
+    """The newest archive cut, or None; raises BrokenChain when any cut's signature is wrong."""
+    key = key or hmac_key()
+    latest = None
+    for cut in connection.execute(select(AuditCut.__table__).order_by(AuditCut.seq)):
+        if not hmac.compare_digest(sign(key, cut_fields(cut)), cut.signature):
+            raise BrokenChain(cut.seq, "cut")
+        latest = cut
+    return latest
+
+
+def chain_id(connection, key=None):
+    """What names this chain: the hash of its entry 1 (kept by the cuts once it is archived)."""
+    cut = latest_cut(connection, key)
+    if cut is not None:
+        return cut.chain
+    return connection.execute(select(AuditEntry.hash).where(AuditEntry.seq == 1)).scalar()
+
+
+class BrokenChain(Exception):
+    """The first entry (seq) where the chain breaks, and why."""
+
+    def __init__(self, seq, reason):
+        super().__init__(seq, reason)
+        self.seq, self.reason = seq, reason
+
+
+def verify(connection, key=None, checkpoints=None):
+    """Walk the chain; return None when intact, else (seq, reason) of the first broken link.
+
+    reason: "missing" (deleted, or a gap), "prev_hash", "hash" (content or key does not match),
+    "unkeyed" (entries with no keyed entry after them), "cut" (a forged archive cut),
+    "checkpoint" (differs from a signed checkpoint), "truncated" (a signed checkpoint saw
+    entries up to a later seq). `checkpoints` maps seq -> hash from signed checkpoints.
+    """
+    key = key or hmac_key()
+    checkpoints = checkpoints or {}
+    try:
+        cut = latest_cut(connection, key)
+    except BrokenChain as broken:
+        return broken.seq, broken.reason
+    prev, expected_seq = (cut.hash, cut.seq + 1) if cut is not None else (GENESIS, 1)
+    legacy_from, keyed_seen = None, False
+    rows = connection.execute(
+        select(AuditEntry.__table__).where(AuditEntry.seq >= expected_seq).order_by(AuditEntry.seq)
+    )
     for row in rows.mappings():
         if row["seq"] != expected_seq:
             return expected_seq, "missing"
         if row["prev_hash"] != prev:
             return row["seq"], "prev_hash"
-        if _entry_hash(dict(row)) != row["hash"]:
+        if hmac.compare_digest(_entry_hash(dict(row), key), row["hash"]):
+            keyed_seen = True
+        elif not keyed_seen and _legacy_hash(dict(row)) == row["hash"]:
+            legacy_from = legacy_from or row["seq"]
+        else:
             return row["seq"], "hash"
+        if row["seq"] in checkpoints and checkpoints[row["seq"]] != row["hash"]:
+            return row["seq"], "checkpoint"
         prev = row["hash"]
         expected_seq += 1
+    if legacy_from is not None and not keyed_seen:
+        return legacy_from, "unkeyed"
+    if checkpoints and max(checkpoints) >= expected_seq:
+        return expected_seq, "truncated"
     head = connection.execute(select(AuditHead.seq, AuditHead.last_hash)).first()
     if head is not None and (head.seq != expected_seq - 1 or head.last_hash != prev):
         return expected_seq, "missing"
