@@ -148,6 +148,8 @@ LOCAL_ADMIN_USERS = [
 ]
 LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", "5"))
 LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", "30"))
+# Days a local password lasts; 0 turns the periodic change off, never the forced change of a
+# password set by someone else (new account, reset), which always comes at the next login.
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
 
 # --- Sessions and cookies ---------------------------------------------------------------------
