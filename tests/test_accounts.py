@@ -1,6 +1,6 @@
 """Local accounts: the password policy whichever command creates them, the forced change, a
 password change that ends the other sessions and refuses the last five, local accounts in
-directory mode."""
+directory mode, and the REST login going through the same lockout, limit and audit."""
 
 import itertools
 from datetime import timedelta
@@ -12,11 +12,12 @@ from werkzeug.security import check_password_hash
 from app.models import AuditEntry, ConsoleUser, LoginThrottle, PasswordHistory
 from app.models.base import utcnow
 from app.services.errors import PasswordRejected
-from tests.conftest import login
+from tests.conftest import login, reset_limits
 from tests.factories import PASSWORD
 from tests.ldap_fixtures import LDAP_PASSWORD
 
 NEW = "Neu#Pass2026"
+API_LOGIN = "/api/v1/security/login"
 
 
 def _login(client, username, password=PASSWORD):
@@ -243,3 +244,60 @@ def test_security_admin_reset_ends_the_users_sessions(app, client_as, db_session
         .first()
     )
     assert entry.username == "t_security" and entry.summary == "t_own"
+
+
+# --- item 1: the REST login: off by default, else the same lockout, limit and audit ----------
+
+
+def test_rest_login_is_off_unless_enabled(app, client):
+    assert app.config["API_LOGIN_ENABLED"] is False
+    response = client.post(API_LOGIN, json={"username": "t_leader", "password": PASSWORD})
+    assert response.status_code == 404
+    assert client.post("/api/v1/security/refresh").status_code == 404
+
+
+@pytest.fixture
+def api_on(app, monkeypatch, db_session):
+    monkeypatch.setitem(app.config, "API_LOGIN_ENABLED", True)
+    yield
+    db_session.rollback()
+    db_session.query(LoginThrottle).delete()
+    db_session.commit()
+    reset_limits(app)
+
+
+def test_rest_login_gives_a_token(app, client, api_on):
+    response = client.post(API_LOGIN, json={"username": "t_leader", "password": PASSWORD})
+    assert response.status_code == 200 and response.json["access_token"]
+
+
+def test_rest_login_locks_and_audits_like_the_form(app, client, db_session, api_on):
+    start = db_session.query(AuditEntry).count()
+    answers = [
+        client.post(API_LOGIN, json={"username": "t_reviewer", "password": f"wrong{n}"})
+        for n in range(30)
+    ]
+    assert {r.status_code for r in answers} == {401}
+    assert "锁定" in answers[-1].json["message"] and "access_token" not in answers[-1].json
+    entries = db_session.query(AuditEntry).order_by(AuditEntry.seq).all()[start:]
+    assert [e.username for e in entries if e.action == "login_failed"] == ["t_reviewer"] * 30
+    response = client.post(API_LOGIN, json={"username": "t_reviewer", "password": PASSWORD})
+    assert response.status_code == 401 and "access_token" not in response.json
+    assert "锁定" in response.json["message"]
+    response = _login(app.test_client(), "t_reviewer")
+    assert response.status_code == 401, "the form sees the same lock"
+
+
+def test_rest_and_form_logins_share_one_rate_limit(app, api_on, monkeypatch):
+    monkeypatch.setitem(app.config, "AUTH_RATE_LIMITED", True)
+    monkeypatch.setitem(app.config, "AUTH_RATE_LIMIT", "6 per 60 second")
+    client = app.test_client()
+    for n in range(3):
+        assert _login(client, f"nobody{n}", "wrong").status_code == 401
+        response = client.post(API_LOGIN, json={"username": f"nobody{n}", "password": "x"})
+        assert response.status_code == 401
+    assert (
+        client.post(API_LOGIN, json={"username": "t_leader", "password": PASSWORD}).status_code
+        == 429
+    )
+    assert _login(client, "t_leader").status_code == 429

@@ -1,7 +1,7 @@
 """The console's SecurityManager: FAB's, with users bound to a department."""
 
 import click
-from flask import has_request_context, redirect
+from flask import current_app, has_request_context, redirect
 from flask_appbuilder.actions import action
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView, UserLDAPModelView
@@ -12,6 +12,7 @@ from app.models.user import ConsoleUser
 from app.services.errors import PasswordRejected
 from app.views.transaction import one_transaction
 
+from .api import ConsoleSecurityApi
 from .views import (
     ConsoleAuthDBView,
     ConsoleAuthLDAPView,
@@ -136,6 +137,13 @@ class ConsoleSecurityManager(SecurityManager):
     authldapview = ConsoleAuthLDAPView
     resetmypasswordview = ConsoleResetMyPasswordView
     resetpasswordview = ConsoleResetPasswordView
+    security_api = ConsoleSecurityApi
+
+    @property
+    def is_auth_limited(self):
+        # FAB would limit the login form alone; register_views puts one shared limit on every
+        # login (form and REST API) instead.
+        return False
 
     def register_views(self):
         super().register_views()
@@ -144,6 +152,18 @@ class ConsoleSecurityManager(SecurityManager):
         if self.auth_type == AUTH_LDAP:
             # The local emergency administrator still changes its own password.
             self.appbuilder.add_view_no_menu(self.resetmypasswordview())
+        # One login limit (AUTH_RATE_LIMIT per client address) counted across the login form
+        # and the REST login; AUTH_RATE_LIMITED=false switches it off.
+        shared = self.limiter.shared_limit(
+            lambda: current_app.config["AUTH_RATE_LIMIT"],
+            scope="login",
+            methods=["POST"],
+            exempt_when=lambda: not current_app.config.get("AUTH_RATE_LIMITED"),
+        )
+        shared(self.auth_view.blueprint)
+        for view in self.appbuilder.baseviews:
+            if isinstance(view, ConsoleSecurityApi):
+                shared(view.blueprint)
 
     def add_user(self, username, first_name, last_name, email, role=None, password="", **kw):
         """FAB's, with the password policy for every account it creates (CLI create-admin and
