@@ -73,7 +73,12 @@ FAB_INDEX_VIEW = "app.views.index.ConsoleIndexView"
 FAB_SECURITY_MANAGER_CLASS = "app.security.manager.ConsoleSecurityManager"
 # Permissions are written by `flask init-roles` at deploy time, not at every start-up.
 FAB_UPDATE_PERMS = _env_bool("FAB_UPDATE_PERMS", False)
+# FAB's REST user/role/permission API stays off in every deployment: it would bypass the
+# console's rules (三权分立, password history). API_LOGIN_ENABLED=true opens only the REST
+# login (/api/v1/security/login and /refresh), which then goes through the same lockout,
+# rate limit and audit as the login form; off, both answer 404.
 FAB_ADD_SECURITY_API = False
+API_LOGIN_ENABLED = _env_bool("API_LOGIN_ENABLED", False)
 FAB_API_SWAGGER_UI = False
 FAB_SAFE_REDIRECT_HOSTS = [
     h.strip()
@@ -148,6 +153,8 @@ LOCAL_ADMIN_USERS = [
 ]
 LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", "5"))
 LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", "30"))
+# Days a local password lasts; 0 turns the periodic change off, never the forced change of a
+# password set by someone else (new account, reset), which always comes at the next login.
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
 
 # --- Sessions and cookies ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from app.models import (
     RectificationTask,
     ServiceItem,
 )
+from app.models.base import utcnow
 from app.security.roles import AUDIT_ADMIN, CONTACT, IT_ADMIN, LEADER, REVIEWER, SECURITY_ADMIN
 
 PASSWORD = "Test#Pass2026"
@@ -53,6 +54,7 @@ def make_users(appbuilder):
             password=PASSWORD,
         )
         assert user, f"could not create {spec['username']}"
+        user.password_changed_at = utcnow()  # chosen by the user: no forced change at login
         if spec["dept"]:
             user.department_id = department(session, spec["dept"]).id
 

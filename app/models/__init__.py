@@ -9,6 +9,7 @@ from .data_stamp import DataStamp
 from .department import Department
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
+from .password_history import PasswordHistory
 from .publication import PrintCode, Publication, PublicationItem, PublicComment
 from .rectification_task import RectificationTask
 from .reminder import Reminder
@@ -31,6 +32,7 @@ __all__ = [
     "InformationSystem",
     "LoginThrottle",
     "Material",
+    "PasswordHistory",
     "PrintCode",
     "ProcessNode",
     "PublicComment",

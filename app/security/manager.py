@@ -1,18 +1,24 @@
 """The console's SecurityManager: FAB's, with users bound to a department."""
 
-from flask import redirect
+import click
+from flask import current_app, has_request_context, redirect
 from flask_appbuilder.actions import action
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView, UserLDAPModelView
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
 
-from app.models.base import utcnow
 from app.models.user import ConsoleUser
+from app.services.errors import PasswordRejected
 from app.views.transaction import one_transaction
 
-from .views import ConsoleAuthDBView, ConsoleAuthLDAPView
+from .api import ConsoleSecurityApi
+from .views import (
+    ConsoleAuthDBView,
+    ConsoleAuthLDAPView,
+    ConsoleResetMyPasswordView,
+    ConsoleResetPasswordView,
+)
 
 
 class _UserColumns:
@@ -43,9 +49,11 @@ class _UserColumns:
 
     def pre_add(self, item):
         _ensure_separated(item)
+        super().pre_add(item)  # FAB's hashes the password of a new local account
 
     def pre_update(self, item):
         _ensure_separated(item)
+        super().pre_update(item)
 
     @action("unlock", _l("解除登录锁定"), _l("解除所选账号的登录锁定？"), "fa-unlock")
     def unlock(self, users):
@@ -127,6 +135,15 @@ class ConsoleSecurityManager(SecurityManager):
     userstatschartview = None
     authdbview = ConsoleAuthDBView
     authldapview = ConsoleAuthLDAPView
+    resetmypasswordview = ConsoleResetMyPasswordView
+    resetpasswordview = ConsoleResetPasswordView
+    security_api = ConsoleSecurityApi
+
+    @property
+    def is_auth_limited(self):
+        # FAB would limit the login form alone; register_views puts one shared limit on every
+        # login (form and REST API) instead.
+        return False
 
     def register_views(self):
         super().register_views()
@@ -135,6 +152,45 @@ class ConsoleSecurityManager(SecurityManager):
         if self.auth_type == AUTH_LDAP:
             # The local emergency administrator still changes its own password.
             self.appbuilder.add_view_no_menu(self.resetmypasswordview())
+        # One login limit (AUTH_RATE_LIMIT per client address) counted across the login form
+        # and the REST login; AUTH_RATE_LIMITED=false switches it off.
+        shared = self.limiter.shared_limit(
+            lambda: current_app.config["AUTH_RATE_LIMIT"],
+            scope="login",
+            methods=["POST"],
+            exempt_when=lambda: not current_app.config.get("AUTH_RATE_LIMITED"),
+        )
+        shared(self.auth_view.blueprint)
+        for view in self.appbuilder.baseviews:
+            if isinstance(view, ConsoleSecurityApi):
+                shared(view.blueprint)
+
+    def add_user(self, username, first_name, last_name, email, role=None, password="", **kw):
+        """FAB's, with the password policy for every account it creates (CLI create-admin and
+        create-user, the demo, tests). The new account changes its password at first login."""
+        from app.services.access import passwords
+
+        if password and not kw.get("hashed_password"):
+            found = passwords.problems(password)
+            if found:
+                _refuse(passwords.policy_message(found))
+        return super().add_user(
+            username, first_name, last_name, email, role=role, password=password, **kw
+        )
+
+    def reset_password(self, userid, password):
+        """FAB's reset (CLI reset-password): the policy and history apply, the user's sessions
+        end and the password must be changed at the next login. FAB's update_user commits, as
+        FAB's own reset_password does."""
+        from app.services.access import passwords
+
+        user = self.get_user_by_id(userid)
+        try:
+            passwords.set_password(self.session, user, password, by_self=False)
+        except PasswordRejected as error:
+            self.session.rollback()
+            _refuse(str(error))
+        self.update_user(user)
 
     def exist_permission_on_roles(self, view_name, permission_name, role_ids):
         """FAB asks the database once per menu item and check; this asks once per request."""
@@ -143,6 +199,13 @@ class ConsoleSecurityManager(SecurityManager):
         if key not in cache:
             cache[key] = _role_permission_pairs(self, key)
         return (permission_name, view_name) in cache[key]
+
+
+def _refuse(message):
+    """A refused password: a command exits with the message, anything else gets the error."""
+    if not has_request_context() and click.get_current_context(silent=True) is not None:
+        raise click.ClickException(message)
+    raise PasswordRejected(message)
 
 
 def _request_cache():
@@ -170,11 +233,3 @@ def _role_permission_pairs(sm, role_ids):
         .all()
     )
     return {(perm, view) for perm, view in rows}
-
-
-@event.listens_for(ConsoleUser.password, "set")
-def _stamp_password_change(user, value, old, initiator):
-    """A new password (FAB's add_user, reset_password, the user's own change) restarts its age;
-    the stamp is set with the password, so whoever commits the one commits the other."""
-    if value and value != old:
-        user.password_changed_at = utcnow()

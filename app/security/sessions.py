@@ -8,7 +8,7 @@ matches (logout elsewhere, password change) or a disabled account is ended at on
 import secrets
 import time
 
-from flask import current_app, flash, g, jsonify, redirect, request, session
+from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import event
@@ -60,7 +60,7 @@ def check_session():
     reason = _expired_reason(current_user)
     if reason is None:
         session["seen_at"] = int(time.time())
-        return None
+        return _force_password_change()
     logout_user()
     session.clear()
     g.user = current_user
@@ -73,6 +73,35 @@ def check_session():
 
     back = request.full_path if request.method == "GET" else ""
     return redirect(appbuilder.get_url_for_login_with(back))
+
+
+def change_password_url():
+    from app.extensions import appbuilder
+
+    return url_for(appbuilder.sm.resetmypasswordview.__name__ + ".this_form_get")
+
+
+def _force_password_change():
+    """Until a password set by someone else (or too old) is changed, the change form is the
+    only page: following a link or typing an address does not skip it."""
+    from app.extensions import appbuilder
+    from app.services.access import passwords
+
+    if not passwords.must_change(current_user):
+        return None
+    endpoint = request.endpoint or ""
+    allowed = (appbuilder.sm.resetmypasswordview.__name__ + ".",)
+    if endpoint.startswith(allowed) or endpoint.endswith((".logout", ".login")):
+        return None
+    if endpoint.startswith("LocaleView."):
+        return None
+    message = _("密码已超过有效期或为初始密码，请先修改密码。")
+    if request.accept_mimetypes.best == "application/json":
+        response = jsonify(message=message)
+        response.status_code = 403
+        return response
+    flash(message, "warning")
+    return redirect(change_password_url())
 
 
 @event.listens_for(ConsoleUser.active, "set")

@@ -1,13 +1,22 @@
 """Login and logout pages: one login for both modes, logout only by POST with CSRF."""
 
-from flask import current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import expose
-from flask_appbuilder.security.views import AuthDBView, AuthLDAPView
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
+from flask_appbuilder.forms import DynamicForm
+from flask_appbuilder.security.views import (
+    AuthDBView,
+    AuthLDAPView,
+    ResetMyPasswordView,
+    ResetPasswordView,
+)
 from flask_appbuilder.utils.base import get_safe_redirect
+from flask_appbuilder.validators import PasswordComplexityValidator
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.extensions import db
 from app.services.access import authentication, passwords
@@ -36,6 +45,25 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("密码"), validators=[Length(max=1024)])
 
 
+def attempt_login(sm, username, password):
+    """Every login (form, REST API, LDAP or local) goes through here: one call of
+    `authentication.authenticate` (input guards, lockout, audit) in one transaction.
+
+    Returns (user, refusal, ok): `ok` is false when the database failed (the transaction
+    flashed a retry hint); a refusal is committed too, since its audit row and failure count
+    (or lock) must stay, so it is caught inside the transaction and answered after the commit.
+    """
+    user = refusal = None
+    with one_transaction(abort_on=()) as outcome:
+        try:
+            user = authentication.authenticate(
+                db.session, sm, username, password, ip=request.remote_addr
+            )
+        except authentication.LoginRefused as refused:
+            refusal = refused
+    return user, refusal, outcome.ok
+
+
 class _ConsoleLogin:
     """Shared by the DB and LDAP login views; the rules live in app.services.authentication."""
 
@@ -49,21 +77,10 @@ class _ConsoleLogin:
         form = LoginForm()
         status = 200
         if request.method == "POST" and form.validate_on_submit():
-            refusal = None
-            # A refused login is committed too: its audit row and failure count (or lock) must
-            # stay, so the refusal is caught inside the transaction and shown after the commit.
-            with one_transaction(abort_on=()) as outcome:
-                try:
-                    user = authentication.authenticate(
-                        db.session,
-                        self.appbuilder.sm,
-                        form.username.data,
-                        form.password.data,
-                        ip=request.remote_addr,
-                    )
-                except authentication.LoginRefused as refused:
-                    refusal = refused
-            if not outcome.ok:  # the database failed: one_transaction flashed a retry hint
+            user, refusal, ok = attempt_login(
+                self.appbuilder.sm, form.username.data, form.password.data
+            )
+            if not ok:  # the database failed: one_transaction flashed a retry hint
                 status = 500
             elif refusal is not None:
                 status, category = response_for(refusal)
@@ -72,9 +89,9 @@ class _ConsoleLogin:
                 sessions.start(user)
                 for notice in getattr(user, "notices", []):
                     flash(notice, "warning")
-                if passwords.is_expired(user):
+                if passwords.must_change(user):
                     flash(_l("密码已超过有效期或为初始密码，请先修改密码。"), "warning")
-                    return redirect(url_for("ResetMyPasswordView.this_form_get"))
+                    return redirect(sessions.change_password_url())
                 return redirect(safe_next(request.args.get("next", "")))
         elif request.method == "POST":
             flash(_l("请求无效，请刷新页面后重新登录。"), "danger")
@@ -116,3 +133,77 @@ class ConsoleAuthDBView(_ConsoleLogin, AuthDBView):
 
 class ConsoleAuthLDAPView(_ConsoleLogin, AuthLDAPView):
     pass
+
+
+class ChangeMyPasswordForm(DynamicForm):
+    current_password = PasswordField(
+        _l("当前密码"), validators=[DataRequired()], widget=BS3PasswordFieldWidget()
+    )
+    password = PasswordField(
+        _l("新密码"),
+        description=_l("至少 8 个字符，包含大写字母、小写字母、数字、特殊字符中的至少三类"),
+        validators=[DataRequired(), PasswordComplexityValidator()],
+        widget=BS3PasswordFieldWidget(),
+    )
+    conf_password = PasswordField(
+        _l("确认新密码"),
+        validators=[EqualTo("password", message=_l("两次输入的密码不一致"))],
+        widget=BS3PasswordFieldWidget(),
+    )
+
+
+class ResetPasswordForm(DynamicForm):
+    password = PasswordField(
+        _l("新密码"),
+        description=_l("用户下次登录时须修改此密码"),
+        validators=[DataRequired(), PasswordComplexityValidator()],
+        widget=BS3PasswordFieldWidget(),
+    )
+    conf_password = PasswordField(
+        _l("确认新密码"),
+        validators=[EqualTo("password", message=_l("两次输入的密码不一致"))],
+        widget=BS3PasswordFieldWidget(),
+    )
+
+
+class ConsoleResetMyPasswordView(ResetMyPasswordView):
+    """The user's own (or forced) change: asks for the current password, refuses the last
+    five, and ends every other session of the user; this one goes on."""
+
+    # FAB's permission names: the role table (permissions.py) grants them as before.
+    class_permission_name = "ResetMyPasswordView"
+    form = ChangeMyPasswordForm
+    form_title = _l("修改密码")
+
+    def form_post(self, form):
+        from app.models import ConsoleUser
+
+        user = db.session.get(ConsoleUser, g.user.id)
+        with one_transaction(_("密码已修改，其他设备上的登录已全部退出。")) as outcome:
+            passwords.check_current(user, form.current_password.data)
+            passwords.set_password(db.session, user, form.password.data, by_self=True)
+        if not outcome.ok:
+            return redirect(url_for(self.__class__.__name__ + ".this_form_get"))
+        session["nonce"] = user.session_nonce  # this session stays, every other copy ends
+        return None
+
+
+class ConsoleResetPasswordView(ResetPasswordView):
+    """The security administrator's reset: the user must change it at the next login, and
+    every session of the user ends at once."""
+
+    class_permission_name = "ResetPasswordView"
+    form = ResetPasswordForm
+    form_title = _l("重置密码")
+
+    def form_post(self, form):
+        from app.models import ConsoleUser
+
+        user = db.session.get(ConsoleUser, request.args.get("pk", type=int) or 0)
+        if user is None:
+            abort(404)
+        with one_transaction(
+            _("已重置 {name} 的密码，其登录已全部退出。").format(name=user.username)
+        ):
+            passwords.set_password(db.session, user, form.password.data, by_self=False)
+        return None

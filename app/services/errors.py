@@ -46,6 +46,11 @@ class SignatureRefusedError(DomainError):
     """The signer's password was not confirmed, so nothing was signed."""
 
 
+class PasswordRejected(DomainError):
+    """A new local password breaks the policy (length, classes, reuse) or the current one
+    was not confirmed; nothing was changed."""
+
+
 class LoginRefused(DomainError):
     """The login did not succeed; `reason` is the audited cause, the message what users see."""
 

@@ -112,9 +112,9 @@ def _find_user(session, username):
     )
 
 
-def _is_local(user, username):
+def _is_local_admin(username):
     local_names = {n.lower() for n in current_app.config.get("LOCAL_ADMIN_USERS", [])}
-    return username.lower() in local_names or (user is not None and user.source == "local")
+    return username.lower() in local_names
 
 
 def authenticate(session, sm, username, password, ip=None):
@@ -123,8 +123,10 @@ def authenticate(session, sm, username, password, ip=None):
     Either way the session holds what must be kept (audit row, failure count or lock, the
     user's login stamp and fresh session nonce): the caller commits it, refused or not.
 
-    Local accounts (the emergency administrator) are checked here and never sent to the
-    directory; the others are checked against LDAP when AUTH_TYPE is LDAP.
+    With AUTH_TYPE LDAP, the accounts named in LOCAL_ADMIN_USERS (the emergency
+    administrator) are checked here and never sent to the directory; any other local account
+    (e.g. a demo user) is refused, audited, even with its right password; the rest are checked
+    against the directory. Every caller (login form, REST login) comes through here.
     """
     from flask_appbuilder.const import AUTH_LDAP
 
@@ -142,8 +144,19 @@ def authenticate(session, sm, username, password, ip=None):
             message.format(m=current_app.config.get("LOCKOUT_MINUTES", 30)), "locked"
         )
     user = _find_user(session, username)
-    if _is_local(user, username) or sm.auth_type != AUTH_LDAP:
+    if sm.auth_type != AUTH_LDAP or _is_local_admin(username):
         user = _check_local(session, user, username, password, ip)
+    elif user is not None and user.source == "local":
+        _check_local(session, user, username, password, ip)  # a wrong password counts as usual
+        _audit(session, "login_failed", username, "local account in directory mode", user, ip)
+        session.flush()
+        raise LoginRefused(
+            _(
+                "本地账号不能在统一身份认证模式下登录，请使用统一身份认证账号；"
+                "紧急情况请联系信息中心。"
+            ),
+            "local account in directory mode",
+        )
     else:
         user = _check_directory(session, sm, username, password, ip)
     _succeed(session, sm, user, ip)
