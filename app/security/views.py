@@ -3,7 +3,6 @@
 from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.views import AuthDBView, AuthLDAPView
-from flask_appbuilder.utils.base import get_safe_redirect
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -11,21 +10,9 @@ from wtforms.validators import Length
 
 from app.extensions import db
 from app.services.access import authentication, passwords
+from app.views.redirects import safe_next
 
 from . import sessions
-
-
-def safe_next(target):
-    """`target` when it is a path on this site, else the home page (no open redirect)."""
-    target = (target or "").strip()
-    if (
-        not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-        or any(ord(c) < 32 for c in target)
-    ):
-        return get_safe_redirect("")
-    return get_safe_redirect(target)
 
 
 class LoginForm(FlaskForm):
@@ -43,7 +30,7 @@ class _ConsoleLogin:
     @expose("/login/", methods=["GET", "POST"])
     def login(self):
         if g.user is not None and g.user.is_authenticated:
-            return redirect(self._get_safe_next_url())
+            return redirect(safe_next(self.appbuilder.get_url_for_index))
         form = LoginForm()
         status = 200
         if request.method == "POST" and form.validate_on_submit():
@@ -66,7 +53,7 @@ class _ConsoleLogin:
                 if passwords.is_expired(user):
                     flash(_l("密码已超过有效期或为初始密码，请先修改密码。"), "warning")
                     return redirect(url_for("ResetMyPasswordView.this_form_get"))
-                return redirect(safe_next(request.args.get("next", "")))
+                return redirect(safe_next(self.appbuilder.get_url_for_index))
         elif request.method == "POST":
             flash(_l("请求无效，请刷新页面后重新登录。"), "danger")
             status = 400

@@ -17,6 +17,7 @@ from app.services.publish import verification
 from app.services.review import inbox, lifecycle, workflow
 from app.services.trail.snapshot import diff
 
+from .redirects import safe_next
 from .transaction import one_transaction
 
 RECORD_VIEWS = {
@@ -181,7 +182,7 @@ class WorkflowView(BaseView):
         record = self._load(record_type, record_id)
         with one_transaction(success):
             func(db.session, record, g.user, **kwargs)
-        return redirect(request.form.get("next") or record_url(record_type, record_id))
+        return redirect(safe_next(record_url(record_type, record_id)))
 
     @expose("/<record_type>/<int:record_id>/submit", methods=["POST"])
     @has_access
