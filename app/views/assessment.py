@@ -10,14 +10,17 @@ from app.extensions import db
 from app.services.campaign import assessment
 from app.services.trail import audit
 
+from .params import bounded_int
+
 
 def requested_year():
     value = request.args.get("year", "")
     if not value:
         return date.today().year
-    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+    year = bounded_int(value, minimum=2000, maximum=2100)
+    if year is None:
         abort(400)
-    return int(value)
+    return year
 
 
 class AssessmentView(BaseView):

@@ -23,6 +23,8 @@ from app.services.access import permissions
 from app.services.errors import ConflictError, DomainError
 from app.services.review import records
 
+from .params import bounded_int
+
 log = logging.getLogger(__name__)
 
 
@@ -32,7 +34,17 @@ def user_can(action, record=None):
 
 
 class ConsoleInterface(SQLAInterface):
-    """SQLAInterface that counts rows without wrapping the whole select in a subquery."""
+    """SQLAInterface that counts rows without wrapping the whole select in a subquery, and
+    finds nothing (404) for a primary key that is not a stored integer."""
+
+    def get(self, id, filters=None, *args, **kwargs):
+        if (
+            not self.is_pk_composite()
+            and self.is_integer(self.get_pk_name())
+            and bounded_int(id) is None
+        ):
+            return None
+        return super().get(id, filters, *args, **kwargs)
 
     def query_count(self, query, filters=None, select_columns=None):
         query = self._apply_inner_all(

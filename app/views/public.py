@@ -18,6 +18,7 @@ from app.services.access import throttle
 from app.services.errors import NotFoundError
 from app.services.publish import lists, publication, verification
 
+from .params import bounded_int
 from .transaction import one_transaction
 
 bp = Blueprint("public", __name__)
@@ -40,8 +41,7 @@ def _publication(number=None):
 
 
 def _page():
-    value = request.args.get("page", "0")
-    return int(value) if value.isdigit() and len(value) < 7 else 0
+    return bounded_int(request.args.get("page"), 0, maximum=999_999)
 
 
 @bp.route("/public/")
@@ -65,7 +65,7 @@ def _lists(pub, with_changes=False):
         session,
         pub,
         request.args.get("q"),
-        int(dept) if dept.isdigit() else None,
+        bounded_int(dept),
         group if group in USER_GROUP else None,
         _page(),
     )
@@ -120,7 +120,7 @@ def download(number, kind):
 @bp.route("/public/items/<code>")
 def item_page(code):
     """An item's public sheet (six modules and flowchart) in the current publication."""
-    pub = _publication(request.args.get("v", type=int))
+    pub = _publication(bounded_int(request.args.get("v")))
     if pub is None:
         abort(404)
     try:

@@ -13,6 +13,7 @@ from app.services.access import permissions
 from app.services.errors import NotFoundError
 from app.services.publish import lists, publication
 
+from .params import bounded_int
 from .transaction import one_transaction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -149,7 +150,7 @@ class PublicationView(BaseView):
             publication.open_task,
             comment_id,
             _("已生成整改任务。"),
-            department_id=int(dept) if dept.isdigit() else None,
+            department_id=bounded_int(dept),
         )
 
     def _comment_action(self, func, comment_id, success, **kwargs):

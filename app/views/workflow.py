@@ -17,6 +17,7 @@ from app.services.publish import verification
 from app.services.review import inbox, lifecycle, workflow
 from app.services.trail.snapshot import diff
 
+from .params import bounded_int
 from .redirects import safe_next
 from .transaction import one_transaction
 
@@ -255,7 +256,7 @@ class WorkflowView(BaseView):
         records = []
         for value in request.form.getlist("rowid"):
             record_type, _sep, record_id = value.partition(":")
-            if not record_id.isdigit():
+            if bounded_int(record_id) is None:
                 abort(400)
             records.append(self._load(record_type, int(record_id)))
         if not records:
