@@ -77,8 +77,14 @@ AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 60 second")
 COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5 per 10 minute")
 VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "20 per minute")
 # Base of the /verify address printed in QR codes (e.g. https://console.example.edu.cn);
-# unset: the address the print was requested on.
+# unset: the address the print was requested on, if its host is trusted (below), else 400.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+# Host names this console answers to (comma-separated; ".example.edu.cn" takes subdomains):
+# Flask answers 400 to any other Host header. Unset: every host is served, but only those in
+# SAFE_REDIRECT_HOSTS are printed into QR codes when PUBLIC_BASE_URL is unset.
+TRUSTED_HOSTS = [
+    h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()
+] or None
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 
 # LDAP (used when AUTH_MODE=ldap; see README "统一身份认证").

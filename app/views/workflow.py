@@ -18,7 +18,7 @@ from app.services.review import inbox, lifecycle, workflow
 from app.services.trail.snapshot import diff
 
 from .params import bounded_int
-from .redirects import safe_next
+from .redirects import public_base_url, safe_next
 from .transaction import one_transaction
 
 RECORD_VIEWS = {
@@ -333,6 +333,7 @@ class WorkflowView(BaseView):
         if approved is None:
             flash(_("该记录尚无审核通过的版本，不能打印。"), "warning")
             return redirect(record_url(record_type, record_id))
+        base = public_base_url()  # before the code is issued: a forged Host prints nothing
         code = verification.issue(db.session, approved.decision, "sheet", g.user, approved.number)
         db.session.commit()
         return self.render_template(
@@ -343,7 +344,7 @@ class WorkflowView(BaseView):
             data=json.loads(approved.snapshot),
             record_type=record_type,
             title=_("打印"),
-            **_verify_block(code),
+            **_verify_block(code, base),
         )
 
     @expose("/decision/<int:decision_id>/print")
@@ -352,6 +353,7 @@ class WorkflowView(BaseView):
         """A4 approval record (审批记录) of one signed decision, with its verification code."""
         decision = db.session.get(ReviewDecision, decision_id) or abort(404)
         record = self._load(decision.record_type, decision.record_id)
+        base = public_base_url()
         code = verification.issue(db.session, decision, "decision", g.user)
         db.session.commit()
         return self.render_template(
@@ -362,18 +364,15 @@ class WorkflowView(BaseView):
             data=None,
             record_type=decision.record_type,
             title=_("打印"),
-            **_verify_block(code),
+            **_verify_block(code, base),
         )
 
 
-def _verify_block(code):
+def _verify_block(code, base):
     """The printed code (grouped), the /verify address and its QR code as inline SVG."""
     import segno
-    from flask import current_app
 
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    path = url_for("public.verify", code=code)
-    url = base + path if base else url_for("public.verify", code=code, _external=True)
+    url = base + url_for("public.verify", code=code)
     return {
         "verify_code": verification.grouped(code),
         "verify_url": url,
