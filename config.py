@@ -123,6 +123,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
 WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+# Excel uploads (app/services/sheets/importer.py), checked before the workbook is parsed: what
+# all its parts inflate to, how far one part may inflate for its size, how many parts, and how
+# many cells (empty ones included) one sheet may hold. bench/upload_bomb.py shows the memory.
+SHEET_MAX_UNCOMPRESSED_MB = int(os.environ.get("SHEET_MAX_UNCOMPRESSED_MB", "100"))
+SHEET_MAX_COMPRESSION_RATIO = int(os.environ.get("SHEET_MAX_COMPRESSION_RATIO", "100"))
+SHEET_MAX_MEMBERS = int(os.environ.get("SHEET_MAX_MEMBERS", "500"))
+SHEET_MAX_CELLS = int(os.environ.get("SHEET_MAX_CELLS", "3000000"))
 # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
