@@ -67,6 +67,7 @@ bench: install-test
 	$(PY) bench/board.py
 	$(PY) bench/publication.py
 	$(PY) bench/export_items.py
+	$(PY) bench/upload_bomb.py
 
 LINTED := app tests bench migrations devtools scripts run.py config.py
 

@@ -111,8 +111,14 @@ AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 60 second")
 COMMENT_RATE_LIMIT = os.environ.get("COMMENT_RATE_LIMIT", "5 per 10 minute")
 VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "20 per minute")
 # Base of the /verify address printed in QR codes (e.g. https://console.example.edu.cn);
-# unset: the address the print was requested on.
+# unset: the address the print was requested on, if its host is trusted (below), else 400.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+# Host names this console answers to (comma-separated; ".example.edu.cn" takes subdomains):
+# Flask answers 400 to any other Host header. Unset: every host is served, but only those in
+# SAFE_REDIRECT_HOSTS are printed into QR codes when PUBLIC_BASE_URL is unset.
+TRUSTED_HOSTS = [
+    h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()
+] or None
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 
 # LDAP (used when AUTH_MODE=ldap; see README "统一身份认证"). Flask-AppBuilder's own names,
@@ -166,6 +172,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
 WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+# Excel uploads (app/services/sheets/importer.py), checked before the workbook is parsed: what
+# all its parts inflate to, how far one part may inflate for its size, how many parts, and how
+# many cells (empty ones included) one sheet may hold. bench/upload_bomb.py shows the memory.
+SHEET_MAX_UNCOMPRESSED_MB = int(os.environ.get("SHEET_MAX_UNCOMPRESSED_MB", "100"))
+SHEET_MAX_COMPRESSION_RATIO = int(os.environ.get("SHEET_MAX_COMPRESSION_RATIO", "100"))
+SHEET_MAX_MEMBERS = int(os.environ.get("SHEET_MAX_MEMBERS", "500"))
+SHEET_MAX_CELLS = int(os.environ.get("SHEET_MAX_CELLS", "3000000"))
 # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 

@@ -19,6 +19,9 @@ def create_app(test_config=None):
 
     app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", fab_validator)
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
+    from .views import params
+
+    params.install(app)  # before any route: bounded <int:> ids, clean FAB list arguments
 
     from app.services.trail import audit, data_version
 

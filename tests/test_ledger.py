@@ -354,6 +354,7 @@ def test_reviewer_updates_any_departments_task(db_session, client_as):
             "department": str(task.department_id),
             "category": "process",
             "owner": "王老师",
+            "version_seen": str(task.version),
         },
     )
     assert response.status_code == 302

@@ -225,6 +225,7 @@ def test_admin_creates_lists_edits_and_deletes(
         edit_data.pop("item", None)
     edit_data[field] = value
     version = row.version
+    edit_data["version_seen"] = str(version)
     response = client.post(f"/{route}/edit/{row.id}", data=edit_data)
     assert response.status_code == 302, form_errors(response)
     db_session.expire_all()

@@ -3,9 +3,9 @@
 A `Publication` freezes, at the moment the reviewer signs it, the public part of every current
 approved service item as `PublicationItem` rows; the three lists, their XLSX files and the public
 pages are derived from those rows only, so a publication reads the same forever. A
-`PublicComment` is left by anyone during the publicity window (公示期) and answered by the
-reviewer. A `PrintCode` is the verification code printed on a signed sheet; only its SHA-256 is
-kept.
+`PublicComment` is left by anyone during the publicity window (公示期), answered by the
+reviewer, and may be hidden by the office (the public page then says so). A `PrintCode` is the
+verification code printed on a signed sheet or approval record; only its SHA-256 is kept.
 """
 
 from datetime import date, datetime
@@ -80,6 +80,15 @@ class PublicComment(Model):
     task_id: Mapped[int | None] = mapped_column(
         ForeignKey("rectification_task.id", ondelete="SET NULL")
     )
+    # Hidden by the office (with a reason): the public page shows that a comment was hidden and
+    # when, not its text. Unhiding clears the three; both moves are in the audit log.
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
 
 
 class PrintCode(Model):

@@ -10,7 +10,6 @@ from flask_appbuilder.security.views import (
     ResetMyPasswordView,
     ResetPasswordView,
 )
-from flask_appbuilder.utils.base import get_safe_redirect
 from flask_appbuilder.validators import PasswordComplexityValidator
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,22 +20,10 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from app.extensions import db
 from app.services.access import authentication, passwords
 from app.services.errors import response_for
+from app.views.redirects import safe_next
 from app.views.transaction import one_transaction
 
 from . import sessions
-
-
-def safe_next(target):
-    """`target` when it is a path on this site, else the home page (no open redirect)."""
-    target = (target or "").strip()
-    if (
-        not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-        or any(ord(c) < 32 for c in target)
-    ):
-        return get_safe_redirect("")
-    return get_safe_redirect(target)
 
 
 class LoginForm(FlaskForm):
@@ -73,7 +60,7 @@ class _ConsoleLogin:
     @expose("/login/", methods=["GET", "POST"])
     def login(self):
         if g.user is not None and g.user.is_authenticated:
-            return redirect(self._get_safe_next_url())
+            return redirect(safe_next(self.appbuilder.get_url_for_index))
         form = LoginForm()
         status = 200
         if request.method == "POST" and form.validate_on_submit():
@@ -92,7 +79,7 @@ class _ConsoleLogin:
                 if passwords.must_change(user):
                     flash(_l("密码已超过有效期或为初始密码，请先修改密码。"), "warning")
                     return redirect(sessions.change_password_url())
-                return redirect(safe_next(request.args.get("next", "")))
+                return redirect(safe_next(self.appbuilder.get_url_for_index))
         elif request.method == "POST":
             flash(_l("请求无效，请刷新页面后重新登录。"), "danger")
             status = 400

@@ -12,6 +12,7 @@ from app.services.campaign import assessment
 from app.services.trail import audit
 
 from .download import send_download
+from .params import bounded_int
 from .transaction import transactional
 
 
@@ -19,9 +20,10 @@ def requested_year():
     value = request.args.get("year", "")
     if not value:
         return date.today().year
-    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+    year = bounded_int(value, minimum=2000, maximum=2100)
+    if year is None:
         abort(400)
-    return int(value)
+    return year
 
 
 class AssessmentView(BaseView):

@@ -20,6 +20,7 @@ from app.services.access import permissions
 from app.services.errors import ConflictError
 from app.services.review import records
 
+from .params import bounded_int
 from .transaction import one_transaction
 
 
@@ -29,7 +30,17 @@ def user_can(action, record=None):
 
 
 class ConsoleInterface(SQLAInterface):
-    """SQLAInterface that counts rows without wrapping the whole select in a subquery."""
+    """SQLAInterface that counts rows without wrapping the whole select in a subquery, and
+    finds nothing (404) for a primary key that is not a stored integer."""
+
+    def get(self, id, filters=None, *args, **kwargs):
+        if (
+            not self.is_pk_composite()
+            and self.is_integer(self.get_pk_name())
+            and bounded_int(id) is None
+        ):
+            return None
+        return super().get(id, filters, *args, **kwargs)
 
     def query_count(self, query, filters=None, select_columns=None):
         query = self._apply_inner_all(
@@ -162,9 +173,19 @@ class ConsoleModelView(ModelView):
         return super().action_post()
 
     def check_version(self, item):
-        """Refuse the save when the record changed since the editor loaded it."""
+        """Refuse the save when the record changed since the editor loaded it, or when the
+        post does not say which version the editor saw (missing or not a number)."""
+        if not hasattr(item, "version"):
+            return
         seen = request.form.get("version_seen", "")
-        if hasattr(item, "version") and seen.isdigit() and int(seen) != item.version:
+        if bounded_int(seen) is None:
+            raise ConflictError(
+                _(
+                    "无法确认您编辑的是哪个版本（当前版本 {current}）。"
+                    "请重新加载后再编辑，您的修改未保存。"
+                ).format(current=item.version)
+            )
+        if int(seen) != item.version:
             raise ConflictError(
                 _(
                     "该记录已被他人修改（当前版本 {current}，"

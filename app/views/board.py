@@ -11,6 +11,7 @@ from app.models.choices import PHASE_KIND
 from app.services.access import permissions
 from app.services.campaign import board, reminders
 
+from .params import bounded_int
 from .transaction import one_transaction
 
 
@@ -51,7 +52,7 @@ class BoardView(BaseView):
     @has_access
     def remind(self):
         brd = board.build(db.session, requested_day(), user=g.user)
-        wanted = {int(v) for v in request.form.getlist("department_id") if v.isdigit()}
+        wanted = {bounded_int(v) for v in request.form.getlist("department_id")} - {None}
         rows = (
             [row for row in brd.rows if row.department.id in wanted]
             if wanted

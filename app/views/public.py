@@ -3,8 +3,8 @@ comments during the publicity window, and the /verify page for printed codes.
 
 A plain blueprint outside FAB's permission model: every page reads only published rows
 (`PublicationItem`) or a verified print, so there is nothing unapproved to protect here. Rules
-live in app.services.publish.publication and app.services.publish.verification; limits in
-app.services.access.throttle.
+live in app.services.publish.publication and app.services.publish.verification; limits are
+Flask-Limiter's (`@limit`, values from config.py), attached in `register_public`.
 """
 
 import json
@@ -29,6 +29,7 @@ from app.services.publish import lists, publication, verification
 
 from . import errors
 from .download import IMAGE_MIMETYPES, send_image, send_published_list
+from .params import bounded_int
 from .transaction import one_transaction
 
 bp = Blueprint("public", __name__)
@@ -94,8 +95,7 @@ def _publication(number=None):
 
 
 def _page():
-    value = request.args.get("page", "0")
-    return int(value) if value.isdigit() and len(value) < 7 else 0
+    return bounded_int(request.args.get("page"), 0, maximum=999_999)
 
 
 @bp.route("/public/")
@@ -119,7 +119,7 @@ def _lists(pub, with_changes=False):
         session,
         pub,
         request.args.get("q"),
-        int(dept) if dept.isdigit() else None,
+        bounded_int(dept),
         group if group in USER_GROUP else None,
         _page(),
     )
@@ -159,7 +159,7 @@ def download(number, kind):
 @bp.route("/public/items/<code>")
 def item_page(code):
     """An item's public sheet (six modules and flowchart) in the current publication."""
-    pub = _publication(request.args.get("v", type=int))
+    pub = _publication(bounded_int(request.args.get("v")))
     if pub is None:
         abort(404)
     try:

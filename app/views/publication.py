@@ -14,6 +14,7 @@ from app.services.errors import NotFoundError
 from app.services.publish import lists, publication
 
 from .download import send_download, send_published_list
+from .params import bounded_int
 from .transaction import one_transaction
 
 
@@ -31,6 +32,8 @@ class PublicationView(BaseView):
         "comments": "comments",
         "reply": "comments",
         "open_task": "comments",
+        "hide": "comments",
+        "unhide": "comments",
     }
 
     def _get(self, number):
@@ -131,8 +134,23 @@ class PublicationView(BaseView):
             publication.open_task,
             comment_id,
             _("已生成整改任务。"),
-            department_id=int(dept) if dept.isdigit() else None,
+            department_id=bounded_int(dept),
         )
+
+    @expose("/comments/<int:comment_id>/hide", methods=["POST"])
+    @has_access
+    def hide(self, comment_id):
+        return self._comment_action(
+            publication.hide_comment,
+            comment_id,
+            _("意见已隐藏，公示页面显示“该意见已被隐藏”。"),
+            reason=request.form.get("reason", ""),
+        )
+
+    @expose("/comments/<int:comment_id>/unhide", methods=["POST"])
+    @has_access
+    def unhide(self, comment_id):
+        return self._comment_action(publication.unhide_comment, comment_id, _("意见已恢复公开。"))
 
     def _comment_action(self, func, comment_id, success, **kwargs):
         with one_transaction(success):

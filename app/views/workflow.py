@@ -21,6 +21,8 @@ from app.services.trail.snapshot import diff
 
 from .base import multiline
 from .download import IMAGE_MIMETYPES, send_image
+from .params import bounded_int
+from .redirects import public_base_url, safe_next
 from .transaction import one_transaction
 
 ACTION_LABELS = {
@@ -177,7 +179,7 @@ class WorkflowView(BaseView):
         record = self._load(record_type, record_id)
         with one_transaction(success):
             func(db.session, record, g.user, **kwargs)
-        return redirect(request.form.get("next") or record_url(record_type, record_id))
+        return redirect(safe_next(record_url(record_type, record_id)))
 
     @expose("/<record_type>/<int:record_id>/submit", methods=["POST"])
     @has_access
@@ -246,7 +248,7 @@ class WorkflowView(BaseView):
         records = []
         for value in request.form.getlist("rowid"):
             record_type, _sep, record_id = value.partition(":")
-            if not record_id.isdigit():
+            if bounded_int(record_id) is None:
                 abort(400)
             records.append(self._load(record_type, int(record_id)))
         if not records:
@@ -325,6 +327,7 @@ class WorkflowView(BaseView):
         if approved is None:
             flash(_("该记录尚无审核通过的版本，不能打印。"), "warning")
             return redirect(record_url(record_type, record_id))
+        base = public_base_url()  # before the code is issued: a forged Host prints nothing
         with one_transaction() as outcome:
             code = verification.issue(
                 db.session, approved.decision, "sheet", g.user, approved.number
@@ -339,7 +342,7 @@ class WorkflowView(BaseView):
             data=json.loads(approved.snapshot),
             record_type=record_type,
             title=_("打印"),
-            **_verify_block(code),
+            **_verify_block(code, base),
         )
 
     @expose("/decision/<int:decision_id>/print")
@@ -348,6 +351,7 @@ class WorkflowView(BaseView):
         """A4 approval record (审批记录) of one signed decision, with its verification code."""
         decision = db.session.get(ReviewDecision, decision_id) or abort(404)
         record = self._load(decision.record_type, decision.record_id)
+        base = public_base_url()
         with one_transaction() as outcome:
             code = verification.issue(db.session, decision, "decision", g.user)
         if not outcome.ok:
@@ -360,18 +364,15 @@ class WorkflowView(BaseView):
             data=None,
             record_type=decision.record_type,
             title=_("打印"),
-            **_verify_block(code),
+            **_verify_block(code, base),
         )
 
 
-def _verify_block(code):
+def _verify_block(code, base):
     """The printed code (grouped), the /verify address and its QR code as inline SVG."""
     import segno
-    from flask import current_app
 
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    path = url_for("public.verify", code=code)
-    url = base + path if base else url_for("public.verify", code=code, _external=True)
+    url = base + url_for("public.verify", code=code)
     return {
         "verify_code": verification.grouped(code),
         "verify_url": url,

@@ -3,8 +3,9 @@
 `publish` freezes the public projection of every current approved item into `PublicationItem`
 rows, signed like an approval (password re-entry, keyed hash), numbered, with the diff against
 the previous publication. Everything the public reads comes from those rows. Comments are open
-only during the publicity window of the latest publication; the reviewer's reply is public and a
-comment can open a rectification task. Functions leave the commit to the caller.
+only during the publicity window of the latest publication; the reviewer's reply is public, a
+comment can open a rectification task, and the office can hide one (with a reason, audited).
+Functions leave the commit to the caller.
 """
 
 import json
@@ -349,6 +350,51 @@ def reply(session, comment_id, user, text):
         record_id=comment.id,
         summary=_("答复公示意见 {n}").format(n=comment.id),
         changes={"reply": [old, text]},
+    )
+    session.flush()
+    return comment
+
+
+def hide_comment(session, comment_id, user, reason):
+    """Hide a comment from the public pages (they say a comment was hidden, and when); the
+    reason is required and the move is audited. `unhide_comment` undoes it."""
+    permissions.ensure(user, "answer_comments")
+    comment = _comment(session, comment_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请填写隐藏原因。"))
+    if len(reason) > REPLY_MAX:
+        raise DomainError(_("隐藏原因不能超过 {n} 个字。").format(n=REPLY_MAX))
+    if comment.is_hidden:
+        raise DomainError(_("该意见已被隐藏。"))
+    comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = utcnow(), user.id, reason
+    audit.record_event(
+        session,
+        "update",
+        record_type="public_comment",
+        record_id=comment.id,
+        summary=_("隐藏公示意见 {n}").format(n=comment.id),
+        changes={"hidden": [False, True], "hidden_reason": [None, reason]},
+    )
+    session.flush()
+    return comment
+
+
+def unhide_comment(session, comment_id, user):
+    """Show a hidden comment again (audited, with the reason it had been hidden for)."""
+    permissions.ensure(user, "answer_comments")
+    comment = _comment(session, comment_id)
+    if not comment.is_hidden:
+        raise DomainError(_("该意见未被隐藏。"))
+    reason = comment.hidden_reason
+    comment.hidden_at = comment.hidden_by_id = comment.hidden_reason = None
+    audit.record_event(
+        session,
+        "update",
+        record_type="public_comment",
+        record_id=comment.id,
+        summary=_("取消隐藏公示意见 {n}").format(n=comment.id),
+        changes={"hidden": [True, False], "hidden_reason": [reason, None]},
     )
     session.flush()
     return comment

@@ -13,6 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -26,8 +27,17 @@ from app.services.sheets.specs import detect
 from app.services.trail import audit
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_UNCOMPRESSED = 400 * 1024 * 1024  # a zip bomb is refused before openpyxl inflates it
 MAX_ROWS = 200_000
+# What an upload may inflate to, checked on the zip's directory before openpyxl reads a byte
+# (Python's zipfile never inflates a member past its recorded size, so the directory holds).
+# Each is a setting of the same name in config.py; these are the defaults.
+LIMITS = {
+    "SHEET_MAX_UNCOMPRESSED_MB": 100,  # all members together
+    "SHEET_MAX_COMPRESSION_RATIO": 100,  # per member larger than RATIO_FLOOR
+    "SHEET_MAX_MEMBERS": 500,
+    "SHEET_MAX_CELLS": 3_000_000,  # cells read from one sheet, empty ones included
+}
+RATIO_FLOOR = 1024 * 1024  # small members may compress well without inflating to much
 HEADER_SEARCH_ROWS = 3
 DETAIL_LIMIT = 2000
 
@@ -99,6 +109,42 @@ class ImportReport:
 # --- the file ---------------------------------------------------------------------------------
 
 
+def limit(name):
+    """A size limit: the app's setting when there is an app, else the default."""
+    if has_app_context():
+        return current_app.config.get(name, LIMITS[name])
+    return LIMITS[name]
+
+
+def check_archive(infos):
+    """Refuse, before anything is inflated, an archive whose members are too many, inflate
+    to too much in total, or one of which inflates too far for its size (a zip bomb)."""
+    most = limit("SHEET_MAX_MEMBERS")
+    if len(infos) > most:
+        raise SheetFileError(
+            _("文件包含 {n} 个部件（上限 {limit} 个），不是正常的 Excel 模板，未导入。").format(
+                n=len(infos), limit=most
+            )
+        )
+    total_mb = sum(info.file_size for info in infos) / (1024 * 1024)
+    if total_mb > limit("SHEET_MAX_UNCOMPRESSED_MB"):
+        raise SheetFileError(
+            _(
+                "文件解压后有 {size:.0f} MB，超过上限 {limit} MB，未导入；请按部门拆分后分别导入。"
+            ).format(size=total_mb, limit=limit("SHEET_MAX_UNCOMPRESSED_MB"))
+        )
+    ratio_limit = limit("SHEET_MAX_COMPRESSION_RATIO")
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > ratio_limit:
+            raise SheetFileError(
+                _(
+                    "文件中的部件“{name}”压缩比为 {ratio:.0f} 倍（上限 {limit} 倍），"
+                    "可能是恶意构造的压缩文件，未导入。"
+                ).format(name=info.filename[:80], ratio=ratio, limit=ratio_limit)
+            )
+
+
 def open_workbook(data):
     """The workbook in `data`, or SheetFileError saying what is wrong with the file."""
     from openpyxl import load_workbook
@@ -116,16 +162,15 @@ def open_workbook(data):
         )
     try:
         with zipfile.ZipFile(buffer) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
     except zipfile.BadZipFile as error:
         raise SheetFileError(_("文件已损坏，无法读取。")) from error
     if "xl/workbook.xml" not in names:
         raise SheetFileError(
             _("不是 Excel 工作簿（.xlsx）文件；请使用下载的模板，不支持 .xls、.csv 或其他格式。")
         )
-    if inflated > MAX_UNCOMPRESSED:
-        raise SheetFileError(_("文件解压后过大，无法导入。"))
+    check_archive(infos)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:
@@ -168,9 +213,21 @@ def read_sheet(ws, spec, report):
         return []
     result = []
     wanted = [(c.key, positions[c.header]) for c in spec.columns if c.imported]
+    most_cells, cells_read = limit("SHEET_MAX_CELLS"), len(texts)
     for row in rows:
         number += 1
         size = len(row)
+        cells_read += max(size, 1)
+        if cells_read > most_cells:
+            report.error(
+                spec.title,
+                number,
+                None,
+                _("单元格超过 {n} 个（含空白单元格），请删除多余的行列或拆分后导入。").format(
+                    n=most_cells
+                ),
+            )
+            break
         cells = {key: row[index] if index < size else None for key, index in wanted}
         if all(cell is None or cell_text(cell.value) is None for cell in cells.values()):
             continue
