@@ -9,7 +9,7 @@ enumerated column and room to add rows; the plain exports of attachments 3 and 4
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
@@ -34,7 +34,7 @@ def column_widths(columns: Sequence[Column]) -> list[int]:
 
 def write_workbook(
     template: Template,
-    rows_by_sheet: Mapping[str, Sequence[object]],
+    rows_by_sheet: Mapping[str, Iterable[object]],
     subtitle: str,
     dropdowns: Mapping[str, Sequence[str]] | None = None,
     constant_memory: bool = False,
