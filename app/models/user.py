@@ -1,6 +1,8 @@
 """The console's user: FAB's user row plus the department the user belongs to."""
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, Protocol
 
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import DateTime, ForeignKey, String, func
@@ -47,3 +49,14 @@ class ConsoleUser(User):
 
         until = self.throttle.locked_until if self.throttle is not None else None
         return until.strftime("%Y-%m-%d %H:%M") if until and until > utcnow() else ""
+
+
+class Actor(Protocol):
+    """Whoever a service acts for: a ConsoleUser, or the system identity the CLI builds
+    (`app.cli._cli_user`, a SimpleNamespace with the IT office's role). Only for hints."""
+
+    id: int | None
+    username: str
+    department_id: int | None
+    is_authenticated: bool
+    roles: Sequence[Any]

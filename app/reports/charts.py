@@ -15,6 +15,7 @@ font of `app.reports.fonts`, so nothing shows as an empty box and no request lea
 """
 
 import io
+from collections.abc import Sequence
 
 from flask_babel import gettext as _
 from matplotlib.figure import Figure
@@ -175,7 +176,14 @@ def _pie(fig, rows, series, font):
     ax.axis("equal")
 
 
-def draw(style, title, rows, series, fmt="png", unit=""):
+def draw(
+    style: str,
+    title: object,
+    rows: Sequence[dict[str, object]],
+    series: Sequence[tuple[str, object]],
+    fmt: str = "png",
+    unit: object = "",
+) -> bytes:
     """The chart of `rows` as PNG or SVG bytes; `series` are (row key, legend label) pairs."""
     if fmt not in ("png", "svg"):
         raise ValueError(fmt)

@@ -10,12 +10,14 @@ import hashlib
 import io
 import json
 from collections import OrderedDict
+from collections.abc import Iterable
 from threading import Lock
 
 from flask_babel import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from app.models import ProcessNode
 from app.models.choices import NODE_KIND
 
 from .fonts import cjk_font
@@ -34,7 +36,11 @@ _CACHE_SIZE = 256
 _LOCK = Lock()
 
 
-def node_dicts(nodes):
+# ORM nodes, or the dicts a snapshot or a publication keeps of them.
+Nodes = Iterable[ProcessNode | dict[str, object]]
+
+
+def node_dicts(nodes: Nodes) -> list[dict[str, object]]:
     """Plain dicts of ORM nodes (or snapshot dicts) in their order."""
     rows = []
     for node in sorted(nodes, key=lambda n: (_get(n, "position") or 0, _get(n, "id") or 0)):
@@ -57,7 +63,7 @@ def _get(node, key):
     return node.get(key) if isinstance(node, dict) else getattr(node, key, None)
 
 
-def levels(rows):
+def levels(rows: list[dict[str, object]]) -> list[list[dict[str, object]]]:
     """Group consecutive countersign nodes into one level; every other node is a level alone."""
     grouped = []
     for row in rows:
@@ -83,7 +89,7 @@ def _wrap(text, width):
     return "\n".join(text[i : i + width] for i in range(0, len(text), width)) or text
 
 
-def draw(rows, fmt="svg"):
+def draw(rows: list[dict[str, object]], fmt: str = "svg") -> bytes:
     """Render the flowchart of `rows` (from node_dicts) as SVG or PNG bytes."""
     grouped = levels(rows) or [
         [{"name": _("尚无流转环节"), "kind": None, "department": "", "post": "", "days": None}]
@@ -143,7 +149,7 @@ def draw(rows, fmt="svg"):
     return buffer.getvalue()
 
 
-def nodes_key(nodes, fmt=""):
+def nodes_key(nodes: Nodes, fmt: str = "") -> str:
     """A digest of what the flowchart shows: it changes exactly when the drawing would."""
     return _key(node_dicts(nodes), fmt)
 
@@ -154,7 +160,7 @@ def _key(rows, fmt):
     ).hexdigest()
 
 
-def flowchart(nodes, fmt="svg"):
+def flowchart(nodes: Nodes, fmt: str = "svg") -> bytes:
     """Cached rendering: the same nodes give the same bytes without drawing again."""
     if fmt not in ("svg", "png"):
         raise ValueError(fmt)
@@ -172,5 +178,5 @@ def flowchart(nodes, fmt="svg"):
     return data
 
 
-def cache_info():
+def cache_info() -> dict[str, int]:
     return {"entries": len(_CACHE)}

@@ -17,7 +17,7 @@ class MissingCJKFont(RuntimeError):
 
 
 @lru_cache(maxsize=1)
-def cjk_font_path():
+def cjk_font_path() -> str:
     for candidate in CANDIDATES:
         if Path(candidate).exists():
             return candidate
@@ -25,6 +25,6 @@ def cjk_font_path():
 
 
 @lru_cache(maxsize=8)
-def cjk_font(size=10):
+def cjk_font(size: float = 10) -> font_manager.FontProperties:
     """FontProperties for Chinese text at `size` points."""
     return font_manager.FontProperties(fname=cjk_font_path(), size=size)

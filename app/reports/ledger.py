@@ -4,6 +4,7 @@ One sheet on A4 landscape, tasks sorted by department (the caller's order), a "�
 and overdue rows highlighted, text always stored as text (through SheetWriter).
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import gettext as _
@@ -36,14 +37,14 @@ COLUMNS = (
 )
 
 
-def headers():
+def headers() -> list[str]:
     """The column titles, in the task's own words (`app.models.labels`)."""
     return [_("序号")] + [
         _("是否逾期") if key is None else str(label(RectificationTask, key)) for key in COLUMNS
     ]
 
 
-def row_values(number, task, overdue):
+def row_values(number: int, task: RectificationTask, overdue: bool) -> list[object]:
     return [
         number,
         task.department.name,
@@ -63,7 +64,7 @@ def row_values(number, task, overdue):
     ]
 
 
-def ledger_xlsx(tasks, today=None):
+def ledger_xlsx(tasks: Iterable[RectificationTask], today: date | None = None) -> bytes:
     """The workbook bytes for `tasks` (already scoped and sorted by department)."""
     today = today or date.today()
     writer = SheetWriter()

@@ -6,7 +6,11 @@ enumerated column and room to add rows; the plain exports of attachments 3 and 4
 `constant_memory` mode. Each data sheet has a title row, then the header the import looks for.
 """
 
+from __future__ import annotations
+
 import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from xlsxwriter.utility import xl_col_to_name
@@ -15,16 +19,26 @@ from app.models.choices import MATERIAL_FORM, NODE_KIND
 
 from .xlsx import SheetWriter, display_width
 
+if TYPE_CHECKING:
+    from app.models import ServiceItem
+    from app.services.sheets.specs import Column, Template
+
 OPTIONS_SHEET = "选项"
 EXTRA_ROWS = 500  # rows below the data that keep their dropdowns, for new entries
 
 
-def column_widths(columns):
+def column_widths(columns: Sequence[Column]) -> list[int]:
     """Fixed widths that fit each Chinese header (set before rows: constant_memory needs it)."""
     return [max(column.width or 0, display_width(column.header) + 4, 10) for column in columns]
 
 
-def write_workbook(template, rows_by_sheet, subtitle, dropdowns=None, constant_memory=False):
+def write_workbook(
+    template: Template,
+    rows_by_sheet: Mapping[str, Iterable[object]],
+    subtitle: str,
+    dropdowns: Mapping[str, Sequence[str]] | None = None,
+    constant_memory: bool = False,
+) -> bytes:
     """The workbook of `template`: each data sheet filled from rows_by_sheet[sheet title].
 
     `dropdowns` ({"department": [names], "system": [labels], "handling_department": [names]})
@@ -183,7 +197,12 @@ def _instructions(writer, template, subtitle):
 # --- 一事一单: one sheet per item -------------------------------------------------------------
 
 
-def write_item_sheets(items, labels, flowchart_png, subtitle):
+def write_item_sheets(
+    items: Sequence[ServiceItem],
+    labels: Mapping[str, object],
+    flowchart_png: Callable[[ServiceItem], bytes],
+    subtitle: str,
+) -> bytes:
     """One sheet per service item: basic information, the six modules, materials, nodes, and
     the flowchart image. `labels` maps field keys to their Chinese labels."""
     from app.services.sheets.cells import cell_value

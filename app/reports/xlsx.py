@@ -13,11 +13,13 @@ Every export goes through `SheetWriter`, so the rules hold everywhere:
 
 import io
 import unicodedata
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
 from flask_babel import gettext as _
+from xlsxwriter.format import Format
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
@@ -25,12 +27,12 @@ MIN_WIDTH = 6
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
-def neutralise(text):
+def neutralise(text: str) -> str:
     """`text` with a leading apostrophe when a spreadsheet could read it as a formula."""
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def display_width(text):
+def display_width(text: object) -> int:
     """Columns a string takes in a spreadsheet: wide (CJK) characters count twice."""
     width = 0
     for char in str(text):
@@ -38,7 +40,7 @@ def display_width(text):
     return width
 
 
-def sheet_name(name, taken=()):
+def sheet_name(name: object, taken: Iterable[str] = ()) -> str:
     """A valid, unique worksheet name (31 characters at most, no []:*?/\\)."""
     base = (str(name).translate(SHEET_NAME_FORBIDDEN).strip("'") or "Sheet")[:31]
     candidate, number = base, 2
@@ -87,7 +89,14 @@ class SheetWriter:
         }
         self._names = []
 
-    def sheet(self, name, headers, widths=None, landscape=True, title=None):
+    def sheet(
+        self,
+        name: object,
+        headers: Sequence[object],
+        widths: Sequence[int] | None = None,
+        landscape: bool = True,
+        title: object = None,
+    ) -> "Sheet":
         """A new worksheet with a frozen header row (below an optional title row)."""
         worksheet = Sheet(
             self, self.book.add_worksheet(sheet_name(name, self._names)), headers, widths, title
@@ -100,7 +109,7 @@ class SheetWriter:
         worksheet.ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         return worksheet
 
-    def close(self):
+    def close(self) -> bytes:
         """Finish the workbook and return its bytes."""
         self.book.close()
         return self._buffer.getvalue()
@@ -133,13 +142,13 @@ class Sheet:
         for col, width in enumerate(self._fixed or self._widths):
             self.ws.set_column(col, col, max(MIN_WIDTH, min(MAX_WIDTH, width)))
 
-    def write_row(self, values):
+    def write_row(self, values: Iterable[object]) -> None:
         """Append one row: str as text, numbers as numbers, dates as dates, None as blank."""
         for col, value in enumerate(values):
             self.write_cell(self.row, col, value)
         self.row += 1
 
-    def write_cell(self, row, col, value, fmt=None):
+    def write_cell(self, row: int, col: int, value: object, fmt: Format | None = None) -> None:
         ws, formats = self.ws, self.formats
         if value is None or value == "":
             ws.write_blank(row, col, None, fmt or formats["text"])
@@ -171,7 +180,7 @@ class Sheet:
         if self._track and col < len(self._widths):
             self._widths[col] = max(self._widths[col], text_width + 2)
 
-    def finish(self, autofilter=True):
+    def finish(self, autofilter: bool = True) -> None:
         """Widen columns to what was written (not possible in constant_memory mode) and put
         a filter on the header row."""
         if not self.writer.book.constant_memory:

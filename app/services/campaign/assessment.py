@@ -32,8 +32,16 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
-from app.models import Department, InformationSystem, RectificationTask, ReviewDecision, ServiceItem
+from app.models import (
+    ConsoleUser,
+    Department,
+    InformationSystem,
+    RectificationTask,
+    ReviewDecision,
+    ServiceItem,
+)
 from app.models.labels import label
 from app.services.access import scope
 from app.services.review.inbox import add_working_days
@@ -79,29 +87,29 @@ class AssessmentRow:
         return part / whole if whole else None
 
     @property
-    def online_ready_rate(self):
+    def online_ready_rate(self) -> float | None:
         return self._rate(self.good_items, self.items)
 
     @property
-    def on_time_rate(self):
+    def on_time_rate(self) -> float | None:
         return self._rate(self.on_time, self.decisions)
 
     @property
-    def closure_rate(self):
+    def closure_rate(self) -> float | None:
         return self._rate(self.tasks_done, self.tasks)
 
     @property
-    def average_hours(self):
+    def average_hours(self) -> float | None:
         return self.total_hours / self.decisions if self.decisions else None
 
     @property
-    def cost_per_active(self):
+    def cost_per_active(self) -> float | None:
         if self.om_cost is None or not self.daily_active:
             return None
         return float(self.om_cost) * 10000 / self.daily_active
 
     @property
-    def score(self):
+    def score(self) -> float:
         rates = [
             r
             for r in (self.online_ready_rate, self.on_time_rate, self.closure_rate)
@@ -109,7 +117,7 @@ class AssessmentRow:
         ]
         return 100 * sum(rates) / len(rates) if rates else 0.0
 
-    def values(self):
+    def values(self) -> list[object]:
         """The row as XLSX cells, in COLUMNS order (rates in percent, one decimal)."""
 
         def pct(rate):
@@ -157,7 +165,7 @@ def _sort_key(row):
     )
 
 
-def assess(session, year, user=None):
+def assess(session: Session, year: int, user: ConsoleUser | None = None) -> list[AssessmentRow]:
     """The ranked rows for `year`, for the departments `user` may see (all without a user)."""
     query = select(Department).order_by(Department.sort_order, Department.code)
     dept = scope.scope_department_id(user) if user is not None else None

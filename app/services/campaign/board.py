@@ -29,6 +29,7 @@ the department is overdue; amber when nothing is overdue but a rule due by the c
 deadline is not done yet; green when everything due by the current phase's deadline is done.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -36,8 +37,10 @@ from types import SimpleNamespace
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.models import (
+    ConsoleUser,
     Contact,
     Department,
     InformationSystem,
@@ -73,7 +76,7 @@ class RuleResult:
     lacks: list = field(default_factory=list)
 
     @property
-    def met(self):
+    def met(self) -> bool:
         return self.fraction >= 1
 
 
@@ -89,11 +92,11 @@ class BoardRow:
     due_rules: list
 
     @property
-    def state_label(self):
+    def state_label(self) -> str:
         return BOARD_STATE.label(self.state)
 
     @property
-    def lacks(self):
+    def lacks(self) -> list[tuple[str, list]]:
         """What the department still lacks, rule by rule (unmet rules only)."""
         return [
             (str(RULE_LABELS[name]), result.lacks)
@@ -111,17 +114,17 @@ class Board:
     rows: list
 
     @property
-    def overdue(self):
+    def overdue(self) -> list[BoardRow]:
         return [row for row in self.rows if row.state == BOARD_STATE.RED]
 
-    def counts(self):
+    def counts(self) -> dict[str, int]:
         result = dict.fromkeys(BOARD_STATE.codes, 0)
         for row in self.rows:
             result[row.state] += 1
         return result
 
     @property
-    def days_left(self):
+    def days_left(self) -> int:
         return (self.schedule.current.end_date - self.today).days
 
 
@@ -291,7 +294,7 @@ def _state(rules, sched, today):
     return state, overdue, due
 
 
-def departments_for(session, user=None):
+def departments_for(session: Session, user: ConsoleUser | None = None) -> list[Department]:
     """The departments whose rows `user` may see (every one without a user)."""
     query = select(Department).order_by(Department.sort_order, Department.code)
     dept = scope.scope_department_id(user) if user is not None else None
@@ -300,7 +303,12 @@ def departments_for(session, user=None):
     return list(session.scalars(query))
 
 
-def build(session, today=None, user=None, department_ids=None):
+def build(
+    session: Session,
+    today: date | None = None,
+    user: ConsoleUser | None = None,
+    department_ids: Iterable[int] | None = None,
+) -> Board:
     """The board on `today` for the departments `user` may see (or the given ids)."""
     today = today or date.today()
     departments = departments_for(session, user)

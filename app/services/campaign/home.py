@@ -11,9 +11,12 @@ A user with several roles sees every section that applies. Everything a contact 
 to their own department through `app.services.access.scope`.
 """
 
-from sqlalchemy import func, select
+from datetime import date
 
-from app.models import InformationSystem, RectificationTask, ServiceItem
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import ConsoleUser, InformationSystem, RectificationTask, ServiceItem
 from app.models.registry import REVIEWABLE
 from app.services.access import permissions, scope
 from app.services.campaign import board, reminders
@@ -22,7 +25,7 @@ from app.services.review import inbox
 HOME_LIMIT = 10
 
 
-def returned_records(session, user):
+def returned_records(session: Session, user: ConsoleUser) -> list[tuple[str, object]]:
     """Records of the user's scope that the reviewer returned: (record type, record)."""
     rows = []
     for record_type, model in REVIEWABLE.items():
@@ -34,7 +37,7 @@ def returned_records(session, user):
     return rows
 
 
-def open_tasks(session, user):
+def open_tasks(session: Session, user: ConsoleUser) -> list[RectificationTask]:
     """Rectification tasks of the user's scope that are not done, earliest deadline first."""
     query = scope.apply_scope(
         select(RectificationTask).where(RectificationTask.is_open),
@@ -52,7 +55,7 @@ def open_tasks(session, user):
     )
 
 
-def key_figures(session):
+def key_figures(session: Session) -> dict[str, object]:
     """College-wide figures for leaders, each from one aggregate query."""
     items = session.execute(
         select(func.count(), func.count().filter(ServiceItem.running_status == "good")).where(
@@ -81,7 +84,9 @@ def key_figures(session):
     }
 
 
-def context(session, user, today=None):
+def context(
+    session: Session, user: ConsoleUser, today: date | None = None
+) -> dict[str, dict[str, object]]:
     """The sections of the home page for `user` (an empty dict for anonymous visitors)."""
     result = {}
     if not permissions.roles_of(user):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from app.models import Campaign
 from app.models.choices import PHASE_KIND
@@ -55,14 +55,14 @@ class Schedule:
     deadlines: dict
 
 
-def notice_phases(year):
+def notice_phases(year: int) -> list[Phase]:
     return [
         Phase(kind, PHASE_KIND.label(kind), date(year, *start), date(year, *end))
         for kind, start, end in NOTICE_PHASES
     ]
 
 
-def campaign_for(session, today):
+def campaign_for(session: Session, today: date) -> Campaign | None:
     """The campaign of today's year, else the latest one that has started, else None."""
     campaign = session.scalars(
         select(Campaign).where(Campaign.year == today.year).options(selectinload(Campaign.phases))
@@ -77,7 +77,7 @@ def campaign_for(session, today):
     return campaign
 
 
-def schedule(session, today):
+def schedule(session: Session, today: date) -> Schedule:
     """Phases, current phase and rule deadlines for `today` (the notice's dates by default)."""
     campaign = campaign_for(session, today)
     if campaign is not None and campaign.phases:

@@ -9,13 +9,16 @@ The commit is left to the caller.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import current_app
 from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, Contact, Reminder
 from app.models.choices import BOARD_STATE, PHASE_KIND
@@ -36,7 +39,7 @@ class ReminderResult:
     smtp_configured: bool = False
     error: str | None = None  # the SMTP server could not be reached
 
-    def summary(self):
+    def summary(self) -> str:
         text = _("已向 {count} 个部门发送站内提醒。").format(count=len(self.reminders))
         if not self.smtp_configured:
             return text + _("未配置邮件服务器（SMTP_HOST），未发送邮件。")
@@ -51,7 +54,9 @@ class ReminderResult:
 ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+$")
 
 
-def recipients_by_department(session, department_ids):
+def recipients_by_department(
+    session: Session, department_ids: Sequence[int]
+) -> dict[int, list[str]]:
     """{department id: sorted e-mail addresses} of contact records and contact-role users
     (anything that is not a plain address, e.g. with a line break, is left out)."""
     result = {dept: set() for dept in department_ids}
@@ -78,7 +83,7 @@ def recipients_by_department(session, department_ids):
     return {dept: sorted(addresses) for dept, addresses in result.items()}
 
 
-def reminder_text(row, sched):
+def reminder_text(row: board.BoardRow, sched: phases.Schedule) -> tuple[str, date]:
     """The reminder for one board row: the deadline it missed (or faces) and what it lacks."""
     rules = row.overdue_rules or row.due_rules
     deadline = min(sched.deadlines[r] for r in rules) if rules else sched.current.end_date
@@ -98,13 +103,18 @@ def reminder_text(row, sched):
     return "\n".join(lines), deadline
 
 
-def lagging_rows(brd, include_amber=False):
+def lagging_rows(brd: board.Board, include_amber: bool = False) -> list[board.BoardRow]:
     """The rows a round of reminders goes to: overdue ones (and amber ones when asked)."""
     states = (BOARD_STATE.RED, BOARD_STATE.AMBER) if include_amber else (BOARD_STATE.RED,)
     return [row for row in brd.rows if row.state in states]
 
 
-def send_reminders(session, brd, rows, sender=None):
+def send_reminders(
+    session: Session,
+    brd: board.Board,
+    rows: Sequence[board.BoardRow],
+    sender: ConsoleUser | None = None,
+) -> ReminderResult:
     """Record a reminder for each row's department and e-mail it when SMTP is configured."""
     config = current_app.config
     result = ReminderResult(smtp_configured=mailer.configured(config))
@@ -180,7 +190,7 @@ def _email(config, result, addresses):
             result.failed += 1
 
 
-def for_department(session, department_id, limit=10):
+def for_department(session: Session, department_id: int, limit: int = 10) -> list[Reminder]:
     """The latest reminders of a department (its contacts' task list)."""
     return list(
         session.scalars(

@@ -41,7 +41,7 @@ def _missing_fields(record, fields):
     return [str(text) for key, text in fields if _blank(getattr(record, key))]
 
 
-def missing_for_item(item):
+def missing_for_item(item: ServiceItem) -> list[str]:
     missing = _missing_fields(item, ITEM_MODULES)
     if not item.nodes:
         missing.append(_("流程图（至少一个流转环节）"))
@@ -56,14 +56,14 @@ def missing_for_item(item):
     return missing
 
 
-def missing_for_system(system):
+def missing_for_system(system: InformationSystem) -> list[str]:
     missing = _missing_fields(system, SYSTEM_FIELDS)
     if system.problem_codes() and _blank(system.problem_details):
         missing.append(str(label(InformationSystem, "problem_details")))
     return missing
 
 
-def missing_for_contact(contact):
+def missing_for_contact(contact: Contact) -> list[str]:
     missing = _missing_fields(contact, CONTACT_FIELDS)
     if not (contact.knows_processes or contact.administers_systems):
         missing.append(_("至少承担一项职责（熟悉业务流程或担任系统管理员）"))
@@ -77,7 +77,7 @@ CHECKS = {
 }
 
 
-def missing(record):
+def missing(record: object) -> list[str]:
     """Translated names of what `record` lacks for a submission; empty when complete."""
     check = CHECKS.get(type(record))
     return check(record) if check else []

@@ -5,6 +5,7 @@ from collections import namedtuple
 from functools import lru_cache
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.models import Material, ProcessNode, ServiceItem
 from app.services.catalog import completeness
@@ -15,6 +16,7 @@ from app.services.demo.reviews import DECIDED, workflow_fields, write_reviews
 from app.services.demo.rows import (
     BATCH,
     EMAIL_DOMAIN,
+    Context,
     Draft,
     chunks,
     insert_returning,
@@ -50,7 +52,9 @@ ItemBundle = namedtuple("ItemBundle", "row materials nodes")
 
 
 @lru_cache(maxsize=1)
-def process_catalogue():
+def process_catalogue() -> tuple[
+    tuple[department_data.Department, process_data.Process, int, int], ...
+]:
     """Every department's processes, interleaved so that any prefix spreads over departments.
 
     Each entry is (department spec, process, rank in its department, department list size).
@@ -65,7 +69,7 @@ def process_catalogue():
     )
 
 
-def item_entry(index):
+def item_entry(index: int) -> Entry:
     """The department, process and code of the index-th service item (stable for any N)."""
     catalogue = process_catalogue()
     dept, process, rank, size = catalogue[index % len(catalogue)]
@@ -81,7 +85,7 @@ def _variant(rounds):
     return qualifier if not lap else f"{qualifier}{lap + 1}"
 
 
-def seed_items(session, ctx, total, counts):
+def seed_items(session: Session, ctx: Context, total: int, counts: dict[str, int]) -> None:
     existing = set(session.scalars(select(ServiceItem.code)))
     pending = (entry for entry in map(item_entry, range(total)) if entry.code not in existing)
     for chunk in chunks(pending, BATCH):

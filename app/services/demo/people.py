@@ -1,12 +1,14 @@
 """Departments (matched by code or name), one demo user per role, and each department's
 contacts (attachment 1)."""
 
+import random
 import secrets
 import string
 from collections import namedtuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.extensions import appbuilder
 from app.models import Contact, Department
@@ -24,6 +26,7 @@ from app.services.demo.data import people as people_data
 from app.services.demo.reviews import workflow_fields, write_reviews
 from app.services.demo.rows import (
     EMAIL_DOMAIN,
+    Context,
     DeptRef,
     Draft,
     insert_returning,
@@ -53,7 +56,7 @@ PASSWORD_LENGTH = 16
 PASSWORD_CLASSES = (string.ascii_uppercase, string.ascii_lowercase, string.digits, "!@#$%^&*-_=+?")
 
 
-def strong_password(length=PASSWORD_LENGTH):
+def strong_password(length: int = PASSWORD_LENGTH) -> str:
     """A random password with upper and lower case letters, digits and symbols."""
     chars = [secrets.choice(group) for group in PASSWORD_CLASSES]
     alphabet = "".join(PASSWORD_CLASSES)
@@ -65,7 +68,7 @@ def strong_password(length=PASSWORD_LENGTH):
 # --- departments and users ----------------------------------------------------------------------
 
 
-def seed_departments(session, counts):
+def seed_departments(session: Session, counts: dict[str, int]) -> dict[str, DeptRef]:
     """The 30 departments, matched by code (or by name, which is unique too)."""
     rows = session.scalars(select(Department)).all()
     by_code = {row.code: row for row in rows}
@@ -108,7 +111,9 @@ def _department_profile(spec):
     return phone, office
 
 
-def seed_users(departments, counts):
+def seed_users(
+    departments: dict[str, DeptRef], counts: dict[str, int]
+) -> list[tuple[DemoUser, str]]:
     """One demo user per role; returns [(spec, password)] of those created now."""
     sm = appbuilder.sm
     created = []
@@ -137,7 +142,7 @@ def seed_users(departments, counts):
 # --- contacts -----------------------------------------------------------------------------------
 
 
-def seed_contacts(session, ctx, counts):
+def seed_contacts(session: Session, ctx: Context, counts: dict[str, int]) -> None:
     existing = set(session.execute(select(Contact.department_id, Contact.name)).all())
     rows = [
         row
@@ -187,7 +192,7 @@ def _contact_rows(dept, ctx):
     return rows
 
 
-def person_name(rng, taken):
+def person_name(rng: random.Random, taken: set[str]) -> str:
     while True:
         given = "".join(
             rng.choice(people_data.GIVEN_NAME_CHARS) for _i in range(rng.choice((1, 2, 2)))

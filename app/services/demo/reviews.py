@@ -2,11 +2,15 @@
 approved and returned ones and version 1 of approved ones, built with the workflow's own
 snapshot and signature functions."""
 
+import random
+from collections.abc import Iterable
 from datetime import timedelta
+
+from sqlalchemy.orm import Session
 
 from app.models import RecordVersion, ReviewDecision
 from app.services.demo.data import texts
-from app.services.demo.rows import insert_returning, insert_rows, pick
+from app.services.demo.rows import Context, Draft, insert_returning, insert_rows, pick
 from app.services.trail.signature import signature_hash, signer_display_name
 from app.services.trail.snapshot import canonical_json, snapshot, snapshot_hash
 
@@ -26,7 +30,9 @@ DECIDED = {"approved": "approved", "returned": "returned"}  # status -> decision
 # --- the review workflow ------------------------------------------------------------------------
 
 
-def workflow_fields(rng, complete, ctx, dept_code):
+def workflow_fields(
+    rng: random.Random, complete: bool, ctx: Context, dept_code: str
+) -> dict[str, object]:
     """Workflow columns: incomplete records stay drafts; complete ones anywhere in the flow."""
     fields = dict.fromkeys(WORKFLOW_COLUMNS)
     fields["status"] = pick(rng, REVIEW_STATUS) if complete else "draft"
@@ -47,7 +53,13 @@ def workflow_fields(rng, complete, ctx, dept_code):
     return fields
 
 
-def write_reviews(session, record_type, reviewed, ctx, counts):
+def write_reviews(
+    session: Session,
+    record_type: str,
+    reviewed: Iterable[tuple[int, dict[str, object], Draft]],
+    ctx: Context,
+    counts: dict[str, int],
+) -> None:
     """Signed decisions for approved and returned rows, and version 1 of the approved ones.
 
     `reviewed` holds (record id, row, draft); the snapshot is taken from the draft exactly as

@@ -5,11 +5,16 @@ import inspect
 import random
 import types
 from collections import namedtuple
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
+from typing import TypeVar
 
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 SEED = "demo-college"
 BATCH = 5000
@@ -56,17 +61,17 @@ class Draft:
         raise AttributeError(key)
 
 
-def record_rng(kind, key):
+def record_rng(kind: str, key: object) -> random.Random:
     """The random source of one record: the same record always gets the same content."""
     return random.Random(f"{SEED}:{kind}:{key}")
 
 
-def pick(rng, table):
+def pick(rng: random.Random, table: tuple[Sequence[str], Sequence[float]]) -> str:
     codes, weights = table
     return rng.choices(codes, weights)[0]
 
 
-def stamps(ctx):
+def stamps(ctx: Context) -> dict[str, object]:
     return {
         "created_at": ctx.now,
         "updated_at": ctx.now,
@@ -76,20 +81,22 @@ def stamps(ctx):
     }
 
 
-def chunks(iterable, size):
+def chunks(iterable: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
-def insert_rows(session, model, rows):
+def insert_rows(session: Session, model: type, rows: Sequence[dict[str, object]]) -> int:
     """Core executemany INSERT in batches; returns the number of rows."""
     for chunk in chunks(rows, BATCH):
         session.execute(insert(model.__table__), chunk)
     return len(rows)
 
 
-def insert_returning(session, model, rows, *key_columns):
+def insert_returning(
+    session: Session, model: type, rows: Iterable[dict[str, object]], *key_columns: str
+) -> dict[object, int]:
     """Insert rows and return {key: id}, the key being one column's value or a tuple of them."""
     table = model.__table__
     statement = insert(table).returning(table.c.id, *(table.c[key] for key in key_columns))

@@ -30,6 +30,8 @@ decisions and versions), then one module per step: `people` (departments, users,
 and the campaign); the tables they read are in `app.services.demo.data`.
 """
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
 
 from app.extensions import appbuilder, db
@@ -64,7 +66,7 @@ COUNT_KEYS = (
 # --- entry points -------------------------------------------------------------------------------
 
 
-def parse_item_count(value):
+def parse_item_count(value: object) -> int:
     """The number of service items asked for, or ValueError with a message in Chinese."""
     try:
         count = int(str(value).strip())
@@ -80,7 +82,11 @@ def parse_item_count(value):
     return count
 
 
-def seed_demo(commit, items=DEFAULT_ITEMS, echo=print):
+def seed_demo(
+    commit: Callable[[], None],
+    items: int | str = DEFAULT_ITEMS,
+    echo: Callable[[str], object] = print,
+) -> dict[str, int]:
     """Build (or complete) the demo college with `items` service items; returns what was added.
 
     The caller (`flask seed-demo`, a benchmark) passes `commit`, since services never commit on
@@ -104,7 +110,7 @@ def seed_demo(commit, items=DEFAULT_ITEMS, echo=print):
     return counts
 
 
-def summary(counts):
+def summary(counts: dict[str, int]) -> str:
     """One line in Chinese saying what a run added."""
     return _(
         "新增 部门 {departments}，用户 {users}，联系人 {contacts}，信息系统 {systems}，"
@@ -113,7 +119,7 @@ def summary(counts):
     ).format(**counts)
 
 
-def system_count(items):
+def system_count(items: int) -> int:
     """How many information systems go with `items` service items."""
     return max(len(system_data.SYSTEMS), items // 50)
 

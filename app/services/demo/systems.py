@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.models import InformationSystem
 from app.services.catalog import completeness
@@ -11,6 +12,7 @@ from app.services.demo.data import systems as system_data
 from app.services.demo.reviews import workflow_fields, write_reviews
 from app.services.demo.rows import (
     EMAIL_DOMAIN,
+    Context,
     Draft,
     SysRef,
     insert_returning,
@@ -34,7 +36,9 @@ INCOMPLETE_SYSTEMS = 0.08
 # --- information systems ------------------------------------------------------------------------
 
 
-def seed_systems(session, ctx, total, counts):
+def seed_systems(
+    session: Session, ctx: Context, total: int, counts: dict[str, int]
+) -> list[tuple[dict[str, object], int | None]]:
     """Attachment 4: `total` systems; returns every system row of the catalogue with its id."""
     rows = [_system_row(index, ctx) for index in range(total)]
     existing = set(session.scalars(select(InformationSystem.code)))

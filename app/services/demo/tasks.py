@@ -4,13 +4,14 @@ year's campaign with the notice's phases."""
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.models import Campaign, CampaignPhase, RectificationTask, ServiceItem
 from app.services.demo.data import tasks as task_data
 from app.services.demo.items import item_entry, process_catalogue
 from app.services.demo.people import person_name
 from app.services.demo.reviews import workflow_fields
-from app.services.demo.rows import insert_rows, pick, record_rng, stamps
+from app.services.demo.rows import Context, insert_rows, pick, record_rng, stamps
 from app.services.demo.systems import PROBLEM_RATES
 from app.services.ledger.rectification import source_key
 
@@ -20,7 +21,12 @@ TASK_STATUS = (("open", "in_progress", "done", "postponed"), (35, 35, 20, 10))
 # --- rectification tasks and the campaign -------------------------------------------------------
 
 
-def seed_tasks(session, ctx, systems, counts):
+def seed_tasks(
+    session: Session,
+    ctx: Context,
+    systems: list[tuple[dict[str, object], int | None]],
+    counts: dict[str, int],
+) -> None:
     """The ledger: tasks from the first systems with problems, and from a few item pain points."""
     wanted = max(5, len(systems) // 12)
     troubled = [(row, sid) for row, sid in systems if any(row[key] for key in PROBLEM_RATES)][
@@ -95,7 +101,7 @@ def _task_row(rng, ctx, **fields):
     }
 
 
-def seed_campaign(session, year, counts):
+def seed_campaign(session: Session, year: int, counts: dict[str, int]) -> None:
     """This year's round with the notice's four phases, unless it exists already."""
     if session.scalar(select(Campaign.id).where(Campaign.year == year)) is not None:
         return

@@ -13,7 +13,9 @@ from threading import Lock
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
+from app.models import ConsoleUser
 from app.reports.tables import figure_workbook
 from app.services.access import scope
 from app.services.errors import NotFoundError
@@ -26,13 +28,13 @@ _LOCK = Lock()
 _STATS = {"hits": 0, "misses": 0}
 
 
-def clear_cache():
+def clear_cache() -> None:
     with _LOCK:
         _CACHE.clear()
         _STATS.update(hits=0, misses=0)
 
 
-def cache_info():
+def cache_info() -> dict[str, int]:
     with _LOCK:
         return {"entries": len(_CACHE), **_STATS}
 
@@ -55,7 +57,7 @@ def _cached(key, compute):
     return value
 
 
-def figure(name):
+def figure(name: str) -> figures.Figure:
     """The figure called `name`, else NotFoundError."""
     found = figures.BY_NAME.get(name)
     if found is None:
@@ -66,7 +68,7 @@ def figure(name):
 class Dashboard:
     """The figures as one user may see them, at the data version read when it is created."""
 
-    def __init__(self, session, user):
+    def __init__(self, session: Session, user: ConsoleUser) -> None:
         self.session, self.user = session, user
         self.scope = scope.scope_department_id(user)
         self.version = data_version.current(session)
@@ -75,11 +77,11 @@ class Dashboard:
     def _key(self, name, output):
         return (name, output, self.scope, self.locale, self.version)
 
-    def rows(self, name):
+    def rows(self, name: str) -> list[dict[str, object]]:
         spec = figure(name)
         return _cached(self._key(name, "rows"), lambda: spec.rows(self.session, self.user))
 
-    def image(self, name, fmt):
+    def image(self, name: str, fmt: str) -> bytes:
         if fmt not in ("png", "svg"):
             raise NotFoundError(_("记录不存在。"))
         # Matplotlib loads on the first chart, not when a worker starts (as for flowcharts).
@@ -93,13 +95,13 @@ class Dashboard:
             lambda: draw(spec.style, figures.figure_title(spec), rows, series, fmt, spec.unit),
         )
 
-    def tables(self):
+    def tables(self) -> list[tuple[figures.Figure, str, list[dict[str, object]]]]:
         """[(figure, title, rows)] for the dashboard page."""
         return [
             (spec, figures.figure_title(spec), self.rows(spec.name)) for spec in figures.FIGURES
         ]
 
-    def xlsx(self, name):
+    def xlsx(self, name: str) -> bytes:
         """The figure's table as XLSX bytes (written by app.reports.tables), cached."""
         spec = figure(name)
         rows = self.rows(name)

@@ -154,5 +154,5 @@ FIGURES = (
 BY_NAME = {figure.name: figure for figure in FIGURES}
 
 
-def figure_title(figure):
+def figure_title(figure: Figure) -> str:
     return str(figure.title).format(n=statistics.TOP_N)

@@ -56,15 +56,15 @@ class SystemInsight:
     task_id: int | None = None
 
     @cached_property
-    def reason(self):
+    def reason(self) -> str:
         return explain(self.system)
 
     @property
-    def recommendation_label(self):
+    def recommendation_label(self) -> str:
         return RECOMMENDATION.label(self.recommendation)
 
 
-def yearly_cost(system):
+def yearly_cost(system: InformationSystem) -> Decimal | None:
     """O&M plus the build cost spread over five years (万元), or None when neither is known."""
     if system.annual_om_cost is None and system.build_cost is None:
         return None
@@ -73,7 +73,7 @@ def yearly_cost(system):
     return _money(om + build / AMORTISATION_YEARS)
 
 
-def cost_per_operation(system):
+def cost_per_operation(system: InformationSystem) -> Decimal | None:
     """Yearly cost in 元 per daily active operation, or None without activity or cost."""
     cost = yearly_cost(system)
     ops = system.daily_active_operations
@@ -82,12 +82,12 @@ def cost_per_operation(system):
     return _money(cost * 10000 / ops)
 
 
-def coverage_score(system):
+def coverage_score(system: InformationSystem) -> tuple[float, int]:
     groups = split_codes(system.user_groups)
     return min(len(groups), COVERAGE_FULL_GROUPS) * 100 / COVERAGE_FULL_GROUPS, len(groups)
 
 
-def activity_score(system):
+def activity_score(system: InformationSystem) -> int:
     ops = system.daily_active_operations or 0
     for threshold, points in ACTIVITY_TIERS:
         if ops >= threshold:
@@ -95,7 +95,7 @@ def activity_score(system):
     return 0
 
 
-def functional_fit(system, explain=True):
+def functional_fit(system: InformationSystem, explain: bool = True) -> tuple[float, list[str]]:
     """(score, [reason parts]) from coverage, activity and core-feature usage."""
     coverage, groups = coverage_score(system)
     activity = activity_score(system)
@@ -117,7 +117,7 @@ def functional_fit(system, explain=True):
     return score, parts
 
 
-def technical_fit(system, explain=True):
+def technical_fit(system: InformationSystem, explain: bool = True) -> tuple[float, list[str]]:
     """(score, [reason parts]) from security, extensibility, mobile and portal integration."""
     risk = DEDUCTIONS["security_risk"] if system.security_risk else 0
     rigid = DEDUCTIONS["poor_extensibility"] if system.poor_extensibility else 0
@@ -150,7 +150,7 @@ def technical_fit(system, explain=True):
     return score, parts
 
 
-def recommend(functional, technical):
+def recommend(functional: float, technical: float) -> str:
     high_f, high_t = functional >= FIT_THRESHOLD, technical >= FIT_THRESHOLD
     if high_f and high_t:
         return "keep"
@@ -175,7 +175,7 @@ CONCLUSIONS = {
 }
 
 
-def explain(system):
+def explain(system: InformationSystem) -> str:
     """The reason for a system's recommendation, in words."""
     functional, f_parts = functional_fit(system)
     technical, t_parts = technical_fit(system)
@@ -188,7 +188,7 @@ def explain(system):
     )
 
 
-def assess(system, hosted_items=0):
+def assess(system: InformationSystem, hosted_items: int = 0) -> SystemInsight:
     """The insight of one system (no query; the reason is worded when first read)."""
     functional, _parts = functional_fit(system, explain=False)
     technical, _parts = technical_fit(system, explain=False)

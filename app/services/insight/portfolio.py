@@ -14,20 +14,21 @@ page lists the first 200 systems (worst first) and the first 200 rows of each fi
 exact totals.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from app.models import InformationSystem, ServiceItem
+from app.models import ConsoleUser, InformationSystem, RectificationTask, ServiceItem
 from app.models.choices import (
     PORTAL_INTEGRATION,
     RECOMMENDATION,
 )
 from app.services.access import scope
 from app.services.errors import DomainError, NotFoundError
-from app.services.insight.fitness import assess
+from app.services.insight.fitness import SystemInsight, assess
 from app.services.ledger import rectification
 
 # Task kind opened from a recommendation.
@@ -54,7 +55,7 @@ class Finding:
     extra: dict = field(default_factory=dict)
 
 
-def hosted_counts(session, system_ids=None):
+def hosted_counts(session: Session, system_ids: Iterable[int] | None = None) -> dict[int, int]:
     """{system id: number of service items it hosts} (every department's items, one query)."""
     query = (
         select(ServiceItem.hosting_system_id, func.count(ServiceItem.id))
@@ -71,7 +72,7 @@ def _recommendation_key(insight):
     return rectification.source_key("system", insight.system.id, kind) if kind else None
 
 
-def systems(session, user):
+def systems(session: Session, user: ConsoleUser) -> list[SystemInsight]:
     """The insight of every system `user` may see, ordered by department and code."""
     query = scope.apply_scope(
         select(InformationSystem).order_by(InformationSystem.department_id, InformationSystem.code),
@@ -112,7 +113,7 @@ def _items_with_host(query, user):
     return scope.apply_scope(query, ServiceItem, user)
 
 
-def item_finding_counts(session, user):
+def item_finding_counts(session: Session, user: ConsoleUser) -> dict[str, int]:
     """{finding kind: number of items} in one aggregate query."""
     clauses = _item_clauses()
     query = _items_with_host(
@@ -124,7 +125,9 @@ def item_finding_counts(session, user):
     return dict(zip(clauses, session.execute(query).one(), strict=True))
 
 
-def item_findings(session, user, kind, limit):
+def item_findings(
+    session: Session, user: ConsoleUser, kind: str, limit: int
+) -> list[Finding | None]:
     """The first `limit` items of one finding kind, by department and code."""
     query = (
         _items_with_host(select(ServiceItem), user)
@@ -135,7 +138,7 @@ def item_findings(session, user, kind, limit):
     return [item_finding(item) for item in session.scalars(query).unique()]
 
 
-def item_finding(item):
+def item_finding(item: ServiceItem) -> Finding | None:
     """The finding a service item shows, or None."""
     if item.is_offline:
         return None
@@ -178,7 +181,7 @@ def item_finding(item):
     return None
 
 
-def system_finding(system, hosted_items):
+def system_finding(system: InformationSystem, hosted_items: int) -> Finding | None:
     if hosted_items:
         return None
     return Finding(
@@ -190,7 +193,7 @@ def system_finding(system, hosted_items):
     )
 
 
-def report(session, user, limit=DISPLAY_LIMIT):
+def report(session: Session, user: ConsoleUser, limit: int = DISPLAY_LIMIT) -> dict[str, object]:
     """What `user` may see: {"systems": [SystemInsight], "systems_total": n,
     "summary": {recommendation: n}, "findings": {kind: [Finding]}, "totals": {kind: n}}.
 
@@ -242,7 +245,9 @@ def _load(session, user, model, record_id):
     return scope.ensure_visible(user, record)
 
 
-def open_finding_task(session, user, kind, record_id):
+def open_finding_task(
+    session: Session, user: ConsoleUser, kind: str, record_id: int
+) -> RectificationTask:
     """Open the rectification task for one finding (checked again now), via open_task."""
     if kind == "recommendation":
         system = _load(session, user, InformationSystem, record_id)

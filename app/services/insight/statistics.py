@@ -25,8 +25,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
-from app.models import Department, InformationSystem, ReviewDecision, ServiceItem
+from app.models import ConsoleUser, Department, InformationSystem, ReviewDecision, ServiceItem
 from app.models.choices import (
     DEPLOYMENT_MODE,
     MOBILE_ADAPTATION,
@@ -58,7 +59,9 @@ def _cost_total(model):
     return func.coalesce(model.build_cost, 0) + func.coalesce(model.annual_om_cost, 0)
 
 
-def system_costs(session, user, limit=TOP_N):
+def system_costs(
+    session: Session, user: ConsoleUser, limit: int = TOP_N
+) -> list[dict[str, object]]:
     """Build cost and yearly O&M cost of the `limit` dearest systems (build + O&M)."""
     statement = (
         select(
@@ -99,7 +102,9 @@ def _grouped_costs(session, user, key, limit):
     return statement
 
 
-def department_costs(session, user, limit=TOP_N):
+def department_costs(
+    session: Session, user: ConsoleUser, limit: int = TOP_N
+) -> list[dict[str, object]]:
     """Systems, build cost and yearly O&M cost summed per department (dearest first)."""
     statement = (
         _grouped_costs(session, user, Department.name, limit)
@@ -117,7 +122,9 @@ def department_costs(session, user, limit=TOP_N):
     ]
 
 
-def vendor_costs(session, user, limit=TOP_N):
+def vendor_costs(
+    session: Session, user: ConsoleUser, limit: int = TOP_N
+) -> list[dict[str, object]]:
     """Systems, build cost and yearly O&M cost summed per vendor (开发承建厂商)."""
     vendor = func.coalesce(func.nullif(func.trim(InformationSystem.vendor), ""), "")
     statement = _grouped_costs(session, user, vendor, limit).select_from(InformationSystem)
@@ -132,7 +139,9 @@ def vendor_costs(session, user, limit=TOP_N):
     ]
 
 
-def system_usage(session, user, limit=TOP_N):
+def system_usage(
+    session: Session, user: ConsoleUser, limit: int = TOP_N
+) -> list[dict[str, object]]:
     """Daily active operations and core-feature usage rate of the `limit` busiest systems."""
     statement = (
         select(
@@ -175,22 +184,22 @@ def _choice_counts(session, user, column, choices):
     ]
 
 
-def portal_integration(session, user):
+def portal_integration(session: Session, user: ConsoleUser) -> list[dict[str, object]]:
     """Systems per unified-portal integration state (融合门户集成对接状态)."""
     return _choice_counts(session, user, InformationSystem.portal_integration, PORTAL_INTEGRATION)
 
 
-def mobile_adaptation(session, user):
+def mobile_adaptation(session: Session, user: ConsoleUser) -> list[dict[str, object]]:
     """Systems per mobile adaptation state (移动端适配情况)."""
     return _choice_counts(session, user, InformationSystem.mobile_adaptation, MOBILE_ADAPTATION)
 
 
-def deployment_mode(session, user):
+def deployment_mode(session: Session, user: ConsoleUser) -> list[dict[str, object]]:
     """Systems per deployment mode (本地服务器 / 云端部署)."""
     return _choice_counts(session, user, InformationSystem.deployment, DEPLOYMENT_MODE)
 
 
-def problems(session, user):
+def problems(session: Session, user: ConsoleUser) -> list[dict[str, object]]:
     """Systems reporting each kind of problem (a system may report several)."""
     columns = [
         func.count(InformationSystem.id).label("total"),
@@ -211,7 +220,7 @@ def problems(session, user):
     ]
 
 
-def items_by_status(session, user):
+def items_by_status(session: Session, user: ConsoleUser) -> list[dict[str, object]]:
     """Service items per department and running status (良好 / 待改进 / 待部署)."""
     counts = select(
         ServiceItem.department_id, ServiceItem.running_status, func.count().label("n")
@@ -240,7 +249,7 @@ def _elapsed_days(session, start, end):
     return func.julianday(end) - func.julianday(start)
 
 
-def approval_time(session, user):
+def approval_time(session: Session, user: ConsoleUser) -> list[dict[str, object]]:
     """Per department: decisions on service items, average days from submission to decision,
     average time limit, and how many decisions came within / after the item's time limit."""
     days = _elapsed_days(session, ReviewDecision.submitted_at, ReviewDecision.signed_at)

@@ -10,13 +10,22 @@ own department's tasks, reviewers and the IT office every department's, leaders 
 Functions validate, change, announce the audit event and leave the commit to the caller.
 """
 
+from collections.abc import Iterable
+from datetime import date
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from app.models import Department, RectificationTask
+from app.models import (
+    ConsoleUser,
+    Department,
+    InformationSystem,
+    RectificationTask,
+    ServiceItem,
+)
 from app.models.base import utcnow
 from app.models.choices import SYSTEM_PROBLEM, TASK_CATEGORY, TASK_SOURCE, TASK_STATUS
 from app.services.access import permissions, scope
@@ -50,16 +59,16 @@ TEXT_MAX = 2000
 SYSTEM_PROBLEM_KINDS = SYSTEM_PROBLEM.codes
 
 
-def source_key(record_type, record_id, kind):
+def source_key(record_type: str, record_id: int, kind: str) -> str:
     """The key naming a source record and a kind of problem: ``system:12:security_risk``."""
     return f"{record_type}:{record_id}:{kind}"
 
 
-def find_by_key(session, key):
+def find_by_key(session: Session, key: str) -> RectificationTask | None:
     return session.scalar(select(RectificationTask).where(RectificationTask.source_key == key))
 
 
-def tasks_by_key(session, keys):
+def tasks_by_key(session: Session, keys: Iterable[str]) -> dict[str, int]:
     """{source key: task id} of the tasks already opened for `keys` (one query)."""
     keys = list(keys)
     if not keys:
@@ -73,21 +82,21 @@ def tasks_by_key(session, keys):
 
 
 def open_task(
-    session,
-    user,
+    session: Session,
+    user: ConsoleUser,
     *,
-    source,
-    department,
-    title,
-    description=None,
-    category="other",
-    measure=None,
-    owner=None,
-    deadline=None,
-    system=None,
-    item=None,
-    source_ref=None,
-):
+    source: str,
+    department: Department | int,
+    title: str,
+    description: str | None = None,
+    category: str = "other",
+    measure: str | None = None,
+    owner: str | None = None,
+    deadline: date | None = None,
+    system: InformationSystem | None = None,
+    item: ServiceItem | None = None,
+    source_ref: int | None = None,
+) -> RectificationTask:
     """Open a rectification task and return it (flushed, not committed).
 
     `department` is a Department or its id. `system` / `item` link the task to the record it
@@ -151,19 +160,21 @@ def open_task(
     return task
 
 
-def system_sources(system):
+def system_sources(system: InformationSystem) -> list[tuple[str, object]]:
     """[(kind, label)] of the problems ticked on `system` that can open a task."""
     return [(code, SYSTEM_PROBLEM.label(code)) for code in system.problem_codes()]
 
 
-def item_sources(item):
+def item_sources(item: ServiceItem) -> list[tuple[str, object]]:
     """[(kind, label)]: a service item with pain points opens a process task."""
     if (item.pain_points or "").strip():
         return [("process", TASK_CATEGORY.label("process"))]
     return []
 
 
-def open_from_system(session, user, system, kind):
+def open_from_system(
+    session: Session, user: ConsoleUser, system: InformationSystem, kind: str
+) -> RectificationTask:
     """A task for one problem ticked on an information system, pre-filled from it."""
     if kind not in system.problem_codes():
         raise DomainError(_("该系统未登记此类问题。"))
@@ -181,7 +192,9 @@ def open_from_system(session, user, system, kind):
     )
 
 
-def open_from_item(session, user, item, kind="process"):
+def open_from_item(
+    session: Session, user: ConsoleUser, item: ServiceItem, kind: str = "process"
+) -> RectificationTask:
     """A task for a service item's pain points, pre-filled with them and the suggestions."""
     if kind != "process" or not item_sources(item):
         raise DomainError(_("该事项未登记痛点。"))
@@ -199,14 +212,22 @@ def open_from_item(session, user, item, kind="process"):
     )
 
 
-def allowed_actions(task, user):
+def allowed_actions(task: RectificationTask, user: ConsoleUser) -> list[str]:
     """The moves `user` may make on `task` now (for the buttons on its page)."""
     if not permissions.can(user, "keep_ledger", task):
         return []
     return [action for (status, action) in TRANSITIONS if status == task.task_status]
 
 
-def move(session, task, user, action, reason=None, evidence=None, new_deadline=None):
+def move(
+    session: Session,
+    task: RectificationTask,
+    user: ConsoleUser,
+    action: str,
+    reason: str | None = None,
+    evidence: str | None = None,
+    new_deadline: date | None = None,
+) -> RectificationTask:
     """Move `task` by `action`; postponing needs a reason, completing needs evidence."""
     permissions.ensure(user, "keep_ledger", task)
     target = TRANSITIONS.get((task.task_status, action))
@@ -252,7 +273,9 @@ def move(session, task, user, action, reason=None, evidence=None, new_deadline=N
     return task
 
 
-def ledger_query(session, user, overdue_only=False, today=None):
+def ledger_query(
+    session: Session, user: ConsoleUser, overdue_only: bool = False, today: date | None = None
+) -> Select:
     """The tasks `user` may see, by department then deadline, with their links loaded."""
     query = (
         select(RectificationTask)
@@ -273,11 +296,15 @@ def ledger_query(session, user, overdue_only=False, today=None):
     return scope.apply_scope(query, RectificationTask, user)
 
 
-def ledger(session, user, overdue_only=False, today=None):
+def ledger(
+    session: Session, user: ConsoleUser, overdue_only: bool = False, today: date | None = None
+) -> list[RectificationTask]:
     return list(session.scalars(ledger_query(session, user, overdue_only, today)).unique())
 
 
-def linked_record(task):
+def linked_record(
+    task: RectificationTask,
+) -> tuple[str, ServiceItem | InformationSystem] | None:
     """('information_system' | 'service_item', record) the task came from, or None."""
     if task.service_item_id:
         return "service_item", task.service_item

@@ -30,13 +30,15 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy
 from flask_babel import gettext as _
 from sqlalchemy import MetaData, create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 
 from app.models.base import utcnow
 from app.services.errors import ConflictError, DomainError
@@ -59,7 +61,7 @@ class Place:
     archive: Path | None
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Mapping[str, Any]) -> "Place":
         def path(name):
             return Path(config[name]).resolve() if config.get(name) else None
 
@@ -139,7 +141,7 @@ def _plain(value):
     return value if value is None or isinstance(value, int | str | bool) else str(value)
 
 
-def table_digests(connection) -> dict:
+def table_digests(connection: Connection) -> dict:
     """{table: {"rows": n, "sha256": hash of its rows in primary-key order}} of every table."""
     meta = MetaData()
     meta.reflect(bind=connection)
@@ -216,7 +218,7 @@ def _run(args, env=None):
 # --- backup ------------------------------------------------------------------------------------
 
 
-def backup(url: str, out: Path, config) -> dict:
+def backup(url: str, out: Path, config: Mapping[str, Any]) -> dict:
     """Write the backup of the database at `url` and the files of `config` to `out`."""
     engine_name = _engine_name(url)
     place = Place.from_config(config)
@@ -359,7 +361,9 @@ def is_empty(url: str) -> bool:
         engine.dispose()
 
 
-def restore(url: str, path: Path, config, head_revision: str, force: bool = False) -> dict:
+def restore(
+    url: str, path: Path, config: Mapping[str, Any], head_revision: str, force: bool = False
+) -> dict:
     """Restore the backup at `path` into the database at `url` and the files of `config`."""
     engine_name = _engine_name(url)
     with tempfile.TemporaryDirectory(prefix="console-restore-") as work:

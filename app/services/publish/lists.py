@@ -7,11 +7,13 @@ read (the six modules and where to apply): no survey findings, no user columns.
 """
 
 import json
+from collections.abc import Sequence
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from app.models import ProcessNode, RecordVersion, ServiceItem
+from app.models import ConsoleUser, ProcessNode, RecordVersion, ServiceItem
 from app.models.choices import ITEM_KIND, MATERIAL_FORM, NODE_KIND, USER_GROUP
 from app.models.labels import label
 from app.models.service_item import OFFLINE
@@ -46,11 +48,17 @@ NODE_FIELDS = (
 LIST_KINDS = ("responsibility", "service", "approval")
 
 
-def list_titles():
+# A service item as the public may read it (`public_item`).
+PublicItem = dict[str, object]
+
+
+def list_titles() -> dict[str, str]:
     return {"responsibility": _("责任清单"), "service": _("服务清单"), "approval": _("审批清单")}
 
 
-def public_item(data, version_no=None, department_id=None):
+def public_item(
+    data: dict[str, object], version_no: int | None = None, department_id: int | None = None
+) -> PublicItem:
     """The public projection of an approved service-item snapshot."""
     item = {key: data.get(key) for key in ITEM_FIELDS}
     item["materials"] = [
@@ -64,7 +72,7 @@ def public_item(data, version_no=None, department_id=None):
     return item
 
 
-def current_items(session, user=None):
+def current_items(session: Session, user: ConsoleUser | None = None) -> list[PublicItem]:
     """Public projections of every current approved service item, ordered by code.
 
     With `user`, restricted to the departments that user may see (scope rule).
@@ -93,7 +101,7 @@ def _days(value):
     return "" if value is None else _("{n} 个工作日").format(n=value)
 
 
-def responsibility_rows(items):
+def responsibility_rows(items: Sequence[PublicItem]) -> list[list[object]]:
     """责任清单: one row per (department, post) with the items it is in charge of."""
     groups = {}
     for item in items:
@@ -104,7 +112,7 @@ def responsibility_rows(items):
     ]
 
 
-def service_rows(items):
+def service_rows(items: Sequence[PublicItem]) -> list[list[object]]:
     """服务清单: content, materials, hours, channels and online entry of every item."""
     rows = []
     for item in items:
@@ -136,14 +144,14 @@ def service_rows(items):
     return rows
 
 
-def approval_levels(item):
+def approval_levels(item: PublicItem) -> int:
     levels = [n["approval_level"] for n in item["nodes"] if n.get("approval_level") is not None]
     if levels:
         return max(levels)
     return sum(1 for n in item["nodes"] if n["kind"] in ("approve", "countersign"))
 
 
-def approval_rows(items):
+def approval_rows(items: Sequence[PublicItem]) -> list[list[object]]:
     """审批清单: approval items with their levels, nodes, time limits and online channel."""
     rows = []
     for item in items:
@@ -178,7 +186,7 @@ def approval_rows(items):
     return rows
 
 
-def headers(kind):
+def headers(kind: str) -> list[str]:
     """The lists' column titles; a column that shows one field says it in the model's words."""
 
     def item(key):
@@ -215,5 +223,5 @@ def headers(kind):
 ROWS = {"responsibility": responsibility_rows, "service": service_rows, "approval": approval_rows}
 
 
-def rows(kind, items):
+def rows(kind: str, items: Sequence[PublicItem]) -> list[list[object]]:
     return ROWS[kind](items)

@@ -1,16 +1,19 @@
 """The reviewer's inbox: every submitted record of every kind, oldest first, with due dates."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from app.models.base import utcnow
 from app.models.registry import REVIEWABLE
 
+D = TypeVar("D", bound=date)  # a date or a datetime comes back as it went in
 
-def add_working_days(start, days):
+
+def add_working_days(start: D, days: int) -> D:
     """`start` plus `days` working days (Monday to Friday)."""
     current = start
     remaining = days
@@ -21,7 +24,7 @@ def add_working_days(start, days):
     return current
 
 
-def pending_count(session):
+def pending_count(session: Session) -> int:
     """Submitted records of every kind, counted in one statement."""
     counts = [
         select(func.count()).select_from(model).where(model.status == "submitted").scalar_subquery()
@@ -33,7 +36,7 @@ def pending_count(session):
     return session.execute(select(total)).scalar() or 0
 
 
-def pending(session):
+def pending(session: Session) -> list[dict[str, object]]:
     """Rows of the inbox: dicts with the record, its kind, age in days and due date."""
     due_days = current_app.config.get("REVIEW_DUE_WORKING_DAYS", 5)
     now = utcnow()

@@ -10,7 +10,9 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
+from app.models import ConsoleUser, ServiceItem
 from app.models.choices import LIFECYCLE
 from app.models.service_item import OFFLINE
 from app.services.access import permissions
@@ -54,12 +56,12 @@ MOVES = {
 }
 
 
-def initial_lifecycle(item):
+def initial_lifecycle(item: ServiceItem) -> str:
     """A surveyed item already runs online unless it is 待部署 (not yet online)."""
     return "planned" if item.running_status == "deploy" else "online"
 
 
-def allowed_moves(item, user):
+def allowed_moves(item: ServiceItem, user: ConsoleUser) -> list[str]:
     return [
         name
         for name, step in MOVES.items()
@@ -67,7 +69,9 @@ def allowed_moves(item, user):
     ]
 
 
-def move(session, item, user, action, note=None):
+def move(
+    session: Session, item: ServiceItem, user: ConsoleUser, action: str, note: str | None = None
+) -> None:
     """Make one lifecycle move; requests and refusals need a note. Leaves the commit open."""
     if action not in MOVES:
         raise InvalidTransitionError(_("未知的操作。"))

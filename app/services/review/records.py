@@ -5,15 +5,17 @@ a draft again) and the lifecycle (an offline item is read-only). Each leaves the
 """
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from app.models import ServiceItem
 from app.models.ownership import ITEM_CHILD_MODELS, department_id_of, is_department_record, owner
+from app.models.user import Actor
 from app.services.access import permissions, scope
 from app.services.errors import PermissionDeniedError
 from app.services.review import lifecycle, workflow
 
 
-def before_create(session, record, user) -> None:
+def before_create(session: Session, record: object, user: Actor) -> None:
     if not is_department_record(record):
         return
     if isinstance(record, ITEM_CHILD_MODELS):
@@ -26,7 +28,7 @@ def before_create(session, record, user) -> None:
         record.lifecycle = lifecycle.initial_lifecycle(record)
 
 
-def before_update(session, record, user) -> None:
+def before_update(session: Session, record: object, user: Actor) -> None:
     if not is_department_record(record):
         return
     permissions.ensure(user, "edit", record)
@@ -37,7 +39,7 @@ def before_update(session, record, user) -> None:
         workflow.revise(session, governing, user)
 
 
-def before_delete(session, record, user) -> None:
+def before_delete(session: Session, record: object, user: Actor) -> None:
     if not is_department_record(record):
         return
     permissions.ensure(user, "edit", record)

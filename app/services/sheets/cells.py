@@ -5,9 +5,13 @@ with the reason in Chinese; `cell_value` and `formatter` write a record's value 
 it back gives the same value; `comparable` and `display` let the import tell what changed.
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +19,11 @@ from wtforms.validators import StopValidation, ValidationError
 
 from app.models.choices import split_codes
 from app.reports.xlsx import FORMULA_PREFIXES
+
+if TYPE_CHECKING:
+    from app.models import InformationSystem
+    from app.services.sheets.importer import Lookups
+    from app.services.sheets.specs import Column
 
 CODE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 MAX_INT = 2**31 - 1
@@ -32,24 +41,24 @@ class _Field:
         self.raw_data = [data]
         self.errors = []
 
-    def gettext(self, text):
+    def gettext(self, text: str) -> str:
         return text
 
-    def ngettext(self, singular, plural, n):
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
         return singular if n == 1 else plural
 
 
 # --- reading a cell ---------------------------------------------------------------------------
 
 
-def unneutralise(text):
+def unneutralise(text: str) -> str:
     """Undo the writer's apostrophe before formula-like text, so a round trip changes nothing."""
     if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
         return text[1:]
     return text
 
 
-def cell_text(value):
+def cell_text(value: object) -> str | None:
     """A cell value as stripped text, None when blank."""
     if value is None:
         return None
@@ -65,7 +74,7 @@ def cell_text(value):
     return text or None
 
 
-def parse(column, value, lookups):
+def parse(column: Column, value: object, lookups: Lookups) -> object:
     """The stored value of a cell for `column`, or CellError with the reason in Chinese."""
     if column.kind in ("int", "decimal", "date") and isinstance(value, str):
         value = value.strip() or None
@@ -158,7 +167,7 @@ class ChoiceMaps:
     def __init__(self):
         self._maps = {}
 
-    def choice_map(self, choices):
+    def choice_map(self, choices: Iterable[tuple[object, object]]) -> dict[object, object]:
         found = self._maps.get(id(choices))
         if found is None:
             found = {}
@@ -270,16 +279,16 @@ _PARSERS = {
 # --- writing a cell ---------------------------------------------------------------------------
 
 
-def system_label(system):
+def system_label(system: InformationSystem | None) -> str | None:
     return f"{system.code} {system.name}" if system is not None else None
 
 
-def cell_value(column, record):
+def cell_value(column: Column, record: object) -> object:
     """What the spreadsheet shows for `column` of `record` (an ORM row or a look-alike)."""
     return formatter(column)(record)
 
 
-def formatter(column):
+def formatter(column: Column) -> Callable[[object], object]:
     """A function record -> cell value for `column`, with its labels translated once."""
     key = column.key
     if column.kind == "item":
@@ -304,7 +313,7 @@ def formatter(column):
     return lambda record: getattr(record, key, None)
 
 
-def comparable(column, value):
+def comparable(column: Column, value: object) -> object:
     """A value in the form the import compares with what is stored."""
     if column.kind in ("department", "system"):
         return value.id if value is not None else None
@@ -319,7 +328,7 @@ def comparable(column, value):
     return value
 
 
-def display(column, value):
+def display(column: Column, value: object) -> str:
     """A stored value as a person reads it in the preview."""
     if value is None or value == "":
         return ""

@@ -6,14 +6,16 @@ the caller commits. The whole-college attachment 3 is read as plain columns and 
 `constant_memory` workbook, so 100,000 items need neither ORM objects nor a big heap.
 """
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.models import Contact, Department, InformationSystem, ProcessNode, ServiceItem
 from app.models.labels import labels
+from app.models.user import Actor
 from app.reports import sheets as writer
 from app.services.access import scope
 from app.services.errors import DomainError, PermissionDeniedError
@@ -24,7 +26,9 @@ from app.services.trail import audit
 MAX_ITEM_SHEETS = 300
 
 
-def resolve_department(session, user, department_code=None):
+def resolve_department(
+    session: Session, user: Actor, department_code: str | None = None
+) -> Department | None:
     """The department an export or template covers (None: the whole college).
 
     A contact gets their own department whatever they ask for; another department is refused.
@@ -51,7 +55,7 @@ def _scoped(query, model, user, department):
     return query
 
 
-def subtitle(department):
+def subtitle(department: Department | None) -> str:
     return department.name if department is not None else _("全校")
 
 
@@ -100,7 +104,9 @@ def _rows(session, user, code, department):
     return {sheets[0].title: items, sheets[1].title: materials, sheets[2].title: nodes}
 
 
-def statistics_rows(session, user, department):
+def statistics_rows(
+    session: Session, user: Actor, department: Department | None
+) -> Iterator[SimpleNamespace]:
     """Attachment 3 as light rows, streamed from one query over items, departments and hosts."""
     host = aliased(InformationSystem)
     query = (
@@ -136,7 +142,9 @@ def statistics_rows(session, user, department):
         )
 
 
-def template_workbook(session, user, code, department_code=None):
+def template_workbook(
+    session: Session, user: Actor, code: str, department_code: str | None = None
+) -> tuple[str, bytes]:
     """(file name, bytes) of the template `code` pre-filled with the user's department."""
     department = resolve_department(session, user, department_code)
     spec = template(code)
@@ -151,7 +159,9 @@ def template_workbook(session, user, code, department_code=None):
     return _file_name(spec.title, department), data
 
 
-def export_workbook(session, user, code, department_code=None):
+def export_workbook(
+    session: Session, user: Actor, code: str, department_code: str | None = None
+) -> tuple[str, bytes]:
     """(file name, bytes) of attachment 3 or 4 for one department or the whole college."""
     if code not in ("statistics", "systems"):
         raise DomainError(_("没有这种导出。"))
@@ -164,7 +174,9 @@ def export_workbook(session, user, code, department_code=None):
     return _file_name(spec.title, department), data
 
 
-def item_sheets_workbook(session, user, department_code=None, item_id=None):
+def item_sheets_workbook(
+    session: Session, user: Actor, department_code: str | None = None, item_id: int | None = None
+) -> tuple[str, bytes]:
     """(file name, bytes) of 一事一单: one sheet per service item with its flowchart."""
     from app.reports.flowchart import flowchart
 

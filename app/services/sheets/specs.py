@@ -6,6 +6,7 @@ lengths and required fields are taken from the models (`app.models.labels`), so 
 checks exactly what the forms check.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,15 +36,15 @@ class Column:
     width: int | None = None
 
     @property
-    def header(self):
+    def header(self) -> str:
         return str(self.label)
 
     @property
-    def imported(self):
+    def imported(self) -> bool:
         return self.kind != "status"
 
     @property
-    def enumerated(self):
+    def enumerated(self) -> bool:
         return self.kind in ("bool", "choice", "codes", "department", "system", "status")
 
 
@@ -59,10 +60,10 @@ class SheetSpec:
     notes: tuple = ()
 
     @property
-    def title(self):
+    def title(self) -> str:
         return str(self.name)
 
-    def column(self, key):
+    def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
 
@@ -245,15 +246,15 @@ def _specs():
 TEMPLATE_CODES = ("contacts", "items", "statistics", "systems")
 
 
-def templates():
+def templates() -> dict[str, Template]:
     return _specs()
 
 
-def template(code):
+def template(code: str) -> Template:
     return _specs()[code]
 
 
-def detect(sheet_names):
+def detect(sheet_names: Iterable[str]) -> Template | None:
     """The template whose data sheets the workbook has, else None."""
     names = set(sheet_names)
     for code in TEMPLATE_CODES:

@@ -7,6 +7,8 @@ materials are separated by "、" (at most four), or "无" when the online form i
 
 from collections import namedtuple
 
+from app.services.demo.data import departments
+
 Process = namedtuple("Process", "name kind groups materials")
 
 USER_GROUP_LETTERS = {"t": "staff", "s": "student", "a": "alumni", "x": "external"}
@@ -339,7 +341,7 @@ def _parse(line):
     )
 
 
-def processes_of(department):
+def processes_of(department: departments.Department) -> tuple[Process, ...]:
     """The processes a department runs, in the order it lists them."""
     if department.kind == "school":
         lines = _SCHOOL_PROCESSES + _SCHOOL_SPECIFIC[department.code]
