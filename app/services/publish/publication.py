@@ -325,6 +325,20 @@ def comments(session, publication=None, item_code=None, list_kind=None):
     return session.scalars(query).all()
 
 
+def _audited(session, comment, summary, changes):
+    """Write the audit event of an office move on `comment`, flush, and return the comment."""
+    audit.record_event(
+        session,
+        "update",
+        record_type="public_comment",
+        record_id=comment.id,
+        summary=summary,
+        changes=changes,
+    )
+    session.flush()
+    return comment
+
+
 def _comment(session, comment_id):
     row = session.get(PublicComment, comment_id)
     if row is None:
@@ -343,16 +357,9 @@ def reply(session, comment_id, user, text):
         raise DomainError(_("答复不能超过 {n} 个字。").format(n=REPLY_MAX))
     old = comment.reply
     comment.reply, comment.replied_at, comment.replied_by_id = text, utcnow(), user.id
-    audit.record_event(
-        session,
-        "update",
-        record_type="public_comment",
-        record_id=comment.id,
-        summary=_("答复公示意见 {n}").format(n=comment.id),
-        changes={"reply": [old, text]},
+    return _audited(
+        session, comment, _("答复公示意见 {n}").format(n=comment.id), {"reply": [old, text]}
     )
-    session.flush()
-    return comment
 
 
 def hide_comment(session, comment_id, user, reason):
@@ -368,16 +375,12 @@ def hide_comment(session, comment_id, user, reason):
     if comment.is_hidden:
         raise DomainError(_("该意见已被隐藏。"))
     comment.hidden_at, comment.hidden_by_id, comment.hidden_reason = utcnow(), user.id, reason
-    audit.record_event(
+    return _audited(
         session,
-        "update",
-        record_type="public_comment",
-        record_id=comment.id,
-        summary=_("隐藏公示意见 {n}").format(n=comment.id),
-        changes={"hidden": [False, True], "hidden_reason": [None, reason]},
+        comment,
+        _("隐藏公示意见 {n}").format(n=comment.id),
+        {"hidden": [False, True], "hidden_reason": [None, reason]},
     )
-    session.flush()
-    return comment
 
 
 def unhide_comment(session, comment_id, user):
@@ -388,16 +391,12 @@ def unhide_comment(session, comment_id, user):
         raise DomainError(_("该意见未被隐藏。"))
     reason = comment.hidden_reason
     comment.hidden_at = comment.hidden_by_id = comment.hidden_reason = None
-    audit.record_event(
+    return _audited(
         session,
-        "update",
-        record_type="public_comment",
-        record_id=comment.id,
-        summary=_("取消隐藏公示意见 {n}").format(n=comment.id),
-        changes={"hidden": [True, False], "hidden_reason": [reason, None]},
+        comment,
+        _("取消隐藏公示意见 {n}").format(n=comment.id),
+        {"hidden": [True, False], "hidden_reason": [reason, None]},
     )
-    session.flush()
-    return comment
 
 
 def open_task(session, comment_id, user, department_id=None):
