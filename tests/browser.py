@@ -45,20 +45,24 @@ PEOPLE = {
     "reviewer": ("lina", "李娜"),
     "contact": ("chenjing", "陈静"),
     "leader": ("zhaomin", "赵敏"),
+    "security": ("qianfeng", "钱峰"),
+    "auditor": ("zhoujie", "周杰"),
 }
 
 
 @pytest.fixture(scope="session")
 def browser_directory(directory):
     """The directory with the browser suite's people; returns the group-to-role mapping."""
-    from app.security.roles import CONTACT, LEADER
+    from app.security.roles import AUDIT_ADMIN, CONTACT, LEADER
 
     directory.add_person("chenjing", LDAP_PASSWORD, "静", "陈", "chenjing@college.edu.cn", "T01")
     directory.add_person("zhaomin", LDAP_PASSWORD, "敏", "赵", "zhaomin@college.edu.cn")
+    directory.add_person("zhoujie", LDAP_PASSWORD, "杰", "周", "zhoujie@college.edu.cn")
     return {
         **GROUP_ROLES,
         directory.add_group("console-browser-contacts", ["chenjing"]): [CONTACT],
         directory.add_group("console-browser-leaders", ["zhaomin"]): [LEADER],
+        directory.add_group("console-browser-auditors", ["zhoujie"]): [AUDIT_ADMIN],
     }
 
 

@@ -42,9 +42,20 @@ class _UserColumns:
         "source": _l("账号来源"),
         "lock_state": _l("锁定至"),
         "last_login": _l("最近登录"),
+        # FAB's own user columns: its labels are English on the list.
+        "username": _l("用户名"),
+        "first_name": _l("名"),
+        "last_name": _l("姓"),
+        "email": _l("电子邮箱"),
+        "roles": _l("角色"),
+        "active": _l("启用"),
     }
     formatters_columns = {
-        "source": lambda v: {"ldap": _l("统一身份认证"), "local": _l("本地账号")}.get(v, v)
+        "source": lambda v: {"ldap": _l("统一身份认证"), "local": _l("本地账号")}.get(v, v),
+        "active": lambda v: _l("是") if v else _l("否"),
+        "department": lambda v: v if v is not None else "",
+        "last_login": lambda v: v.strftime("%Y-%m-%d %H:%M") if v else "",
+        "roles": lambda v: "、".join(role.name for role in v or ()),
     }
 
     def pre_add(self, item):
