@@ -6,7 +6,7 @@ from app.models import Contact
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 
 from .base import ConsoleInterface, ConsoleModelView
-from .workflow import ReviewableMixin
+from .record_panel import ReviewableMixin
 
 
 class ContactView(ReviewableMixin, ConsoleModelView):

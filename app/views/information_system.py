@@ -6,7 +6,7 @@ from app.models import InformationSystem
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
-from .workflow import ReviewableMixin
+from .record_panel import ReviewableMixin
 
 
 class InformationSystemView(ReviewableMixin, ConsoleModelView):

@@ -9,7 +9,7 @@ from app.models import Material, ProcessNode, ServiceItem
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED, HostingSystemChoiceFilter
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
-from .workflow import ReviewableMixin
+from .record_panel import ReviewableMixin
 
 
 class _ItemChildView(ConsoleModelView):
