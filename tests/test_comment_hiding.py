@@ -11,7 +11,7 @@ from app.models import AuditEntry, PublicComment
 from app.models.base import utcnow
 from app.services.access import permissions
 from app.services.errors import DomainError, PermissionDeniedError
-from app.services.publish import publication
+from app.services.publish import comments, publication
 from app.services.review import workflow
 from tests import factories as f
 from tests.factories import PASSWORD
@@ -31,7 +31,7 @@ def comment(db_session):
     pub = publication.publish(
         db_session, users["reviewer"], PASSWORD, today - timedelta(days=1), today + timedelta(1)
     )
-    row = publication.add_comment(db_session, pub, TEXT, item_code=item.code)
+    row = comments.add_comment(db_session, pub, TEXT, item_code=item.code)
     db_session.commit()
     # The audit log outlives each test (nobody deletes from it) and ids are reused: remember
     # where this test's entries begin.
@@ -114,15 +114,15 @@ def test_only_holders_of_answer_comments_may_hide(client_as, db_session, comment
     db_session.expire_all()
     assert not db_session.get(PublicComment, comment.id).is_hidden
     with pytest.raises(PermissionDeniedError):
-        publication.hide_comment(db_session, comment.id, f.user(db_session, role), "不想看到")
+        comments.hide_comment(db_session, comment.id, f.user(db_session, role), "不想看到")
     db_session.rollback()
 
 
 def test_hiding_twice_or_unhiding_a_shown_comment_is_refused(db_session, comment):
     reviewer = f.user(db_session, "reviewer")
     with pytest.raises(DomainError, match="未被隐藏"):
-        publication.unhide_comment(db_session, comment.id, reviewer)
-    publication.hide_comment(db_session, comment.id, reviewer, "广告")
+        comments.unhide_comment(db_session, comment.id, reviewer)
+    comments.hide_comment(db_session, comment.id, reviewer, "广告")
     with pytest.raises(DomainError, match="已被隐藏"):
-        publication.hide_comment(db_session, comment.id, reviewer, "广告")
+        comments.hide_comment(db_session, comment.id, reviewer, "广告")
     db_session.rollback()

@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.models.base import utcnow
 from app.services.insight.figures import FIGURES
-from app.services.publish import publication
+from app.services.publish import comments, publication
 from app.services.review import workflow
 from tests import factories as f
 from tests.factories import PASSWORD
@@ -87,7 +87,7 @@ def known(app):
         pub = publication.publish(
             session, users["reviewer"], PASSWORD, today - timedelta(days=1), today
         )
-        publication.add_comment(session, pub, "请补充材料说明", item_code=item.code)
+        comments.add_comment(session, pub, "请补充材料说明", item_code=item.code)
         system = f.complete_system(session, code="SYS-FUZZ-1")
         contact = f.complete_contact(session)
         task = f.rectification_task(session)

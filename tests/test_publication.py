@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from app.models import PrintCode, PublicComment, RectificationTask, ServiceItem
 from app.models.base import utcnow
 from app.services.errors import DomainError
-from app.services.publish import lists, publication, verification
+from app.services.publish import comments, lists, publication, verification
 from app.services.review import workflow
 from app.services.trail.signature import SignatureRefusedError
 from tests import factories as f
@@ -307,16 +307,16 @@ def test_comments_are_closed_outside_the_publicity_window(db_session, users):
     _approved(db_session, users, "SI-C-2")
     pub = _publish(db_session, users, days=(-20, -10))
     with pytest.raises(DomainError):
-        publication.add_comment(db_session, pub, "晚了", list_kind="service")
+        comments.add_comment(db_session, pub, "晚了", list_kind="service")
     with pytest.raises(DomainError):
-        publication.add_comment(
+        comments.add_comment(
             db_session,
             pub,
             "早了",
             list_kind="service",
             today=pub.publicity_start - timedelta(days=1),
         )
-    assert publication.add_comment(
+    assert comments.add_comment(
         db_session, pub, "正好", list_kind="service", today=pub.publicity_end
     ).id
 
@@ -357,7 +357,7 @@ def test_public_comment_requires_csrf_token(app, client, db_session, users, monk
 def test_comment_opens_a_rectification_task(client_as, db_session, users):
     item = _approved(db_session, users, "SI-C-5")
     pub = _publish(db_session, users)
-    comment = publication.add_comment(db_session, pub, "材料太多", item_code="SI-C-5")
+    comment = comments.add_comment(db_session, pub, "材料太多", item_code="SI-C-5")
     db_session.commit()
     client_as("reviewer").post(f"/publication/comments/{comment.id}/task")
     task = db_session.query(RectificationTask).one()
@@ -366,7 +366,7 @@ def test_comment_opens_a_rectification_task(client_as, db_session, users):
     db_session.refresh(comment)
     assert comment.task_id == task.id
     with pytest.raises(DomainError):
-        publication.open_task(db_session, comment.id, users["reviewer"])
+        comments.open_task(db_session, comment.id, users["reviewer"])
 
 
 # --- Print and verify --------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models.choices import ITEM_KIND, MATERIAL_FORM, NODE_KIND, USER_GROUP
 from app.services.errors import NotFoundError
-from app.services.publish import lists, publication, verification
+from app.services.publish import comments, lists, publication, verification
 
 from . import errors
 from .download import IMAGE_MIMETYPES, send_image, send_published_list
@@ -134,8 +134,8 @@ def _lists(pub, with_changes=False):
         is_latest=latest.id == pub.id,
         departments=publication.departments_of(session, pub),
         changes=json.loads(pub.changes) if with_changes else None,
-        window_open=latest.id == pub.id and publication.window_open(pub),
-        comments=publication.comments(session, pub) if latest.id == pub.id else [],
+        window_open=latest.id == pub.id and comments.window_open(pub),
+        comments=comments.of(session, pub) if latest.id == pub.id else [],
         **_context(),
     )
 
@@ -171,8 +171,8 @@ def item_page(code):
         "public/item.html",
         pub=pub,
         item=item,
-        window_open=latest.id == pub.id and publication.window_open(pub),
-        comments=publication.comments(db.session, pub, item_code=code),
+        window_open=latest.id == pub.id and comments.window_open(pub),
+        comments=comments.of(db.session, pub, item_code=code),
         **_context(),
     )
 
@@ -208,7 +208,7 @@ def comment():
     item_code = request.form.get("item_code") or None
     back = _comment_back()
     with one_transaction(_("意见已提交，感谢您的参与。")):
-        publication.add_comment(
+        comments.add_comment(
             db.session,
             publication.latest(db.session),
             request.form.get("body"),

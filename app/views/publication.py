@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Department
 from app.services.access import permissions
 from app.services.errors import NotFoundError
-from app.services.publish import lists, publication
+from app.services.publish import comments, lists, publication
 
 from .download import send_download, send_published_list
 from .params import bounded_int
@@ -111,7 +111,7 @@ class PublicationView(BaseView):
         session = db.session
         return self.render_template(
             "publication/comments.html",
-            comments=publication.comments(session),
+            comments=comments.of(session),
             list_titles=lists.list_titles(),
             departments=session.query(Department)
             .order_by(Department.sort_order, Department.name)
@@ -123,7 +123,7 @@ class PublicationView(BaseView):
     @has_access
     def reply(self, comment_id):
         return self._comment_action(
-            publication.reply, comment_id, _("答复已公开。"), text=request.form.get("reply", "")
+            comments.reply, comment_id, _("答复已公开。"), text=request.form.get("reply", "")
         )
 
     @expose("/comments/<int:comment_id>/task", methods=["POST"])
@@ -131,7 +131,7 @@ class PublicationView(BaseView):
     def open_task(self, comment_id):
         dept = request.form.get("department_id", "")
         return self._comment_action(
-            publication.open_task,
+            comments.open_task,
             comment_id,
             _("已生成整改任务。"),
             department_id=bounded_int(dept),
@@ -141,7 +141,7 @@ class PublicationView(BaseView):
     @has_access
     def hide(self, comment_id):
         return self._comment_action(
-            publication.hide_comment,
+            comments.hide_comment,
             comment_id,
             _("意见已隐藏，公示页面显示“该意见已被隐藏”。"),
             reason=request.form.get("reason", ""),
@@ -150,7 +150,7 @@ class PublicationView(BaseView):
     @expose("/comments/<int:comment_id>/unhide", methods=["POST"])
     @has_access
     def unhide(self, comment_id):
-        return self._comment_action(publication.unhide_comment, comment_id, _("意见已恢复公开。"))
+        return self._comment_action(comments.unhide_comment, comment_id, _("意见已恢复公开。"))
 
     def _comment_action(self, func, comment_id, success, **kwargs):
         with one_transaction(success):

@@ -13,8 +13,9 @@ import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from app.models import PrintCode, RecordVersion, ReviewDecision
+from app.models import ConsoleUser, PrintCode, RecordVersion, ReviewDecision
 from app.services.publish import lists
 from app.services.trail import audit
 
@@ -24,7 +25,7 @@ GROUP = 4
 _TRANSLATE = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 
-def new_code():
+def new_code() -> str:
     value = secrets.randbits(CODE_CHARS * 5)
     chars = []
     for _i in range(CODE_CHARS):
@@ -33,7 +34,7 @@ def new_code():
     return "".join(chars)
 
 
-def normalise(text):
+def normalise(text: str | None) -> str:
     """Upper case, no separators, the look-alike letters read as digits; '' when malformed."""
     cleaned = "".join(c for c in (text or "").upper() if c.isalnum()).translate(_TRANSLATE)
     if len(cleaned) != CODE_CHARS or any(c not in ALPHABET for c in cleaned):
@@ -41,15 +42,21 @@ def normalise(text):
     return cleaned
 
 
-def grouped(code):
+def grouped(code: str) -> str:
     return "-".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
 
 
-def code_hash(code):
+def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode("ascii")).hexdigest()
 
 
-def issue(session, decision, kind, user=None, version_no=None):
+def issue(
+    session: Session,
+    decision: ReviewDecision,
+    kind: str,
+    user: ConsoleUser | None = None,
+    version_no: int | None = None,
+) -> str:
     """Store a new code for a printed sheet ('sheet') or approval record ('decision')."""
     code = new_code()
     session.add(
@@ -79,7 +86,7 @@ def issue(session, decision, kind, user=None, version_no=None):
     return code
 
 
-def check(session, text):
+def check(session: Session, text: str | None) -> dict:
     """{"status": "valid" | "superseded" | "invalid", ...} for a code someone typed or scanned."""
     code = normalise(text)
     row = (
@@ -119,7 +126,7 @@ def check(session, text):
     return result
 
 
-def _later(session, decision, latest_no, row):
+def _later(session: Session, decision: ReviewDecision, latest_no: int, row: PrintCode) -> bool:
     """A returned decision is superseded when a version was approved after it."""
     signed = session.scalar(
         select(ReviewDecision.signed_at)
@@ -133,7 +140,7 @@ def _later(session, decision, latest_no, row):
     return signed is not None and signed > decision.signed_at
 
 
-def _public_content(row, version):
+def _public_content(row: PrintCode, version: RecordVersion | None) -> dict | None:
     """What the verify page may show of the signed snapshot: a service item's public sheet;
     for other records (contacts hold personal data) only their kind and department."""
     if version is None:
