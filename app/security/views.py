@@ -122,35 +122,36 @@ class ConsoleAuthLDAPView(_ConsoleLogin, AuthLDAPView):
     pass
 
 
+def _new_password_field(description) -> PasswordField:
+    return PasswordField(
+        _l("新密码"),
+        description=description,
+        validators=[DataRequired(), PasswordComplexityValidator()],
+        widget=BS3PasswordFieldWidget(),
+    )
+
+
+def _confirmation_field() -> PasswordField:
+    return PasswordField(
+        _l("确认新密码"),
+        validators=[EqualTo("password", message=_l("两次输入的密码不一致"))],
+        widget=BS3PasswordFieldWidget(),
+    )
+
+
 class ChangeMyPasswordForm(DynamicForm):
     current_password = PasswordField(
         _l("当前密码"), validators=[DataRequired()], widget=BS3PasswordFieldWidget()
     )
-    password = PasswordField(
-        _l("新密码"),
-        description=_l("至少 8 个字符，包含大写字母、小写字母、数字、特殊字符中的至少三类"),
-        validators=[DataRequired(), PasswordComplexityValidator()],
-        widget=BS3PasswordFieldWidget(),
+    password = _new_password_field(
+        _l("至少 8 个字符，包含大写字母、小写字母、数字、特殊字符中的至少三类")
     )
-    conf_password = PasswordField(
-        _l("确认新密码"),
-        validators=[EqualTo("password", message=_l("两次输入的密码不一致"))],
-        widget=BS3PasswordFieldWidget(),
-    )
+    conf_password = _confirmation_field()
 
 
 class ResetPasswordForm(DynamicForm):
-    password = PasswordField(
-        _l("新密码"),
-        description=_l("用户下次登录时须修改此密码"),
-        validators=[DataRequired(), PasswordComplexityValidator()],
-        widget=BS3PasswordFieldWidget(),
-    )
-    conf_password = PasswordField(
-        _l("确认新密码"),
-        validators=[EqualTo("password", message=_l("两次输入的密码不一致"))],
-        widget=BS3PasswordFieldWidget(),
-    )
+    password = _new_password_field(_l("用户下次登录时须修改此密码"))
+    conf_password = _confirmation_field()
 
 
 class ConsoleResetMyPasswordView(ResetMyPasswordView):

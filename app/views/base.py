@@ -10,6 +10,7 @@ from flask_appbuilder import ModelView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func
 from wtforms import BooleanField, HiddenField
@@ -64,6 +65,16 @@ def blank_none(value):
 
 def bool_formatter(value):
     return _("是") if value else _("否")
+
+
+# The last, folded fieldset of a reviewable record's page: who wrote it and when.
+RECORD_INFO_FIELDSET = (
+    _l("记录信息"),
+    {
+        "fields": ["version", "created_by", "created_at", "updated_by", "updated_at"],
+        "expanded": False,
+    },
+)
 
 
 class ConsoleModelView(ModelView):

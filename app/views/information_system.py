@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import InformationSystem
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 
-from .base import ConsoleInterface, ConsoleModelView, multiline
+from .base import RECORD_INFO_FIELDSET, ConsoleInterface, ConsoleModelView, multiline
 from .record_panel import ReviewableMixin
 
 
@@ -61,13 +61,7 @@ class InformationSystemView(ReviewableMixin, ConsoleModelView):
         (_l("运行使用情况"), {"fields": usage}),
         (_l("技术集成情况"), {"fields": integration}),
         (_l("现存突出问题"), {"fields": problems}),
-        (
-            _l("记录信息"),
-            {
-                "fields": ["version", "created_by", "created_at", "updated_by", "updated_at"],
-                "expanded": False,
-            },
-        ),
+        RECORD_INFO_FIELDSET,
     ]
     search_columns = [
         "code",

@@ -8,12 +8,24 @@ from flask_babel import lazy_gettext as _l
 from app.models import Material, ProcessNode, ServiceItem
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED, HostingSystemChoiceFilter
 
-from .base import ConsoleInterface, ConsoleModelView, multiline
+from .base import RECORD_INFO_FIELDSET, ConsoleInterface, ConsoleModelView, multiline
 from .record_panel import ReviewableMixin
 
 
 class _ItemChildView(ConsoleModelView):
-    """A child of a service item: added from the item's page, never moved to another item."""
+    """A child of a service item: added from the item's page, never moved to another item.
+
+    A subclass names its `fields` once; the list, add, edit and show columns follow from them.
+    """
+
+    fields: list[str] = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.list_columns = list(cls.fields)
+        cls.add_columns = ["item", *cls.fields]
+        cls.edit_columns = list(cls.fields)
+        cls.show_columns = ["item", *cls.fields, "created_by", "created_at", "updated_at"]
 
     @expose("/add", methods=["GET", "POST"])
     @has_access
@@ -31,21 +43,7 @@ class MaterialView(_ItemChildView):
     show_title = _l("申报材料详情")
     add_title = _l("新增申报材料")
     edit_title = _l("编辑申报材料")
-    list_columns = ["position", "name", "required", "form", "copies", "notes"]
-    show_columns = [
-        "item",
-        "position",
-        "name",
-        "required",
-        "form",
-        "copies",
-        "notes",
-        "created_by",
-        "created_at",
-        "updated_at",
-    ]
-    add_columns = ["item", "position", "name", "required", "form", "copies", "notes"]
-    edit_columns = ["position", "name", "required", "form", "copies", "notes"]
+    fields = ["position", "name", "required", "form", "copies", "notes"]
     search_columns = ["name", "form", "required"]
     base_order = ("position", "asc")
 
@@ -57,7 +55,7 @@ class ProcessNodeView(_ItemChildView):
     show_title = _l("流转环节详情")
     add_title = _l("新增流转环节")
     edit_title = _l("编辑流转环节")
-    list_columns = [
+    fields = [
         "position",
         "name",
         "kind",
@@ -66,30 +64,6 @@ class ProcessNodeView(_ItemChildView):
         "approval_level",
         "time_limit_days",
     ]
-    show_columns = [
-        "item",
-        "position",
-        "name",
-        "kind",
-        "handling_department",
-        "handling_post",
-        "approval_level",
-        "time_limit_days",
-        "created_by",
-        "created_at",
-        "updated_at",
-    ]
-    add_columns = [
-        "item",
-        "position",
-        "name",
-        "kind",
-        "handling_department",
-        "handling_post",
-        "approval_level",
-        "time_limit_days",
-    ]
-    edit_columns = add_columns[1:]
     search_columns = ["name", "kind", "handling_post"]
     base_order = ("position", "asc")
 
@@ -160,13 +134,7 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         (_l("基本信息"), {"fields": basic + ["status"]}),
         (_l("六大模块"), {"fields": modules}),
         (_l("问题与建议"), {"fields": findings}),
-        (
-            _l("记录信息"),
-            {
-                "fields": ["version", "created_by", "created_at", "updated_by", "updated_at"],
-                "expanded": False,
-            },
-        ),
+        RECORD_INFO_FIELDSET,
     ]
     search_columns = [
         "code",
