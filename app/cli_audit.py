@@ -91,10 +91,10 @@ def audit_checkpoint_command():
 def audit_rekey_command():
     """Anchor entries written before the chain was keyed: append a keyed entry after them and a
     checkpoint (run once after upgrading; harmless later)."""
-    from app.services.trail import audit, checkpoint
+    from app.services.trail import audit, chain, checkpoint
 
     with db.engine.connect() as conn:
-        broken = audit.verify(conn)
+        broken = chain.verify(conn)
     if broken is not None and broken[1] != "unkeyed":
         run_verify(write_checkpoint=False)
         raise SystemExit(1)

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from app.models import AuditEntry, ServiceItem
 from app.services.review import workflow
-from app.services.trail import audit
+from app.services.trail import audit, chain
 from tests import factories as f
 from tests.factories import PASSWORD
 
@@ -108,7 +108,7 @@ def test_chain_verifies(app, runner):
     from app.extensions import db
 
     with app.app_context(), db.engine.connect() as conn:
-        assert audit.verify(conn) is None
+        assert chain.verify(conn) is None
     result = runner.invoke(args=["audit-verify"])
     assert result.exit_code == 0 and "校验通过" in result.output
 
@@ -149,10 +149,10 @@ def test_verify_finds_the_first_tampered_entry(app, db_session):
             conn.execute(
                 text("UPDATE audit_entry SET username = 'mallory' WHERE seq = :s"), {"s": target}
             )
-            assert audit.verify(conn) == (target, "hash")
+            assert chain.verify(conn) == (target, "hash")
         finally:
             trans.rollback()
-        assert audit.verify(conn) is None
+        assert chain.verify(conn) is None
 
 
 def test_transition_and_its_entry_fail_together(db_session, monkeypatch):
@@ -164,7 +164,7 @@ def test_transition_and_its_entry_fail_together(db_session, monkeypatch):
     def broken(row):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(audit, "_entry_hash", broken)
+    monkeypatch.setattr(audit, "entry_hash", broken)
     with pytest.raises(RuntimeError):
         workflow.submit(db_session, item, f.user(db_session, "contact"))
         db_session.commit()

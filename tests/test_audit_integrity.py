@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, select, text
 
 from app.models import AuditEntry
 from app.models.base import utcnow
-from app.services.trail import archive, audit, checkpoint
+from app.services.trail import archive, chain, checkpoint
 from app.services.trail.snapshot import sha256_hex
 from tests import factories as f
 from tests.conftest import _TMP, checkpoint_file
@@ -63,7 +63,7 @@ def entries(db_session):
 @pytest.fixture
 def key(app):
     with app.app_context():
-        return audit.hmac_key()
+        return chain.hmac_key()
 
 
 def _rows(conn, since):
@@ -113,8 +113,8 @@ def test_entries_are_keyed_with_a_secret_kept_outside_the_database(app, entries,
             for r in conn.execute(text(f"SELECT * FROM {table}"))
             for v in r
         )
-    assert row["hash"] == audit._entry_hash(row, key)
-    assert row["hash"] != sha256_hex(audit._hashed_text(row))
+    assert row["hash"] == chain.entry_hash(row, key)
+    assert row["hash"] != sha256_hex(chain.hashed_text(row))
     assert key.decode() not in dump
 
 
@@ -124,13 +124,13 @@ def test_entries_are_keyed_with_a_secret_kept_outside_the_database(app, entries,
 def test_editing_an_entry_and_recomputing_later_hashes_fails(app, entries):
     """Without the key, neither plain SHA-256 nor a guessed key makes a rewritten chain pass."""
     for hasher in (
-        lambda row: sha256_hex(audit._hashed_text(row)),
-        lambda row: audit._entry_hash(row, b"guessed-key"),
+        lambda row: sha256_hex(chain.hashed_text(row)),
+        lambda row: chain.entry_hash(row, b"guessed-key"),
     ):
         with attacker(app) as conn:
             target = _head(conn) - 2
             _rewrite(conn, target, hasher, username="mallory")
-            assert audit.verify(conn) == (target, "hash")
+            assert chain.verify(conn) == (target, "hash")
 
 
 def test_rewriting_with_the_key_is_caught_by_a_signed_checkpoint(app, entries, tmp_path):
@@ -138,8 +138,8 @@ def test_rewriting_with_the_key_is_caught_by_a_signed_checkpoint(app, entries, t
     path = tmp_path / "checkpoints.jsonl"
     with attacker(app) as conn:
         head = checkpoint.write(conn, path=path)["seq"]
-        _rewrite(conn, head - 2, audit._entry_hash, username="mallory")
-        assert audit.verify(conn) is None  # the chain alone is consistent again
+        _rewrite(conn, head - 2, chain.entry_hash, username="mallory")
+        assert chain.verify(conn) is None  # the chain alone is consistent again
         assert checkpoint.check(conn, path=path).broken == (head, "checkpoint")
 
 
@@ -154,7 +154,7 @@ def test_deleting_the_newest_entries_fails(app, entries, tmp_path):
             text("UPDATE audit_head SET seq = :s, last_hash = :h"),
             {"s": keep["seq"], "h": keep["hash"]},
         )
-        assert audit.verify(conn) is None  # what the unsigned chain could not see
+        assert chain.verify(conn) is None  # what the unsigned chain could not see
         assert checkpoint.check(conn, path=path).broken == (keep["seq"] + 1, "truncated")
 
 
@@ -162,7 +162,7 @@ def test_deleting_entries_in_the_middle_fails(app, entries):
     with attacker(app) as conn:
         target = _head(conn) - 2
         conn.execute(text("DELETE FROM audit_entry WHERE seq = :s"), {"s": target})
-        assert audit.verify(conn) == (target, "missing")
+        assert chain.verify(conn) == (target, "missing")
 
 
 def test_the_wrong_key_fails_the_chain_and_the_checkpoints(app, entries, tmp_path):
@@ -172,7 +172,7 @@ def test_the_wrong_key_fails_the_chain_and_the_checkpoints(app, entries, tmp_pat
     with app.app_context(), db.engine.connect() as conn:
         checkpoint.write(conn, path=path)
         first = conn.execute(text("SELECT min(seq) FROM audit_entry")).scalar()
-        assert audit.verify(conn, key=b"another-key") == (first, "hash")
+        assert chain.verify(conn, key=b"another-key") == (first, "hash")
         assert checkpoint.check(conn, key=b"another-key", path=path).bad_line == 1
         assert checkpoint.check(conn, path=path).ok
 
@@ -242,7 +242,7 @@ def _legacy_rows(conn, count, days_old, key=None):
             "changes": "{}",
             "prev_hash": prev,
         }
-        row["hash"] = audit._entry_hash(row, key) if key else audit._legacy_hash(row)
+        row["hash"] = chain.entry_hash(row, key) if key else chain.legacy_hash(row)
         conn.execute(
             text(
                 "INSERT INTO audit_entry (seq, at, user_id, username, ip, action, record_type,"

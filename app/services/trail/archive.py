@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select, update
 from app.models import AuditCut, AuditEntry, AuditHead
 from app.models.base import utcnow
 from app.services.errors import ConflictError, DomainError
-from app.services.trail import audit
+from app.services.trail import audit, chain
 
 MIN_RETENTION_DAYS = 185
 
@@ -57,16 +57,16 @@ def archive(session, before: datetime, now: datetime | None = None, folder: Path
                 days=retention_days(), date=limit.date().isoformat()
             )
         )
-    key = audit.hmac_key()
+    key = chain.hmac_key()
     conn = session.connection()
     # Take the head row first, as every writer does: no entry or cut is added meanwhile.
     conn.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq))
-    broken = audit.verify(conn, key)
+    broken = chain.verify(conn, key)
     if broken is not None:
         raise ConflictError(
             _("审计日志校验未通过（第 {seq} 条），不能归档：请先查明原因。").format(seq=broken[0])
         )
-    cut = audit.latest_cut(conn, key)
+    cut = chain.latest_cut(conn, key)
     start = cut.seq + 1 if cut is not None else 1
     last = conn.execute(
         select(func.max(AuditEntry.seq)).where(AuditEntry.seq >= start, AuditEntry.at < before)
@@ -85,7 +85,7 @@ def archive(session, before: datetime, now: datetime | None = None, folder: Path
                 first=start, last=last, days=retention_days()
             )
         )
-    chain = cut.chain if cut is not None else rows[0]["hash"]
+    chain_hash = cut.chain if cut is not None else rows[0]["hash"]
     folder = folder or archive_dir()
     folder.mkdir(parents=True, exist_ok=True)
     name = f"audit-{start:09d}-{last:09d}.jsonl.gz"
@@ -97,13 +97,13 @@ def archive(session, before: datetime, now: datetime | None = None, folder: Path
         "seq": last,
         "hash": rows[-1]["hash"],
         "first_seq": start,
-        "chain": chain,
+        "chain": chain_hash,
         "archived_at": now,
         "file_name": name,
         "file_hmac": file_hmac,
     }
     row = AuditCut(**new_cut)
-    row.signature = audit.sign(key, audit.cut_fields(row))
+    row.signature = chain.sign(key, chain.cut_fields(row))
     sig = {**new_cut, "archived_at": now.isoformat(timespec="microseconds"), "entries": len(rows)}
     sig["signature"] = row.signature
     _write_new(folder / (name + ".sig"), json.dumps(sig, sort_keys=True).encode("ascii"))
@@ -132,7 +132,7 @@ def _write_new(path: Path, data: bytes):
 
 def verify_file(path: Path, cut, previous_hash: str, key: bytes | None = None):
     """None when the archive matches its cut (HMAC, seqs, hashes), else a reason."""
-    key = key or audit.hmac_key()
+    key = key or chain.hmac_key()
     data = Path(path).read_bytes()
     if not hmac.compare_digest(hmac.new(key, data, "sha256").hexdigest(), cut.file_hmac):
         return "hmac"
@@ -142,9 +142,9 @@ def verify_file(path: Path, cut, previous_hash: str, key: bytes | None = None):
         row = json.loads(line)
         if row["seq"] != seq or row["prev_hash"] != prev:
             return "chain"
-        if audit._entry_hash(row, key) == row["hash"]:
+        if chain.entry_hash(row, key) == row["hash"]:
             keyed_seen = True
-        elif keyed_seen or audit._legacy_hash(row) != row["hash"]:
+        elif keyed_seen or chain.legacy_hash(row) != row["hash"]:
             return "hash"
         prev, seq = row["hash"], seq + 1
     if seq - 1 != cut.seq or prev != cut.hash:
@@ -154,9 +154,9 @@ def verify_file(path: Path, cut, previous_hash: str, key: bytes | None = None):
 
 def check_files(connection, folder: Path | None = None, key: bytes | None = None):
     """[(file name, reason)] for every cut: "absent" (moved away), None (intact) or a fault."""
-    key = key or audit.hmac_key()
+    key = key or chain.hmac_key()
     folder = folder or archive_dir()
-    previous = audit.GENESIS
+    previous = chain.GENESIS
     found = []
     for cut in connection.execute(select(AuditCut.__table__).order_by(AuditCut.seq)):
         path = folder / cut.file_name

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from app.models import AuditEntry, AuditHead
 from app.models.base import utcnow
-from app.services.trail import audit
+from app.services.trail import chain
 from app.services.trail.snapshot import canonical_json
 
 log = logging.getLogger("app.audit.checkpoint")
@@ -64,12 +64,12 @@ def checkpoint_path():
 
 
 def _sign(key, body):
-    return audit.sign(key, canonical_json({k: body[k] for k in SIGNED}))
+    return chain.sign(key, canonical_json({k: body[k] for k in SIGNED}))
 
 
 def write(connection, key=None, path=None):
     """Append a signed checkpoint of the current head; returns it (None with no file set)."""
-    key = key or audit.hmac_key()
+    key = key or chain.hmac_key()
     path = path or checkpoint_path()
     if path is None:
         return None
@@ -81,7 +81,7 @@ def write(connection, key=None, path=None):
         )
     ).one()
     body = {
-        "chain": audit.chain_id(connection, key),
+        "chain": chain.chain_id(connection, key),
         "seq": head[0],
         "hash": head[1],
         "count": head[2],
@@ -102,7 +102,7 @@ def write(connection, key=None, path=None):
 
 def read(key=None, path=None):
     """Every checkpoint in the file, oldest first; raises CheckpointError at a forged line."""
-    key = key or audit.hmac_key()
+    key = key or chain.hmac_key()
     path = path or checkpoint_path()
     if path is None or not path.exists():
         return []
@@ -124,7 +124,7 @@ def read(key=None, path=None):
 
 def check(connection, key=None, path=None):
     """The chain verified against the signed checkpoints (see the module docstring)."""
-    key = key or audit.hmac_key()
+    key = key or chain.hmac_key()
     entries = connection.execute(select(func.count()).select_from(AuditEntry)).scalar()
     try:
         points = read(key, path)
@@ -132,14 +132,14 @@ def check(connection, key=None, path=None):
         return Result(None, entries, 0, bad_line=error.line_no)
     if points:
         try:
-            chain = audit.chain_id(connection, key)
-        except audit.BrokenChain as broken:
+            this_chain = chain.chain_id(connection, key)
+        except chain.BrokenChain as broken:
             return Result((broken.seq, broken.reason), entries, len(points))
-        if any(p["chain"] != chain for p in points if p["chain"] is not None):
+        if any(p["chain"] != this_chain for p in points if p["chain"] is not None):
             # The checkpoints describe another chain: this one was replaced or emptied.
             return Result((1, "chain"), entries, len(points))
     by_seq = {p["seq"]: p["hash"] for p in points if p["seq"]}
-    return Result(audit.verify(connection, key, by_seq), entries, len(points))
+    return Result(chain.verify(connection, key, by_seq), entries, len(points))
 
 
 def after_commit(session, first_seq, last_seq):
