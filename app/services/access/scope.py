@@ -7,26 +7,32 @@ charts call `apply_scope`; one record is checked with `ensure_visible`, or with
 `permissions.ensure(user, action, record)`, which applies this scope first.
 """
 
-from flask_babel import gettext as _
-from sqlalchemy import false, or_, select
+from typing import TypeVar
 
-from app.models import Department, InformationSystem, ServiceItem
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.orm import Query
+
+from app.models import ConsoleUser, Department, InformationSystem, ServiceItem
 from app.models.ownership import DEPARTMENT_MODELS, ITEM_CHILD_MODELS, department_id_of
 from app.services.access import permissions
 from app.services.errors import NotFoundError, PermissionDeniedError
 
+Q = TypeVar("Q")  # a Query or a Select: apply_scope returns what it is given
+R = TypeVar("R")
 
-def sees_all(user) -> bool:
+
+def sees_all(user: ConsoleUser | None) -> bool:
     """Whether `user` sees every department (the reach comes from `permissions`)."""
     return permissions.department_reach(user) is None
 
 
-def scope_department_id(user) -> int | None:
+def scope_department_id(user: ConsoleUser | None) -> int | None:
     """None when the user sees every department, else their department id (or -1 for none)."""
     return permissions.department_reach(user)
 
 
-def scope_clause(model, user):
+def scope_clause(model: type, user: ConsoleUser | None) -> ColumnElement[bool] | None:
     """A WHERE clause restricting `model` to what `user` may see, or None for everything."""
     dept = scope_department_id(user)
     if dept is None:
@@ -40,7 +46,7 @@ def scope_clause(model, user):
     return None  # reference data (departments, campaigns): readable by every role that lists it
 
 
-def apply_scope(query, model, user):
+def apply_scope(query: Q, model: type, user: ConsoleUser | None) -> Q:
     """The query restricted to the rows `user` may see (works for Query and Select)."""
     clause = scope_clause(model, user)
     if clause is None:
@@ -48,30 +54,30 @@ def apply_scope(query, model, user):
     return query.filter(clause) if hasattr(query, "filter") else query.where(clause)
 
 
-def record_department_id(record) -> int | None:
+def record_department_id(record: object) -> int | None:
     """The department owning `record` (see `app.models.ownership`)."""
     return department_id_of(record)
 
 
-def is_visible(user, record) -> bool:
+def is_visible(user: ConsoleUser | None, record: object) -> bool:
     return permissions.is_visible(user, record)
 
 
-def ensure_visible(user, record):
+def ensure_visible(user: ConsoleUser | None, record: R) -> R:
     """Out of scope is reported exactly like a missing record."""
     if record is None or not is_visible(user, record):
         raise NotFoundError(_("记录不存在。"))
     return record
 
 
-def ensure_can_write_department(user, department_id):
+def ensure_can_write_department(user: ConsoleUser | None, department_id: int | None) -> None:
     """A contact may only put a record into their own department."""
     dept = scope_department_id(user)
     if dept is not None and department_id != dept:
         raise PermissionDeniedError(_("只能填报本部门的记录。"))
 
 
-def department_choices(user, query):
+def department_choices(user: ConsoleUser | None, query: Query) -> Query:
     """The departments `user` may pick in a form."""
     dept = scope_department_id(user)
     if dept is None:
@@ -79,7 +85,7 @@ def department_choices(user, query):
     return query.filter(Department.id == dept)
 
 
-def hosting_system_choices(user, query):
+def hosting_system_choices(user: ConsoleUser | None, query: Query) -> Query:
     """Systems a contact may name as a host: their own, and other departments' approved ones."""
     dept = scope_department_id(user)
     if dept is None:

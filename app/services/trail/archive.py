@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Connection, Row, delete, func, select, update
+from sqlalchemy.orm import Session
 
 from app.models import AuditCut, AuditEntry, AuditHead
 from app.models.base import utcnow
@@ -47,7 +48,9 @@ def _line(row) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def archive(session, before: datetime, now: datetime | None = None, folder: Path | None = None):
+def archive(
+    session: Session, before: datetime, now: datetime | None = None, folder: Path | None = None
+) -> AuditCut | None:
     """Archive and purge the entries written before `before`; returns the new cut or None."""
     now = now or utcnow()
     limit = now - timedelta(days=retention_days())
@@ -130,7 +133,9 @@ def _write_new(path: Path, data: bytes):
     os.replace(tmp, path)
 
 
-def verify_file(path: Path, cut, previous_hash: str, key: bytes | None = None):
+def verify_file(
+    path: Path, cut: AuditCut | Row, previous_hash: str, key: bytes | None = None
+) -> str | None:
     """None when the archive matches its cut (HMAC, seqs, hashes), else a reason."""
     key = key or chain.hmac_key()
     data = Path(path).read_bytes()
@@ -152,7 +157,9 @@ def verify_file(path: Path, cut, previous_hash: str, key: bytes | None = None):
     return None
 
 
-def check_files(connection, folder: Path | None = None, key: bytes | None = None):
+def check_files(
+    connection: Connection, folder: Path | None = None, key: bytes | None = None
+) -> list:
     """[(file name, reason)] for every cut: "absent" (moved away), None (intact) or a fault."""
     key = key or chain.hmac_key()
     folder = folder or archive_dir()

@@ -174,17 +174,17 @@ def _entries_for_flush(session):
 
 
 def record_event(
-    session,
-    action,
-    record=None,
-    summary=None,
-    changes=None,
-    record_type=None,
-    record_id=None,
-    department_id=None,
-    username=None,
-    ip=None,
-):
+    session: Session,
+    action: str,
+    record: object | None = None,
+    summary: str | None = None,
+    changes: dict | None = None,
+    record_type: str | None = None,
+    record_id: int | None = None,
+    department_id: int | None = None,
+    username: str | None = None,
+    ip: str | None = None,
+) -> None:
     """Announce an event; it is written with the next flush of `session`, in its transaction.
 
     With a record, the event absorbs that record's own change entry of the same flush, so a
@@ -279,7 +279,7 @@ def _after_commit(session):
 _installed = False
 
 
-def install():
+def install() -> None:
     """Hook every ORM session once per process."""
     global _installed
     if _installed:

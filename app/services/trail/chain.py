@@ -9,9 +9,11 @@ pass the heads they saw to `verify`.
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Row, select
 
 from app.models import AuditCut, AuditEntry, AuditHead
 from app.services.trail.snapshot import canonical_json, sha256_hex
@@ -49,7 +51,7 @@ def sign(key: bytes, text: str) -> str:
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def hashed_text(row):
+def hashed_text(row: Mapping[str, Any]) -> str:
     fields = {k: row[k] for k in HASHED_FIELDS}
     fields["at"] = (
         row["at"].isoformat(timespec="microseconds")
@@ -59,17 +61,17 @@ def hashed_text(row):
     return canonical_json(fields)
 
 
-def entry_hash(row, key=None):
+def entry_hash(row: Mapping[str, Any], key: bytes | None = None) -> str:
     """The keyed hash of an entry (with the application's key unless `key` is given)."""
     return sign(key or hmac_key(), hashed_text(row))
 
 
-def legacy_hash(row):
+def legacy_hash(row: Mapping[str, Any]) -> str:
     """The unkeyed SHA-256 of entries written before the chain was keyed."""
     return sha256_hex(hashed_text(row))
 
 
-def cut_fields(cut) -> str:
+def cut_fields(cut: AuditCut | Row) -> str:
     """The signed text of an archive cut."""
     return canonical_json(
         {
@@ -86,7 +88,7 @@ def cut_fields(cut) -> str:
     )
 
 
-def latest_cut(connection, key=None):
+def latest_cut(connection: Connection, key: bytes | None = None) -> Row | None:
     """The newest archive cut, or None; raises BrokenChain when any cut's signature is wrong."""
     key = key or hmac_key()
     latest = None
@@ -97,7 +99,7 @@ def latest_cut(connection, key=None):
     return latest
 
 
-def chain_id(connection, key=None):
+def chain_id(connection: Connection, key: bytes | None = None) -> str | None:
     """What names this chain: the hash of its entry 1 (kept by the cuts once it is archived)."""
     cut = latest_cut(connection, key)
     if cut is not None:
@@ -108,12 +110,14 @@ def chain_id(connection, key=None):
 class BrokenChain(Exception):
     """The first entry (seq) where the chain breaks, and why."""
 
-    def __init__(self, seq, reason):
+    def __init__(self, seq: int, reason: str):
         super().__init__(seq, reason)
         self.seq, self.reason = seq, reason
 
 
-def verify(connection, key=None, checkpoints=None):
+def verify(
+    connection: Connection, key: bytes | None = None, checkpoints: dict[int, str] | None = None
+) -> tuple[int, str] | None:
     """Walk the chain; return None when intact, else (seq, reason) of the first broken link.
 
     reason: "missing" (deleted, or a gap), "prev_hash", "hash" (content or key does not match),

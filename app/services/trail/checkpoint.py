@@ -19,7 +19,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, AuditHead
 from app.models.base import utcnow
@@ -48,7 +49,7 @@ class Result:
     bad_line: int | None = None
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.broken is None and self.bad_line is None
 
 
@@ -58,7 +59,7 @@ def _config(name, default=None):
     return current_app.config.get(name, default)
 
 
-def checkpoint_path():
+def checkpoint_path() -> Path | None:
     path = _config("AUDIT_CHECKPOINT_FILE")
     return Path(path) if path else None
 
@@ -67,7 +68,9 @@ def _sign(key, body):
     return chain.sign(key, canonical_json({k: body[k] for k in SIGNED}))
 
 
-def write(connection, key=None, path=None):
+def write(
+    connection: Connection, key: bytes | None = None, path: Path | None = None
+) -> dict | None:
     """Append a signed checkpoint of the current head; returns it (None with no file set)."""
     key = key or chain.hmac_key()
     path = path or checkpoint_path()
@@ -100,7 +103,7 @@ def write(connection, key=None, path=None):
     return body
 
 
-def read(key=None, path=None):
+def read(key: bytes | None = None, path: Path | None = None) -> list[dict]:
     """Every checkpoint in the file, oldest first; raises CheckpointError at a forged line."""
     key = key or chain.hmac_key()
     path = path or checkpoint_path()
@@ -122,7 +125,7 @@ def read(key=None, path=None):
     return found
 
 
-def check(connection, key=None, path=None):
+def check(connection: Connection, key: bytes | None = None, path: Path | None = None) -> Result:
     """The chain verified against the signed checkpoints (see the module docstring)."""
     key = key or chain.hmac_key()
     entries = connection.execute(select(func.count()).select_from(AuditEntry)).scalar()
@@ -142,7 +145,7 @@ def check(connection, key=None, path=None):
     return Result(chain.verify(connection, key, by_seq), entries, len(points))
 
 
-def after_commit(session, first_seq, last_seq):
+def after_commit(session: Session, first_seq: int, last_seq: int) -> None:
     """Write a checkpoint when a commit carried the chain past a multiple of the interval."""
     every = _config("AUDIT_CHECKPOINT_EVERY", 0) or 0
     if every <= 0 or checkpoint_path() is None or last_seq // every == (first_seq - 1) // every:

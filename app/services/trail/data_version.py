@@ -20,13 +20,13 @@ WATCHED_TABLES = frozenset({"service_item", "information_system", "department", 
 _DIRTY = "statistics_data_changed"
 
 
-def current(session):
+def current(session: Session) -> int:
     """The statistics counter as committed (0 before the first change)."""
     value = session.execute(select(DataStamp.counter).where(DataStamp.name == STATISTICS)).scalar()
     return value or 0
 
 
-def bump(session):
+def bump(session: Session) -> None:
     """Move the counter now, in the session's transaction (the hooks call this before commit)."""
     table = DataStamp.__table__
     session.connection().execute(
@@ -70,7 +70,7 @@ def _after_rollback(session, previous_transaction):
 _installed = False
 
 
-def install():
+def install() -> None:
     """Hook every ORM session once per process (after the audit trail's hooks)."""
     global _installed
     if _installed:

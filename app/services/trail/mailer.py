@@ -8,8 +8,10 @@ message, None when accepted or the reason it was not. A server that cannot be re
 
 import smtplib
 import socket
+from collections.abc import Iterable, Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -18,11 +20,13 @@ class MailServerError(Exception):
     """The SMTP server could not be reached or refused the session."""
 
 
-def configured(config):
+def configured(config: Mapping[str, Any]) -> bool:
     return bool(config.get("SMTP_HOST") and config.get("MAIL_FROM"))
 
 
-def message(config, recipients, subject, body):
+def message(
+    config: Mapping[str, Any], recipients: Iterable[str], subject: str, body: str
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = config["MAIL_FROM"]
     msg["To"] = ", ".join(recipients)
@@ -59,7 +63,7 @@ def _connect(config):
         ) from error
 
 
-def send(config, messages):
+def send(config: Mapping[str, Any], messages: Iterable[EmailMessage]) -> list[str | None]:
     """Send every message over one connection; returns a list of None or an error text."""
     server = _connect(config)
     results = []

@@ -2,16 +2,18 @@
 
 import hashlib
 import hmac
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
+from app.models import ConsoleUser
 from app.services.errors import SignatureRefusedError
 from app.services.trail.snapshot import canonical_json
 
 
-def verify_password(user, password):
+def verify_password(user: ConsoleUser, password: str | None) -> None:
     """Check the signer's password again: locally, or against the directory for LDAP users."""
     if not password:
         raise SignatureRefusedError(_("请输入您的登录密码以完成电子签名。"))
@@ -25,7 +27,14 @@ def verify_password(user, password):
         raise SignatureRefusedError(_("密码不正确，电子签名未完成。"))
 
 
-def signature_hash(record_type, record_id, decision, signer_id, signed_at, snapshot_hash):
+def signature_hash(
+    record_type: str,
+    record_id: int,
+    decision: str,
+    signer_id: int,
+    signed_at: datetime,
+    snapshot_hash: str,
+) -> str:
     """HMAC over what was signed, so a signature cannot be rewritten without the server key."""
     payload = canonical_json(
         {
@@ -41,7 +50,7 @@ def signature_hash(record_type, record_id, decision, signer_id, signed_at, snaps
     return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def signer_display_name(user):
+def signer_display_name(user: ConsoleUser) -> str:
     """The name printed as the signature: family name then given name, as Chinese write it."""
     name = f"{user.last_name or ''}{user.first_name or ''}".strip()
     return name or user.username

@@ -2,8 +2,10 @@
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 # Columns that describe the row's bookkeeping rather than its content.
 TECHNICAL = frozenset(
@@ -34,13 +36,13 @@ def _plain(value):
     return value
 
 
-def row_fields(row):
+def row_fields(row: object) -> dict[str, Any]:
     return {
         c.key: _plain(getattr(row, c.key)) for c in row.__table__.columns if c.key not in TECHNICAL
     }
 
 
-def snapshot(record, record_type):
+def snapshot(record: object, record_type: str) -> dict[str, Any]:
     """The record's content with its children, and readable names of what it points at."""
     data = row_fields(record)
     data["department_name"] = record.department.name if record.department else None
@@ -61,19 +63,19 @@ def snapshot(record, record_type):
     return data
 
 
-def canonical_json(data):
+def canonical_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def sha256_hex(text):
+def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def snapshot_hash(data):
+def snapshot_hash(data: Any) -> str:
     return sha256_hex(canonical_json(data))
 
 
-def diff(old, new):
+def diff(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict[str, Any]:
     """Field-level differences between two snapshots.
 
     Returns {"fields": {name: [before, after]}, children: {"added": [...], "removed": [...],
