@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import RectificationTask
+from app.models.choices import WORKFLOW_STATUS
 from app.models.ownership import department_id_of, is_department_record, owner
 from app.security.roles import (
     AUDIT_ADMIN,
@@ -89,7 +90,7 @@ def not_offline(user, record) -> str | None:
 
 
 def not_submitted(user, record) -> str | None:
-    if getattr(owner(record), "status", None) == "submitted":
+    if getattr(owner(record), "status", None) == WORKFLOW_STATUS.SUBMITTED:
         return _("该记录已提交审核，请先撤回再修改。")
     return None
 

@@ -42,6 +42,7 @@ from app.models import (
     ReviewDecision,
     ServiceItem,
 )
+from app.models.choices import RUNNING_STATUS, TASK_STATUS
 from app.models.labels import label
 from app.services.access import scope
 from app.services.review.inbox import add_working_days
@@ -177,7 +178,7 @@ def assess(session: Session, year: int, user: ConsoleUser | None = None) -> list
         select(
             ServiceItem.department_id,
             func.count(),
-            func.sum(case((ServiceItem.running_status == "good", 1), else_=0)),
+            func.sum(case((ServiceItem.running_status == RUNNING_STATUS.GOOD, 1), else_=0)),
         )
         .where(~ServiceItem.is_offline)
         .group_by(ServiceItem.department_id)
@@ -190,7 +191,7 @@ def assess(session: Session, year: int, user: ConsoleUser | None = None) -> list
         select(
             RectificationTask.department_id,
             func.count(),
-            func.sum(case((RectificationTask.task_status == "done", 1), else_=0)),
+            func.sum(case((RectificationTask.task_status == TASK_STATUS.DONE, 1), else_=0)),
         )
         .where(RectificationTask.created_at >= start, RectificationTask.created_at < end)
         .group_by(RectificationTask.department_id)

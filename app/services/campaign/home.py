@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, InformationSystem, RectificationTask, ServiceItem
+from app.models.choices import RUNNING_STATUS, TASK_STATUS, WORKFLOW_STATUS
 from app.models.registry import REVIEWABLE
 from app.services.access import permissions, scope
 from app.services.campaign import board, reminders
@@ -29,7 +30,9 @@ def returned_records(session: Session, user: ConsoleUser) -> list[tuple[str, obj
     """Records of the user's scope that the reviewer returned: (record type, record)."""
     rows = []
     for record_type, model in REVIEWABLE.items():
-        query = scope.apply_scope(select(model).where(model.status == "returned"), model, user)
+        query = scope.apply_scope(
+            select(model).where(model.status == WORKFLOW_STATUS.RETURNED), model, user
+        )
         rows.extend(
             (record_type, record)
             for record in session.scalars(query.order_by(model.decided_at.desc()).limit(HOME_LIMIT))
@@ -58,9 +61,9 @@ def open_tasks(session: Session, user: ConsoleUser) -> list[RectificationTask]:
 def key_figures(session: Session) -> dict[str, object]:
     """College-wide figures for leaders, each from one aggregate query."""
     items = session.execute(
-        select(func.count(), func.count().filter(ServiceItem.running_status == "good")).where(
-            ~ServiceItem.is_offline
-        )
+        select(
+            func.count(), func.count().filter(ServiceItem.running_status == RUNNING_STATUS.GOOD)
+        ).where(~ServiceItem.is_offline)
     ).one()
     systems = session.execute(
         select(
@@ -70,7 +73,7 @@ def key_figures(session: Session) -> dict[str, object]:
         )
     ).one()
     tasks = session.execute(
-        select(func.count(), func.count().filter(RectificationTask.task_status == "done"))
+        select(func.count(), func.count().filter(RectificationTask.task_status == TASK_STATUS.DONE))
     ).one()
     return {
         "items": items[0],

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 
 from app.models import Contact, InformationSystem, ServiceItem
+from app.models.choices import RUNNING_STATUS
 from app.models.labels import label
 
 
@@ -49,9 +50,9 @@ def missing_for_item(item: ServiceItem) -> list[str]:
         missing.append(_("申报材料（至少一项）"))
     elif any(_blank(m.name) or _blank(m.form) for m in item.materials):
         missing.append(_("申报材料的名称与形式"))
-    if item.running_status == "improve" and _blank(item.disposition):
+    if item.running_status == RUNNING_STATUS.IMPROVE and _blank(item.disposition):
         missing.append(_("待改进事项的处置意见（计划启用或拟下线）"))
-    if item.running_status == "deploy" and _blank(item.transformation_needs):
+    if item.running_status == RUNNING_STATUS.DEPLOY and _blank(item.transformation_needs):
         missing.append(_("待部署事项的线上改造需求"))
     return missing
 

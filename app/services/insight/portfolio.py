@@ -25,6 +25,7 @@ from app.models import ConsoleUser, InformationSystem, RectificationTask, Servic
 from app.models.choices import (
     PORTAL_INTEGRATION,
     RECOMMENDATION,
+    RUNNING_STATUS,
 )
 from app.services.access import scope
 from app.services.errors import DomainError, NotFoundError
@@ -86,7 +87,7 @@ def systems(session: Session, user: ConsoleUser) -> list[SystemInsight]:
 
 def _item_clauses():
     """{finding kind: WHERE clause on service items outer-joined to their hosting system}."""
-    good = ServiceItem.running_status == "good"
+    good = ServiceItem.running_status == RUNNING_STATUS.GOOD
     return {
         "good_no_host": good & ServiceItem.hosting_system_id.is_(None),
         "good_no_portal": good
@@ -95,7 +96,7 @@ def _item_clauses():
             InformationSystem.portal_integration.is_(None),
             InformationSystem.portal_integration != "full",
         ),
-        "improve_no_plan": (ServiceItem.running_status == "improve")
+        "improve_no_plan": (ServiceItem.running_status == RUNNING_STATUS.IMPROVE)
         & or_(
             ServiceItem.disposition.is_(None),
             ServiceItem.disposition == "",
@@ -142,7 +143,7 @@ def item_finding(item: ServiceItem) -> Finding | None:
     """The finding a service item shows, or None."""
     if item.is_offline:
         return None
-    if item.running_status == "good":
+    if item.running_status == RUNNING_STATUS.GOOD:
         host = item.hosting_system if item.hosting_system_id else None
         if host is None:
             return Finding(
@@ -168,7 +169,7 @@ def item_finding(item: ServiceItem) -> Finding | None:
                 rectification.source_key("item", item.id, "integration"),
                 extra={"system": host},
             )
-    if item.running_status == "improve" and (
+    if item.running_status == RUNNING_STATUS.IMPROVE and (
         not item.disposition or not (item.disposition_note or "").strip()
     ):
         return Finding(

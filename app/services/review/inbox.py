@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models.base import utcnow
+from app.models.choices import WORKFLOW_STATUS
 from app.models.registry import REVIEWABLE
 
 D = TypeVar("D", bound=date)  # a date or a datetime comes back as it went in
@@ -27,7 +28,10 @@ def add_working_days(start: D, days: int) -> D:
 def pending_count(session: Session) -> int:
     """Submitted records of every kind, counted in one statement."""
     counts = [
-        select(func.count()).select_from(model).where(model.status == "submitted").scalar_subquery()
+        select(func.count())
+        .select_from(model)
+        .where(model.status == WORKFLOW_STATUS.SUBMITTED)
+        .scalar_subquery()
         for model in REVIEWABLE.values()
     ]
     total = counts[0]
@@ -44,7 +48,7 @@ def pending(session: Session) -> list[dict[str, object]]:
     for record_type, model in REVIEWABLE.items():
         query = (
             session.query(model)
-            .filter(model.status == "submitted")
+            .filter(model.status == WORKFLOW_STATUS.SUBMITTED)
             .options(selectinload(model.submitted_by))
         )
         for record in query:

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, ServiceItem
-from app.models.choices import LIFECYCLE
+from app.models.choices import LIFECYCLE, RUNNING_STATUS
 from app.models.service_item import OFFLINE
 from app.services.access import permissions
 from app.services.errors import DomainError, InvalidTransitionError
@@ -58,7 +58,7 @@ MOVES = {
 
 def initial_lifecycle(item: ServiceItem) -> str:
     """A surveyed item already runs online unless it is 待部署 (not yet online)."""
-    return "planned" if item.running_status == "deploy" else "online"
+    return LIFECYCLE.PLANNED if item.running_status == RUNNING_STATUS.DEPLOY else LIFECYCLE.ONLINE
 
 
 def allowed_moves(item: ServiceItem, user: ConsoleUser) -> list[str]:

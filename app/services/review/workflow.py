@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import RecordVersion, ReviewDecision, registry
 from app.models.base import utcnow
-from app.models.choices import WORKFLOW_STATUS
+from app.models.choices import REVIEW_DECISION, WORKFLOW_STATUS
 from app.services.access import permissions, scope
 from app.services.catalog import completeness
 from app.services.errors import (
@@ -117,13 +117,13 @@ def withdraw(session, record, user):
 
 def revise(session, record, user):
     """Editing a returned or approved record makes it a draft again (the approved version stays)."""
-    if record.status in ("returned", "approved"):
+    if record.status in (WORKFLOW_STATUS.RETURNED, WORKFLOW_STATUS.APPROVED):
         _move(session, record, "revise", user)
 
 
 def _decide(session, record, user, decision, password, comment=None):
     record_type = record_type_of(record)
-    action = "approve" if decision == "approved" else "return"
+    action = "approve" if decision == REVIEW_DECISION.APPROVED else "return"
     permissions.ensure(user, action, record)
     _target(record, action)
     verify_password(user, password)
@@ -131,7 +131,7 @@ def _decide(session, record, user, decision, password, comment=None):
     digest = snapshot_hash(data)
     signed_at = utcnow()
     as_admin = permissions.is_stand_in(user, action)
-    number = (record.approved_version_no or 0) + 1 if decision == "approved" else None
+    number = (record.approved_version_no or 0) + 1 if decision == REVIEW_DECISION.APPROVED else None
     row = ReviewDecision(
         record_type=record_type,
         record_id=record.id,
@@ -154,7 +154,7 @@ def _decide(session, record, user, decision, password, comment=None):
     extra = {"signature": [None, row.signature_hash[:16]]}
     if as_admin:
         extra["as_admin"] = [None, True]
-    if decision == "approved":
+    if decision == REVIEW_DECISION.APPROVED:
         _freeze_version(session, record, record_type, number, data, digest, row)
         record.approved_version_no = number
         extra["approved_version_no"] = [number - 1 or None, number]
@@ -170,7 +170,7 @@ def _decide(session, record, user, decision, password, comment=None):
         summary=_("{who}{what}：{record}").format(
             who=_("信息中心管理员") if as_admin else "",
             record=record,
-            what=_("审核通过") if decision == "approved" else _("退回"),
+            what=_("审核通过") if decision == REVIEW_DECISION.APPROVED else _("退回"),
         ),
     )
     return row
