@@ -205,6 +205,16 @@ MAIL_FROM = os.environ.get("MAIL_FROM", "")
 # Set ALLOW_ADMIN_APPROVAL=0 where only the party & administration office may decide.
 ALLOW_ADMIN_APPROVAL = _env_bool("ALLOW_ADMIN_APPROVAL", True)
 
+# --- Online entries that answer (flask check-entries, 整改台账 → 办事入口检查) ------------------
+# Seconds per request, requests at once, failed checks in a row before a ledger task is opened,
+# and the unified login addresses (comma-separated prefixes) a redirect to which counts as alive.
+ENTRY_CHECK_TIMEOUT = float(os.environ.get("ENTRY_CHECK_TIMEOUT", "5"))
+ENTRY_CHECK_CONCURRENCY = int(os.environ.get("ENTRY_CHECK_CONCURRENCY", "8"))
+ENTRY_CHECK_FAILURES = int(os.environ.get("ENTRY_CHECK_FAILURES", "3"))
+ENTRY_LOGIN_URLS = os.environ.get("ENTRY_LOGIN_URLS", "")
+# Campus systems often use certificates of their own CA; 0 checks them without verifying TLS.
+ENTRY_CHECK_VERIFY_TLS = _env_bool("ENTRY_CHECK_VERIFY_TLS", True)
+
 # --- Review deadline (reviewer's inbox and the yearly assessment's on-time rate) ---------------
 REVIEW_DUE_WORKING_DAYS = int(os.environ.get("REVIEW_DUE_WORKING_DAYS", "5"))
 

@@ -50,6 +50,33 @@ def send_reminders_command(include_amber, on_date):
         raise SystemExit(2)
 
 
+@click.command("check-entries")
+@click.option(
+    "--user",
+    "username",
+    metavar="NAME",
+    help="以该用户的身份检查（默认：信息中心管理员权限的系统身份）。",
+)
+@with_appcontext
+def check_entries_command(username):
+    """Check every live item's online entry and open ledger tasks for repeated failures; meant
+    for cron (exit status 1 when an entry failed)."""
+    from flask import current_app
+
+    from app.services.ledger import entries
+
+    counts = entries.check_all(db.session, _cli_user(username), current_app.config)
+    db.session.commit()
+    click.echo(
+        _(
+            "可访问 {alive}，失效 {dead}，无法连接 {unreachable}，不是网址 {no_url}；"
+            "新登记整改任务 {tasks} 条。"
+        ).format(**counts)
+    )
+    if counts["dead"] or counts["unreachable"]:
+        raise SystemExit(1)
+
+
 @click.command("import-sheet")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option(
@@ -201,6 +228,7 @@ def register_cli(app):
     app.cli.add_command(init_roles_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(import_sheet_command)
+    app.cli.add_command(check_entries_command)
     from .cli_audit import COMMANDS as AUDIT_COMMANDS
     from .cli_backup import COMMANDS as BACKUP_COMMANDS
 

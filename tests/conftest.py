@@ -37,6 +37,7 @@ PG_ADMIN_URL = os.environ.get(
 )
 # Record tables emptied after each test (children first); FAB's tables and users stay.
 RECORD_TABLES = (
+    "entry_check",
     "reminder",
     "print_code",
     "public_comment",

@@ -54,6 +54,7 @@ EXPECTED = {
     "manage_security": "----S-",
     "read_audit": "-----U",
     "remind": "---A--",
+    "check_entries": "---A--",
     "receive_reminders": "C-----",
     "home_department": "C-----",
     "home_inbox": "-R----",

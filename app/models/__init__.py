@@ -7,6 +7,7 @@ from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .data_stamp import DataStamp
 from .department import Department
+from .entry_check import EntryCheck
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .password_history import PasswordHistory
@@ -29,6 +30,7 @@ __all__ = [
     "Contact",
     "DataStamp",
     "Department",
+    "EntryCheck",
     "InformationSystem",
     "LoginThrottle",
     "Material",

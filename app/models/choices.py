@@ -158,6 +158,7 @@ TASK_SOURCE = Choices(
     ("item", _l("事项痛点")),
     ("comment", _l("公示意见")),
     ("portfolio", _l("系统画像诊断")),
+    ("entry", _l("办事入口检查")),
     ("manual", _l("手工登记")),
 )
 
@@ -170,6 +171,7 @@ TASK_CATEGORY = Choices(
     ("integration", _l("门户集成")),
     ("consolidation", _l("系统整合")),
     ("plan", _l("处置计划")),
+    ("entry", _l("入口修复")),
     ("other", _l("其他")),
 )
 
@@ -215,6 +217,15 @@ LIFECYCLE = Choices(
     ("offline", _l("已下线")),
 )
 
+# What checking a live item's online entry found (services/ledger/entries.py).
+ENTRY_OUTCOME = Choices(
+    ("alive", _l("可访问"), "success"),
+    ("dead", _l("已失效"), "danger"),
+    ("unreachable", _l("无法连接"), "danger"),
+    ("no_url", _l("不是网址"), "default"),
+)
+ENTRY_FAILING = frozenset({ENTRY_OUTCOME.DEAD, ENTRY_OUTCOME.UNREACHABLE})
+
 REVIEW_DECISION = Choices(
     ("approved", _l("通过")),
     ("returned", _l("退回")),
@@ -237,6 +248,7 @@ AUDIT_ACTION = Choices(
     ("comment", _l("公众意见")),
     ("archive", _l("归档审计日志")),
     ("rekey", _l("启用审计密钥")),
+    ("check", _l("入口检查")),
 )
 
 

@@ -11,6 +11,7 @@ from .campaign import CampaignPhaseView, CampaignView
 from .contact import ContactView
 from .department import DepartmentView
 from .directory import DirectoryView
+from .entry_check import EntryCheckView
 from .information_system import InformationSystemView
 from .portfolio import PortfolioView
 from .publication import PublicationView
@@ -87,6 +88,9 @@ def register_views(appbuilder):
     )
     appbuilder.add_view(
         PortfolioView, "Portfolio", label=_l("系统画像与诊断"), icon="fa-stethoscope", **ledger
+    )
+    appbuilder.add_view(
+        EntryCheckView, "EntryChecks", label=_l("办事入口检查"), icon="fa-link", **ledger
     )
     appbuilder.add_view_no_menu(LedgerView)
     current_app.add_template_global(ledger_sources, "ledger_sources")

@@ -6,10 +6,10 @@ import json
 from flask import g, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Text, inspect
+from sqlalchemy import Text, inspect, select
 
 from app.extensions import db
-from app.models import AuditEntry, Department, labels, registry
+from app.models import AuditEntry, Department, EntryCheck, labels, registry
 from app.models.choices import AUDIT_ACTION, LIFECYCLE, WORKFLOW_STATUS
 from app.services.review import lifecycle, workflow
 
@@ -125,6 +125,11 @@ def record_panel(record):
         "versions": workflow.versions(session, record),
         "history": history,
         "audit_labels": AUDIT_ACTION,
+        "entry_check": (
+            session.scalars(select(EntryCheck).filter_by(item_id=record.id)).first()
+            if record_type == "service_item"
+            else None
+        ),
     }
 
 

@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import RectificationTask
 from app.models.choices import WORKFLOW_STATUS
-from app.models.ownership import department_id_of, is_department_record, owner
+from app.models.ownership import belongs_to_department, department_id_of, owner
 from app.security.roles import (
     AUDIT_ADMIN,
     CONTACT,
@@ -127,10 +127,11 @@ ACTIONS: dict[str, Action] = {
         EVERYONE,
         _grant(READ, DEPARTMENT_VIEWS + OFFICE_VIEWS + ("OverdueTaskView",))
         + _grant(("can_read",), ("LedgerView", "PortfolioView", WORKFLOW, PUBLICATION, BOARD))
+        + _grant(READ, ("EntryCheckView",))
         + _grant(("can_read", "can_export"), (SHEETS,))
         + (("can_read", "StatisticsView"),)
         + _menus("Survey", "Contacts", "ServiceItems", "InformationSystems", "SheetsImportExport")
-        + _menus("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio")
+        + _menus("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio", "EntryChecks")
         + _menus("Review", "Publications", "Progress", "CampaignBoard", "Statistics"),
     ),
     "account": Action(
@@ -235,6 +236,8 @@ ACTIONS: dict[str, Action] = {
     ),
     # The campaign board: reminding lagging departments, and who receives the reminders.
     "remind": Action(DEVELOPER, (("can_remind", BOARD),)),
+    # Checking that live items' online entries answer (ledger/entries.py).
+    "check_entries": Action(DEVELOPER, (("can_run", "EntryCheckView"),)),
     "receive_reminders": Action(frozenset({CONTACT})),
     # The sections of the home page.
     "home_department": Action(frozenset({CONTACT})),
@@ -280,7 +283,7 @@ def department_reach(user) -> int | None:
 def is_visible(user, record) -> bool:
     """Whether `record` lies within `user`'s departments (reference data is visible to all)."""
     reach = department_reach(user)
-    if reach is None or not is_department_record(record):
+    if reach is None or not belongs_to_department(record):
         return True
     return reach != -1 and department_id_of(record) == reach
 

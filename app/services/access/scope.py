@@ -14,7 +14,12 @@ from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Query
 
 from app.models import ConsoleUser, Department, InformationSystem, ServiceItem
-from app.models.ownership import DEPARTMENT_MODELS, ITEM_CHILD_MODELS, department_id_of
+from app.models.ownership import (
+    DEPARTMENT_MODELS,
+    ITEM_CHILD_MODELS,
+    ITEM_OBSERVATIONS,
+    department_id_of,
+)
 from app.services.access import permissions
 from app.services.errors import NotFoundError, PermissionDeniedError
 
@@ -41,7 +46,7 @@ def scope_clause(model: type, user: ConsoleUser | None) -> ColumnElement[bool] |
         return false()
     if model in DEPARTMENT_MODELS:
         return model.department_id == dept
-    if model in ITEM_CHILD_MODELS:
+    if model in ITEM_CHILD_MODELS or model in ITEM_OBSERVATIONS:
         return model.item_id.in_(select(ServiceItem.id).where(ServiceItem.department_id == dept))
     return None  # reference data (departments, campaigns): readable by every role that lists it
 
