@@ -97,11 +97,13 @@ AUTH_ROLE_ADMIN = "安全管理员"
 AUTH_ROLE_PUBLIC = "Public"
 AUTH_USER_REGISTRATION = False
 # Rate limits: FAB's Flask-Limiter (appbuilder.sm.limiter) counts per client address, in Redis
-# when REDIS_URL is set (shared by every worker and host), in this process's memory otherwise.
-# RATELIMIT_ENABLED=false switches every limit off (the login form's and the public pages').
+# when REDIS_URL is set (shared by every worker and host), otherwise in a SQLite file in the
+# instance folder that every worker of this machine shares (app/security/ratelimit_store.py).
+# Several machines need REDIS_URL. RATELIMIT_ENABLED=false switches every limit off (the login
+# form's and the public pages').
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+RATELIMIT_STORAGE_URI = REDIS_URL or f"sqlitefile://{(INSTANCE_DIR / 'ratelimits.db').resolve()}"
 RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "console")
 RATELIMIT_STRATEGY = "moving-window"  # "N per period" holds for any period, not per clock window
 RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* and Retry-After on limited routes
