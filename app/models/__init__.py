@@ -11,6 +11,7 @@ from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .password_history import PasswordHistory
 from .publication import PrintCode, Publication, PublicationItem, PublicComment
+from .recovery_code import RecoveryCode
 from .rectification_task import RectificationTask
 from .reminder import Reminder
 from .review import RecordVersion, ReviewDecision
@@ -39,6 +40,7 @@ __all__ = [
     "Publication",
     "PublicationItem",
     "RecordVersion",
+    "RecoveryCode",
     "RectificationTask",
     "Reminder",
     "ReviewDecision",
