@@ -97,11 +97,13 @@ AUTH_ROLE_ADMIN = "安全管理员"
 AUTH_ROLE_PUBLIC = "Public"
 AUTH_USER_REGISTRATION = False
 # Rate limits: FAB's Flask-Limiter (appbuilder.sm.limiter) counts per client address, in Redis
-# when REDIS_URL is set (shared by every worker and host), in this process's memory otherwise.
-# RATELIMIT_ENABLED=false switches every limit off (the login form's and the public pages').
+# when REDIS_URL is set (shared by every worker and host), otherwise in a SQLite file in the
+# instance folder that every worker of this machine shares (app/security/ratelimit_store.py).
+# Several machines need REDIS_URL. RATELIMIT_ENABLED=false switches every limit off (the login
+# form's and the public pages').
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+RATELIMIT_STORAGE_URI = REDIS_URL or f"sqlitefile://{(INSTANCE_DIR / 'ratelimits.db').resolve()}"
 RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "console")
 RATELIMIT_STRATEGY = "moving-window"  # "N per period" holds for any period, not per clock window
 RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* and Retry-After on limited routes
@@ -159,6 +161,18 @@ LOCAL_ADMIN_USERS = [
 ]
 LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", "5"))
 LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", "30"))
+# Failures are counted per user name AND client address (app/services/access/throttle.py):
+# after the n-th failure the next attempt from that address waits LOGIN_DELAY_SECONDS × 2^(n-1)
+# seconds (at most LOGIN_DELAY_MAX_SECONDS; 0 turns the delays off), from the
+# CAPTCHA_AFTER_FAILURES-th on an image challenge must be answered (0: never), and the owner
+# of the account is mailed (SMTP below) at most once per FAILURE_MAIL_MINUTES.
+LOGIN_DELAY_SECONDS = int(os.environ.get("LOGIN_DELAY_SECONDS", "1"))
+LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "60"))
+CAPTCHA_AFTER_FAILURES = int(os.environ.get("CAPTCHA_AFTER_FAILURES", "3"))
+FAILURE_MAIL_MINUTES = int(os.environ.get("FAILURE_MAIL_MINUTES", "60"))
+# Second factor (TOTP) of the three administrators' roles and LOCAL_ADMIN_USERS: the name
+# the authenticator app shows for the account (default APP_NAME).
+TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "")
 # Days a local password lasts; 0 turns the periodic change off, never the forced change of a
 # password set by someone else (new account, reset), which always comes at the next login.
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))

@@ -30,6 +30,8 @@ def create_app(test_config=None):
     audit.install()
     data_version.install()
 
+    from .security import ratelimit_store  # noqa: F401  registers sqlitefile:// for the limiter
+
     csrf.init_app(app)
     with app.app_context():
         db.init_app(app)

@@ -13,7 +13,8 @@ and takes `page` (or `new_page`) as an argument; helpers are imported from here.
 - `ldap_login`: while the module's tests run, the app authenticates
   against the real slapd of tests/ldap_fixtures.py, so every login in the browser suite — and
   every e-signature given there — goes through the directory.
-- `log_in(page, role)`: the login form, as a directory person of that role (see PEOPLE).
+- `log_in(page, role)`: the login form, as a directory person of that role (see PEOPLE); the
+  administrators then pass their second factor (enrolling at their first login).
 """
 
 import re
@@ -36,6 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+_LIVE: dict = {}
 
 # role -> (directory uid, the name the navbar shows). wangqiang and lina come from
 # tests/ldap_fixtures.py; chenjing (a contact of T01 only) and zhaomin (a leader only) are
@@ -71,6 +73,7 @@ def ldap_login(app, directory, browser_directory):
     """The app authenticates against the directory while this module's tests run."""
     from flask_appbuilder.const import AUTH_LDAP
 
+    _LIVE["app"] = app  # log_in reads the administrators' second-factor secrets from it
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(app.config, "AUTH_TYPE", AUTH_LDAP)
         for key, value in directory.app_config(browser_directory).items():
@@ -132,8 +135,25 @@ def log_in(page, role, password=LDAP_PASSWORD):
     page.fill("#username", uid)
     page.fill("#password", password)
     page.locator("input[type=submit][value='登录']").click()
+    page.wait_for_url(re.compile(r"/$|/login/second-factor/$"))
+    if page.url.endswith("/login/second-factor/"):
+        pass_second_factor(page, uid)
     page.wait_for_url(re.compile(r"/$"))
     expect(page.locator(".navbar")).to_contain_text(name)
+
+
+def pass_second_factor(page, uid):
+    """The administrators' second step: the code their authenticator shows now (pyotp, from
+    the stored secret); at the first login the QR code is on the page and the recovery codes
+    follow, which the person saves before going on."""
+    from tests.helpers import fresh_totp
+
+    enrolling = page.locator(".totp-qr svg").count() > 0
+    page.fill("#code", fresh_totp(_LIVE["app"], uid))
+    page.locator("form[name=second_factor] input[type=submit]").click()
+    if enrolling:
+        expect(page.locator(".recovery-code-list li")).to_have_count(10)
+        page.locator("a", has_text="我已保存，继续").click()
 
 
 def log_out(page):

@@ -112,6 +112,9 @@ def app(database_url):
             # The public limits stay on (their tests need them, real counts in memory); the
             # login form's limit would refuse the suite's many logins from one address.
             "AUTH_RATE_LIMITED": False,
+            # No waits between failed logins: the suite fails many on purpose, one after the
+            # other (tests/test_lockout.py turns them on to test them).
+            "LOGIN_DELAY_SECONDS": 0,
             "RATELIMIT_STORAGE_URI": "memory://",
             "SERVER_NAME": None,
             # One checkpoint file per database: the instance folder is shared by the run.
@@ -171,7 +174,12 @@ def runner(app):
 
 
 def login(client, username, password=PASSWORD):
+    """Log `client` in through the login form; the administrators pass their second factor
+    with the current code of their authenticator (tests/helpers.py fresh_totp)."""
+    from tests.helpers import pass_second_factor
+
     response = client.post("/login/", data={"username": username, "password": password})
+    response = pass_second_factor(client.application, client, response, username)
     assert response.status_code == 302, f"login of {username} failed"
     return client
 

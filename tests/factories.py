@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pyotp
+
 from app.models import (
     Campaign,
     CampaignPhase,
@@ -14,7 +16,15 @@ from app.models import (
     ServiceItem,
 )
 from app.models.base import utcnow
-from app.security.roles import AUDIT_ADMIN, CONTACT, IT_ADMIN, LEADER, REVIEWER, SECURITY_ADMIN
+from app.security.roles import (
+    AUDIT_ADMIN,
+    CONTACT,
+    IT_ADMIN,
+    LEADER,
+    REVIEWER,
+    SECURITY_ADMIN,
+    SEPARATED_ROLES,
+)
 
 PASSWORD = "Test#Pass2026"
 
@@ -55,6 +65,9 @@ def make_users(appbuilder):
         )
         assert user, f"could not create {spec['username']}"
         user.password_changed_at = utcnow()  # chosen by the user: no forced change at login
+        if spec["role"] in SEPARATED_ROLES:  # the administrators enrolled their authenticator
+            user.totp_secret = pyotp.random_base32()
+            user.totp_enrolled_at = utcnow()
         if spec["dept"]:
             user.department_id = department(session, spec["dept"]).id
 

@@ -34,3 +34,34 @@ class QueryCounter:
     @property
     def count(self):
         return len(self.statements)
+
+
+def fresh_totp(app, username):
+    """The six digits the user's authenticator app shows now, computed by pyotp from the secret
+    the console stored (enrolled or pending). The user's last accepted step is forgotten first,
+    as if the next 30-second window had come: the suite logs the same user in many times a
+    second, and a code is refused twice in its window (tests/test_second_factor.py checks it)."""
+    import pyotp
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE ab_user SET totp_last_step = NULL WHERE lower(username) = :u"),
+            {"u": username.lower()},
+        )
+        secret = conn.execute(
+            text("SELECT totp_secret FROM ab_user WHERE lower(username) = :u"),
+            {"u": username.lower()},
+        ).scalar_one()
+    assert secret, f"{username} has no second-factor secret"
+    return pyotp.TOTP(secret).now()
+
+
+def pass_second_factor(app, client, response, username):
+    """After a password post: when the console asks for the second factor, answer it with the
+    current code (confirming a pending enrolment the same way); returns the final response."""
+    if not response.headers.get("Location", "").endswith("/login/second-factor/"):
+        return response
+    return client.post("/login/second-factor/", data={"code": fresh_totp(app, username)})

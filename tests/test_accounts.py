@@ -14,6 +14,7 @@ from app.models.base import utcnow
 from app.services.errors import PasswordRejected
 from tests.conftest import login, reset_limits
 from tests.factories import PASSWORD
+from tests.helpers import pass_second_factor
 from tests.ldap_fixtures import LDAP_PASSWORD
 
 NEW = "Neu#Pass2026"
@@ -112,8 +113,10 @@ def test_new_emergency_admin_must_change_its_password_first(app, db_session, acc
     assert result.exit_code == 0, result.output
     client = app.test_client()
     try:
-        response = _login(client, "t_emerg")
-        assert response.status_code == 302 and "/resetmypassword/" in response.headers["Location"]
+        # The security administrator enrols its second factor first (tests/test_second_factor.py),
+        # then the recovery codes page leads on to the password change.
+        response = pass_second_factor(app, client, _login(client, "t_emerg"), "t_emerg")
+        assert response.status_code == 200 and "/resetmypassword/" in response.text
         for page in ("/users/list/", "/", "/serviceitemview/list/"):
             response = client.get(page)
             assert response.status_code == 302, page
@@ -278,14 +281,21 @@ def test_rest_login_locks_and_audits_like_the_form(app, client, db_session, api_
         for n in range(30)
     ]
     assert {r.status_code for r in answers} == {401}
-    assert "锁定" in answers[-1].json["message"] and "access_token" not in answers[-1].json
+    # From the third failure on this address must answer the image challenge, which only the
+    # login page shows: the REST login is refused without trying the password any more.
+    assert [a.json["message"] for a in answers[2:4]] == [
+        "用户名或密码错误。",
+        "请输入图片中的验证码。",
+    ]
+    assert "access_token" not in answers[-1].json
     entries = db_session.query(AuditEntry).order_by(AuditEntry.seq).all()[start:]
     assert [e.username for e in entries if e.action == "login_failed"] == ["t_reviewer"] * 30
     response = client.post(API_LOGIN, json={"username": "t_reviewer", "password": PASSWORD})
     assert response.status_code == 401 and "access_token" not in response.json
-    assert "锁定" in response.json["message"]
+    assert "验证码" in response.json["message"]
     response = _login(app.test_client(), "t_reviewer")
-    assert response.status_code == 401, "the form sees the same lock"
+    assert response.status_code == 401, "the form sees the same count"
+    assert "challenge-image" in response.text
 
 
 def test_rest_and_form_logins_share_one_rate_limit(app, api_on, monkeypatch):

@@ -15,45 +15,8 @@ def _login(client, username, password=PASSWORD, **kwargs):
     return client.post("/login/", data={"username": username, "password": password}, **kwargs)
 
 
-@pytest.fixture
-def lock_cleanup(db_session):
-    yield
-    db_session.query(LoginThrottle).delete()
-    db_session.commit()
-
-
-def test_five_failures_lock_the_account_for_thirty_minutes(app, db_session, lock_cleanup):
-    for _ in range(5):
-        assert _login(app.test_client(), "t_reviewer", "wrong").status_code == 401
-    response = _login(app.test_client(), "t_reviewer")
-    assert response.status_code == 401 and "锁定" in response.text
-    row = db_session.query(LoginThrottle).filter_by(username="t_reviewer").one()
-    assert timedelta(minutes=29) < row.locked_until - utcnow() <= timedelta(minutes=30)
-    row.locked_until = utcnow() - timedelta(seconds=1)  # thirty minutes later
-    db_session.commit()
-    assert _login(app.test_client(), "t_reviewer").status_code == 302
-    db_session.expire_all()
-    assert db_session.query(LoginThrottle).filter_by(username="t_reviewer").one().failures == 0
-
-
-def test_security_admin_unlocks_and_it_is_audited(app, client_as, db_session, lock_cleanup):
-    for _ in range(5):
-        _login(app.test_client(), "t_leader", "wrong")
-    user = db_session.query(ConsoleUser).filter_by(username="t_leader").one()
-    assert client_as("admin").get("/users/list/").status_code == 403  # 三权分立
-    admin = client_as("security")
-    page = admin.get("/users/list/").text
-    assert "锁定至" in page
-    response = admin.post("/users/action_post", data={"action": "unlock", "rowid": [str(user.id)]})
-    assert response.status_code == 302
-    assert _login(app.test_client(), "t_leader").status_code == 302
-    entry = (
-        db_session.query(AuditEntry)
-        .filter(AuditEntry.changes.like("%unlocked%"))
-        .order_by(AuditEntry.seq.desc())
-        .first()
-    )
-    assert entry.username == "t_security" and "t_leader" in entry.changes
+# Lockout per account and source, waits, the image challenge and the owner's notices:
+# tests/test_lockout.py.
 
 
 def test_every_attempt_is_audited_with_ip_and_reason(app, db_session):

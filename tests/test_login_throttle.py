@@ -14,6 +14,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -37,10 +39,14 @@ def _redis(url):
 
 
 @contextlib.contextmanager
-def _gunicorn(database_url, env, workers=2):
-    """The console under gunicorn on a free port; yields its base address."""
+def _gunicorn(database_url, env, workers=2, access_log=None):
+    """The console under gunicorn on a free port; yields its base address. With `access_log`
+    (a path), each request's worker pid, method and status are written there."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": _TMP, **env}
+    if "REDIS_URL" not in env or not env["REDIS_URL"]:
+        env.pop("REDIS_URL", None)
+    logging = ["--access-logfile", access_log, "--access-logformat", "%(p)s %(m)s %(s)s"]
     process = subprocess.Popen(
         [
             sys.executable,
@@ -50,6 +56,7 @@ def _gunicorn(database_url, env, workers=2):
             str(workers),
             "--bind",
             f"127.0.0.1:{port}",
+            *(logging if access_log else []),
             "run:app",
         ],
         cwd=ROOT,
@@ -125,6 +132,32 @@ def test_login_posts_are_limited_per_ip_across_workers(gunicorn):
     assert statuses[:5] == [401] * 5, statuses
     assert set(statuses[5:]) == {429}, statuses
     assert "请求过于频繁，请稍后再试。" in _post_login.last_page  # the refusal in Chinese
+
+
+@pytest.mark.parametrize("storage", ["file", "redis"])
+def test_ten_logins_a_minute_hold_across_two_workers(app, database_url, tmp_path, storage):
+    """AUTH_RATE_LIMIT=10 per minute with two gunicorn workers: 20 posts from one client, four
+    at a time so that both workers answer, get 10 answers and 10 × 429, whether the counts
+    live in Redis (REDIS_URL) or, without Redis, in the shared file under the instance folder
+    (each worker counting alone let all 20 through)."""
+    env = {
+        "REDIS_URL": REDIS_URL if storage == "redis" else "",
+        "AUTH_RATE_LIMIT": "10 per minute",
+        "RATELIMIT_KEY_PREFIX": f"console-test-{uuid.uuid4().hex[:8]}",
+    }
+    if storage == "redis":
+        _redis(REDIS_URL)
+    log = tmp_path / "access.log"
+    with (
+        _gunicorn(database_url, env, 2, access_log=str(log)) as base,
+        ThreadPoolExecutor(4) as pool,
+    ):
+        statuses = list(pool.map(lambda n: _post_login(_browser(), base, f"nobody{n}"), range(20)))
+    assert sorted(statuses) == [401] * 10 + [429] * 10, statuses
+    posts = [line.split() for line in log.read_text().splitlines() if " POST " in line]
+    assert len({pid for pid, _method, _status in posts}) == 2, posts  # both workers answered
+    if storage == "file":
+        assert (Path(_TMP) / "ratelimits.db").exists()  # the default without REDIS_URL
 
 
 def _get(url, headers=None):

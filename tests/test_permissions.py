@@ -52,6 +52,8 @@ EXPECTED = {
     "answer_comments": "-R-A--",
     "manage_settings": "---A--",
     "manage_security": "----S-",
+    "second_factor": "---ASU",
+    "reset_second_factor": "----S-",
     "read_audit": "-----U",
     "remind": "---A--",
     "check_entries": "---A--",

@@ -12,6 +12,7 @@ from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .password_history import PasswordHistory
 from .publication import PrintCode, Publication, PublicationItem, PublicComment
+from .recovery_code import RecoveryCode
 from .rectification_task import RectificationTask
 from .reminder import Reminder
 from .review import RecordVersion, ReviewDecision
@@ -41,6 +42,7 @@ __all__ = [
     "Publication",
     "PublicationItem",
     "RecordVersion",
+    "RecoveryCode",
     "RectificationTask",
     "Reminder",
     "ReviewDecision",

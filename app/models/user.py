@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import DateTime, ForeignKey, String, func
+from sqlalchemy import BigInteger, DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from .login_throttle import LoginThrottle
@@ -27,9 +27,14 @@ class ConsoleUser(User):
     session_nonce: Mapped[str | None] = mapped_column(String(64))
     # Local accounts must change their password every PASSWORD_MAX_AGE_DAYS days (等保).
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    throttle = relationship(
+    # Second factor (TOTP, app/services/access/second_factor.py): the shared secret, when it
+    # was confirmed (None while an enrolment is pending), and the last time step accepted, so
+    # that a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    throttles = relationship(
         "LoginThrottle",
-        uselist=False,
         viewonly=True,
         lazy="selectin",
         primaryjoin=lambda: func.lower(ConsoleUser.username) == foreign(LoginThrottle.username),
@@ -44,11 +49,19 @@ class ConsoleUser(User):
 
     @property
     def lock_state(self):
-        """'locked until …' while the failed-login lock holds, else ''."""
+        """'locked until …' while a failed-login lock (from any address) holds, else ''."""
         from .base import utcnow
 
-        until = self.throttle.locked_until if self.throttle is not None else None
-        return until.strftime("%Y-%m-%d %H:%M") if until and until > utcnow() else ""
+        now = utcnow()
+        until = max(
+            (
+                row.locked_until
+                for row in self.throttles
+                if row.locked_until and row.locked_until > now
+            ),
+            default=None,
+        )
+        return until.strftime("%Y-%m-%d %H:%M") if until else ""
 
 
 class Actor(Protocol):

@@ -12,7 +12,7 @@ from flask_appbuilder.views import expose
 from flask_babel import gettext as _
 from flask_jwt_extended import create_access_token, create_refresh_token
 
-from app.services.errors import response_for
+from app.services.errors import SecondFactorNeeded, response_for
 
 
 def _enabled():
@@ -23,7 +23,8 @@ def _enabled():
 class ConsoleSecurityApi(SecurityApi):
     @expose("/login", methods=["POST"])
     def login(self):
-        """JSON {username, password[, refresh]} -> {access_token[, refresh_token]}."""
+        """JSON {username, password[, otp][, refresh]} -> {access_token[, refresh_token]}; an
+        account with a second factor gives its current TOTP (or a recovery code) as `otp`."""
         from .views import attempt_login
 
         _enabled()
@@ -33,9 +34,16 @@ class ConsoleSecurityApi(SecurityApi):
         username, password = payload.get("username"), payload.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
             return self.response_400(message=_("请提供用户名和密码。"))
-        user, refusal, ok = attempt_login(self.appbuilder.sm, username, password)
+        otp = payload.get("otp")
+        if otp is not None and not isinstance(otp, str):
+            return self.response_400(message=_("动态验证码应为字符串。"))
+        user, refusal, ok = attempt_login(self.appbuilder.sm, username, password, otp=otp)
         if not ok:
             return self.response_500(message=_("操作失败，请稍后重试。"))
+        if isinstance(refusal, SecondFactorNeeded):
+            return self.response(
+                401, message=_("该账号需要两步验证：请在请求中以 otp 提供动态验证码或恢复码。")
+            )
         if refusal is not None:
             status, _category = response_for(refusal)
             return self.response(status, message=str(refusal))

@@ -76,6 +76,23 @@ class _UserColumns:
                 authentication.unlock(self.datamodel.session, user.username)
         return redirect(self.get_redirect())
 
+    @action(
+        "reset_second_factor",
+        _l("重置两步验证"),
+        _l("重置所选账号的两步验证？其登录将全部退出，下次登录时须重新绑定验证器。"),
+        "fa-mobile",
+    )
+    def reset_second_factor(self, users):
+        from flask import g
+
+        from app.services.access import second_factor
+
+        users = users if isinstance(users, list) else [users]
+        with one_transaction(_("已重置 {n} 个账号的两步验证。").format(n=len(users))):
+            for user in users:
+                second_factor.reset(self.datamodel.session, g.user, user)
+        return redirect(self.get_redirect())
+
     show_fieldsets = [
         (
             _l("User info"),

@@ -1,5 +1,7 @@
 """Login and logout pages: one login for both modes, logout only by POST with CSRF."""
 
+import secrets
+
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
@@ -18,40 +20,27 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.extensions import db
-from app.services.access import authentication, passwords
-from app.services.errors import response_for
+from app.services.access import passwords, throttle
+from app.services.errors import SecondFactorNeeded, response_for
 from app.views.redirects import safe_next
 from app.views.transaction import one_transaction
 
-from . import sessions
+from . import login_flow, sessions
+from .second_factor_views import SecondFactorPages
 
 
 class LoginForm(FlaskForm):
     # No DataRequired: the service refuses empty input itself, and audits the attempt.
     username = StringField(_l("用户名"), validators=[Length(max=128)])
     password = PasswordField(_l("密码"), validators=[Length(max=1024)])
+    captcha = StringField(_l("验证码"), validators=[Length(max=16)])
 
 
-def attempt_login(sm, username, password):
-    """Every login (form, REST API, LDAP or local) goes through here: one call of
-    `authentication.authenticate` (input guards, lockout, audit) in one transaction.
-
-    Returns (user, refusal, ok): `ok` is false when the database failed (the transaction
-    flashed a retry hint); a refusal is committed too, since its audit row and failure count
-    (or lock) must stay, so it is caught inside the transaction and answered after the commit.
-    """
-    user = refusal = None
-    with one_transaction(abort_on=()) as outcome:
-        try:
-            user = authentication.authenticate(
-                db.session, sm, username, password, ip=request.remote_addr
-            )
-        except authentication.LoginRefused as refused:
-            refusal = refused
-    return user, refusal, outcome.ok
+# Kept here for callers of the earlier location (the REST login imports it from this module).
+attempt_login = login_flow.attempt_login
 
 
-class _ConsoleLogin:
+class _ConsoleLogin(SecondFactorPages):
     """Shared by the DB and LDAP login views; the rules live in app.services.authentication."""
 
     login_template = "security/login.html"
@@ -62,30 +51,48 @@ class _ConsoleLogin:
         if g.user is not None and g.user.is_authenticated:
             return redirect(safe_next(self.appbuilder.get_url_for_index))
         form = LoginForm()
-        status = 200
-        if request.method == "POST" and form.validate_on_submit():
-            user, refusal, ok = attempt_login(
-                self.appbuilder.sm, form.username.data, form.password.data
+        status, challenge = 200, False
+        if request.method == "GET" and request.args.get("username"):
+            # "换一张" and the page after a refusal: the challenge this name needs from here.
+            form.username.data = request.args["username"][:64]
+            challenge = throttle.needs_challenge(
+                throttle.pair(db.session, form.username.data, request.remote_addr)
             )
+        if request.method == "POST" and form.validate_on_submit():
+            user, refusal, ok = login_flow.attempt_login(
+                self.appbuilder.sm,
+                form.username.data,
+                form.password.data,
+                challenge=form.captcha.data or None,
+            )
+            if isinstance(refusal, SecondFactorNeeded):
+                login_flow.pending_start(refusal.user_id, safe_next(None))
+                return redirect(url_for(self.__class__.__name__ + ".second_factor"))
             if not ok:  # the database failed: one_transaction flashed a retry hint
                 status = 500
             elif refusal is not None:
                 status, category = response_for(refusal)
                 flash(str(refusal), category)
+                challenge = refusal.challenge
             else:
-                sessions.start(user)
-                for notice in getattr(user, "notices", []):
-                    flash(notice, "warning")
-                if passwords.must_change(user):
-                    flash(_l("密码已超过有效期或为初始密码，请先修改密码。"), "warning")
-                    return redirect(sessions.change_password_url())
-                return redirect(safe_next(self.appbuilder.get_url_for_index))
+                change = login_flow.finish(user)
+                return redirect(change or safe_next(self.appbuilder.get_url_for_index))
         elif request.method == "POST":
             flash(_l("请求无效，请刷新页面后重新登录。"), "danger")
             status = 400
+        form.captcha.data = ""
         response = current_app.make_response(
             self.render_template(
-                self.login_template, title=self.title, form=form, appbuilder=self.appbuilder
+                self.login_template,
+                title=self.title,
+                form=form,
+                challenge=challenge,
+                challenge_url=url_for(
+                    self.__class__.__name__ + ".challenge_image",
+                    username=form.username.data or "",
+                    n=secrets.token_hex(4),
+                ),
+                appbuilder=self.appbuilder,
             )
         )
         response.status_code = status

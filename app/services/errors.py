@@ -52,15 +52,30 @@ class PasswordRejected(DomainError):
 
 
 class LoginRefused(DomainError):
-    """The login did not succeed; `reason` is the audited cause, the message what users see."""
+    """The login did not succeed; `reason` is the audited cause, the message what users see.
+    `challenge` is true when the next attempt of this name from this address must answer the
+    image challenge."""
 
-    def __init__(self, message, reason):
+    def __init__(self, message, reason, challenge=False):
         super().__init__(message)
         self.reason = reason
+        self.challenge = challenge
 
 
 class DirectoryDown(LoginRefused):
     """The unified identity directory could not be reached."""
+
+
+class LoginDelayed(LoginRefused):
+    """Too soon after the last failure of this name from this address: wait and try again."""
+
+
+class SecondFactorNeeded(LoginRefused):
+    """The password was right; the account must now pass its second factor (`user_id`)."""
+
+    def __init__(self, message, reason, user_id):
+        super().__init__(message, reason)
+        self.user_id = user_id
 
 
 # The one answer to each kind of refusal: (HTTP status, flash category). A class not listed
@@ -74,6 +89,8 @@ RESPONSES: dict[type[DomainError], tuple[int, str]] = {
     SignatureRefusedError: (403, "danger"),
     LoginRefused: (401, "danger"),
     DirectoryDown: (503, "danger"),
+    LoginDelayed: (429, "warning"),
+    SecondFactorNeeded: (401, "warning"),
 }
 
 

@@ -1,9 +1,13 @@
-"""Who may log in: input guards, lockout, the local emergency administrator and the directory.
+"""Who may log in: input guards, throttling, the second factor, the local emergency
+administrator and the directory.
 
-`authenticate()` is the one entry point used by the login page (and testable without HTTP).
-Unknown users and wrong passwords get the same message; every attempt is audited with its
-reason; five consecutive failures lock the name for thirty minutes in the database, so the lock
-holds across workers.
+`authenticate()` is the one entry point of every login (the login page, the REST login; LDAP
+or local), testable without HTTP; `complete_second_factor()` is the second step of the
+accounts that need one. Unknown users and wrong passwords get the same message; every attempt
+is audited with its reason. Failures are counted per name and source address together
+(`throttle`): growing delays, an image challenge after three, a lock after five, for that
+address only. The owner of a named account is told of the failures by mail (when SMTP is
+configured) and at their next login (`failure_notice`).
 
 Like every service it never commits: a refused attempt has already added its audit row and its
 failure count when LoginRefused is raised, and the caller commits them all the same (the login
@@ -12,18 +16,26 @@ view does, through `one_transaction`, before it shows the refusal).
 
 import re
 import secrets
-from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.models import ConsoleUser, Department, LoginThrottle
+from app.models import AuditEntry, ConsoleUser, Department
 from app.models.base import utcnow
-from app.services.access import permissions
-from app.services.errors import DirectoryDown, DomainError, LoginRefused
-from app.services.trail import audit
+from app.services.access import permissions, second_factor, throttle
+from app.services.errors import (
+    DirectoryDown,
+    DomainError,
+    LoginDelayed,
+    LoginRefused,
+    SecondFactorNeeded,
+)
+from app.services.trail import audit, mailer
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 PASSWORD_MAX = 256
@@ -49,45 +61,75 @@ def _audit(session, action, username, reason, user=None, ip=None):
     )
 
 
-def _throttle(session, username):
-    row = session.query(LoginThrottle).filter_by(username=username.lower()).first()
-    if row is None:
-        row = LoginThrottle(username=username.lower(), failures=0)
-        session.add(row)
-    return row
+def unlock(session: Session, username: str) -> None:
+    """Clear a name's failures and locks from every address (audited)."""
+    throttle.unlock(session, username)
 
 
-def is_locked(session, username):
-    row = session.query(LoginThrottle).filter_by(username=(username or "").lower()).first()
-    return row is not None and row.locked_until is not None and row.locked_until > utcnow()
-
-
-def unlock(session, username):
-    """Clear a name's failures and lock (the IT administrator's action, audited)."""
-    row = session.query(LoginThrottle).filter_by(username=username.lower()).first()
-    if row is not None:
-        row.failures = 0
-        row.locked_until = None
-    audit.record_event(
-        session,
-        "permission",
-        record_type="ab_user",
-        summary=username,
-        changes={"unlocked": [None, username]},
-    )
-
-
-def _fail(session, username, reason, user=None, ip=None):
+def _fail(session, username, reason, user=None, ip=None, message=None):
     cfg = current_app.config
-    row = _throttle(session, username)
-    row.failures += 1
-    row.last_failure_at = utcnow()
-    if row.failures >= cfg.get("LOCKOUT_THRESHOLD", 5):
-        row.locked_until = utcnow() + timedelta(minutes=cfg.get("LOCKOUT_MINUTES", 30))
+    row = throttle.record_failure(session, username, ip)
+    if throttle.is_locked(row):
         reason = f"{reason}; locked"
     _audit(session, "login_failed", username, reason, user, ip)
+    if user is not None and throttle.first_failure_mail_due(session, username, row):
+        _mail_owner(user, row, cfg)
     session.flush()
-    raise LoginRefused(_generic(), reason)
+    raise LoginRefused(message or _generic(), reason, challenge=throttle.needs_challenge(row))
+
+
+def _mail_owner(user, row, cfg):
+    """Tell the account's owner by mail that it saw failures (once per address and hour)."""
+    if not mailer.configured(cfg) or not user.email or user.email.endswith(".invalid"):
+        return
+    row.notified_at = utcnow()
+    body = _(
+        "您好，{name}：\n\n您在“{app}”的账号 {username} 于 {at}（UTC）前后从地址 {ip} "
+        "连续 {n} 次登录失败。如果不是您本人操作，请尽快修改密码并联系信息中心；"
+        "如果是您本人，请忽略本邮件。\n"
+    ).format(
+        name=user.get_full_name() or user.username,
+        app=cfg.get("APP_NAME", ""),
+        username=user.username,
+        at=row.last_failure_at.strftime("%Y-%m-%d %H:%M"),
+        ip=row.source or _("未知"),
+        n=row.failures,
+    )
+    subject = _("【{app}】您的账号出现多次登录失败").format(app=cfg.get("APP_NAME", ""))
+    try:
+        mailer.send(cfg, [mailer.message(cfg, [user.email], subject, body)])
+    except mailer.MailServerError as error:
+        current_app.logger.warning("failure notice to %s not sent: %s", user.username, error)
+
+
+def _guard(session, username, ip, challenge_answer, with_challenge=True):
+    """Refuse before any password is checked: a locked pair, one that must wait, one that
+    must answer the image challenge first. None of these counts as a failure."""
+    row = throttle.pair(session, username, ip)
+    if throttle.is_locked(row):
+        _audit(session, "login_failed", username, "locked", ip=ip)
+        session.flush()
+        message = _("该账号因连续登录失败已被锁定 {m} 分钟，请稍后再试或联系信息中心解锁。")
+        raise LoginRefused(
+            message.format(m=current_app.config.get("LOCKOUT_MINUTES", 30)), "locked"
+        )
+    wait = throttle.wait_seconds(row)
+    if wait:
+        _audit(session, "login_failed", username, "too soon", ip=ip)
+        session.flush()
+        raise LoginDelayed(
+            _("登录失败次数较多，请 {s} 秒后再试。").format(s=wait),
+            "too soon",
+            challenge=throttle.needs_challenge(row),
+        )
+    if not (with_challenge and throttle.needs_challenge(row)):
+        return
+    if not throttle.passes_challenge(row, challenge_answer):
+        reason = "challenge failed" if challenge_answer else "challenge required"
+        _audit(session, "login_failed", username, reason, ip=ip)
+        session.flush()
+        text = _("验证码错误，请重新输入。") if challenge_answer else _("请输入图片中的验证码。")
+        raise LoginRefused(text, reason, challenge=True)
 
 
 def _valid_input(username, password):
@@ -112,13 +154,13 @@ def _find_user(session, username):
     )
 
 
-def _is_local_admin(username):
-    local_names = {n.lower() for n in current_app.config.get("LOCAL_ADMIN_USERS", [])}
-    return username.lower() in local_names
-
-
-def authenticate(session, sm, username, password, ip=None):
+def authenticate(session, sm, username, password, ip=None, challenge=None, otp=None):
     """The user when the credentials are right; else LoginRefused (audited, counted).
+
+    `challenge` is the answer to the image challenge, needed once this name failed three
+    times from `ip`. An account that needs a second factor gets SecondFactorNeeded after the
+    right password (nothing is stamped as a login yet) unless `otp` (a TOTP or recovery code,
+    the REST login's one-step form) is given and passes.
 
     Either way the session holds what must be kept (audit row, failure count or lock, the
     user's login stamp and fresh session nonce): the caller commits it, refused or not.
@@ -136,15 +178,9 @@ def authenticate(session, sm, username, password, ip=None):
         _audit(session, "login_failed", username[:64] or "(empty)", problem, ip=ip)
         session.flush()
         raise LoginRefused(_generic(), problem)
-    if is_locked(session, username):
-        _audit(session, "login_failed", username, "locked", ip=ip)
-        session.flush()
-        message = _("该账号因连续登录失败已被锁定 {m} 分钟，请稍后再试或联系信息中心解锁。")
-        raise LoginRefused(
-            message.format(m=current_app.config.get("LOCKOUT_MINUTES", 30)), "locked"
-        )
+    _guard(session, username, ip, challenge)
     user = _find_user(session, username)
-    if sm.auth_type != AUTH_LDAP or _is_local_admin(username):
+    if sm.auth_type != AUTH_LDAP or second_factor.is_local_admin(username):
         user = _check_local(session, user, username, password, ip)
     elif user is not None and user.source == "local":
         _check_local(session, user, username, password, ip)  # a wrong password counts as usual
@@ -159,7 +195,53 @@ def authenticate(session, sm, username, password, ip=None):
         )
     else:
         user = _check_directory(session, sm, username, password, ip)
+    if second_factor.required(user):
+        if otp is None:
+            second_factor.prepare(user)
+            _audit(session, "second_factor", username, "password ok, code pending", user, ip)
+            session.flush()
+            raise SecondFactorNeeded(_("请输入动态验证码完成登录。"), "second factor", user.id)
+        return _second_step(session, sm, user, otp, ip)
     _succeed(session, sm, user, ip)
+    return user
+
+
+def complete_second_factor(
+    session: Session, sm: Any, user_id: int, code: str | None, ip: str | None = None
+) -> tuple[ConsoleUser, list[str] | None]:
+    """The second step: the user when `code` (TOTP or recovery code) passes, or confirms a
+    pending enrolment; else LoginRefused (audited, counted toward the lock like a wrong
+    password). Returns (user, recovery codes of a new enrolment or None)."""
+    user = session.get(ConsoleUser, user_id)
+    if user is None or not user.active:
+        raise LoginRefused(_("登录已失效，请重新登录。"), "second factor expired")
+    _guard(session, user.username, ip, None, with_challenge=False)
+    if not second_factor.enrolled(user):
+        codes = second_factor.confirm_enrolment(session, user, code)
+        if codes is None:
+            _fail(
+                session, user.username, "wrong second factor (enrolment)", user, ip, _wrong_code()
+            )
+        _succeed(session, sm, user, ip, how="totp (enrolled)")
+        return user, codes
+    return _second_step(session, sm, user, code, ip), None
+
+
+def _wrong_code():
+    return _("动态验证码错误或已使用，请输入验证器中当前显示的 6 位数字或一个未用过的恢复码。")
+
+
+def _second_step(session, sm, user, code, ip):
+    if not second_factor.enrolled(user):
+        _audit(session, "login_failed", user.username, "second factor not enrolled", user, ip)
+        session.flush()
+        raise LoginRefused(
+            _("该账号尚未绑定两步验证，请先在登录页面登录并完成绑定。"), "not enrolled"
+        )
+    how = second_factor.verify(session, user, code)
+    if how is None:
+        _fail(session, user.username, "wrong second factor", user, ip, _wrong_code())
+    _succeed(session, sm, user, ip, how=how)
     return user
 
 
@@ -244,14 +326,29 @@ def _sync_directory_user(session, sm, entry, ip):
     return user
 
 
-def _succeed(session, sm, user, ip):
-    row = session.query(LoginThrottle).filter_by(username=user.username.lower()).first()
-    if row is not None:
-        row.failures = 0
-        row.locked_until = None
+def _succeed(session, sm, user, ip, how=None):
+    throttle.clear(session, user.username, ip)
+    user.failure_notice = failure_notice(session, user)
     user.login_count = (user.login_count or 0) + 1
     user.fail_login_count = 0
     user.last_login = utcnow()
     user.session_nonce = secrets.token_hex(16)
-    _audit(session, "login", user.username, "ok", user, ip)
+    _audit(session, "login", user.username, f"ok; {how}" if how else "ok", user, ip)
     session.flush()
+
+
+def failure_notice(session: Session, user: ConsoleUser) -> dict | None:
+    """The failed attempts on this account since its last login (count, last time and
+    address), for the notice at login and on the home page; None when there were none."""
+    since = user.last_login or user.created_on
+    query = session.query(AuditEntry).filter(
+        AuditEntry.action == "login_failed",
+        func.lower(AuditEntry.username) == user.username.lower(),
+    )
+    if since is not None:
+        query = query.filter(AuditEntry.at > since)
+    count = query.count()
+    if not count:
+        return None
+    last = query.order_by(AuditEntry.seq.desc()).first()
+    return {"count": count, "at": last.at.strftime("%Y-%m-%d %H:%M"), "ip": last.ip or ""}

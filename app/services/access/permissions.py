@@ -230,6 +230,12 @@ ACTIONS: dict[str, Action] = {
         + _menus("Security", "List Users", "List Roles", "List Groups", "Base Permissions")
         + _menus("Views/Menus", "Permission on Views/Menus", "Settings", "Directory"),
     ),
+    # Who must pass a second factor (TOTP) after the password; LOCAL_ADMIN_USERS as well
+    # (second_factor.required), and who may reset someone's second factor.
+    "second_factor": Action(frozenset(SEPARATED_ROLES)),
+    "reset_second_factor": Action(
+        frozenset({SECURITY_ADMIN}), (("reset_second_factor", "ConsoleUserDBModelView"),)
+    ),
     "read_audit": Action(
         frozenset({AUDIT_ADMIN}),
         _grant(READ, ("AuditEntryView",)) + _menus("Settings", "AuditLog"),
