@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
@@ -117,6 +117,8 @@ def _logged_in() -> bool:
         return bool(current_user and current_user.is_authenticated)
     except Exception:  # the user's row cannot be read (database down): a plain page
         _rollback()
+        # Flask-Login's template context would try to load the user again.
+        g._login_user = current_app.login_manager.anonymous_user()
         return False
 
 
@@ -194,12 +196,30 @@ def database_down(error):
     return error_response(503, plain=True)
 
 
+def release_session(_error=None):
+    """End the request's database session even when its connection is gone: the rollback on
+    a dead connection raises, and would escape the application as a bare 500 after the page
+    was made. Registered after Flask-SQLAlchemy's teardown, so it runs first."""
+    from app.extensions import db
+
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        log.warning("closing the session failed: the database is unreachable")
+        try:
+            db.session.remove()  # the dead connection was invalidated by the first attempt
+        except SQLAlchemyError:
+            db.session.registry.clear()
+
+
 def register_errors(app):
-    """Install the handlers (once, from create_app)."""
+    """Install the handlers and the session release (once, from create_app, after the
+    database and FAB are set up)."""
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, internal_error)
     for kind in DATABASE_DOWN:
         app.register_error_handler(kind, database_down)
+    app.teardown_appcontext(release_session)
 
 
 def too_many_requests(error):
