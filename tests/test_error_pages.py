@@ -194,3 +194,37 @@ def test_json_clients_get_json_anywhere(client):
     assert response.status_code == 404 and response.get_json() == {
         "message": "您要找的页面或记录不存在，或不在您的查看范围内。"
     }
+
+
+def test_a_database_integrity_error_shows_neither_the_row_nor_the_statement(
+    app, client_as, monkeypatch
+):
+    """SECURITY-NOTES T35 (CVE-2023-34110 class): the failing statement and its parameters,
+    a password hash among them, stay in the log."""
+    from sqlalchemy.exc import IntegrityError
+
+    hashed = "pbkdf2:sha256:600000$" + SECRET
+    error = IntegrityError(
+        "INSERT INTO ab_user (username, password) VALUES (?, ?)",
+        ("t_contact", hashed),
+        Exception(f"UNIQUE constraint failed: ab_user.username {SECRET}"),
+    )
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    _raising(monkeypatch, app, "public.versions_page", error)
+    response = client_as("contact").get("/public/versions/")
+    assert_error_page(response, 500, True)
+    page = response.get_data(as_text=True)
+    assert "ab_user" not in page and "pbkdf2" not in page and "INSERT" not in page
+
+
+def test_the_rest_apis_own_refusals_are_in_chinese(app, client, monkeypatch):
+    """FAB's API (401 without a token) and Flask-JWT-Extended (no refresh token) answer in
+    English themselves; the message becomes the Chinese one of the status."""
+    menu = client.get("/api/v1/menu/")
+    assert menu.status_code == 401
+    assert menu.get_json() == {"message": "请先登录，或登录已失效，请重新登录。"}
+    monkeypatch.setitem(app.config, "API_LOGIN_ENABLED", True)
+    refresh = client.post("/api/v1/security/refresh")
+    assert refresh.status_code == 401 and refresh.get_json()["message"].startswith("请先登录")
+    bad = client.post("/api/v1/security/login", json={"username": 1})
+    assert bad.status_code == 400 and bad.get_json() == {"message": "请提供用户名和密码。"}

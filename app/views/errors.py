@@ -10,6 +10,8 @@ entry). `register_errors(app)`, called once from `create_app`, installs the hand
 - a database that cannot be reached (`DATABASE_DOWN`): 503 on the plain page, which needs no
   query, so it shows while the database is down; `pool_pre_ping` (config.py) replaces the dead
   connections when it is back;
+- FAB's and Flask-JWT-Extended's own JSON refusals on `/api/` (English) get the Chinese
+  message of their status;
 - `abort_with(status, message)`: a refusal whose own (translated) message is the page's text,
   e.g. the directory being down while signing (503).
 
@@ -18,7 +20,9 @@ the log. Flask-Limiter's 429 keeps its configured message; the public pages answ
 429 with their form (app/views/public.py).
 """
 
+import json
 import logging
+import re
 from urllib.parse import urlsplit
 
 from flask import current_app, g, jsonify, render_template, request, url_for
@@ -39,6 +43,7 @@ DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeo
 # status -> (title, message). 4xx / 5xx: any status not listed.
 ERROR_PAGES = {
     400: (_l("请求无效"), _l("请求的内容无法处理，表单可能已过期。请返回上一页，刷新后重试。")),
+    401: (_l("需要登录"), _l("请先登录，或登录已失效，请重新登录。")),
     403: (_l("没有权限"), _l("您没有访问此页面或执行此操作的权限；如需开通，请联系信息中心。")),
     404: (_l("页面不存在"), _l("您要找的页面或记录不存在，或不在您的查看范围内。")),
     405: (_l("请求方式不被允许"), _l("此地址不接受这种请求方式，请通过页面上的按钮或链接操作。")),
@@ -212,6 +217,26 @@ def release_session(_error=None):
             db.session.registry.clear()
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chinese_api_errors(response):
+    """after_request: an /api/ error answered by FAB or Flask-JWT-Extended themselves (their
+    English `message` / `msg`, or a dict of field errors) gets the Chinese message instead."""
+    if response.status_code < 400 or not request.path.startswith("/api/"):
+        return response
+    if not response.is_json or response.direct_passthrough:
+        return response
+    body = response.get_json(silent=True)
+    if not isinstance(body, dict):
+        return response
+    message = body.get("message", body.get("msg"))
+    if isinstance(message, str) and CJK.search(message):
+        return response
+    response.set_data(json.dumps({"message": words(response.status_code)[1]}, ensure_ascii=False))
+    return response
+
+
 def register_errors(app):
     """Install the handlers and the session release (once, from create_app, after the
     database and FAB are set up)."""
@@ -219,6 +244,7 @@ def register_errors(app):
     app.register_error_handler(InternalServerError, internal_error)
     for kind in DATABASE_DOWN:
         app.register_error_handler(kind, database_down)
+    app.after_request(chinese_api_errors)
     app.teardown_appcontext(release_session)
 
 
