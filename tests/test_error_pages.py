@@ -228,3 +228,11 @@ def test_the_rest_apis_own_refusals_are_in_chinese(app, client, monkeypatch):
     assert refresh.status_code == 401 and refresh.get_json()["message"].startswith("请先登录")
     bad = client.post("/api/v1/security/login", json={"username": 1})
     assert bad.status_code == 400 and bad.get_json() == {"message": "请提供用户名和密码。"}
+
+
+def test_a_host_not_trusted_gets_the_chinese_400(app, client, monkeypatch):
+    """werkzeug refuses the Host before any route: the page needs no URL of that host."""
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["localhost"])
+    response = client.get("/public/", headers={"Host": "evil.example", "Referer": "/public/"})
+    assert_error_page(response, 400, False, plain_home="/")
+    assert "evil.example" not in response.get_data(as_text=True)

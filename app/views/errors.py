@@ -30,7 +30,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+    default_exceptions,
+)
 
 from .redirects import is_safe_target
 
@@ -104,9 +109,10 @@ def _back() -> str | None:
         return None
     try:
         parts = urlsplit(referrer)
-    except ValueError:
+        host = request.host
+    except (ValueError, SecurityError):  # a malformed referrer, or a Host not trusted
         return None
-    if parts.netloc and parts.netloc != request.host:
+    if parts.netloc and parts.netloc != host:
         return None
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     if request.method == "GET" and target == request.full_path.rstrip("?"):
@@ -142,7 +148,13 @@ def error_response(status: int, error=None, *, plain: bool = False):
         response.status_code = status
         return response
     context = dict(
-        status=status, title=title, message=message, back=_back(), home=_home(), login=None
+        status=status,
+        title=title,
+        message=message,
+        back=_back(),
+        home=_home(),
+        login=None,
+        stylesheet=_stylesheet(),
     )
     if not plain and _logged_in():
         try:
@@ -162,6 +174,13 @@ def error_response(status: int, error=None, *, plain: bool = False):
     if status in (401, 403) and not _logged_in():
         context["login"] = _login_url()
     return render_template("errors/plain.html", **context), status
+
+
+def _stylesheet() -> str:
+    try:
+        return url_for("appbuilder.static", filename="css/bootstrap.min.css")
+    except Exception:  # no URL adapter: the request's Host was refused (400)
+        return "/static/appbuilder/css/bootstrap.min.css"
 
 
 def _login_url():
