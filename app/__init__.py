@@ -45,6 +45,9 @@ def create_app(test_config=None):
         app.add_template_global(record_url, "record_url")
         app.add_template_global(field_label, "field_label")
         register_public(app)
+        from .views.errors import register_errors
+
+        register_errors(app)
         from .views import templating
 
         templating.install(app)

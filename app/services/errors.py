@@ -46,6 +46,11 @@ class SignatureRefusedError(DomainError):
     """The signer's password was not confirmed, so nothing was signed."""
 
 
+class ServiceUnavailableError(DomainError):
+    """A service the change needs (the unified identity directory, to check a signature's
+    password) could not be reached; nothing was changed."""
+
+
 class PasswordRejected(DomainError):
     """A new local password breaks the policy (length, classes, reuse) or the current one
     was not confirmed; nothing was changed."""
@@ -87,6 +92,7 @@ RESPONSES: dict[type[DomainError], tuple[int, str]] = {
     ConflictError: (409, "danger"),
     DuplicateTaskError: (409, "warning"),
     SignatureRefusedError: (403, "danger"),
+    ServiceUnavailableError: (503, "danger"),
     LoginRefused: (401, "danger"),
     DirectoryDown: (503, "danger"),
     LoginDelayed: (429, "warning"),

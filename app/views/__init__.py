@@ -114,13 +114,11 @@ def register_views(appbuilder):
 
 def register_public(app):
     """The public pages (no login): a plain blueprint, see app/views/public.py; their rate
-    limits go on FAB's Flask-Limiter, and refused requests get a Chinese 429 page."""
+    limits go on FAB's Flask-Limiter (refused requests: app/views/errors.py)."""
     from app.extensions import appbuilder
 
-    from .errors import register_errors
     from .public import bp, install_limits
 
     app.register_blueprint(bp)
     # The Flask-Limiter instance FAB's security manager created; it limits the login form too.
     install_limits(app, appbuilder.sm.limiter)
-    register_errors(app)

@@ -216,9 +216,6 @@ class ConsoleModelView(ModelView):
             form.populate_obj(item)
             pre_hook(item)
             session.add(item)
-        import sys
-
-        print("DBG", outcome.ok, outcome.error, outcome.discarded, file=sys.stderr)
         if not outcome.ok:
             return False
         post_hook(item)

@@ -6,8 +6,10 @@ commits what they did and flashes `success`, or rolls it all back and answers wh
 
 - a domain error with the status and flash category `app.services.errors.RESPONSES` maps it to:
   the statuses in `abort_on` are answered as HTTP errors (404 by default: out of scope looks like
-  missing; downloads add 403), every other one is flashed as its message;
+  missing; downloads add 403), a 5xx one (a service the change needs is down) always as its
+  error page with its message, every other one is flashed as its message;
 - a record changed meanwhile (`StaleDataError`) as a `ConflictError`;
+- a database that cannot be reached (`errors.DATABASE_DOWN`) as the 503 page, raised on;
 - any other database error with a retry hint (or the view's own `failure` message), logged.
 
 A test (`tests/test_commit_path.py`) fails when `.commit()` is called anywhere else under `app/`
@@ -26,6 +28,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.services.errors import ConflictError, DomainError, response_for
+
+from .errors import DATABASE_DOWN, abort_with
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +82,9 @@ def one_transaction(
         session.rollback()
         outcome.error = error
         _refuse(error, present, abort_on)
+    except DATABASE_DOWN:
+        _rollback_quietly(session)
+        raise
     except SQLAlchemyError as error:
         session.rollback()
         log.exception("transaction failed")
@@ -92,8 +99,18 @@ def one_transaction(
             flash(str(success), "success")
 
 
+def _rollback_quietly(session):
+    """Roll back what can be; with the connection gone the rollback itself may fail."""
+    try:
+        session.rollback()
+    except SQLAlchemyError:
+        log.warning("rollback failed: the database is unreachable")
+
+
 def _refuse(error, present, abort_on):
     status, category = response_for(error)
+    if status >= 500:
+        abort_with(status, str(error))
     if status in abort_on:
         abort(status)
     flash(present(error), category)

@@ -22,6 +22,7 @@ from app.services.errors import (
     IncompleteRecordError,
     InvalidTransitionError,
     NotFoundError,
+    ServiceUnavailableError,
 )
 from app.services.trail import audit
 from app.services.trail.signature import signature_hash, signer_display_name, verify_password
@@ -223,7 +224,8 @@ def return_(session, record, user, comment, password):
 def batch(session, records, action, user, **kwargs):
     """Apply one action to many records, checking each; returns (done, [(record, reason)]).
 
-    Each record is tried in a savepoint, so one refusal does not undo the others.
+    Each record is tried in a savepoint, so one refusal does not undo the others; a service
+    the signature needs being down (ServiceUnavailableError) stops the whole batch.
     """
     functions = {"submit": submit, "withdraw": withdraw, "approve": approve, "return": return_}
     done, refused = [], []
@@ -232,6 +234,8 @@ def batch(session, records, action, user, **kwargs):
             with session.begin_nested():
                 functions[action](session, record, user, **kwargs)
             done.append(record)
+        except ServiceUnavailableError:
+            raise
         except DomainError as error:
             refused.append((record, str(error)))
     return done, refused

@@ -9,18 +9,26 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
 from app.models import ConsoleUser
-from app.services.errors import SignatureRefusedError
+from app.services.errors import ServiceUnavailableError, SignatureRefusedError
 from app.services.trail.snapshot import canonical_json
 
 
 def verify_password(user: ConsoleUser, password: str | None) -> None:
-    """Check the signer's password again: locally, or against the directory for LDAP users."""
+    """Check the signer's password again: locally, or against the directory for LDAP users.
+
+    A directory that cannot be reached refuses the signature with ServiceUnavailableError
+    (503): nothing is signed, and the caller changes nothing."""
     if not password:
         raise SignatureRefusedError(_("请输入您的登录密码以完成电子签名。"))
     if getattr(user, "source", "local") == "ldap":
-        from app.security.ldap_auth import check_directory_password
+        from app.security.ldap_auth import DirectoryUnavailable, check_directory_password
 
-        ok = check_directory_password(user.username, password)
+        try:
+            ok = check_directory_password(user.username, password)
+        except DirectoryUnavailable as error:
+            raise ServiceUnavailableError(
+                _("统一身份认证服务暂不可用，电子签名未完成，记录未作任何更改。请稍后再试。")
+            ) from error
     else:
         ok = bool(user.password) and check_password_hash(user.password, password)
     if not ok:
