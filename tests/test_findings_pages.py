@@ -66,9 +66,15 @@ def test_opening_a_task_attaches_the_finding_once(db_session, client_as):
     key = _key(db_session, theirs)
     client = client_as("admin")
     start = db_session.query(func.max(AuditEntry.seq)).scalar() or 0
-    response = client.post(f"/findings/open/{key}")
+    bad = client.post(f"/findings/open/{key}", data={"deadline": "明天"}, follow_redirects=True)
+    assert "日期格式应为 YYYY-MM-DD" in bad.get_data(as_text=True)
+    assert db_session.query(RectificationTask).count() == 0
+    response = client.post(
+        f"/findings/open/{key}", data={"owner": "王主任", "deadline": "2027-03-31"}
+    )
     assert response.status_code == 302 and "/rectificationtaskview/show/" in response.location
     task = db_session.query(RectificationTask).one()
+    assert (task.owner, task.deadline.isoformat()) == ("王主任", "2027-03-31")
     assert (task.source, task.source_key, task.category) == ("finding", key, "consolidation")
     assert task.department_id == theirs.department_id
     assert task.information_system_id == theirs.id

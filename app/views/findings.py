@@ -1,7 +1,9 @@
 """治理发现: the findings page (college and per department), the capability map, the capability
 list and the rules' settings the IT office keeps."""
 
-from flask import g, redirect, request, url_for
+from datetime import date
+
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -80,8 +82,16 @@ class FindingsView(BaseView):
     @expose("/open/<key>", methods=["POST"])
     @has_access
     def open_task(self, key):
-        with one_transaction(_("已登记整改任务，请补充责任人和完成时限。")) as outcome:
-            task = finding_actions.open_task(db.session, g.user, key)
+        raw = request.form.get("deadline", "").strip()
+        try:
+            deadline = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            flash(_("日期格式应为 YYYY-MM-DD。"), "danger")
+            return _back()
+        with one_transaction(_("已登记整改任务。")) as outcome:
+            task = finding_actions.open_task(
+                db.session, g.user, key, owner=request.form.get("owner"), deadline=deadline
+            )
         if outcome.ok:
             return redirect(url_for("RectificationTaskView.show", pk=task.id))
         existing = getattr(outcome.error, "task", None)

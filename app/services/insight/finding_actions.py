@@ -9,6 +9,7 @@ its source key, so a finding opens at most one task. A dismissal is audited and 
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -197,8 +198,15 @@ def _single_record(finding, kind, session, model):
     return None
 
 
-def open_task(session: Session, user: ConsoleUser, key: str) -> RectificationTask:
-    """Open the ledger task of finding `key` (checked again now) through `open_task`."""
+def open_task(
+    session: Session,
+    user: ConsoleUser,
+    key: str,
+    owner: str | None = None,
+    deadline: date | None = None,
+) -> RectificationTask:
+    """Open the ledger task of finding `key` (checked again now) through `open_task`, with
+    its owner and deadline when given."""
     permissions.ensure(user, "keep_ledger")
     finding = find(session, user, key)
     if findings.dismissed(session, [key]):
@@ -214,6 +222,8 @@ def open_task(session: Session, user: ConsoleUser, key: str) -> RectificationTas
         description=shown.why,
         measure=shown.change,
         category=findings.BY_CODE[finding.rule].category,
+        owner=(owner or "").strip()[:64] or None,
+        deadline=deadline,
         item=_single_record(finding, ITEM, session, ServiceItem),
         system=_single_record(finding, SYSTEM, session, InformationSystem),
         key=finding.key,

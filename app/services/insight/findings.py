@@ -21,6 +21,7 @@ kept in the process; scope, filters, dismissals and tasks are applied per reques
 
 import contextlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -200,6 +201,7 @@ RULES = (
 BY_CODE = {rule.code: rule for rule in RULES}
 CACHE_SIZE = 4
 _cache: dict[tuple, list[Finding]] = {}
+_lock = threading.Lock()
 
 
 def clear_cache() -> None:
@@ -270,9 +272,10 @@ def compute(session: Session) -> list[Finding]:
             found.extend(rule.find(session, params))
     found.sort(key=Finding.sort_key)
     if not pending:
-        while len(_cache) >= CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = found
+        with _lock:
+            while len(_cache) >= CACHE_SIZE:
+                _cache.pop(next(iter(_cache)))
+            _cache[key] = found
     return found
 
 
