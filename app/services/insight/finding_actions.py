@@ -53,25 +53,29 @@ class Shown:
     dismissal: FindingDismissal | None = None
 
 
+def _reach(user: ConsoleUser, department_id: int | None) -> tuple[bool, int | None]:
+    """(whether anything is visible, the department to select) for `user` and a filter."""
+    reach = scope.scope_department_id(user)
+    if reach is None:
+        return True, department_id
+    return department_id in (None, reach), reach
+
+
 def visible(session: Session, user: ConsoleUser) -> list[Finding]:
     """The findings within `user`'s departments."""
-    reach = scope.scope_department_id(user)
-    every = findings.compute(session)
-    if reach is None:
-        return every
-    return [f for f in every if reach in f.departments]
+    seen, dept = _reach(user, None)
+    return findings.index(session).select(None, dept) if seen else []
 
 
-def _select(rows, rule, department_id, state, dismissed):
-    if rule:
-        rows = [f for f in rows if f.rule == rule]
-    if department_id:
-        rows = [f for f in rows if department_id in f.departments]
-    if state == "open":
-        return [f for f in rows if f.key not in dismissed]
-    if state == "dismissed":
-        return [f for f in rows if f.key in dismissed]
-    return rows
+def _dismissed_in(index, gone, rule, dept):
+    """The dismissed findings among those selected by `rule` and `dept`, in the list's order."""
+    rows = [index.by_key[key] for key in gone if key in index.by_key]
+    rows = [
+        f
+        for f in rows
+        if (rule is None or f.rule == rule) and (dept is None or dept in f.departments)
+    ]
+    return sorted(rows, key=Finding.sort_key)
 
 
 def page(
@@ -86,14 +90,25 @@ def page(
     """One page of findings: {"rows": [Shown], "total", "page", "pages", "counts": {rule: n}}.
 
     `counts` are the open findings per rule within the department filter, for the filter bar.
+    Everything but the page's own rows is read from the cached index: no work per finding.
     """
     if rule and rule not in findings.BY_CODE:
         raise NotFoundError(_("未知的发现规则。"))
     state = state if state in STATES else "open"
-    rows = visible(session, user)
-    gone = findings.dismissed_keys(session)
-    counts = Counter(f.rule for f in _select(rows, None, department_id, "open", gone))
-    chosen = _select(rows, rule, department_id, state, gone)
+    seen, dept = _reach(user, department_id)
+    index = findings.index(session)
+    gone = findings.dismissed_keys(session) if seen else set()
+    counts = Counter(index.rule_counts(dept) if seen else {})
+    for finding in _dismissed_in(index, gone, None, dept):
+        counts[finding.rule] -= 1
+    base = index.select(rule, dept) if seen else []
+    dismissed_here = _dismissed_in(index, gone, rule, dept) if seen else []
+    if state == "dismissed":
+        chosen = dismissed_here
+    elif state == "open" and dismissed_here:
+        chosen = [f for f in base if f.key not in gone]
+    else:
+        chosen = base
     pages = max(1, -(-len(chosen) // per_page))
     number = min(max(1, number), pages)
     shown = chosen[(number - 1) * per_page : number * per_page]
@@ -102,7 +117,7 @@ def page(
         "total": len(chosen),
         "page": number,
         "pages": pages,
-        "counts": dict(counts),
+        "counts": {code: n for code, n in counts.items() if n},
     }
 
 
@@ -168,25 +183,23 @@ def describe(session: Session, shown: list[Finding]) -> list[Shown]:
 
 def department_counts(session: Session, user: ConsoleUser) -> dict[int, int]:
     """{department id: open findings concerning it} within `user`'s scope, for the campaign
-    board (one cached computation and one query for the dismissals)."""
-    gone = findings.dismissed_keys(session)
+    board (read from the cached index; one query for the dismissals)."""
+    index = findings.index(session)
+    counts = Counter(index.department_counts())
+    for finding in _dismissed_in(index, findings.dismissed_keys(session), None, None):
+        for dept in finding.departments:
+            counts[dept] -= 1
     reach = scope.scope_department_id(user)
-    counts = Counter()
-    for finding in visible(session, user):
-        if finding.key in gone:
-            continue
-        for dept_id in finding.departments:
-            if reach is None or dept_id == reach:
-                counts[dept_id] += 1
-    return dict(counts)
+    return {d: n for d, n in counts.items() if n and (reach is None or d == reach)}
 
 
 def find(session: Session, user: ConsoleUser, key: str) -> Finding:
     """The finding `key` as the registers show it now, if `user` may see it."""
-    for finding in visible(session, user):
-        if finding.key == key:
-            return finding
-    raise NotFoundError(_("该发现已不存在，请刷新页面。"))
+    finding = findings.index(session).by_key.get(key)
+    reach = scope.scope_department_id(user)
+    if finding is None or (reach is not None and reach not in finding.departments):
+        raise NotFoundError(_("该发现已不存在，请刷新页面。"))
+    return finding
 
 
 def _single_record(finding, kind, session, model):

@@ -9,6 +9,7 @@ depend on the language and can be cached.
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy import ColumnElement
 
@@ -41,7 +42,7 @@ class Finding:
     fields_saved: int = 0
     cost_saved: Decimal | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Stable key of the finding (dismissals and the ledger task's source key)."""
         digest = hashlib.sha1(self.ident.encode()).hexdigest()[:20]
@@ -57,6 +58,37 @@ class Finding:
             self.rule,
             self.ident,
         )
+
+
+class Index:
+    """The college's findings, sorted, with lists per rule, per department and per both, and
+    the counts the filter bar and the campaign board need (built once per computation)."""
+
+    def __init__(self, found: list[Finding]) -> None:
+        self.all = found
+        self.by_key = {f.key: f for f in found}
+        self.lists: dict[tuple, list[Finding]] = {}
+        for finding in found:
+            self.lists.setdefault((finding.rule, None), []).append(finding)
+            for dept in finding.departments:
+                self.lists.setdefault((None, dept), []).append(finding)
+                self.lists.setdefault((finding.rule, dept), []).append(finding)
+
+    def select(self, rule: str | None, department_id: int | None) -> list[Finding]:
+        if rule is None and department_id is None:
+            return self.all
+        return self.lists.get((rule, department_id), [])
+
+    def rule_counts(self, department_id: int | None) -> dict[str, int]:
+        """{rule: findings} within one department (or the college)."""
+        counts = {}
+        for (rule, dept), rows in self.lists.items():
+            if rule is not None and dept == department_id:
+                counts[rule] = len(rows)
+        return counts
+
+    def department_counts(self) -> dict[int, int]:
+        return {dept: len(rows) for (rule, dept), rows in self.lists.items() if rule is None}
 
 
 def time_limit_columns() -> tuple[ColumnElement, ColumnElement]:

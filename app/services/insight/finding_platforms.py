@@ -25,13 +25,15 @@ from app.models.choices import PORTAL_INTEGRATION
 from .finding_base import ITEM, SYSTEM, Finding, money
 
 
-def hosted_counts(session: Session) -> dict[int, int]:
-    """{system id: live items it hosts} in one query."""
+def hosted_counts(session: Session, system_ids: list[int] | None = None) -> dict[int, int]:
+    """{system id: live items it hosts} (of `system_ids`, or of all) in one query."""
     query = (
         select(ServiceItem.hosting_system_id, func.count())
         .where(ServiceItem.hosting_system_id.isnot(None), ~ServiceItem.is_offline)
         .group_by(ServiceItem.hosting_system_id)
     )
+    if system_ids is not None:
+        query = query.where(ServiceItem.hosting_system_id.in_(system_ids))
     return dict(session.execute(query).all())
 
 
@@ -284,7 +286,8 @@ def explain_one_form_candidate(finding: Finding, names: dict) -> tuple[str, str]
 
 def capability_map(session: Session) -> list[dict]:
     """[{capability, systems: [(system, department, yearly cost, hosted items)], cost}]."""
-    hosted = hosted_counts(session)
+    tagged = list(set(session.scalars(select(system_capability.c.system_id))))
+    hosted = hosted_counts(session, tagged)
     query = (
         select(Capability, InformationSystem)
         .outerjoin(system_capability, system_capability.c.capability_id == Capability.id)

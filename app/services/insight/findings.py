@@ -37,7 +37,7 @@ from app.services.trail import data_version
 from . import finding_nodes as nodes
 from . import finding_platforms as platforms
 from . import finding_registers as registers
-from .finding_base import Finding
+from .finding_base import Finding, Index
 
 GROUPS = {
     "nodes": _l("审批节点冗余"),
@@ -200,7 +200,7 @@ RULES = (
 )
 BY_CODE = {rule.code: rule for rule in RULES}
 CACHE_SIZE = 4
-_cache: dict[tuple, list[Finding]] = {}
+_cache: dict[tuple, Index] = {}
 _lock = threading.Lock()
 
 
@@ -259,23 +259,34 @@ def settings(session: Session) -> dict[str, tuple[bool, dict]]:
 
 def compute(session: Session) -> list[Finding]:
     """Every finding of the college, most working days saved first (cached per data version)."""
+    return index(session).all
+
+
+def index(session: Session) -> Index:
+    """The college's findings with their lists and counts (cached per data version and
+    settings; computed afresh, and not kept, while the session holds unsaved changes)."""
     tuned = settings(session)
     signature = json.dumps(tuned, sort_keys=True, ensure_ascii=False, default=str)
     pending = data_version.has_pending(session)
     key = (data_version.current(session), signature)
     if not pending and key in _cache:
         return _cache[key]
+    found = Index(_find(session, tuned))
+    if not pending:
+        with _lock:
+            while len(_cache) >= CACHE_SIZE:
+                _cache.pop(next(iter(_cache)))
+            _cache[key] = found
+    return found
+
+
+def _find(session: Session, tuned: dict) -> list[Finding]:
     found = []
     for rule in RULES:
         enabled, params = tuned[rule.code]
         if enabled:
             found.extend(rule.find(session, params))
     found.sort(key=Finding.sort_key)
-    if not pending:
-        with _lock:
-            while len(_cache) >= CACHE_SIZE:
-                _cache.pop(next(iter(_cache)))
-            _cache[key] = found
     return found
 
 
