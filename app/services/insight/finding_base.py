@@ -19,6 +19,8 @@ from app.models import ProcessNode, ServiceItem
 ITEM = "service_item"
 SYSTEM = "information_system"
 DEPARTMENT = "department"
+# session.info key of what one computation of every rule shares (hosted counts, systems).
+MEMO = "findings_memo"
 
 
 @dataclass

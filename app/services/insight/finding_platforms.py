@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.models import Capability, InformationSystem, Material, ServiceItem, system_capability
 from app.models.choices import PORTAL_INTEGRATION
 
-from .finding_base import ITEM, SYSTEM, Finding, money
+from .finding_base import ITEM, MEMO, SYSTEM, Finding, money
 
 
 def hosted_counts(session: Session, system_ids: list[int] | None = None) -> dict[int, int]:
@@ -34,18 +34,32 @@ def hosted_counts(session: Session, system_ids: list[int] | None = None) -> dict
     )
     if system_ids is not None:
         query = query.where(ServiceItem.hosting_system_id.in_(system_ids))
-    return dict(session.execute(query).all())
+        return dict(session.execute(query).all())
+    # One computation of every rule asks several times: count once per computation.
+    memo = session.info.get(MEMO)
+    if memo is not None and "hosted" in memo:
+        return memo["hosted"]
+    counts = dict(session.execute(query).all())
+    if memo is not None:
+        memo["hosted"] = counts
+    return counts
 
 
 def _systems(session: Session) -> dict[int, tuple]:
-    """{id: (name, department id, yearly O&M cost)} of every system."""
+    """{id: (name, department id, yearly O&M cost)} of every system (once per computation)."""
+    memo = session.info.get(MEMO)
+    if memo is not None and "systems" in memo:
+        return memo["systems"]
     query = select(
         InformationSystem.id,
         InformationSystem.name,
         InformationSystem.department_id,
         InformationSystem.annual_om_cost,
     )
-    return {row[0]: tuple(row[1:]) for row in session.execute(query)}
+    systems = {row[0]: tuple(row[1:]) for row in session.execute(query)}
+    if memo is not None:
+        memo["systems"] = systems
+    return systems
 
 
 def _duplicate(rule, ident, members, systems, hosted, facts):
@@ -142,35 +156,21 @@ def _gain_of_merge(finding: Finding, keep: str) -> str:
 
 def kind_on_many_systems(session: Session, params: dict) -> list[Finding]:
     minimum = int(params.get("min_systems", 2))
-    hosts = func.count(func.distinct(ServiceItem.hosting_system_id))
-    names = (
-        select(ServiceItem.name)
-        .where(ServiceItem.hosting_system_id.isnot(None), ~ServiceItem.is_offline)
-        .group_by(ServiceItem.name)
-        .having(hosts >= minimum)
-        .subquery()
-    )
     query = (
-        select(ServiceItem.name, ServiceItem.hosting_system_id, ServiceItem.id)
-        .join(names, names.c.name == ServiceItem.name)
+        select(ServiceItem.name, ServiceItem.hosting_system_id)
         .where(ServiceItem.hosting_system_id.isnot(None), ~ServiceItem.is_offline)
-        .order_by(ServiceItem.name, ServiceItem.id)
+        .group_by(ServiceItem.name, ServiceItem.hosting_system_id)
     )
-    groups = defaultdict(lambda: defaultdict(list))
-    for name, system_id, item_id in session.execute(query):
-        groups[name][system_id].append(item_id)
+    groups = defaultdict(list)
+    for name, system_id in session.execute(query):
+        groups[name].append(system_id)
     systems, hosted = _systems(session), hosted_counts(session)
     findings = []
-    for name, by_system in groups.items():
-        finding = _duplicate(
-            "kind_on_many_systems",
-            f"items:{name}",
-            list(by_system),
-            systems,
-            hosted,
-            {"item": name},
-        )
-        finding.records += tuple((ITEM, i) for ids in by_system.values() for i in ids[:20])
+    for name, ids in sorted(groups.items()):
+        if len(ids) < minimum:
+            continue
+        finding = _duplicate("kind_on_many_systems", f"items:{name}", ids, systems, hosted, {})
+        finding.facts["item"] = name
         finding.systems_retired = 0  # the systems may do other jobs: nothing is retired
         finding.cost_saved = None
         findings.append(finding)

@@ -208,8 +208,11 @@ def entry_off_domain(session: Session, params: dict) -> list[Finding]:
         )
     )
     findings = []
+    domains = {}
     for item_id, dept, entry, system_id, url in session.execute(query):
-        entry_domain, system_domain = _domain(entry, labels), _domain(url, labels)
+        if url not in domains:
+            domains[url] = _domain(url, labels)
+        entry_domain, system_domain = _domain(entry, labels), domains[url]
         if None in (entry_domain, system_domain) or entry_domain == system_domain:
             continue
         host = urlsplit(entry.strip()).hostname or ""

@@ -37,7 +37,7 @@ from app.services.trail import data_version
 from . import finding_nodes as nodes
 from . import finding_platforms as platforms
 from . import finding_registers as registers
-from .finding_base import Finding, Index
+from .finding_base import MEMO, Finding, Index
 
 GROUPS = {
     "nodes": _l("审批节点冗余"),
@@ -282,10 +282,14 @@ def index(session: Session) -> Index:
 
 def _find(session: Session, tuned: dict) -> list[Finding]:
     found = []
-    for rule in RULES:
-        enabled, params = tuned[rule.code]
-        if enabled:
-            found.extend(rule.find(session, params))
+    session.info[MEMO] = {}
+    try:
+        for rule in RULES:
+            enabled, params = tuned[rule.code]
+            if enabled:
+                found.extend(rule.find(session, params))
+    finally:
+        session.info.pop(MEMO, None)
     found.sort(key=Finding.sort_key)
     return found
 
