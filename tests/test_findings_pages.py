@@ -188,3 +188,29 @@ def test_capability_map_lists_systems_with_their_cost(db_session, client_as):
     db_session.commit()
     page = client_as("reviewer").get("/findings/capabilities").get_data(as_text=True)
     assert "报修" in page and "后勤报修" in page and "宿舍报修" in page and "3.00" in page
+
+
+def test_a_contact_tags_their_system_with_capabilities_on_its_form(db_session, client_as):
+    from app.models import Capability, InformationSystem
+
+    repair = Capability(code="repair", name="报修")
+    db_session.add(repair)
+    db_session.commit()
+    data = {
+        "code": "SYS-NEW-01",
+        "name": "后勤报修系统",
+        "department": str(f.department(db_session).id),
+        "portal_integration": "sso",
+        "capabilities": str(repair.id),
+    }
+    client = client_as("contact")
+    response = client.post("/informationsystemview/add", data=data)
+    assert response.status_code == 302
+    system = db_session.query(InformationSystem).filter_by(code="SYS-NEW-01").one()
+    assert [c.code for c in system.capabilities] == ["repair"]
+    data.update(capabilities=[], version_seen=str(system.version), name="后勤报修平台")
+    response = client.post(f"/informationsystemview/edit/{system.id}", data=data)
+    assert response.status_code == 302
+    db_session.expire_all()
+    system = db_session.get(InformationSystem, system.id)
+    assert system.capabilities == [] and system.name == "后勤报修平台"
