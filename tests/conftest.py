@@ -37,6 +37,10 @@ PG_ADMIN_URL = os.environ.get(
 )
 # Record tables emptied after each test (children first); FAB's tables and users stay.
 RECORD_TABLES = (
+    "finding_dismissal",
+    "finding_setting",
+    "system_capability",
+    "capability",
     "entry_check",
     "reminder",
     "print_code",

@@ -8,7 +8,9 @@ types (model, key, view, reviewable, audited, children); `record_url()` opens a 
 import pytest
 
 from app.models import (
+    Capability,
     Contact,
+    FindingSetting,
     InformationSystem,
     Material,
     ProcessNode,
@@ -19,6 +21,7 @@ from app.models import (
 )
 from app.models.base import VersionedMixin
 from app.models.choices import DISPOSITION, USER_GROUP
+from app.services.insight import findings
 from app.services.review import workflow
 from app.services.sheets import specs
 from app.services.trail import audit
@@ -126,7 +129,10 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         "rectification_task": f.rectification_task(db_session),
         "campaign": (camp := f.campaign(db_session)),
         "campaign_phase": f.campaign_phase(db_session, camp),
+        "capability": Capability(code="repair", name="报修"),
+        "finding_setting": FindingSetting(rule="idle_system", enabled=False),
     }
+    db_session.add_all([records["capability"], records["finding_setting"]])
     db_session.commit()
     assert set(records) == set(registry.BY_KEY)
     admin = client_as("admin")
@@ -138,6 +144,9 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         response = admin.get(url)
         assert response.status_code == 200, (key, url)
         record = records[key]
+        if key == "finding_setting":  # shown by its rule's title
+            assert str(findings.BY_CODE[record.rule].title) in response.text
+            continue
         assert str(getattr(record, "name", None) or record.title) in response.text, key
 
 

@@ -8,6 +8,7 @@ from .contact import Contact
 from .data_stamp import DataStamp
 from .department import Department
 from .entry_check import EntryCheck
+from .finding import Capability, FindingDismissal, FindingSetting, system_capability
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .password_history import PasswordHistory
@@ -27,11 +28,14 @@ __all__ = [
     "AuditHead",
     "Campaign",
     "CampaignPhase",
+    "Capability",
     "ConsoleUser",
     "Contact",
     "DataStamp",
     "Department",
     "EntryCheck",
+    "FindingDismissal",
+    "FindingSetting",
     "InformationSystem",
     "LoginThrottle",
     "Material",
@@ -48,4 +52,5 @@ __all__ = [
     "ReviewDecision",
     "ServiceItem",
     "metadata",
+    "system_capability",
 ]

@@ -159,6 +159,7 @@ TASK_SOURCE = Choices(
     ("comment", _l("公示意见")),
     ("portfolio", _l("系统画像诊断")),
     ("entry", _l("办事入口检查")),
+    ("finding", _l("治理发现")),
     ("manual", _l("手工登记")),
 )
 
@@ -250,6 +251,7 @@ AUDIT_ACTION = Choices(
     ("archive", _l("归档审计日志")),
     ("rekey", _l("启用审计密钥")),
     ("check", _l("入口检查")),
+    ("dismiss", _l("不予整改")),
 )
 
 

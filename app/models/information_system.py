@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, Integer, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import DepartmentRecordMixin
 from .choices import (
@@ -101,6 +101,16 @@ class InformationSystem(DepartmentRecordMixin, Model):
     )
     problem_details: Mapped[str | None] = mapped_column(Text, info={"label": _l("问题详情")})
     notes: Mapped[str | None] = mapped_column(Text, info={"label": _l("备注")})
+    capabilities = relationship(
+        "Capability",
+        secondary="system_capability",
+        lazy="select",
+        order_by="Capability.code",
+        info={
+            "label": _l("业务能力"),
+            "description": _l("本系统承担的业务能力（信息中心维护能力清单），用于识别重复建设。"),
+        },
+    )
 
     def problem_codes(self):
         """The codes of the problem kinds ticked for this system."""

@@ -16,6 +16,7 @@ from . import labels
 from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .department import Department
+from .finding import Capability, FindingSetting
 from .information_system import InformationSystem
 from .rectification_task import RectificationTask
 from .service_item import Material, ProcessNode, ServiceItem
@@ -57,6 +58,8 @@ RECORD_TYPES = (
     RecordType("rectification_task", RectificationTask, "RectificationTaskView", _l("整改任务")),
     RecordType("campaign", Campaign, "CampaignView", _l("工作安排")),
     RecordType("campaign_phase", CampaignPhase, "CampaignPhaseView", _l("工作阶段")),
+    RecordType("capability", Capability, "CapabilityView", _l("业务能力")),
+    RecordType("finding_setting", FindingSetting, "FindingSettingView", _l("发现规则设置")),
 )
 BY_KEY = {t.key: t for t in RECORD_TYPES}
 BY_MODEL = {t.model: t for t in RECORD_TYPES}

@@ -64,8 +64,13 @@ def row_values(number: int, task: RectificationTask, overdue: bool) -> list[obje
     ]
 
 
-def ledger_xlsx(tasks: Iterable[RectificationTask], today: date | None = None) -> bytes:
-    """The workbook bytes for `tasks` (already scoped and sorted by department)."""
+def ledger_xlsx(
+    tasks: Iterable[RectificationTask],
+    today: date | None = None,
+    findings: Iterable[object] | None = None,
+) -> bytes:
+    """The workbook bytes for `tasks` (already scoped and sorted by department), with the
+    governance findings (`finding_actions.Shown` rows) as a second sheet when given."""
     today = today or date.today()
     writer = SheetWriter()
     title = _("数字化整改台账（{day}）").format(day=today.isoformat())
@@ -96,4 +101,54 @@ def ledger_xlsx(tasks: Iterable[RectificationTask], today: date | None = None) -
             sheet.write_cell(sheet.row, col, value, fmt)
         sheet.row += 1
     sheet.finish()
+    if findings is not None:
+        findings_sheet(writer, findings, today)
     return writer.close()
+
+
+def findings_sheet(writer: SheetWriter, findings: Iterable[object], today: date) -> None:
+    """治理发现: each finding, why it fired, what fixing it would change, and its task or the
+    reason it was dismissed."""
+    headers = [
+        _("序号"),
+        _("问题类别"),
+        _("发现规则"),
+        _("涉及部门"),
+        _("涉及记录"),
+        _("原因"),
+        _("整改收益"),
+        _("可节省工作日"),
+        _("可下线系统"),
+        _("年节省运维费用（万元）"),
+        _("少填材料项"),
+        _("整改任务"),
+        _("整改状态"),
+        _("不予整改理由"),
+    ]
+    sheet = writer.sheet(
+        _("治理发现"),
+        headers,
+        title=_("治理发现与整改（{day}）").format(day=today.isoformat()),
+        widths=[6, 12, 24, 20, 30, 50, 40, 10, 10, 12, 10, 30, 10, 30],
+    )
+    for number, row in enumerate(findings, start=1):
+        finding, task, dismissal = row.finding, row.task, row.dismissal
+        sheet.write_row(
+            [
+                number,
+                row.group_label,
+                row.title,
+                "、".join(row.departments),
+                "\n".join(label for _kind, _id, label in row.records),
+                row.why,
+                row.change,
+                finding.days_saved or None,
+                finding.systems_retired or None,
+                finding.cost_saved,
+                finding.fields_saved or None,
+                task.title if task is not None else None,
+                TASK_STATUS.label(task.task_status) if task is not None else None,
+                dismissal.reason if dismissal is not None else None,
+            ]
+        )
+    sheet.finish()

@@ -12,6 +12,7 @@ from .contact import ContactView
 from .department import DepartmentView
 from .directory import DirectoryView
 from .entry_check import EntryCheckView
+from .findings import CapabilityView, FindingSettingView, FindingsView
 from .information_system import InformationSystemView
 from .portfolio import PortfolioView
 from .publication import PublicationView
@@ -92,6 +93,14 @@ def register_views(appbuilder):
     appbuilder.add_view(
         EntryCheckView, "EntryChecks", label=_l("办事入口检查"), icon="fa-link", **ledger
     )
+    appbuilder.add_view(FindingsView, "Findings", label=_l("治理发现"), icon="fa-search", **ledger)
+    appbuilder.add_link(
+        "CapabilityMap",
+        label=_l("业务能力地图"),
+        href="/findings/capabilities",
+        icon="fa-sitemap",
+        category="Ledger",
+    )
     appbuilder.add_view_no_menu(LedgerView)
     current_app.add_template_global(ledger_sources, "ledger_sources")
     current_app.add_template_global(user_can, "can")
@@ -104,6 +113,16 @@ def register_views(appbuilder):
         CampaignView, "Campaigns", label=_l("工作安排"), icon="fa-calendar", **settings
     )
     appbuilder.add_view_no_menu(CampaignPhaseView)
+    appbuilder.add_view(
+        CapabilityView, "Capabilities", label=_l("业务能力清单"), icon="fa-tags", **settings
+    )
+    appbuilder.add_view(
+        FindingSettingView,
+        "FindingSettings",
+        label=_l("发现规则设置"),
+        icon="fa-sliders",
+        **settings,
+    )
     appbuilder.add_view(
         DirectoryView, "Directory", label=_l("统一身份认证设置"), icon="fa-id-card", **settings
     )

@@ -213,7 +213,10 @@ class ConsoleModelView(ModelView):
             present=self._refusal_message,
             abort_on=(),
         ) as outcome:
-            form.populate_obj(item)
+            # No flush half-way: loading a many-to-many collection (a system's capabilities)
+            # would write the fields set so far and move the version before it is checked.
+            with session.no_autoflush:
+                form.populate_obj(item)
             pre_hook(item)
             session.add(item)
         if not outcome.ok:

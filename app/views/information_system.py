@@ -40,7 +40,7 @@ class InformationSystemView(ReviewableMixin, ConsoleModelView):
         "annual_om_cost",
         "url",
     ]
-    usage = ["user_groups", "daily_active_operations", "core_usage_rate"]
+    usage = ["capabilities", "user_groups", "daily_active_operations", "core_usage_rate"]
     integration = ["deployment", "mobile_adaptation", "portal_integration"]
     problems = [
         "data_silo",

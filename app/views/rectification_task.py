@@ -20,7 +20,7 @@ from app.models.registry import record_url
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 from app.services.access import permissions, scope
 from app.services.errors import DuplicateTaskError
-from app.services.insight import portfolio
+from app.services.insight import finding_actions, portfolio
 from app.services.ledger import rectification
 from app.services.trail import audit
 
@@ -293,7 +293,8 @@ class LedgerView(BaseView):
 
         overdue_only = request.args.get("overdue") == "1"
         tasks = rectification.ledger(db.session, g.user, overdue_only=overdue_only)
-        body = ledger_xlsx(tasks)
+        section = None if overdue_only else finding_actions.ledger_section(db.session, g.user)
+        body = ledger_xlsx(tasks, findings=section)
         audit.record_event(
             db.session,
             "export",

@@ -50,11 +50,19 @@ DEPARTMENT_VIEWS = (
     "ProcessNodeView",
     "InformationSystemView",
 )
-OFFICE_VIEWS = ("DepartmentView", "CampaignView", "CampaignPhaseView", "RectificationTaskView")
+OFFICE_VIEWS = (
+    "DepartmentView",
+    "CampaignView",
+    "CampaignPhaseView",
+    "RectificationTaskView",
+    "CapabilityView",
+    "FindingSettingView",
+)
 WORKFLOW = "WorkflowView"
 SHEETS = "SheetView"
 PUBLICATION = "PublicationView"
 BOARD = "BoardView"
+FINDINGS = "FindingsView"
 
 EVERYONE = frozenset({CONTACT, REVIEWER, LEADER, IT_ADMIN})
 ACCOUNT_HOLDERS = EVERYONE | {SECURITY_ADMIN, AUDIT_ADMIN}
@@ -126,12 +134,15 @@ ACTIONS: dict[str, Action] = {
     "view": Action(
         EVERYONE,
         _grant(READ, DEPARTMENT_VIEWS + OFFICE_VIEWS + ("OverdueTaskView",))
-        + _grant(("can_read",), ("LedgerView", "PortfolioView", WORKFLOW, PUBLICATION, BOARD))
+        + _grant(
+            ("can_read",), ("LedgerView", "PortfolioView", WORKFLOW, PUBLICATION, BOARD, FINDINGS)
+        )
         + _grant(READ, ("EntryCheckView",))
         + _grant(("can_read", "can_export"), (SHEETS,))
         + (("can_read", "StatisticsView"),)
         + _menus("Survey", "Contacts", "ServiceItems", "InformationSystems", "SheetsImportExport")
         + _menus("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio", "EntryChecks")
+        + _menus("Findings", "CapabilityMap")
         + _menus("Review", "Publications", "Progress", "CampaignBoard", "Statistics"),
     ),
     "account": Action(
@@ -203,7 +214,7 @@ ACTIONS: dict[str, Action] = {
     "keep_ledger": Action(
         LEDGER_KEEPERS,
         _grant(("can_add", "can_edit"), ("RectificationTaskView",))
-        + (("can_update", "LedgerView"),),
+        + (("can_update", "LedgerView"), ("can_update", FINDINGS)),
         denied=_l("您的角色只能查看整改台账，不能修改。"),
     ),
     # Publishing the three lists and answering public comments.
@@ -214,6 +225,8 @@ ACTIONS: dict[str, Action] = {
     "manage_settings": Action(
         DEVELOPER,
         _grant(WRITE, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
+        + _grant(WRITE, ("CapabilityView", "FindingSettingView"))
+        + _menus("Capabilities", "FindingSettings")
         + (("can_delete", "RectificationTaskView"), ("can_get", "MenuApi"))
         + _grant(("can_download",), RECORD_VIEWS),
     ),

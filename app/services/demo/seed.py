@@ -27,7 +27,8 @@ campaign go through the ORM and are audited one by one.
 Layout: `rows` (the row helpers every step uses), `reviews` (workflow columns, signed
 decisions and versions), then one module per step: `people` (departments, users, contacts),
 `systems`, `items` (service items with materials and nodes), `tasks` (rectification tasks
-and the campaign); the tables they read are in `app.services.demo.data`.
+and the campaign), `findings` (the capability list and the planted governance findings);
+the tables they read are in `app.services.demo.data`.
 """
 
 from collections.abc import Callable
@@ -38,6 +39,7 @@ from app.extensions import appbuilder, db
 from app.models.base import utcnow
 from app.security.roles import install_roles
 from app.services.demo.data import systems as system_data
+from app.services.demo.findings import seed_findings
 from app.services.demo.items import seed_items
 from app.services.demo.people import seed_contacts, seed_departments, seed_users
 from app.services.demo.rows import Context
@@ -149,6 +151,7 @@ def _seed_records(session, ctx, items, counts):
     systems = seed_systems(session, ctx, system_count(items), counts)
     seed_items(session, ctx, items, counts)
     seed_tasks(session, ctx, systems, counts)
+    seed_findings(session)
     seed_campaign(session, ctx.now.year, counts)
 
 

@@ -96,13 +96,15 @@ def open_task(
     system: InformationSystem | None = None,
     item: ServiceItem | None = None,
     source_ref: int | None = None,
+    key: str | None = None,
 ) -> RectificationTask:
     """Open a rectification task and return it (flushed, not committed).
 
     `department` is a Department or its id. `system` / `item` link the task to the record it
     came from; `source_ref` names any other source record (a public comment's id). With a
     linked record the task gets a source key, and a second task for the same record and
-    `category` is refused with DuplicateTaskError (carrying the existing task).
+    `category` is refused with DuplicateTaskError (carrying the existing task). `key` names
+    the source outright (a governance finding's key), for sources that are no single record.
     """
     permissions.ensure(user, "keep_ledger")
     if source not in TASK_SOURCE:
@@ -119,12 +121,11 @@ def open_task(
     if session.get(Department, department_id) is None:
         raise DomainError(_("请选择所属部门。"))
     scope.ensure_can_write_department(user, department_id)
-    key = None
-    if source_ref is not None:
+    if key is None and source_ref is not None:
         key = source_key(source, source_ref, category)
-    elif item is not None:
+    elif key is None and item is not None:
         key = source_key("item", item.id, category)
-    elif system is not None:
+    elif key is None and system is not None:
         key = source_key("system", system.id, category)
     if key is not None:
         existing = find_by_key(session, key)

@@ -15,8 +15,19 @@ from sqlalchemy.orm import Session
 from app.models import DataStamp
 
 STATISTICS = "statistics"
-# Tables whose rows feed a chart of the dashboard.
-WATCHED_TABLES = frozenset({"service_item", "information_system", "department", "review_decision"})
+# Tables whose rows feed a chart of the dashboard or a governance finding (insight/findings).
+WATCHED_TABLES = frozenset(
+    {
+        "service_item",
+        "information_system",
+        "department",
+        "review_decision",
+        "process_node",
+        "material",
+        "contact",
+        "capability",
+    }
+)
 _DIRTY = "statistics_data_changed"
 
 
@@ -24,6 +35,15 @@ def current(session: Session) -> int:
     """The statistics counter as committed (0 before the first change)."""
     value = session.execute(select(DataStamp.counter).where(DataStamp.name == STATISTICS)).scalar()
     return value or 0
+
+
+def has_pending(session: Session) -> bool:
+    """Whether `session` holds flushed, uncommitted changes of a watched table."""
+    return bool(session.info.get(_DIRTY)) or any(
+        _table_name(obj) in WATCHED_TABLES
+        for objects in (session.new, session.dirty, session.deleted)
+        for obj in objects
+    )
 
 
 def bump(session: Session) -> None:
