@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import appbuilder, csrf, db, migrate
+from .extensions import appbuilder, cache, csrf, db, migrate
 
 
 def create_app(test_config=None):
@@ -31,6 +31,7 @@ def create_app(test_config=None):
     data_version.install()
 
     csrf.init_app(app)
+    cache.init_app(app)
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)

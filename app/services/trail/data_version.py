@@ -1,8 +1,8 @@
 """The data-version stamp: a counter that changes whenever the statistics' inputs change.
 
-Charts and their tables are cached under a key that includes this counter (see
-`app.services.insight.dashboard`). Any flush that writes a service item, an information system, a
-department or a review decision, and any bulk INSERT/UPDATE/DELETE statement on their tables
+Charts, the board, the assessment and the portfolio are cached under a key that includes this
+counter (see `app.services.trail.stamped`). Any flush that writes a row of `WATCHED_TABLES`, and
+any bulk INSERT/UPDATE/DELETE statement on their tables
 (the demo seeder's Core inserts, for example), marks the session; just before the session
 commits, the counter of the ``statistics`` row of `data_stamp` is incremented in the same
 transaction. Every worker reads the counter from the database, so after the commit no worker
@@ -15,8 +15,22 @@ from sqlalchemy.orm import Session
 from app.models import DataStamp
 
 STATISTICS = "statistics"
-# Tables whose rows feed a chart of the dashboard.
-WATCHED_TABLES = frozenset({"service_item", "information_system", "department", "review_decision"})
+# Tables whose rows feed a chart of the dashboard, the campaign board, the assessment, the
+# portfolio or the home pages (all cached under the stamp: app.services.trail.stamped).
+WATCHED_TABLES = frozenset(
+    {
+        "service_item",
+        "information_system",
+        "department",
+        "review_decision",
+        "contact",
+        "material",
+        "process_node",
+        "rectification_task",
+        "campaign",
+        "campaign_phase",
+    }
+)
 _DIRTY = "statistics_data_changed"
 
 
@@ -24,6 +38,11 @@ def current(session):
     """The statistics counter as committed (0 before the first change)."""
     value = session.execute(select(DataStamp.counter).where(DataStamp.name == STATISTICS)).scalar()
     return value or 0
+
+
+def pending(session: Session) -> bool:
+    """Whether the session holds flushed, uncommitted changes of a watched table."""
+    return bool(session.info.get(_DIRTY))
 
 
 def bump(session):

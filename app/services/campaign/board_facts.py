@@ -1,0 +1,196 @@
+"""The campaign board's figures per department, counted by grouped SQL (read by `board`).
+
+The completeness rules of `app.services.catalog.completeness` are written once more here as SQL
+clauses (`item_incomplete`, `system_incomplete`) so that the database counts the incomplete
+records of every department in one GROUP BY, whatever the number of items; only the first
+`EXAMPLES` incomplete records of each department (a window function) are read and described in
+Python by `completeness` itself, in its own words. `tests/test_board.py` checks that both give
+the same counts on the same records.
+
+`facts(session, ids)` returns plain data (no ORM objects), cached under the data-version stamp
+by `board.build`.
+"""
+
+from collections.abc import Sequence
+from types import SimpleNamespace
+
+from sqlalchemy import String, Text, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem
+from app.services.catalog import completeness
+
+EXAMPLES = 3  # records named per rule in "what it lacks"
+# Records a department can still change: the board counts them as not yet submitted.
+EDITABLE_STATUSES = ("draft", "returned")
+# Python's str.strip() removes every Unicode space (U+3000 included): SQL trims the same set.
+WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+PROBLEMS = ("data_silo", "feature_gap", "poor_extensibility", "security_risk")
+
+
+def blank(column: ColumnElement) -> ColumnElement[bool]:
+    """SQL for `completeness._blank`: NULL, or only spaces for text columns."""
+    if isinstance(column.type, String | Text):
+        return or_(column.is_(None), func.trim(column, WHITESPACE) == "")
+    return column.is_(None)
+
+
+def item_incomplete() -> ColumnElement[bool]:
+    """True for a service item that `completeness.missing_for_item` finds lacking."""
+    modules = [blank(getattr(ServiceItem, key)) for key, _label in completeness.ITEM_MODULES]
+    has_node = exists().where(ProcessNode.item_id == ServiceItem.id)
+    has_material = exists().where(Material.item_id == ServiceItem.id)
+    bad_material = exists().where(
+        Material.item_id == ServiceItem.id, or_(blank(Material.name), blank(Material.form))
+    )
+    return or_(
+        *modules,
+        ~has_node,
+        ~has_material,
+        bad_material,
+        and_(ServiceItem.running_status == "improve", blank(ServiceItem.disposition)),
+        and_(ServiceItem.running_status == "deploy", blank(ServiceItem.transformation_needs)),
+    )
+
+
+def system_incomplete() -> ColumnElement[bool]:
+    """True for an information system that `completeness.missing_for_system` finds lacking."""
+    fields = [blank(getattr(InformationSystem, key)) for key, _label in completeness.SYSTEM_FIELDS]
+    any_problem = or_(*(getattr(InformationSystem, k).is_(True) for k in PROBLEMS))
+    return or_(*fields, and_(any_problem, blank(InformationSystem.problem_details)))
+
+
+def _in(query, column, ids):
+    return query if ids is None else query.where(column.in_(ids))
+
+
+def status_counts(
+    session: Session, model: type, ids: Sequence[int] | None, extra: Sequence = ()
+) -> dict:
+    """{department id: {status: count}} in one GROUP BY."""
+    query = select(model.department_id, model.status, func.count()).where(*extra)
+    query = _in(query, model.department_id, ids)
+    result = {}
+    for dept, status, count in session.execute(query.group_by(model.department_id, model.status)):
+        result.setdefault(dept, {})[status] = count
+    return result
+
+
+def _incomplete(session, model, clause, ids, extra):
+    """({department id: count}, [ids of the first EXAMPLES per department, by code])."""
+    where = (model.status.in_(EDITABLE_STATUSES), clause, *extra)
+    counts = _in(
+        select(model.department_id, func.count()).where(*where), model.department_id, ids
+    ).group_by(model.department_id)
+    ranked = _in(
+        select(
+            model.id,
+            func.row_number()
+            .over(partition_by=model.department_id, order_by=model.code)
+            .label("rank"),
+        ).where(*where),
+        model.department_id,
+        ids,
+    ).subquery()
+    first = select(ranked.c.id).where(ranked.c.rank <= EXAMPLES)
+    return dict(session.execute(counts).all()), list(session.scalars(first))
+
+
+ITEM_COLUMNS = (
+    "id",
+    "department_id",
+    "code",
+    "name",
+    "running_status",
+    "disposition",
+    "transformation_needs",
+    *(key for key, _label in completeness.ITEM_MODULES),
+)
+
+
+def _describe_items(session, item_ids):
+    """[(department id, code, "code name", what it lacks)] of the given items (plain rows)."""
+    if not item_ids:
+        return []
+    nodes = dict(
+        session.execute(
+            select(ProcessNode.item_id, func.count())
+            .where(ProcessNode.item_id.in_(item_ids))
+            .group_by(ProcessNode.item_id)
+        ).all()
+    )
+    materials = {}
+    for item_id, name, form in session.execute(
+        select(Material.item_id, Material.name, Material.form).where(Material.item_id.in_(item_ids))
+    ):
+        materials.setdefault(item_id, []).append(SimpleNamespace(name=name, form=form))
+    query = select(*(getattr(ServiceItem, c) for c in ITEM_COLUMNS)).where(
+        ServiceItem.id.in_(item_ids)
+    )
+    described = []
+    for values in session.execute(query).mappings():
+        item = SimpleNamespace(
+            **values,
+            materials=materials.get(values["id"], []),
+            nodes=range(nodes.get(values["id"], 0)),  # only "at least one node" is read
+        )
+        described.append(
+            (
+                item.department_id,
+                item.code,
+                f"{item.code} {item.name}",
+                completeness.missing_for_item(item),
+            )
+        )
+    return described
+
+
+def _describe_systems(session, system_ids):
+    if not system_ids:
+        return []
+    query = select(InformationSystem).where(InformationSystem.id.in_(system_ids))
+    return [
+        (s.department_id, s.code, str(s), completeness.missing(s)) for s in session.scalars(query)
+    ]
+
+
+def _examples(counts, described):
+    """{department id: (count, [(record, missing)])}, examples in code order."""
+    examples = {}
+    for dept, _code, text, missing in sorted(described, key=lambda d: (d[0], d[1])):
+        examples.setdefault(dept, []).append((text, missing))
+    return {dept: (count, examples.get(dept, [])) for dept, count in counts.items()}
+
+
+def contacts(session: Session, ids: Sequence[int] | None) -> dict:
+    """{department id: [(name, complete, knows processes, administers systems)]} by id."""
+    query = _in(select(Contact).order_by(Contact.id), Contact.department_id, ids)
+    result = {}
+    for contact in session.scalars(query):
+        result.setdefault(contact.department_id, []).append(
+            (
+                contact.name,
+                not completeness.missing(contact),
+                bool(contact.knows_processes),
+                bool(contact.administers_systems),
+            )
+        )
+    return result
+
+
+def facts(session: Session, ids: Sequence[int] | None) -> dict:
+    """Everything the board's rules read, per department, as plain data."""
+    online = (~ServiceItem.is_offline,)
+    item_counts, item_ids = _incomplete(session, ServiceItem, item_incomplete(), ids, online)
+    system_counts, system_ids = _incomplete(
+        session, InformationSystem, system_incomplete(), ids, ()
+    )
+    return {
+        "items": status_counts(session, ServiceItem, ids, online),
+        "systems": status_counts(session, InformationSystem, ids),
+        "contacts": status_counts(session, Contact, ids),
+        "bad_items": _examples(item_counts, _describe_items(session, item_ids)),
+        "bad_systems": _examples(system_counts, _describe_systems(session, system_ids)),
+        "people": contacts(session, ids),
+    }
