@@ -10,7 +10,13 @@ from .department import Department
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .password_history import PasswordHistory
-from .publication import PrintCode, Publication, PublicationItem, PublicComment
+from .publication import (
+    PrintCode,
+    Publication,
+    PublicationItem,
+    PublicationSearch,
+    PublicComment,
+)
 from .rectification_task import RectificationTask
 from .reminder import Reminder
 from .review import RecordVersion, ReviewDecision
@@ -38,6 +44,7 @@ __all__ = [
     "PublicComment",
     "Publication",
     "PublicationItem",
+    "PublicationSearch",
     "RecordVersion",
     "RectificationTask",
     "Reminder",

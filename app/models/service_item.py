@@ -31,6 +31,16 @@ class ServiceItem(DepartmentRecordMixin, Model):
         # approval times (a decision's item read from the index, not from the wide row).
         Index("ix_service_item_department_running", "department_id", "running_status"),
         Index("ix_service_item_time_limit", "id", "department_id", "time_limit_days"),
+        # Cover the board's and the assessment's counts per department, workflow status and
+        # lifecycle (and the first items by code), read from the index, not the wide rows.
+        Index(
+            "ix_service_item_board",
+            "department_id",
+            "status",
+            "lifecycle",
+            "running_status",
+            "code",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

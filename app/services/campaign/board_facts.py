@@ -78,23 +78,28 @@ def status_counts(
 
 
 def _incomplete(session, model, clause, ids, extra):
-    """({department id: count}, [ids of the first EXAMPLES per department, by code])."""
-    where = (model.status.in_(EDITABLE_STATUSES), clause, *extra)
-    counts = _in(
-        select(model.department_id, func.count()).where(*where), model.department_id, ids
-    ).group_by(model.department_id)
+    """({department id: count}, [ids of the first EXAMPLES per department, by code]), in one
+    pass over the open records (a window function gives both the rank and the count)."""
     ranked = _in(
         select(
             model.id,
+            model.department_id,
             func.row_number()
             .over(partition_by=model.department_id, order_by=model.code)
             .label("rank"),
-        ).where(*where),
+            func.count().over(partition_by=model.department_id).label("total"),
+        ).where(model.status.in_(EDITABLE_STATUSES), clause, *extra),
         model.department_id,
         ids,
     ).subquery()
-    first = select(ranked.c.id).where(ranked.c.rank <= EXAMPLES)
-    return dict(session.execute(counts).all()), list(session.scalars(first))
+    first = select(ranked.c.id, ranked.c.department_id, ranked.c.total).where(
+        ranked.c.rank <= EXAMPLES
+    )
+    counts, found = {}, []
+    for record_id, dept, total in session.execute(first):
+        counts[dept] = total
+        found.append(record_id)
+    return counts, found
 
 
 ITEM_COLUMNS = (

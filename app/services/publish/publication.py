@@ -12,7 +12,7 @@ import json
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import insert, select
 
 from app.models import (
     Department,
@@ -26,6 +26,7 @@ from app.services.access import permissions
 from app.services.errors import DomainError, NotFoundError
 from app.services.ledger import rectification
 from app.services.publish import lists
+from app.services.publish.search import departments_of, index_items, search  # noqa: F401
 from app.services.trail import audit
 from app.services.trail.signature import signature_hash, signer_display_name, verify_password
 from app.services.trail.snapshot import canonical_json, sha256_hex
@@ -211,6 +212,11 @@ def publish(session, user, password, publicity_start=None, publicity_end=None, n
             for i, text, h in zip(items, texts, hashes, strict=True)
         ],
     )
+    index_items(
+        session,
+        publication,
+        (dict(i, materials_text="\n".join(m["name"] for m in i["materials"])) for i in items),
+    )
     audit.record_event(
         session,
         "transition",
@@ -225,46 +231,6 @@ def publish(session, user, password, publicity_start=None, publicity_end=None, n
     )
     session.flush()
     return publication
-
-
-def search(session, publication, text=None, department_id=None, user_group=None, page=0):
-    """(rows, total) of a publication's items matching a Chinese substring and filters.
-
-    `text` matches department, item name or a material name (LIKE, escaped, on both engines).
-    """
-    query = select(PublicationItem).where(PublicationItem.publication_id == publication.id)
-    text = (text or "").strip()[:50]
-    if text:
-        query = query.where(
-            or_(
-                PublicationItem.name.contains(text, autoescape=True),
-                PublicationItem.department_name.contains(text, autoescape=True),
-                PublicationItem.materials_text.contains(text, autoescape=True),
-            )
-        )
-    if department_id:
-        query = query.where(PublicationItem.department_id == department_id)
-    if user_group:
-        query = query.where(
-            func.coalesce(PublicationItem.user_groups, "").contains(user_group, autoescape=True)
-        )
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(
-        query.order_by(PublicationItem.department_name, PublicationItem.code)
-        .limit(PAGE_SIZE)
-        .offset(max(page, 0) * PAGE_SIZE)
-    ).all()
-    return rows, total
-
-
-def departments_of(session, publication):
-    """(id, name) of the departments present in a publication, for the filter."""
-    return session.execute(
-        select(PublicationItem.department_id, PublicationItem.department_name)
-        .where(PublicationItem.publication_id == publication.id)
-        .distinct()
-        .order_by(PublicationItem.department_name)
-    ).all()
 
 
 # --- Comments --------------------------------------------------------------------------------
