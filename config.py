@@ -113,6 +113,9 @@ CACHE_DIR = os.environ.get("CACHE_DIR", str(INSTANCE_DIR / "cache"))
 CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "3600"))
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "console:")
 CACHE_THRESHOLD = 2000  # FileSystemCache: entries kept before the oldest are dropped
+# Imports of more rows than this run in the background worker (app/jobs.py, Huey: Redis with
+# REDIS_URL, else SQLite in the instance folder); smaller ones within the request.
+JOB_INLINE_ROWS = int(os.environ.get("JOB_INLINE_ROWS", "2000"))
 RATELIMIT_STRATEGY = "moving-window"  # "N per period" holds for any period, not per clock window
 RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* and Retry-After on limited routes
 AUTH_RATE_LIMITED = True

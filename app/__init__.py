@@ -60,6 +60,9 @@ def create_app(test_config=None):
     from .cli import register_cli
 
     register_cli(app)
+    from . import jobs
+
+    jobs.bind_app(app)  # jobs queued from here run in this app when consumed in-process
     return app
 
 
