@@ -29,6 +29,9 @@ def create_app(test_config=None):
 
     audit.install()
     data_version.install()
+    from app.services.catalog import completeness_sql
+
+    completeness_sql.install()
 
     csrf.init_app(app)
     cache.init_app(app)

@@ -195,3 +195,57 @@ def test_the_cached_portfolio_holds_the_reports_figures(db_session, client_as):
     cache.clear()
     cold = _statements(admin, "/portfolio/")
     assert _statements(admin, "/portfolio/") < cold
+
+
+def _flags(session):
+    from sqlalchemy import text
+
+    return dict(session.execute(text("SELECT code, incomplete FROM service_item")).all())
+
+
+def _python_flags(session):
+    return {
+        item.code: bool(completeness.missing_for_item(item))
+        for item in session.scalars(select(ServiceItem))
+    }
+
+
+def test_the_stored_completeness_follows_every_change(db_session):
+    """After each commit every item's stored flag is what the Python rule says: new items, an
+    edited material, a deleted node, a bulk Core insert; the refresh leaves the version and
+    updated_at alone, and a rolled-back change leaves the flag as it was."""
+    from sqlalchemy import insert
+
+    from app.models import Material, ProcessNode
+
+    varied_items(db_session, 48)
+    db_session.commit()
+    assert None not in _flags(db_session).values()
+    assert _flags(db_session) == _python_flags(db_session)
+    item = f.complete_item(db_session, code="AG-FLAG")
+    db_session.commit()
+    assert _flags(db_session)["AG-FLAG"] is False or _flags(db_session)["AG-FLAG"] == 0
+    version, updated = item.version, item.updated_at
+    material = db_session.scalars(select(Material).where(Material.item_id == item.id)).first()
+    material.name = "\u3000"
+    db_session.commit()
+    assert _flags(db_session)["AG-FLAG"] in (True, 1)
+    material.name = "申请表"
+    db_session.commit()
+    assert _flags(db_session)["AG-FLAG"] in (False, 0)
+    for node in db_session.scalars(select(ProcessNode).where(ProcessNode.item_id == item.id)):
+        db_session.delete(node)
+    db_session.commit()
+    assert _flags(db_session)["AG-FLAG"] in (True, 1)
+    db_session.execute(
+        insert(ProcessNode), [{"item_id": item.id, "name": "审核", "position": 1, "kind": "review"}]
+    )
+    db_session.commit()
+    assert _flags(db_session)["AG-FLAG"] in (False, 0)
+    db_session.refresh(item)
+    assert (item.version, item.updated_at) == (version, updated)
+    item.tips = ""
+    db_session.flush()
+    db_session.rollback()
+    assert _flags(db_session)["AG-FLAG"] in (False, 0)
+    assert _flags(db_session) == _python_flags(db_session)

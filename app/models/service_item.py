@@ -39,6 +39,7 @@ class ServiceItem(DepartmentRecordMixin, Model):
             "status",
             "lifecycle",
             "running_status",
+            "incomplete",
             "code",
         ),
     )
@@ -119,6 +120,10 @@ class ServiceItem(DepartmentRecordMixin, Model):
     )
     # Lifecycle on the service hall (measures art. 8-12), moved only by app.services.lifecycle.
     lifecycle: Mapped[str] = mapped_column(String(24), nullable=False, default="online", index=True)
+    # Whether the item lacks something for a submission (`completeness.missing_for_item`), kept
+    # by `app.services.catalog.completeness_sql` when the item, its materials or nodes change;
+    # None until computed, and then the board evaluates the rule itself.
+    incomplete: Mapped[bool | None] = mapped_column(Boolean, info={"label": _l("内容不完整")})
     lifecycle_note: Mapped[str | None] = mapped_column(Text)
 
     @hybrid_property

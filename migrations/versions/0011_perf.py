@@ -1,5 +1,5 @@
 """Public search on a narrow, normalised table (FTS5 trigram on SQLite, pg_trgm on PostgreSQL);
-a covering index for the board's and the assessment's counts per department.
+a covering index for the board's counts per department, with each item's stored completeness.
 
 Revision ID: 0011_perf
 Revises: 0010_comment_hiding
@@ -93,10 +93,14 @@ def upgrade():
         "publication_search",
         ["publication_id", "department_name", "code"],
     )
+    # NULL until the first commit that writes an item computes it (the board meanwhile
+    # evaluates the rule itself).
+    with op.batch_alter_table("service_item") as batch_op:
+        batch_op.add_column(sa.Column("incomplete", sa.Boolean(), nullable=True))
     op.create_index(
         "ix_service_item_board",
         "service_item",
-        ["department_id", "status", "lifecycle", "running_status", "code"],
+        ["department_id", "status", "lifecycle", "running_status", "incomplete", "code"],
     )
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
@@ -125,5 +129,7 @@ def downgrade():
     else:
         op.execute("DROP INDEX IF EXISTS ix_publication_search_trgm")
     op.drop_index("ix_service_item_board", table_name="service_item")
+    with op.batch_alter_table("service_item") as batch_op:
+        batch_op.drop_column("incomplete")
     op.drop_index("ix_publication_search_order", table_name="publication_search")
     op.drop_table("publication_search")

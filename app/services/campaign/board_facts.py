@@ -1,8 +1,9 @@
 """The campaign board's figures per department, counted by grouped SQL (read by `board`).
 
-The completeness rules of `app.services.catalog.completeness` are written once more here as SQL
-clauses (`item_incomplete`, `system_incomplete`) so that the database counts the incomplete
-records of every department in one GROUP BY, whatever the number of items; only the first
+The completeness rules of `app.services.catalog.completeness` are SQL clauses in
+`completeness_sql` (items read their stored flag, kept by it, from the board's covering index),
+so that the database counts the incomplete records of every department in one pass, whatever
+the number of items; only the first
 `EXAMPLES` incomplete records of each department (a window function) are read and described in
 Python by `completeness` itself, in its own words. `tests/test_board.py` checks that both give
 the same counts on the same records.
@@ -14,51 +15,16 @@ by `board.build`.
 from collections.abc import Sequence
 from types import SimpleNamespace
 
-from sqlalchemy import String, Text, and_, exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem
 from app.services.catalog import completeness
+from app.services.catalog.completeness_sql import incomplete_rule, system_incomplete
 
 EXAMPLES = 3  # records named per rule in "what it lacks"
 # Records a department can still change: the board counts them as not yet submitted.
 EDITABLE_STATUSES = ("draft", "returned")
-# Python's str.strip() removes every Unicode space (U+3000 included): SQL trims the same set.
-WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-PROBLEMS = ("data_silo", "feature_gap", "poor_extensibility", "security_risk")
-
-
-def blank(column: ColumnElement) -> ColumnElement[bool]:
-    """SQL for `completeness._blank`: NULL, or only spaces for text columns."""
-    if isinstance(column.type, String | Text):
-        return or_(column.is_(None), func.trim(column, WHITESPACE) == "")
-    return column.is_(None)
-
-
-def item_incomplete() -> ColumnElement[bool]:
-    """True for a service item that `completeness.missing_for_item` finds lacking."""
-    modules = [blank(getattr(ServiceItem, key)) for key, _label in completeness.ITEM_MODULES]
-    has_node = exists().where(ProcessNode.item_id == ServiceItem.id)
-    has_material = exists().where(Material.item_id == ServiceItem.id)
-    bad_material = exists().where(
-        Material.item_id == ServiceItem.id, or_(blank(Material.name), blank(Material.form))
-    )
-    return or_(
-        *modules,
-        ~has_node,
-        ~has_material,
-        bad_material,
-        and_(ServiceItem.running_status == "improve", blank(ServiceItem.disposition)),
-        and_(ServiceItem.running_status == "deploy", blank(ServiceItem.transformation_needs)),
-    )
-
-
-def system_incomplete() -> ColumnElement[bool]:
-    """True for an information system that `completeness.missing_for_system` finds lacking."""
-    fields = [blank(getattr(InformationSystem, key)) for key, _label in completeness.SYSTEM_FIELDS]
-    any_problem = or_(*(getattr(InformationSystem, k).is_(True) for k in PROBLEMS))
-    return or_(*fields, and_(any_problem, blank(InformationSystem.problem_details)))
 
 
 def _in(query, column, ids):
@@ -187,7 +153,7 @@ def contacts(session: Session, ids: Sequence[int] | None) -> dict:
 def facts(session: Session, ids: Sequence[int] | None) -> dict:
     """Everything the board's rules read, per department, as plain data."""
     online = (~ServiceItem.is_offline,)
-    item_counts, item_ids = _incomplete(session, ServiceItem, item_incomplete(), ids, online)
+    item_counts, item_ids = _incomplete(session, ServiceItem, incomplete_rule(), ids, online)
     system_counts, system_ids = _incomplete(
         session, InformationSystem, system_incomplete(), ids, ()
     )
