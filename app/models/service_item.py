@@ -42,6 +42,8 @@ class ServiceItem(DepartmentRecordMixin, Model):
             "incomplete",
             "code",
         ),
+        # Finds the items whose flag is not computed yet (catalog.completeness_sql).
+        Index("ix_service_item_incomplete", "incomplete"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

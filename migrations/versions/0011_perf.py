@@ -102,6 +102,7 @@ def upgrade():
         "service_item",
         ["department_id", "status", "lifecycle", "running_status", "incomplete", "code"],
     )
+    op.create_index("ix_service_item_incomplete", "service_item", ["incomplete"])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         op.execute(
@@ -128,6 +129,7 @@ def downgrade():
         op.execute("DROP TABLE IF EXISTS publication_search_fts")
     else:
         op.execute("DROP INDEX IF EXISTS ix_publication_search_trgm")
+    op.drop_index("ix_service_item_incomplete", table_name="service_item")
     op.drop_index("ix_service_item_board", table_name="service_item")
     with op.batch_alter_table("service_item") as batch_op:
         batch_op.drop_column("incomplete")

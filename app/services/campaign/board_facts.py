@@ -15,12 +15,12 @@ by `board.build`.
 from collections.abc import Sequence
 from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem
 from app.services.catalog import completeness
-from app.services.catalog.completeness_sql import incomplete_rule, system_incomplete
+from app.services.catalog.completeness_sql import item_incomplete, system_incomplete
 
 EXAMPLES = 3  # records named per rule in "what it lacks"
 # Records a department can still change: the board counts them as not yet submitted.
@@ -43,20 +43,30 @@ def status_counts(
     return result
 
 
-def _incomplete(session, model, clause, ids, extra):
+def _incomplete(session, model, clauses, ids, extra):
     """({department id: count}, [ids of the first EXAMPLES per department, by code]), in one
-    pass over the open records (a window function gives both the rank and the count)."""
-    ranked = _in(
-        select(
-            model.id,
+    pass over the open records (a window function gives both the rank and the count).
+
+    `clauses` are alternatives (UNION ALL of one narrow SELECT each), so that each can be
+    answered from its own index: the stored flag, and the rule for the rows without one."""
+    parts = [
+        _in(
+            select(model.id, model.department_id, model.code).where(
+                model.status.in_(EDITABLE_STATUSES), clause, *extra
+            ),
             model.department_id,
-            func.row_number()
-            .over(partition_by=model.department_id, order_by=model.code)
-            .label("rank"),
-            func.count().over(partition_by=model.department_id).label("total"),
-        ).where(model.status.in_(EDITABLE_STATUSES), clause, *extra),
-        model.department_id,
-        ids,
+            ids,
+        )
+        for clause in clauses
+    ]
+    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    ranked = select(
+        rows.c.id,
+        rows.c.department_id,
+        func.row_number()
+        .over(partition_by=rows.c.department_id, order_by=rows.c.code)
+        .label("rank"),
+        func.count().over(partition_by=rows.c.department_id).label("total"),
     ).subquery()
     first = select(ranked.c.id, ranked.c.department_id, ranked.c.total).where(
         ranked.c.rank <= EXAMPLES
@@ -153,9 +163,15 @@ def contacts(session: Session, ids: Sequence[int] | None) -> dict:
 def facts(session: Session, ids: Sequence[int] | None) -> dict:
     """Everything the board's rules read, per department, as plain data."""
     online = (~ServiceItem.is_offline,)
-    item_counts, item_ids = _incomplete(session, ServiceItem, incomplete_rule(), ids, online)
+    item_counts, item_ids = _incomplete(
+        session,
+        ServiceItem,
+        (ServiceItem.incomplete.is_(True), ServiceItem.incomplete.is_(None) & item_incomplete()),
+        ids,
+        online,
+    )
     system_counts, system_ids = _incomplete(
-        session, InformationSystem, system_incomplete(), ids, ()
+        session, InformationSystem, (system_incomplete(),), ids, ()
     )
     return {
         "items": status_counts(session, ServiceItem, ids, online),
