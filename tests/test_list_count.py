@@ -26,3 +26,16 @@ def test_list_count_is_count_star_and_matches_the_rows(app, db_session):
     filters.add_filter("name", FilterStartsWith, "证明")
     total, rows = interface.query(filters, page=0, page_size=50)
     assert total == len(rows) == 8
+
+
+def test_a_scope_that_sees_nothing_counts_nothing(app, db_session):
+    """A list whose only criterion is constant (a user without a department) counts 0."""
+    from sqlalchemy import false
+
+    from app.extensions import db
+
+    f.service_item(db_session, code="CNT-NONE")
+    db_session.commit()
+    interface = ConsoleInterface(ServiceItem, db.session)
+    query = db.session.query(ServiceItem).filter(false())
+    assert interface.query_count(query) == 0

@@ -50,8 +50,13 @@ class ConsoleInterface(SQLAInterface):
         )
         # count(*) equals count(pk): the primary key of the listed rows is never NULL.
         counted = query.with_entities(func.count()).order_by(None)
-        if not counted.statement.get_final_froms():  # no filter or join names the table
-            counted = counted.select_from(self.obj)
+        statement = counted.statement
+        if not statement.get_final_froms():  # no filter or join names the table
+            if statement.whereclause is None:
+                counted = counted.select_from(self.obj)
+            else:  # only constant criteria (a scope that sees nothing): name it by its key
+                pk = getattr(self.obj, self.get_pk_name())
+                counted = query.with_entities(func.count(pk)).order_by(None)
         return counted.scalar() or 0
 
 
