@@ -12,8 +12,11 @@ WORKERS ?= 2
 .PHONY: run run-ldap test test-sqlite test-postgresql install install-test system system-test \
         translations migrate bench lint
 
+# The background worker (app/jobs.py: large imports) runs beside gunicorn and stops with it.
 run: install migrate
 	$(FLASK) seed-demo
+	$(VENV)/bin/huey_consumer app.jobs.huey --workers 1 --worker-type thread & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - run:app
 
 run-ldap: install migrate
@@ -68,6 +71,7 @@ bench: install-test
 	$(PY) bench/publication.py
 	$(PY) bench/export_items.py
 	$(PY) bench/upload_bomb.py
+	$(PY) bench/jobs.py
 
 LINTED := app tests bench migrations devtools scripts run.py config.py
 

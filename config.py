@@ -105,6 +105,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
 RATELIMIT_STORAGE_URI = REDIS_URL or f"sqlitefile://{(INSTANCE_DIR / 'ratelimits.db').resolve()}"
 RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "console")
+# Computed pages and figures (board, assessment, portfolio, dashboards, public facets) are cached
+# by Flask-Caching under keys that carry the data-version stamp: in Redis when REDIS_URL is set
+# (shared by every worker and host), else in files under the instance folder (shared by the
+# workers of one host). CACHE_TYPE may name another Flask-Caching backend.
+CACHE_TYPE = os.environ.get("CACHE_TYPE") or ("RedisCache" if REDIS_URL else "FileSystemCache")
+CACHE_REDIS_URL = REDIS_URL
+CACHE_DIR = os.environ.get("CACHE_DIR", str(INSTANCE_DIR / "cache"))
+CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "3600"))
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "console:")
+CACHE_THRESHOLD = 2000  # FileSystemCache: entries kept before the oldest are dropped
+# Imports of more rows than this run in the background worker (app/jobs.py, Huey: Redis with
+# REDIS_URL, else SQLite in the instance folder); smaller ones within the request.
+JOB_INLINE_ROWS = int(os.environ.get("JOB_INLINE_ROWS", "2000"))
 RATELIMIT_STRATEGY = "moving-window"  # "N per period" holds for any period, not per clock window
 RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* and Retry-After on limited routes
 AUTH_RATE_LIMITED = True

@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import appbuilder, csrf, db, migrate
+from .extensions import appbuilder, cache, csrf, db, migrate
 
 
 def create_app(test_config=None):
@@ -29,10 +29,14 @@ def create_app(test_config=None):
 
     audit.install()
     data_version.install()
+    from app.services.catalog import completeness_sql
+
+    completeness_sql.install()
 
     from .security import ratelimit_store  # noqa: F401  registers sqlitefile:// for the limiter
 
     csrf.init_app(app)
+    cache.init_app(app)
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
@@ -64,6 +68,9 @@ def create_app(test_config=None):
     from .cli import register_cli
 
     register_cli(app)
+    from . import jobs
+
+    jobs.bind_app(app)  # jobs queued from here run in this app when consumed in-process
     return app
 
 

@@ -2,7 +2,7 @@
 
 Services add and flush and leave the commit to their caller; views call them inside
 `one_transaction()` or `@transactional()`. Only the CLI's own commands commit besides (`app/cli.py`;
-`flask seed-demo` hands the demo seeder its commit).
+`flask seed-demo` hands the demo seeder its commit), and the background jobs (`app/jobs.py`).
 """
 
 import ast
@@ -17,6 +17,7 @@ MAY_COMMIT = (
     "cli.py",
     "cli_audit.py",
     "cli_backup.py",
+    "jobs.py",  # a background job is its own transaction, like a CLI command
 )
 
 

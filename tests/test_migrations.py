@@ -29,8 +29,12 @@ def test_upgrade_builds_schema_matching_models_and_downgrade_empties(empty_datab
             "campaign",
             "campaign_phase",
         } <= tables
+        from app.models.publication import is_unmodelled
+
+        # The search's FTS5 tables and trigram index have no model (migration 0011_perf).
+        opts = {"include_name": lambda name, type_, parents: not is_unmodelled(name)}
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Model.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts=opts), Model.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         _flask("init-roles", url=empty_database_url)
         _flask("db", "downgrade", "base", url=empty_database_url)

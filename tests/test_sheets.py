@@ -160,6 +160,8 @@ def test_import_dry_run_previews_then_applies_once_and_is_idempotent(db_session)
     """A dry run reports additions and changes but writes nothing; the real run applies them in
     one go and is audited; the same file again changes nothing."""
     _seed(db_session)
+    # The audit log outlives each test (nothing may delete from it): count this test's entries.
+    imports_before = db_session.query(AuditEntry).filter_by(action="import").count()
     book = _workbook(_template(db_session, "contact", "items"))
     items = book["服务事项"]
     headers = [c.value for c in items[2]]
@@ -195,7 +197,7 @@ def test_import_dry_run_previews_then_applies_once_and_is_idempotent(db_session)
     assert new.kind == "approval" and set(new.user_groups.split(",")) == {"student", "staff"}
     assert [m.name for m in new.materials] == ["身份证"] and new.materials[0].form == "original"
     assert db_session.query(ServiceItem).filter_by(code="SI-X-1").one().time_limit_days == 7
-    assert db_session.query(AuditEntry).filter_by(action="import").count() == 1
+    assert db_session.query(AuditEntry).filter_by(action="import").count() == imports_before + 1
     assert (
         db_session.query(AuditEntry).filter_by(action="create", record_type="service_item").count()
         >= 1

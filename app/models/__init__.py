@@ -12,7 +12,13 @@ from .finding import Capability, FindingDismissal, FindingSetting, system_capabi
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .password_history import PasswordHistory
-from .publication import PrintCode, Publication, PublicationItem, PublicComment
+from .publication import (
+    PrintCode,
+    Publication,
+    PublicationItem,
+    PublicationSearch,
+    PublicComment,
+)
 from .recovery_code import RecoveryCode
 from .rectification_task import RectificationTask
 from .reminder import Reminder
@@ -45,6 +51,7 @@ __all__ = [
     "PublicComment",
     "Publication",
     "PublicationItem",
+    "PublicationSearch",
     "RecordVersion",
     "RecoveryCode",
     "RectificationTask",

@@ -11,7 +11,7 @@ verification code printed on a signed sheet or approval record; only its SHA-256
 from datetime import date, datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import utcnow
@@ -58,6 +58,44 @@ class PublicationItem(Model):
     materials_text: Mapped[str | None] = mapped_column(Text)  # material names, for search
     data: Mapped[str] = mapped_column(Text, nullable=False)
     data_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class PublicationSearch(Model):
+    """The narrow, normalised copy of one published item that the public search reads.
+
+    `body` is the item's name, department and material names, lower-cased and joined by
+    SEARCH_SEPARATOR (a control character no search term keeps), written with the item by
+    `publication.publish`. SQLite indexes it with an FTS5 trigram table kept in step by
+    triggers; PostgreSQL with a pg_trgm GIN index (both in migration 0011_perf, named in
+    `UNMODELLED_SEARCH_OBJECTS`: they are not expressible as models).
+    """
+
+    __tablename__ = "publication_search"
+    __table_args__ = (
+        Index("ix_publication_search_order", "publication_id", "department_name", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        ForeignKey("publication_item.id", ondelete="CASCADE"), primary_key=True
+    )
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("publication.id", ondelete="CASCADE"), nullable=False
+    )
+    department_id: Mapped[int | None] = mapped_column(Integer)
+    department_name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    code: Mapped[str] = mapped_column(String(32), nullable=False)
+    user_groups: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+SEARCH_SEPARATOR = "\x1f"
+# Database objects of the search that no model describes (FTS5 table and its shadow tables on
+# SQLite, the trigram index on PostgreSQL): migrations' comparison with the models skips them.
+UNMODELLED_SEARCH_OBJECTS = ("publication_search_fts", "ix_publication_search_trgm")
+
+
+def is_unmodelled(name: str | None) -> bool:
+    return bool(name) and name.startswith(UNMODELLED_SEARCH_OBJECTS)
 
 
 class PublicComment(Model):

@@ -31,6 +31,19 @@ class ServiceItem(DepartmentRecordMixin, Model):
         # approval times (a decision's item read from the index, not from the wide row).
         Index("ix_service_item_department_running", "department_id", "running_status"),
         Index("ix_service_item_time_limit", "id", "department_id", "time_limit_days"),
+        # Cover the board's and the assessment's counts per department, workflow status and
+        # lifecycle (and the first items by code), read from the index, not the wide rows.
+        Index(
+            "ix_service_item_board",
+            "department_id",
+            "status",
+            "lifecycle",
+            "running_status",
+            "incomplete",
+            "code",
+        ),
+        # Finds the items whose flag is not computed yet (catalog.completeness_sql).
+        Index("ix_service_item_incomplete", "incomplete"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -109,6 +122,10 @@ class ServiceItem(DepartmentRecordMixin, Model):
     )
     # Lifecycle on the service hall (measures art. 8-12), moved only by app.services.lifecycle.
     lifecycle: Mapped[str] = mapped_column(String(24), nullable=False, default="online", index=True)
+    # Whether the item lacks something for a submission (`completeness.missing_for_item`), kept
+    # by `app.services.catalog.completeness_sql` when the item, its materials or nodes change;
+    # None until computed, and then the board evaluates the rule itself.
+    incomplete: Mapped[bool | None] = mapped_column(Boolean, info={"label": _l("内容不完整")})
     lifecycle_note: Mapped[str | None] = mapped_column(Text)
 
     @hybrid_property

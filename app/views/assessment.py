@@ -43,6 +43,7 @@ class AssessmentView(BaseView):
             rows=rows,
             year=year,
             columns=assessment.COLUMNS,
+            deadline=assessment.submission_deadline(db.session, year),
             title=_("年度考核评价"),
         )
 

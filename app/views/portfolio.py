@@ -20,7 +20,7 @@ class PortfolioView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        data = portfolio.report(db.session, g.user)
+        data = portfolio.page_report(db.session, g.user)
         titles = {
             "idle_system": _("未承载任何服务事项的系统"),
             "good_no_portal": _("运行良好但承载系统未集成融合门户的事项"),

@@ -10,12 +10,13 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app import jobs
 from app.extensions import db
 from app.models import Department
 from app.services.access import permissions, scope
@@ -41,6 +42,8 @@ class SheetView(BaseView):
         "export": "export",
         "upload": "import",
         "confirm": "import",
+        "job": "import",
+        "job_state": "import",
     }
 
     def create_blueprint(self, appbuilder, *args, **kwargs):
@@ -171,6 +174,7 @@ class SheetView(BaseView):
                         "user_id": g.user.id,
                         "department": department_code,
                         "filename": upload.filename,
+                        "rows": report.rows,
                     }
                 ),
                 encoding="utf-8",
@@ -191,6 +195,41 @@ class SheetView(BaseView):
             more_problems=max(len(report.problems) - PREVIEW_LIMIT, 0),
         )
 
+    def _queue(self, meta, meta_file, data_file):
+        """A large import goes to the worker; the browser follows its progress."""
+        queued = self._pending_dir() / f"job-{data_file.name}"
+        data_file.rename(queued)
+        meta_file.unlink(missing_ok=True)
+        job_id = jobs.enqueue_import(
+            g.user.id, meta["department"], queued, meta["filename"], meta.get("rows", 0)
+        )
+        return redirect(url_for("SheetView.job", job_id=job_id))
+
+    def _own_job(self, job_id):
+        found = jobs.state(job_id) if job_id.isalnum() and len(job_id) == 32 else None
+        if found is None or found.get("owner_id") != g.user.id:
+            abort(404)
+        return found
+
+    @expose("/jobs/<job_id>")
+    @has_access
+    def job(self, job_id):
+        found = self._own_job(job_id)
+        return self.render_template(
+            "sheets/job.html", title=_("导入进度"), job=found, job_id=job_id
+        )
+
+    @expose("/jobs/<job_id>.json")
+    @has_access
+    def job_state(self, job_id):
+        found = self._own_job(job_id)
+        return jsonify(
+            status=found["status"],
+            done=found.get("done", 0),
+            total=found.get("total", 0),
+            message=found.get("message", ""),
+        )
+
     @expose("/confirm", methods=["POST"])
     @has_access
     def confirm(self):
@@ -205,6 +244,8 @@ class SheetView(BaseView):
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
         if meta["user_id"] != g.user.id:
             abort(404)
+        if meta.get("rows", 0) > current_app.config["JOB_INLINE_ROWS"]:
+            return self._queue(meta, meta_file, data_file)
         report = self._run(data_file.read_bytes(), meta["department"], dry_run=False)
         if report is None:
             return redirect(url_for("SheetView.index"))

@@ -9,7 +9,9 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.services.campaign import cards
 from app.services.errors import NotFoundError
+from app.services.insight import figures
 from app.services.insight.dashboard import Dashboard
 from app.services.trail import audit
 
@@ -28,9 +30,14 @@ class StatisticsView(BaseView):
     @has_access
     def index(self):
         dashboard = Dashboard(db.session, g.user)
+        tables = [
+            (figure, caption, rows, figures.reading(figure, rows))
+            for figure, caption, rows in dashboard.tables()
+        ]
         return self.render_template(
             "statistics/dashboard.html",
-            figures=dashboard.tables(),
+            cards=cards.cards(db.session, g.user),
+            figures=tables,
             version=dashboard.version,
             scoped=dashboard.scope,
             title=_("统计分析"),

@@ -1,15 +1,18 @@
 """The yearly assessment of departments (measures art. 20: usage and completion efficiency).
 
-For each department, for a calendar year:
+Every figure rates what the department itself controls, for a calendar year:
 
 - **online-ready rate** = service items running well (良好) / all its service items (items taken
   offline are left out); none when the department has no item.
-- **on-time approval rate** = review decisions (approvals and returns of its contacts, items and
-  systems) signed in the year within the review deadline / all of them. The deadline is the one
-  the reviewer's inbox shows: REVIEW_DUE_WORKING_DAYS working days (Monday to Friday, default 5)
-  after submission. Decisions without a submission time are left out.
-- **average time to decision** = mean hours from `ReviewDecision.submitted_at` to `signed_at`
-  over the same decisions.
+- **on-time rate** = the mean of the three shares below that the department has (none when it
+  has none of them); the reviewer's own speed is not part of it:
+  - **submitted on time** = its submissions (the submission time of every review decision on its
+    contacts, items and systems, submitted in the year) made by the end of the day of the
+    year's submission deadline (the campaign's 部门自查报送 phase, `phases.schedule`) / all;
+  - **passed first time** = decisions signed in the year that approved / all decisions (every
+    return lowers it);
+  - **ledger tasks closed on time** = its rectification tasks due in the year (deadline in the
+    year, and either done or past their deadline) closed on or before their deadline / all.
 - **rectification closure rate** = its rectification tasks created in the year that are done /
   all of them.
 - **cost per active user** = yearly O&M cost of its systems (万元 × 10,000, in yuan) / their daily
@@ -18,18 +21,17 @@ For each department, for a calendar year:
 
 **Score** = 100 × the mean of the rates the department has (online-ready, on-time, closure); a
 rate with nothing to measure is left out instead of counting as zero. **Ranking**: score
-descending, then average time ascending, then cost per active user ascending (missing values
-last), then the departments' own order.
+descending, then passed-first-time descending, then cost per active user ascending (missing
+values last), then the departments' own order.
 
-Items, tasks and systems are counted with GROUP BY queries; decisions are read in one narrow
-query (department, submitted, signed) because working days cannot be counted portably in SQL.
+Every figure is counted by a GROUP BY query (one per table, a constant number whatever the
+number of records), and the result is cached under the data-version stamp.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -42,10 +44,10 @@ from app.models import (
     ReviewDecision,
     ServiceItem,
 )
-from app.models.choices import RUNNING_STATUS, TASK_STATUS
 from app.models.labels import label
 from app.services.access import scope
-from app.services.review.inbox import add_working_days
+from app.services.campaign import phases
+from app.services.trail import stamped
 
 COLUMNS = (
     ("rank", _l("排名")),
@@ -53,10 +55,14 @@ COLUMNS = (
     ("items", _l("服务事项数")),
     ("good_items", _l("良好事项数")),
     ("online_ready_rate", _l("上线就绪率（%）")),
+    ("submissions", _l("报送次数")),
+    ("submitted_on_time", _l("按时报送数")),
     ("decisions", _l("审核决定数")),
-    ("on_time", _l("按时决定数")),
-    ("on_time_rate", _l("按时审核率（%）")),
-    ("average_hours", _l("平均审核用时（小时）")),
+    ("returns", _l("被退回数")),
+    ("first_pass_rate", _l("一次通过率（%）")),
+    ("tasks_due", _l("到期整改任务数")),
+    ("tasks_on_time", _l("按期完成整改数")),
+    ("on_time_rate", _l("按时率（%）")),
     ("tasks", _l("整改任务数")),
     ("tasks_done", _l("已完成整改数")),
     ("closure_rate", _l("整改完成率（%）")),
@@ -74,9 +80,12 @@ class AssessmentRow:
     department: Department
     items: int = 0
     good_items: int = 0
+    submissions: int = 0
+    submitted_on_time: int = 0
     decisions: int = 0
-    on_time: int = 0
-    total_hours: float = 0.0
+    returns: int = 0
+    tasks_due: int = 0
+    tasks_on_time: int = 0
     tasks: int = 0
     tasks_done: int = 0
     om_cost: Decimal | None = None
@@ -92,16 +101,30 @@ class AssessmentRow:
         return self._rate(self.good_items, self.items)
 
     @property
+    def submission_rate(self) -> float | None:
+        return self._rate(self.submitted_on_time, self.submissions)
+
+    @property
+    def first_pass_rate(self) -> float | None:
+        return self._rate(self.decisions - self.returns, self.decisions)
+
+    @property
+    def task_on_time_rate(self) -> float | None:
+        return self._rate(self.tasks_on_time, self.tasks_due)
+
+    @property
     def on_time_rate(self) -> float | None:
-        return self._rate(self.on_time, self.decisions)
+        """The mean of the shares the department has (submissions, first passes, tasks)."""
+        shares = [
+            r
+            for r in (self.submission_rate, self.first_pass_rate, self.task_on_time_rate)
+            if r is not None
+        ]
+        return sum(shares) / len(shares) if shares else None
 
     @property
     def closure_rate(self) -> float | None:
         return self._rate(self.tasks_done, self.tasks)
-
-    @property
-    def average_hours(self) -> float | None:
-        return self.total_hours / self.decisions if self.decisions else None
 
     @property
     def cost_per_active(self) -> float | None:
@@ -124,19 +147,20 @@ class AssessmentRow:
         def pct(rate):
             return None if rate is None else round(100 * rate, 1)
 
-        def one(value):
-            return None if value is None else round(value, 1)
-
         return [
             self.rank,
             self.department.name,
             self.items,
             self.good_items,
             pct(self.online_ready_rate),
+            self.submissions,
+            self.submitted_on_time,
             self.decisions,
-            self.on_time,
+            self.returns,
+            pct(self.first_pass_rate),
+            self.tasks_due,
+            self.tasks_on_time,
             pct(self.on_time_rate),
-            one(self.average_hours),
             self.tasks,
             self.tasks_done,
             pct(self.closure_rate),
@@ -159,91 +183,159 @@ def _sort_key(row):
     missing = float("inf")
     return (
         -round(row.score, 6),
-        missing if row.average_hours is None else row.average_hours,
+        missing if row.first_pass_rate is None else -row.first_pass_rate,
         missing if row.cost_per_active is None else row.cost_per_active,
         row.department.sort_order,
         row.department.code,
     )
 
 
-def assess(session: Session, year: int, user: ConsoleUser | None = None) -> list[AssessmentRow]:
+def _grouped(session, query, column, ids):
+    """{department id: row of the aggregates} of a query grouped by `column`."""
+    query = _in(query, column, ids).group_by(column)
+    return {dept: tuple(values) for dept, *values in session.execute(query)}
+
+
+def _count_if(clause):
+    return func.coalesce(func.sum(case((clause, 1), else_=0)), 0)
+
+
+def _day_after(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day) + timedelta(days=1)
+
+
+def submission_deadline(session: Session, year: int) -> date:
+    """The year's submission deadline: its campaign's, else the notice's (9-10)."""
+    sched = phases.schedule(session, date(year, 12, 31))
+    if sched.year == year:
+        return sched.deadlines["submitted"]
+    kind = phases.RULE_PHASE["submitted"]
+    return next(p.end_date for p in phases.notice_phases(year) if p.kind == kind)
+
+
+def figures(session: Session, year: int, ids: list[int] | None, today: date) -> dict:
+    """{department id: {field: value}} of the year, five GROUP BY queries, plain data."""
+    start, end = _year_bounds(year)
+    deadline = submission_deadline(session, year)
+    rows: dict[int, dict] = {}
+
+    def put(grouped, names):
+        for dept, values in grouped.items():
+            rows.setdefault(dept, {}).update(zip(names, values, strict=True))
+
+    item = ServiceItem
+    put(
+        _grouped(
+            session,
+            select(
+                item.department_id, func.count(), _count_if(item.running_status == "good")
+            ).where(~item.is_offline),
+            item.department_id,
+            ids,
+        ),
+        ("items", "good_items"),
+    )
+    decision = ReviewDecision
+    submitted = decision.submitted_at
+    put(
+        _grouped(
+            session,
+            select(
+                decision.department_id, func.count(), _count_if(submitted < _day_after(deadline))
+            ).where(submitted >= start, submitted < end),
+            decision.department_id,
+            ids,
+        ),
+        ("submissions", "submitted_on_time"),
+    )
+    put(
+        _grouped(
+            session,
+            select(
+                decision.department_id, func.count(), _count_if(decision.decision == "returned")
+            ).where(decision.signed_at >= start, decision.signed_at < end),
+            decision.department_id,
+            ids,
+        ),
+        ("decisions", "returns"),
+    )
+    task = RectificationTask
+    done = task.task_status == "done"
+    put(
+        _grouped(
+            session,
+            select(
+                task.department_id,
+                func.count(),
+                _count_if(done & (func.date(task.closed_at) <= task.deadline)),
+            ).where(
+                task.deadline >= date(year, 1, 1),
+                task.deadline <= date(year, 12, 31),
+                done | (task.deadline < today),
+            ),
+            task.department_id,
+            ids,
+        ),
+        ("tasks_due", "tasks_on_time"),
+    )
+    put(
+        _grouped(
+            session,
+            select(task.department_id, func.count(), _count_if(done)).where(
+                task.created_at >= start, task.created_at < end
+            ),
+            task.department_id,
+            ids,
+        ),
+        ("tasks", "tasks_done"),
+    )
+    system = InformationSystem
+    put(
+        _grouped(
+            session,
+            select(
+                system.department_id,
+                func.sum(system.annual_om_cost),
+                func.sum(system.daily_active_operations),
+            ).where(system.annual_om_cost.isnot(None), system.daily_active_operations.isnot(None)),
+            system.department_id,
+            ids,
+        ),
+        ("om_cost", "daily_active"),
+    )
+    for values in rows.values():
+        for key in ("good_items", "submitted_on_time", "returns", "tasks_on_time", "tasks_done"):
+            if key in values:
+                values[key] = int(values[key])
+        if values.get("om_cost") is not None:
+            values["om_cost"] = Decimal(values["om_cost"])
+            values["daily_active"] = int(values["daily_active"])
+    return rows
+
+
+FIELDS = {f.name for f in fields(AssessmentRow)} - {"department", "rank"}
+
+
+def assess(
+    session: Session, year: int, user: ConsoleUser | None = None, today: date | None = None
+) -> list[AssessmentRow]:
     """The ranked rows for `year`, for the departments `user` may see (all without a user)."""
+    today = today or date.today()
     query = select(Department).order_by(Department.sort_order, Department.code)
     dept = scope.scope_department_id(user) if user is not None else None
     ids = None if dept is None else [dept]
-    rows = {d.id: AssessmentRow(d) for d in session.scalars(_in(query, Department.id, ids))}
-    start, end = _year_bounds(year)
-
-    items = (
-        select(
-            ServiceItem.department_id,
-            func.count(),
-            func.sum(case((ServiceItem.running_status == RUNNING_STATUS.GOOD, 1), else_=0)),
-        )
-        .where(~ServiceItem.is_offline)
-        .group_by(ServiceItem.department_id)
+    departments = list(session.scalars(_in(query, Department.id, ids)))
+    found = stamped.stamped(
+        session,
+        "assessment",
+        (year, dept, today.isoformat()),
+        lambda: figures(session, year, ids, today),
     )
-    for dept_id, total, good in session.execute(_in(items, ServiceItem.department_id, ids)):
-        if dept_id in rows:
-            rows[dept_id].items, rows[dept_id].good_items = total, int(good or 0)
-
-    tasks = (
-        select(
-            RectificationTask.department_id,
-            func.count(),
-            func.sum(case((RectificationTask.task_status == TASK_STATUS.DONE, 1), else_=0)),
-        )
-        .where(RectificationTask.created_at >= start, RectificationTask.created_at < end)
-        .group_by(RectificationTask.department_id)
-    )
-    for dept_id, total, done in session.execute(_in(tasks, RectificationTask.department_id, ids)):
-        if dept_id in rows:
-            rows[dept_id].tasks, rows[dept_id].tasks_done = total, int(done or 0)
-
-    systems = (
-        select(
-            InformationSystem.department_id,
-            func.sum(InformationSystem.annual_om_cost),
-            func.sum(InformationSystem.daily_active_operations),
-        )
-        .where(
-            InformationSystem.annual_om_cost.isnot(None),
-            InformationSystem.daily_active_operations.isnot(None),
-        )
-        .group_by(InformationSystem.department_id)
-    )
-    for dept_id, cost, active in session.execute(
-        _in(systems, InformationSystem.department_id, ids)
-    ):
-        if dept_id in rows:
-            rows[dept_id].om_cost = Decimal(cost) if cost is not None else None
-            rows[dept_id].daily_active = int(active) if active is not None else None
-
-    due_days = current_app.config.get("REVIEW_DUE_WORKING_DAYS", 5)
-    # Calendar days from a submission to its deadline depend only on the weekday submitted.
-    monday = datetime(2024, 1, 1)
-    offsets = [
-        add_working_days(monday + timedelta(days=w), due_days) - monday - timedelta(days=w)
-        for w in range(7)
-    ]
-    decisions = select(
-        ReviewDecision.department_id, ReviewDecision.submitted_at, ReviewDecision.signed_at
-    ).where(
-        ReviewDecision.signed_at >= start,
-        ReviewDecision.signed_at < end,
-        ReviewDecision.submitted_at.isnot(None),
-    )
-    for dept_id, submitted, signed in session.execute(
-        _in(decisions, ReviewDecision.department_id, ids)
-    ):
-        row = rows.get(dept_id)
-        if row is None:
-            continue
-        row.decisions += 1
-        row.on_time += signed <= submitted + offsets[submitted.weekday()]
-        row.total_hours += (signed - submitted).total_seconds() / 3600
-
-    ranked = sorted(rows.values(), key=_sort_key)
+    rows = []
+    for department in departments:
+        values = found.get(department.id, {})
+        rows.append(AssessmentRow(department, **{k: v for k, v in values.items() if k in FIELDS}))
+    ranked = sorted(rows, key=_sort_key)
     for position, row in enumerate(ranked, 1):
         row.rank = position
     return ranked

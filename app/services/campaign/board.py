@@ -15,9 +15,11 @@ decided by `app.services.catalog.completeness`, never here:
 
 Submitted and approved records passed the completeness check when they were submitted (editing
 an approved record makes it a draft again), so only drafts and returned records are checked
-again; the others count as complete. Items taken offline are left out. Open items are read as
-plain rows (three Core queries) and handed to `completeness.missing_for_item`, since building
-tens of thousands of ORM objects with their materials and nodes took a minute at 100,000 items.
+again; the others count as complete. Items taken offline are left out. The database counts the
+incomplete records of every department (`board_facts`: the completeness rules as SQL, one GROUP
+BY); only the first few of each are read and described by `completeness`. The counts are cached
+under the data-version stamp (`app.services.trail.stamped`), so the board and the home pages
+cost a few small queries while nothing changes, at any number of items.
 
 **Score** = 100 × the mean of the five fractions, rounded (each rule weighs 20 points).
 
@@ -32,26 +34,19 @@ deadline is not done yet; green when everything due by the current phase's deadl
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from types import SimpleNamespace
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import (
-    ConsoleUser,
-    Contact,
-    Department,
-    InformationSystem,
-    Material,
-    ProcessNode,
-    ServiceItem,
-)
+from app.models import ConsoleUser, Department
 from app.models.choices import BOARD_STATE
 from app.services.access import scope
-from app.services.campaign import phases
-from app.services.catalog import completeness
+from app.services.campaign import board_facts, phases
+from app.services.campaign.board_facts import EDITABLE_STATUSES, EXAMPLES  # noqa: F401
+from app.services.trail import stamped
 
 RULES = ("contacts", "items", "systems", "submitted", "approved")
 RULE_LABELS = {
@@ -61,9 +56,6 @@ RULE_LABELS = {
     "submitted": _l("全部提交审核"),
     "approved": _l("全部审核通过"),
 }
-EXAMPLES = 3  # records named per rule in "what it lacks"
-# Records a department can still change: the board counts them as not yet submitted.
-EDITABLE_STATUSES = ("draft", "returned")
 
 
 @dataclass
@@ -131,109 +123,10 @@ class Board:
 # --- rules ----------------------------------------------------------------------------------
 
 
-def _department_filter(query, column, department_ids):
-    return query if department_ids is None else query.where(column.in_(department_ids))
-
-
-def _status_counts(session, model, department_ids, extra=()):
-    """{department id: {status: count}} in one GROUP BY."""
-    query = select(model.department_id, model.status, func.count()).where(*extra)
-    query = _department_filter(query, model.department_id, department_ids)
-    result = {}
-    for dept, status, count in session.execute(query.group_by(model.department_id, model.status)):
-        result.setdefault(dept, {})[status] = count
-    return result
-
-
-class _ItemRow:
-    """A service item as plain values, shaped like the record for `completeness.missing_for_item`
-    (the six modules, running status, disposition, materials and nodes), built from three
-    Core queries instead of ORM objects: the board reads every open item of the college."""
-
-    def __init__(self, values, materials, node_count):
-        self.__dict__.update(values)
-        self.materials = materials
-        self.nodes = range(node_count)  # only its truthiness is read: "at least one node"
-
-    def __str__(self):
-        return f"{self.code} {self.name}"
-
-
-ITEM_COLUMNS = (
-    "id",
-    "department_id",
-    "code",
-    "name",
-    "running_status",
-    "disposition",
-    "transformation_needs",
-    *(key for key, _label in completeness.ITEM_MODULES),
-)
-
-
-def _incomplete_items(session, department_ids, extra):
-    """{department id: [(item row, what it lacks)]} for open items that are not complete."""
-    open_items = select(ServiceItem.id).where(ServiceItem.status.in_(EDITABLE_STATUSES), *extra)
-    open_items = _department_filter(open_items, ServiceItem.department_id, department_ids)
-    nodes = dict(
-        session.execute(
-            select(ProcessNode.item_id, func.count())
-            .where(ProcessNode.item_id.in_(open_items))
-            .group_by(ProcessNode.item_id)
-        ).all()
-    )
-    materials = {}
-    for item_id, name, form in session.execute(
-        select(Material.item_id, Material.name, Material.form).where(
-            Material.item_id.in_(open_items)
-        )
-    ):
-        materials.setdefault(item_id, []).append(SimpleNamespace(name=name, form=form))
-    query = (
-        select(*(getattr(ServiceItem, c) for c in ITEM_COLUMNS))
-        .where(ServiceItem.id.in_(open_items))
-        .order_by(ServiceItem.code)
-    )
-    result = {}
-    for values in session.execute(query).mappings():
-        item = _ItemRow(values, materials.get(values["id"], []), nodes.get(values["id"], 0))
-        missing = completeness.missing_for_item(item)
-        if missing:
-            result.setdefault(item.department_id, []).append((item, missing))
-    return result
-
-
-def _incomplete_systems(session, department_ids):
-    """{department id: [(system, what it lacks)]} for open systems that are not complete."""
-    query = (
-        select(InformationSystem)
-        .where(InformationSystem.status.in_(EDITABLE_STATUSES))
-        .order_by(InformationSystem.code)
-    )
-    result = {}
-    for system in session.scalars(
-        _department_filter(query, InformationSystem.department_id, department_ids)
-    ):
-        missing = completeness.missing(system)
-        if missing:
-            result.setdefault(system.department_id, []).append((system, missing))
-    return result
-
-
-def _contacts_by_department(session, department_ids):
-    query = _department_filter(
-        select(Contact).order_by(Contact.id), Contact.department_id, department_ids
-    )
-    result = {}
-    for contact in session.scalars(query):
-        result.setdefault(contact.department_id, []).append(contact)
-    return result
-
-
 def _contacts_rule(contacts):
-    complete = [c for c in contacts if not completeness.missing(c)]
-    processes = any(c.knows_processes for c in complete)
-    systems = any(c.administers_systems for c in complete)
+    """`contacts`: [(name, complete, knows processes, administers systems)]."""
+    processes = any(knows for _name, complete, knows, _admin in contacts if complete)
+    systems = any(admin for _name, complete, _knows, admin in contacts if complete)
     lacks = []
     if not contacts:
         lacks.append(_("尚未报送联系人"))
@@ -242,32 +135,30 @@ def _contacts_rule(contacts):
             lacks.append(_("缺少熟悉本部门业务流程的联系人"))
         if not systems:
             lacks.append(_("缺少担任管理系统实际管理员的联系人"))
-        incomplete = [c for c in contacts if c not in complete]
+        incomplete = [name for name, complete, _knows, _admin in contacts if not complete]
         if incomplete and lacks:
             lacks.append(
-                _("联系人信息不完整：{names}").format(
-                    names="、".join(c.name for c in incomplete[:EXAMPLES])
-                )
+                _("联系人信息不完整：{names}").format(names="、".join(incomplete[:EXAMPLES]))
             )
     return RuleResult((processes + systems) / 2, processes + systems, 2, lacks)
 
 
 def _completeness_rule(counts, incomplete, empty_fraction, empty_lack, noun):
+    """`incomplete`: (number of incomplete records, [(record, what it lacks)] of the first)."""
     total = sum(counts.values())
     if total == 0:
         return RuleResult(empty_fraction, 0, 0, [] if empty_fraction >= 1 else [empty_lack])
-    done = total - len(incomplete)
+    count, examples = incomplete
+    done = total - count
     lacks = []
-    if incomplete:
+    if count:
         named = "；".join(
             _("{record}（缺少：{missing}）").format(record=str(record), missing="、".join(missing))
-            for record, missing in incomplete[:EXAMPLES]
+            for record, missing in examples[:EXAMPLES]
         )
         lacks.append(
-            _("{count} 个{noun}内容不完整：{named}").format(
-                count=len(incomplete), noun=noun, named=named
-            )
-            + ("……" if len(incomplete) > EXAMPLES else "")
+            _("{count} 个{noun}内容不完整：{named}").format(count=count, noun=noun, named=named)
+            + ("……" if count > EXAMPLES else "")
         )
     return RuleResult(done / total, done, total, lacks)
 
@@ -315,27 +206,29 @@ def build(
     if department_ids is not None:
         wanted = set(department_ids)
         departments = [d for d in departments if d.id in wanted]
-    ids = [d.id for d in departments]
+    everyone = department_ids is None and (user is None or scope.scope_department_id(user) is None)
+    ids = None if everyone else [d.id for d in departments]
     sched = phases.schedule(session, today)
-    online = (~ServiceItem.is_offline,)
-    item_counts = _status_counts(session, ServiceItem, ids, online)
-    system_counts = _status_counts(session, InformationSystem, ids)
-    contact_counts = _status_counts(session, Contact, ids)
-    bad_items = _incomplete_items(session, ids, online)
-    bad_systems = _incomplete_systems(session, ids)
-    contacts = _contacts_by_department(session, ids)
+    facts = stamped.stamped(
+        session,
+        "board",
+        (str(get_locale() or ""), None if ids is None else tuple(ids)),
+        lambda: board_facts.facts(session, ids),
+    )
+    none = (0, [])
     rows = []
     for department in departments:
         dept = department.id
-        items, systems = item_counts.get(dept, {}), system_counts.get(dept, {})
-        records = (items, systems, contact_counts.get(dept, {}))
+        items, systems = facts["items"].get(dept, {}), facts["systems"].get(dept, {})
+        records = (items, systems, facts["contacts"].get(dept, {}))
+        bad_items, bad_systems = facts["bad_items"], facts["bad_systems"]
         rules = {
-            "contacts": _contacts_rule(contacts.get(dept, [])),
+            "contacts": _contacts_rule(facts["people"].get(dept, [])),
             "items": _completeness_rule(
-                items, bad_items.get(dept, []), 0, _("尚未填报服务事项"), _("服务事项")
+                items, bad_items.get(dept, none), 0, _("尚未填报服务事项"), _("服务事项")
             ),
             "systems": _completeness_rule(
-                systems, bad_systems.get(dept, []), 1, "", _("管理信息系统")
+                systems, bad_systems.get(dept, none), 1, "", _("管理信息系统")
             ),
             "submitted": _share_rule(
                 records, ("submitted", "approved"), _("{count} 条记录尚未提交审核")

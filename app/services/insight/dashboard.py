@@ -1,60 +1,34 @@
 """The dashboard's figures for one user: rows, chart images and XLSX, cached.
 
-Everything is cached in the process under the key (figure, output, scope, language, data
+Everything is cached by Flask-Caching (`app.services.trail.stamped`: Redis when REDIS_URL is
+set, shared by every worker and host) under the key (figure, output, scope, language, data
 version): the scope is the user's department scope (`scope.scope_department_id`, None for the
 college), so a contact never receives what was computed for another scope; the data version is
 the committed counter of `app.services.trail.data_version`, which every change of the underlying
 records moves in its own transaction, so each worker drops to a fresh computation as soon as the
-change is committed. Entries of older versions are evicted as newer ones arrive.
+change is committed. Entries of older versions expire (CACHE_DEFAULT_TIMEOUT).
 """
-
-from collections import OrderedDict
-from threading import Lock
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from app.extensions import cache
 from app.models import ConsoleUser
 from app.reports.tables import figure_workbook
 from app.services.access import scope
 from app.services.errors import NotFoundError
 from app.services.insight import figures
-from app.services.trail import data_version
-
-CACHE_SIZE = 512
-_CACHE = OrderedDict()
-_LOCK = Lock()
-_STATS = {"hits": 0, "misses": 0}
+from app.services.trail import data_version, stamped
 
 
 def clear_cache() -> None:
-    with _LOCK:
-        _CACHE.clear()
-        _STATS.update(hits=0, misses=0)
+    """Empty the shared cache (figures, board, assessment: everything under the stamp)."""
+    cache.clear()
 
 
 def cache_info() -> dict[str, int]:
-    with _LOCK:
-        return {"entries": len(_CACHE), **_STATS}
-
-
-def _cached(key, compute):
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            _STATS["hits"] += 1
-            return _CACHE[key]
-        _STATS["misses"] += 1
-    value = compute()
-    version = key[-1]
-    with _LOCK:
-        for old in [k for k in _CACHE if k[-1] < version]:
-            del _CACHE[old]
-        _CACHE[key] = value
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return value
+    return stamped.stats()
 
 
 def figure(name: str) -> figures.Figure:
@@ -74,12 +48,14 @@ class Dashboard:
         self.version = data_version.current(session)
         self.locale = str(get_locale() or "")
 
-    def _key(self, name, output):
-        return (name, output, self.scope, self.locale, self.version)
+    def _cached(self, name, output, compute):
+        return stamped.stamped(
+            self.session, "figure", (name, output, self.scope, self.locale), compute, self.version
+        )
 
     def rows(self, name: str) -> list[dict[str, object]]:
         spec = figure(name)
-        return _cached(self._key(name, "rows"), lambda: spec.rows(self.session, self.user))
+        return self._cached(name, "rows", lambda: spec.rows(self.session, self.user))
 
     def image(self, name: str, fmt: str) -> bytes:
         if fmt not in ("png", "svg"):
@@ -90,8 +66,9 @@ class Dashboard:
         spec = figure(name)
         rows = self.rows(name)
         series = [(key, next(c.label for c in spec.columns if c.key == key)) for key in spec.series]
-        return _cached(
-            self._key(name, fmt),
+        return self._cached(
+            name,
+            fmt,
             lambda: draw(spec.style, figures.figure_title(spec), rows, series, fmt, spec.unit),
         )
 
@@ -105,7 +82,6 @@ class Dashboard:
         """The figure's table as XLSX bytes (written by app.reports.tables), cached."""
         spec = figure(name)
         rows = self.rows(name)
-        return _cached(
-            self._key(name, "xlsx"),
-            lambda: figure_workbook(figures.figure_title(spec), spec.columns, rows),
+        return self._cached(
+            name, "xlsx", lambda: figure_workbook(figures.figure_title(spec), spec.columns, rows)
         )

@@ -5,7 +5,9 @@ sheet), how `app.reports.charts` draws it and which columns it plots.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import InformationSystem
@@ -37,6 +39,10 @@ class Figure:
     style: str
     series: tuple
     unit: object = ""
+    # One line saying what the chart shows, filled from its leading row (`reading`):
+    # {label} and {value} (the row with the largest `reading_key`), {share} when the row has one.
+    reading: object = ""
+    reading_key: str = ""
 
 
 # Columns that show a field of a system say it in the model's words (`app.models.labels`).
@@ -57,6 +63,8 @@ FIGURES = (
         "hbars",
         ("build_cost", "annual_om_cost"),
         _l("万元"),
+        reading=_l("年度运维费用最高的系统是“{label}”：{value} 万元。"),
+        reading_key="annual_om_cost",
     ),
     Figure(
         "department_costs",
@@ -66,6 +74,8 @@ FIGURES = (
         "hbars",
         ("build_cost", "annual_om_cost"),
         _l("万元"),
+        reading=_l("信息系统年度运维费用最高的部门是“{label}”：{value} 万元。"),
+        reading_key="annual_om_cost",
     ),
     Figure(
         "vendor_costs",
@@ -75,6 +85,8 @@ FIGURES = (
         "hbars",
         ("build_cost", "annual_om_cost"),
         _l("万元"),
+        reading=_l("承建系统年度运维费用最高的厂商是“{label}”：{value} 万元。"),
+        reading_key="annual_om_cost",
     ),
     Figure(
         "system_usage",
@@ -88,6 +100,8 @@ FIGURES = (
         ),
         "bars_and_rate",
         ("daily_active_operations", "core_usage_rate"),
+        reading=_l("日均操作最活跃的系统是“{label}”：每天 {value} 次。"),
+        reading_key="daily_active_operations",
     ),
     Figure(
         "portal_integration",
@@ -96,6 +110,8 @@ FIGURES = (
         (Column("label", _l("对接状态")), _SYSTEMS, _SHARE),
         "pie",
         ("systems",),
+        reading=_l("融合门户对接最多的状态是“{label}”：{value} 个系统，占 {share}%。"),
+        reading_key="systems",
     ),
     Figure(
         "mobile_adaptation",
@@ -104,6 +120,8 @@ FIGURES = (
         (Column("label", _l("适配情况")), _SYSTEMS, _SHARE),
         "pie",
         ("systems",),
+        reading=_l("移动端适配最多的情况是“{label}”：{value} 个系统，占 {share}%。"),
+        reading_key="systems",
     ),
     Figure(
         "deployment_mode",
@@ -112,6 +130,8 @@ FIGURES = (
         (Column("label", _SYSTEM_LABELS["deployment"]), _SYSTEMS, _SHARE),
         "pie",
         ("systems",),
+        reading=_l("最多的部署模式是“{label}”：{value} 个系统，占 {share}%。"),
+        reading_key="systems",
     ),
     Figure(
         "problems",
@@ -120,6 +140,8 @@ FIGURES = (
         (Column("label", _l("问题类型")), _SYSTEMS, _SHARE),
         "hbars",
         ("systems",),
+        reading=_l("最常见的问题是“{label}”：{value} 个系统，占 {share}%。"),
+        reading_key="systems",
     ),
     Figure(
         "items_by_status",
@@ -132,6 +154,8 @@ FIGURES = (
         ),
         "stacked",
         RUNNING_STATUS.codes,
+        reading=_l("服务事项最多的部门是“{label}”：{value} 项。"),
+        reading_key="total",
     ),
     Figure(
         "approval_time",
@@ -149,6 +173,8 @@ FIGURES = (
         "paired",
         ("avg_days", "avg_limit"),
         _l("天"),
+        reading=_l("平均审核用时最长的部门是“{label}”：{value} 天。"),
+        reading_key="avg_days",
     ),
 )
 BY_NAME = {figure.name: figure for figure in FIGURES}
@@ -156,3 +182,14 @@ BY_NAME = {figure.name: figure for figure in FIGURES}
 
 def figure_title(figure: Figure) -> str:
     return str(figure.title).format(n=statistics.TOP_N)
+
+
+def reading(figure: Figure, rows: list[dict[str, object]]) -> str:
+    """The figure's one-line reading of its rows (its leading row), or that there is no data."""
+    scored = [r for r in rows if r.get(figure.reading_key) not in (None, 0)]
+    if not figure.reading or not scored:
+        return _("暂无数据。")
+    top = max(scored, key=lambda r: r[figure.reading_key])
+    value = top[figure.reading_key]
+    shown = f"{value:.2f}" if isinstance(value, Decimal) else value
+    return str(figure.reading).format(label=top["label"], value=shown, share=top.get("share"))

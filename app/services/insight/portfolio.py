@@ -16,7 +16,9 @@ exact totals.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -31,6 +33,7 @@ from app.services.access import scope
 from app.services.errors import DomainError, NotFoundError
 from app.services.insight.fitness import SystemInsight, assess
 from app.services.ledger import rectification
+from app.services.trail import stamped
 
 # Task kind opened from a recommendation.
 RECOMMENDATION_TASK_KIND = {
@@ -239,6 +242,76 @@ def report(session: Session, user: ConsoleUser, limit: int = DISPLAY_LIMIT) -> d
         "findings": findings,
         "totals": totals,
     }
+
+
+@dataclass
+class RecordRef:
+    """What the page shows of a record: plain values, cacheable (`page_report`)."""
+
+    record_type: str
+    id: int
+    text: str
+    department_name: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def department(self) -> SimpleNamespace:
+        return SimpleNamespace(name=self.department_name)
+
+
+def _ref(record_type: str, record) -> RecordRef:
+    return RecordRef(record_type, record.id, str(record), record.department.name)
+
+
+def _plain(data: dict[str, object]) -> dict[str, object]:
+    """The report with every record replaced by a RecordRef (no ORM object is cached)."""
+    systems = [
+        SimpleNamespace(
+            system=_ref("information_system", i.system),
+            code=i.system.code,
+            hosted_items=i.hosted_items,
+            yearly_cost=i.yearly_cost,
+            cost_per_operation=i.cost_per_operation,
+            functional=i.functional,
+            technical=i.technical,
+            recommendation=i.recommendation,
+            recommendation_label=str(i.recommendation_label),
+            reason=str(i.reason),
+            task_key=i.task_key,
+            task_id=i.task_id,
+        )
+        for i in data["systems"]
+    ]
+    findings = {
+        kind: [
+            Finding(
+                f.kind,
+                f.record_type,
+                _ref(f.record_type, f.record),
+                str(f.detail),
+                f.task_key,
+                f.task_id,
+                {"system": _ref("information_system", f.extra["system"])}
+                if f.extra.get("system") is not None
+                else {},
+            )
+            for f in group
+        ]
+        for kind, group in data["findings"].items()
+    }
+    return dict(data, systems=systems, findings=findings)
+
+
+def page_report(session: Session, user: ConsoleUser) -> dict[str, object]:
+    """`report` as plain data, cached under the data-version stamp per scope and language."""
+    return stamped.stamped(
+        session,
+        "portfolio",
+        (scope.scope_department_id(user), str(get_locale() or "")),
+        lambda: _plain(report(session, user)),
+    )
 
 
 def _load(session, user, model, record_id):

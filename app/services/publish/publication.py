@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, func, insert, or_, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, Publication, PublicationItem
@@ -19,6 +19,7 @@ from app.models.base import utcnow
 from app.services.access import permissions
 from app.services.errors import DomainError, NotFoundError
 from app.services.publish import lists
+from app.services.publish.search import departments_of, index_items, search  # noqa: F401
 from app.services.trail import audit
 from app.services.trail.signature import signature_hash, signer_display_name, verify_password
 from app.services.trail.snapshot import canonical_json, sha256_hex
@@ -212,6 +213,11 @@ def publish(
             for i, text, h in zip(items, texts, hashes, strict=True)
         ],
     )
+    index_items(
+        session,
+        publication,
+        (dict(i, materials_text="\n".join(m["name"] for m in i["materials"])) for i in items),
+    )
     audit.record_event(
         session,
         "transition",
@@ -226,50 +232,3 @@ def publish(
     )
     session.flush()
     return publication
-
-
-def search(
-    session: Session,
-    publication: Publication,
-    text: str | None = None,
-    department_id: int | None = None,
-    user_group: str | None = None,
-    page: int = 0,
-) -> tuple[Sequence[PublicationItem], int]:
-    """(rows, total) of a publication's items matching a Chinese substring and filters.
-
-    `text` matches department, item name or a material name (LIKE, escaped, on both engines).
-    """
-    query = select(PublicationItem).where(PublicationItem.publication_id == publication.id)
-    text = (text or "").strip()[:50]
-    if text:
-        query = query.where(
-            or_(
-                PublicationItem.name.contains(text, autoescape=True),
-                PublicationItem.department_name.contains(text, autoescape=True),
-                PublicationItem.materials_text.contains(text, autoescape=True),
-            )
-        )
-    if department_id:
-        query = query.where(PublicationItem.department_id == department_id)
-    if user_group:
-        query = query.where(
-            func.coalesce(PublicationItem.user_groups, "").contains(user_group, autoescape=True)
-        )
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(
-        query.order_by(PublicationItem.department_name, PublicationItem.code)
-        .limit(PAGE_SIZE)
-        .offset(max(page, 0) * PAGE_SIZE)
-    ).all()
-    return rows, total
-
-
-def departments_of(session: Session, publication: Publication) -> Sequence[Row]:
-    """(id, name) of the departments present in a publication, for the filter."""
-    return session.execute(
-        select(PublicationItem.department_id, PublicationItem.department_name)
-        .where(PublicationItem.publication_id == publication.id)
-        .distinct()
-        .order_by(PublicationItem.department_name)
-    ).all()

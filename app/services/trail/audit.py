@@ -36,6 +36,7 @@ RECORD_MODELS = registry.AUDITED_MODELS
 # Bookkeeping FAB or the workflow keeps on rows: never an audit entry of its own.
 QUIET_FIELDS = frozenset(
     {
+        "incomplete",  # derived from the content, written by catalog.completeness_sql
         "updated_at",
         "updated_by_id",
         "version",

@@ -1,8 +1,8 @@
 """The data-version stamp: a counter that changes whenever the statistics' inputs change.
 
-Charts and their tables are cached under a key that includes this counter (see
-`app.services.insight.dashboard`). Any flush that writes a service item, an information system, a
-department or a review decision, and any bulk INSERT/UPDATE/DELETE statement on their tables
+Charts, the board, the assessment and the portfolio are cached under a key that includes this
+counter (see `app.services.trail.stamped`). Any flush that writes a row of `WATCHED_TABLES`, and
+any bulk INSERT/UPDATE/DELETE statement on their tables
 (the demo seeder's Core inserts, for example), marks the session; just before the session
 commits, the counter of the ``statistics`` row of `data_stamp` is incremented in the same
 transaction. Every worker reads the counter from the database, so after the commit no worker
@@ -15,17 +15,22 @@ from sqlalchemy.orm import Session
 from app.models import DataStamp
 
 STATISTICS = "statistics"
-# Tables whose rows feed a chart of the dashboard or a governance finding (insight/findings).
+# Tables whose rows feed a chart of the dashboard, the campaign board, the assessment, the
+# portfolio, the home pages or a governance finding (all cached under the stamp:
+# app.services.trail.stamped).
 WATCHED_TABLES = frozenset(
     {
         "service_item",
         "information_system",
         "department",
         "review_decision",
-        "process_node",
-        "material",
-        "contact",
+        "campaign",
+        "campaign_phase",
         "capability",
+        "contact",
+        "material",
+        "process_node",
+        "rectification_task",
     }
 )
 _DIRTY = "statistics_data_changed"
@@ -44,6 +49,11 @@ def has_pending(session: Session) -> bool:
         for objects in (session.new, session.dirty, session.deleted)
         for obj in objects
     )
+
+
+def pending(session: Session) -> bool:
+    """Whether the session flushed changes of a watched table that are not committed yet."""
+    return bool(session.info.get(_DIRTY))
 
 
 def bump(session: Session) -> None:

@@ -24,6 +24,7 @@ TECHNICAL = frozenset(
         "review_comment",
         "approved_version_no",
         "item_id",
+        "incomplete",  # derived from the content (catalog.completeness_sql)
     }
 )
 

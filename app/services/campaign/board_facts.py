@@ -1,0 +1,183 @@
+"""The campaign board's figures per department, counted by grouped SQL (read by `board`).
+
+The completeness rules of `app.services.catalog.completeness` are SQL clauses in
+`completeness_sql` (items read their stored flag, kept by it, from the board's covering index),
+so that the database counts the incomplete records of every department in one pass, whatever
+the number of items; only the first
+`EXAMPLES` incomplete records of each department (a window function) are read and described in
+Python by `completeness` itself, in its own words. `tests/test_board.py` checks that both give
+the same counts on the same records.
+
+`facts(session, ids)` returns plain data (no ORM objects), cached under the data-version stamp
+by `board.build`.
+"""
+
+from collections.abc import Sequence
+from types import SimpleNamespace
+
+from sqlalchemy import func, select, union_all
+from sqlalchemy.orm import Session
+
+from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem
+from app.services.catalog import completeness
+from app.services.catalog.completeness_sql import item_incomplete, system_incomplete
+
+EXAMPLES = 3  # records named per rule in "what it lacks"
+# Records a department can still change: the board counts them as not yet submitted.
+EDITABLE_STATUSES = ("draft", "returned")
+
+
+def _in(query, column, ids):
+    return query if ids is None else query.where(column.in_(ids))
+
+
+def status_counts(
+    session: Session, model: type, ids: Sequence[int] | None, extra: Sequence = ()
+) -> dict:
+    """{department id: {status: count}} in one GROUP BY."""
+    query = select(model.department_id, model.status, func.count()).where(*extra)
+    query = _in(query, model.department_id, ids)
+    result = {}
+    for dept, status, count in session.execute(query.group_by(model.department_id, model.status)):
+        result.setdefault(dept, {})[status] = count
+    return result
+
+
+def _incomplete(session, model, clauses, ids, extra):
+    """({department id: count}, [ids of the first EXAMPLES per department, by code]), in one
+    pass over the open records (a window function gives both the rank and the count).
+
+    `clauses` are alternatives (UNION ALL of one narrow SELECT each), so that each can be
+    answered from its own index: the stored flag, and the rule for the rows without one."""
+    parts = [
+        _in(
+            select(model.id, model.department_id, model.code).where(
+                model.status.in_(EDITABLE_STATUSES), clause, *extra
+            ),
+            model.department_id,
+            ids,
+        )
+        for clause in clauses
+    ]
+    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    ranked = select(
+        rows.c.id,
+        rows.c.department_id,
+        func.row_number()
+        .over(partition_by=rows.c.department_id, order_by=rows.c.code)
+        .label("rank"),
+        func.count().over(partition_by=rows.c.department_id).label("total"),
+    ).subquery()
+    first = select(ranked.c.id, ranked.c.department_id, ranked.c.total).where(
+        ranked.c.rank <= EXAMPLES
+    )
+    counts, found = {}, []
+    for record_id, dept, total in session.execute(first):
+        counts[dept] = total
+        found.append(record_id)
+    return counts, found
+
+
+ITEM_COLUMNS = (
+    "id",
+    "department_id",
+    "code",
+    "name",
+    "running_status",
+    "disposition",
+    "transformation_needs",
+    *(key for key, _label in completeness.ITEM_MODULES),
+)
+
+
+def _describe_items(session, item_ids):
+    """[(department id, code, "code name", what it lacks)] of the given items (plain rows)."""
+    if not item_ids:
+        return []
+    nodes = dict(
+        session.execute(
+            select(ProcessNode.item_id, func.count())
+            .where(ProcessNode.item_id.in_(item_ids))
+            .group_by(ProcessNode.item_id)
+        ).all()
+    )
+    materials = {}
+    for item_id, name, form in session.execute(
+        select(Material.item_id, Material.name, Material.form).where(Material.item_id.in_(item_ids))
+    ):
+        materials.setdefault(item_id, []).append(SimpleNamespace(name=name, form=form))
+    query = select(*(getattr(ServiceItem, c) for c in ITEM_COLUMNS)).where(
+        ServiceItem.id.in_(item_ids)
+    )
+    described = []
+    for values in session.execute(query).mappings():
+        item = SimpleNamespace(
+            **values,
+            materials=materials.get(values["id"], []),
+            nodes=range(nodes.get(values["id"], 0)),  # only "at least one node" is read
+        )
+        described.append(
+            (
+                item.department_id,
+                item.code,
+                f"{item.code} {item.name}",
+                completeness.missing_for_item(item),
+            )
+        )
+    return described
+
+
+def _describe_systems(session, system_ids):
+    if not system_ids:
+        return []
+    query = select(InformationSystem).where(InformationSystem.id.in_(system_ids))
+    return [
+        (s.department_id, s.code, str(s), completeness.missing(s)) for s in session.scalars(query)
+    ]
+
+
+def _examples(counts, described):
+    """{department id: (count, [(record, missing)])}, examples in code order."""
+    examples = {}
+    for dept, _code, text, missing in sorted(described, key=lambda d: (d[0], d[1])):
+        examples.setdefault(dept, []).append((text, missing))
+    return {dept: (count, examples.get(dept, [])) for dept, count in counts.items()}
+
+
+def contacts(session: Session, ids: Sequence[int] | None) -> dict:
+    """{department id: [(name, complete, knows processes, administers systems)]} by id."""
+    query = _in(select(Contact).order_by(Contact.id), Contact.department_id, ids)
+    result = {}
+    for contact in session.scalars(query):
+        result.setdefault(contact.department_id, []).append(
+            (
+                contact.name,
+                not completeness.missing(contact),
+                bool(contact.knows_processes),
+                bool(contact.administers_systems),
+            )
+        )
+    return result
+
+
+def facts(session: Session, ids: Sequence[int] | None) -> dict:
+    """Everything the board's rules read, per department, as plain data."""
+    online = (~ServiceItem.is_offline,)
+    item_counts, item_ids = _incomplete(
+        session,
+        ServiceItem,
+        (ServiceItem.incomplete.is_(True), ServiceItem.incomplete.is_(None) & item_incomplete()),
+        ids,
+        online,
+    )
+    system_counts, system_ids = _incomplete(
+        session, InformationSystem, (system_incomplete(),), ids, ()
+    )
+    return {
+        "items": status_counts(session, ServiceItem, ids, online),
+        "systems": status_counts(session, InformationSystem, ids),
+        "contacts": status_counts(session, Contact, ids),
+        "bad_items": _examples(item_counts, _describe_items(session, item_ids)),
+        "bad_systems": _examples(system_counts, _describe_systems(session, system_ids)),
+        "people": contacts(session, ids),
+    }
