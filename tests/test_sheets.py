@@ -11,7 +11,7 @@ from app.models import AuditEntry, Contact, InformationSystem, Material, Process
 from app.services.review import workflow
 from app.services.sheets import exporter as sheet_export
 from app.services.sheets import importer as sheet_import
-from app.services.sheets.importer import SheetFileError
+from app.services.sheets.reading import SheetFileError
 from tests import factories as f
 from tests.factories import PASSWORD
 

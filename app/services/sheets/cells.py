@@ -22,7 +22,7 @@ from app.reports.xlsx import FORMULA_PREFIXES
 
 if TYPE_CHECKING:
     from app.models import InformationSystem
-    from app.services.sheets.importer import Lookups
+    from app.services.sheets.lookups import Lookups
     from app.services.sheets.specs import Column
 
 CODE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
