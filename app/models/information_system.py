@@ -60,7 +60,7 @@ class InformationSystem(DepartmentRecordMixin, Model):
     )
     url: Mapped[str | None] = mapped_column(String(255), info={"label": _l("访问地址")})
     user_groups: Mapped[str | None] = mapped_column(  # codes joined by ","
-        String(64), info={"label": _l("覆盖办事人群"), "codes": USER_GROUP}
+        String(255), info={"label": _l("覆盖办事人群"), "codes": USER_GROUP}
     )
     daily_active_operations: Mapped[int | None] = mapped_column(
         Integer,

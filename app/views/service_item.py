@@ -31,7 +31,7 @@ class MaterialView(_ItemChildView):
     show_title = _l("申报材料详情")
     add_title = _l("新增申报材料")
     edit_title = _l("编辑申报材料")
-    list_columns = ["position", "name", "required", "form", "copies", "notes"]
+    list_columns = ["position", "name", "required", "form", "copies", "source", "notes"]
     show_columns = [
         "item",
         "position",
@@ -39,13 +39,14 @@ class MaterialView(_ItemChildView):
         "required",
         "form",
         "copies",
+        "source",
         "notes",
         "created_by",
         "created_at",
         "updated_at",
     ]
-    add_columns = ["item", "position", "name", "required", "form", "copies", "notes"]
-    edit_columns = ["position", "name", "required", "form", "copies", "notes"]
+    add_columns = ["item", "position", "name", "required", "form", "copies", "source", "notes"]
+    edit_columns = add_columns[1:]
     search_columns = ["name", "form", "required"]
     base_order = ("position", "asc")
 
@@ -64,7 +65,7 @@ class ProcessNodeView(_ItemChildView):
         "handling_department",
         "handling_post",
         "approval_level",
-        "time_limit_days",
+        "time_limit",
     ]
     show_columns = [
         "item",
@@ -74,7 +75,7 @@ class ProcessNodeView(_ItemChildView):
         "handling_department",
         "handling_post",
         "approval_level",
-        "time_limit_days",
+        "time_limit",
         "created_by",
         "created_at",
         "updated_at",
@@ -87,7 +88,7 @@ class ProcessNodeView(_ItemChildView):
         "handling_department",
         "handling_post",
         "approval_level",
-        "time_limit_days",
+        "time_limit",
     ]
     edit_columns = add_columns[1:]
     search_columns = ["name", "kind", "handling_post"]
@@ -129,7 +130,7 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         "kind",
         "running_status",
         "hosting_system",
-        "time_limit_days",
+        "promised_limit",
         "status",
     ]
     basic = [
@@ -142,8 +143,18 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         "hosting_system",
         "online_entry",
         "user_groups",
+        "audience_note",
     ]
-    modules = ["conditions", "path", "consultation", "time_limit_days", "service_hours", "tips"]
+    modules = [
+        "conditions",
+        "path",
+        "consultation",
+        "handling_type",
+        "promised_limit",
+        "statutory_limit",
+        "service_hours",
+        "tips",
+    ]
     findings = [
         "pain_points",
         "suggestions",
@@ -176,6 +187,6 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         "running_status",
         "status",
         "online_entry",
-        "time_limit_days",
+        "promised_limit",
     ]
     base_order = ("code", "asc")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Material, ServiceItem
+from app.models.time_limit import read_time_limit
 from app.models.user import Actor
 from app.services.access import scope
 from app.services.errors import DomainError
@@ -95,7 +96,29 @@ class Applier:
                 ok = False
         if values.get("department") is not None:
             ok = self._check_department(spec, number, values) and ok
+        if ok:
+            self._read_limits(spec, number, values)
         return values if ok else None
+
+    def _read_limits(self, spec: SheetSpec, number: int, values: Values) -> None:
+        """Warn of the time limits whose words say no limit (they are kept as written), and
+        take a blank 办件类型 from the promised limit's words."""
+        for column in spec.columns:
+            if column.kind != "time_limit" or not values.get(column.key):
+                continue
+            reading = read_time_limit(values[column.key])
+            if not reading.understood:
+                self.report.warn(
+                    spec.title,
+                    number,
+                    column.header,
+                    _(
+                        "未能从“{text}”读出时限（可写如“5个工作日”“1-30天”“即办件”）；"
+                        "已按原文保存，统计时按未填写处理。"
+                    ).format(text=values[column.key]),
+                )
+        if "handling_type" in values and values["handling_type"] is None:
+            values["handling_type"] = read_time_limit(values.get("promised_limit")).handling
 
     def _check_department(self, spec: SheetSpec, number: int, values: Values) -> bool:
         dept, only = values.get("department"), self.lookups.only

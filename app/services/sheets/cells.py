@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation, ValidationError
 
+from app.models.audience import Audience, read_audience
 from app.models.choices import split_codes
 from app.reports.xlsx import FORMULA_PREFIXES
 
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
     from app.services.sheets.lookups import Lookups
     from app.services.sheets.specs import Column
 
-CODE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+CODE_SEPARATORS = re.compile(r"[、,，;；/\s]+|及|和")
+# How an XLSX stores a control character it cannot hold as is (a carriage return is _x000D_).
+ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 MAX_INT = 2**31 - 1
 
 
@@ -51,6 +54,13 @@ class _Field:
 # --- reading a cell ---------------------------------------------------------------------------
 
 
+def unescape(text: str) -> str:
+    """The text with the file's `_xHHHH_` escapes turned back into their characters."""
+    if "_x" not in text:
+        return text
+    return ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
 def unneutralise(text: str) -> str:
     """Undo the writer's apostrophe before formula-like text, so a round trip changes nothing."""
     if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
@@ -70,7 +80,7 @@ def cell_text(value: object) -> str | None:
             if value.time() == datetime.min.time()
             else value.isoformat(sep=" ", timespec="minutes")
         )
-    text = unneutralise(str(value)).strip()
+    text = unneutralise(unescape(str(value))).strip()
     return text or None
 
 
@@ -227,14 +237,14 @@ def _codes(column, value, lookups):
         if not part:
             continue
         code = lookups.choice_map(column.choices).get(part)
-        if code is None:
+        found = (code,) if code is not None else (column.synonyms or {}).get(part)
+        if found is None:
             raise CellError(
                 _("“{value}”不是可选值；可选：{options}（多项用“、”分隔）。").format(
                     value=part, options="、".join(str(label) for _code, label in column.choices)
                 )
             )
-        if code not in codes:
-            codes.append(code)
+        codes += [code for code in found if code not in codes]
     return ",".join(codes) or None
 
 
@@ -257,6 +267,17 @@ def _system(column, value, lookups):
     return system
 
 
+def _audience(column, value, lookups):
+    audience = read_audience(cell_text(value))
+    if audience.note and len(audience.note) > column.max_length:
+        raise CellError(
+            _("列表之外的服务对象不能超过 {n} 个字符（现有 {m} 个）。").format(
+                n=column.max_length, m=len(audience.note)
+            )
+        )
+    return audience
+
+
 def _item(column, value, lookups):
     return _text(column, value, lookups)
 
@@ -269,6 +290,8 @@ _PARSERS = {
     "bool": _bool,
     "choice": _choice,
     "codes": _codes,
+    "audience": _audience,
+    "time_limit": _text,
     "department": _department,
     "system": _system,
     "item": _item,
@@ -304,6 +327,10 @@ def formatter(column: Column) -> Callable[[object], object]:
         return lambda record: (
             labels.get(getattr(record, key, None)) or getattr(record, key, None) or None
         )
+    if column.kind == "audience":
+        return lambda record: Audience(
+            getattr(record, "user_groups", None), getattr(record, "audience_note", None)
+        ).words()
     if column.kind == "department":
         return lambda record: getattr(getattr(record, key, None), "name", None)
     if column.kind == "system":
@@ -319,6 +346,9 @@ def comparable(column: Column, value: object) -> object:
         return value.id if value is not None else None
     if column.kind == "codes":
         return frozenset(split_codes(value))
+    if column.kind == "audience":
+        value = value or Audience(None, None)
+        return frozenset(split_codes(value.codes)), value.note or None
     if column.kind == "bool":
         return bool(value)
     if column.kind == "decimal" and value is not None:
@@ -336,6 +366,8 @@ def display(column: Column, value: object) -> str:
         return column.choices.label(value)
     if column.kind == "codes":
         return column.choices.labels(value)
+    if column.kind == "audience":
+        return value.words() or ""
     if column.kind == "department":
         return value.name
     if column.kind == "system":

@@ -119,6 +119,7 @@ def statistics_rows(
             host.name.label("host_name"),
             ServiceItem.online_entry,
             ServiceItem.user_groups,
+            ServiceItem.audience_note,
             ServiceItem.running_status,
             ServiceItem.status,
         )
@@ -137,6 +138,7 @@ def statistics_rows(
             else None,
             online_entry=row.online_entry,
             user_groups=row.user_groups,
+            audience_note=row.audience_note,
             running_status=row.running_status,
             status=row.status,
         )

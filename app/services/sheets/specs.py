@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, String
 
 from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem, labels
+from app.models.choices import AUDIENCE_SYNONYMS, MATERIAL_FORM_SYNONYMS, USER_GROUP
 
 
 @dataclass
@@ -21,8 +22,11 @@ class Column:
     """One column: the record attribute, its header and how its cells are read and written.
 
     kind: text, int, decimal, date, bool, choice, codes (several choices, stored as codes joined
-    by ","), department (by name or code), system (a hosting system, by code), item (a service
-    item code: the parent of a material or node), status (shown, never imported).
+    by ","; `synonyms` maps other words to codes), audience (服务对象: the reference list plus a
+    free remainder, `ServiceItem.audience`), time_limit (a limit's words, read by
+    `app.models.time_limit`), department (by name or code), system (a hosting system, by code),
+    item (a service item code: the parent of a material or node), status (shown, never
+    imported).
     """
 
     key: str
@@ -34,6 +38,7 @@ class Column:
     digits: int | None = None  # integer digits a decimal may have
     validators: tuple = ()
     width: int | None = None
+    synonyms: dict | None = None
 
     @property
     def header(self) -> str:
@@ -83,7 +88,7 @@ def _column(model, key, kind="text", label=None, **options):
         key if kind not in ("department", "system", "item") else key + "_id"
     )
     if attr is not None:
-        if isinstance(attr.type, String) and kind in ("text", "choice", "codes"):
+        if isinstance(attr.type, String) and kind in ("text", "choice", "codes", "time_limit"):
             options.setdefault("max_length", attr.type.length)
         if isinstance(attr.type, Numeric):
             options.setdefault("digits", attr.type.precision - attr.type.scale)
@@ -113,11 +118,20 @@ def _specs():
         "running_status": col(it, "running_status", "choice", required=True),
         "hosting_system": col(it, "hosting_system", "system", required=False, width=28),
         "online_entry": col(it, "online_entry", width=30),
-        "user_groups": col(it, "user_groups", "codes"),
+        "user_groups": Column(
+            "audience",
+            labels.label(it, "user_groups"),
+            "audience",
+            choices=USER_GROUP,
+            max_length=255,
+            width=24,
+        ),
     }
     modules = [col(it, key, width=30) for key in ("conditions", "path", "consultation")]
     modules += [
-        col(it, "time_limit_days", "int"),
+        col(it, "handling_type", "choice", required=False),
+        col(it, "promised_limit", "time_limit", width=20),
+        col(it, "statutory_limit", "time_limit", width=20),
         col(it, "service_hours"),
         col(it, "tips", width=30),
     ]
@@ -143,8 +157,9 @@ def _specs():
             col(Material, "position", "int", required=True),
             col(Material, "name", required=True, width=24),
             col(Material, "required", "bool"),
-            col(Material, "form", "choice", required=True),
+            col(Material, "form", "codes", synonyms=MATERIAL_FORM_SYNONYMS),
             col(Material, "copies", "int"),
+            col(Material, "source", "choice", required=False),
             col(Material, "notes", width=30),
         ],
         key=("item", "position"),
@@ -162,7 +177,7 @@ def _specs():
             col(node, "handling_department", "department", required=False, width=20),
             col(node, "handling_post"),
             col(node, "approval_level", "int"),
-            col(node, "time_limit_days", "int"),
+            col(node, "time_limit", "time_limit", width=16),
         ],
         key=("item", "position"),
         parent="item",
@@ -217,7 +232,7 @@ def _specs():
             col(sm, "build_cost", "decimal"),
             col(sm, "annual_om_cost", "decimal"),
             col(sm, "url", width=28),
-            col(sm, "user_groups", "codes"),
+            col(sm, "user_groups", "codes", synonyms=AUDIENCE_SYNONYMS),
             col(sm, "daily_active_operations", "int"),
             col(sm, "core_usage_rate", "decimal"),
             col(sm, "deployment", "choice", required=False),
