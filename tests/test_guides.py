@@ -8,10 +8,12 @@ read is said, and kept), materials' forms are sets, and export → import change
 import io
 import json
 import pathlib
+from datetime import date
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from app.models import Material, ProcessNode, ServiceItem
+from app.models import InformationSystem, Material, ProcessNode, ServiceItem
 from app.services.sheets import exporter as sheet_export
 from app.services.sheets import importer as sheet_import
 from tests import factories as f
@@ -159,3 +161,52 @@ def test_a_time_limit_changed_in_the_file_is_read_again(db_session):
     item = db_session.query(ServiceItem).filter_by(code="GUIDE-HDU-01").one()
     assert (item.promised_low, item.promised_high, item.promised_unit) == (1, 30, "day")
     assert item.handling_type == "promised" and item.time_limit_days is None
+
+
+def _systems_file(session, rows):
+    book = load_workbook(io.BytesIO(_template(session, "systems")))
+    for row in rows:
+        base = {"系统编号": "SYS-G-1", "系统名称": "学工管理系统", "所属部门": "测试教务处"}
+        _append(book["管理信息系统"], base | row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_money_is_in_wan_yuan_and_an_amount_only_plausible_in_yuan_is_refused(db_session):
+    f.department(db_session, "T01")
+    db_session.commit()
+    data = _systems_file(db_session, [{"年度运维费用（万元）": "1,200,000.00"}])
+    report = sheet_import.run_import(db_session, data, f.user(db_session, "admin"))
+    db_session.rollback()
+    (problem,) = report.errors
+    assert problem.column == "年度运维费用（万元）" and "万元" in problem.message
+    assert "120.00" in problem.message  # what it would be if the clerk meant 元
+    assert db_session.query(InformationSystem).count() == 0
+    data = _systems_file(
+        db_session, [{"年度运维费用（万元）": "1,200,000元", "项目建设总经费（万元）": "85万元"}]
+    )
+    _import(db_session, data)
+    system = db_session.query(InformationSystem).one()
+    assert (system.annual_om_cost, system.build_cost) == (Decimal("120.00"), Decimal("85.00"))
+
+
+def test_a_go_live_given_as_a_year_or_a_month_keeps_its_precision(db_session):
+    f.department(db_session, "T01")
+    db_session.commit()
+    _import(db_session, _systems_file(db_session, [{"正式上线时间": "2019年"}]))
+    system = db_session.query(InformationSystem).one()
+    assert (system.go_live_date, system.go_live_precision) == (date(2019, 1, 1), "year")
+    book = load_workbook(io.BytesIO(_template(db_session, "systems")))
+    ws = book["管理信息系统"]
+    headers = [c.value for c in ws[2]]
+    assert ws.cell(3, headers.index("正式上线时间") + 1).value == "2019年"
+    report = _import(db_session, _template(db_session, "systems"))
+    assert report.total("change") == 0 and report.total("same") == 1
+    ws.cell(3, headers.index("正式上线时间") + 1).value = "2019年9月"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _import(db_session, buffer.getvalue())
+    db_session.expire_all()
+    system = db_session.query(InformationSystem).one()
+    assert (system.go_live_date, system.go_live_precision) == (date(2019, 9, 1), "month")

@@ -180,6 +180,7 @@ def test_import_dry_run_previews_then_applies_once_and_is_idempotent(db_session)
     data = _bytes(book)
     before = _state(db_session)
 
+    imports_before = db_session.query(AuditEntry).filter_by(action="import").count()
     report = _import(db_session, data, dry_run=True)
     assert report.ok, report.problems
     assert report.counts["服务事项"]["add"] == 1 and report.counts["服务事项"]["change"] == 1
@@ -199,7 +200,7 @@ def test_import_dry_run_previews_then_applies_once_and_is_idempotent(db_session)
     }
     assert [m.name for m in new.materials] == ["身份证"] and new.materials[0].form == "original"
     assert db_session.query(ServiceItem).filter_by(code="SI-X-1").one().time_limit_days == 7
-    assert db_session.query(AuditEntry).filter_by(action="import").count() == 1
+    assert db_session.query(AuditEntry).filter_by(action="import").count() == imports_before + 1
     assert (
         db_session.query(AuditEntry).filter_by(action="create", record_type="service_item").count()
         >= 1

@@ -180,6 +180,13 @@ MATERIAL_SOURCE = Choices(
     ("system", _l("系统获取")),
 )
 
+# How much of a date is known (a system's go-live is often given as a year or a month).
+DATE_PRECISION = Choices(
+    ("year", _l("年")),
+    ("month", _l("月")),
+    ("day", _l("日")),
+)
+
 # GB/T 39554: 办件类型 and the units a time limit is counted in.
 HANDLING_TYPE = Choices(
     ("immediate", _l("即办件")),

@@ -79,3 +79,34 @@ class TimeLimitWords:
 
 def time_limit_words():
     return TimeLimitWords()
+
+
+class PlausibleWanYuan:
+    """An amount in 万元 (ten thousand yuan) no larger than a college system could cost.
+
+    A figure only plausible in 元 (1,200,000.00 for a year's O&M is 120 亿 in 万元) is refused
+    with a message naming the unit, so that nobody's 元 are read as 万元.
+    """
+
+    def __init__(self, most: int):
+        self.most = most
+
+    def __call__(self, form, field):
+        amount = field.data
+        if amount is None or amount <= self.most:
+            return
+        raise ValidationError(
+            _(
+                "金额单位是万元：{amount} 万元即 {yi} 亿元，超出合理范围（不超过 {most} 万元）。"
+                "如果填写的是元，请换算为万元（{wan} 万元），或在数字后写“元”。"
+            ).format(
+                amount=f"{amount:,.2f}",
+                yi=f"{amount / 10000:,.2f}",
+                most=f"{self.most:,}",
+                wan=f"{amount / 10000:,.2f}",
+            )
+        )
+
+
+def plausible_wan_yuan(most: int):
+    return PlausibleWanYuan(most)

@@ -1,5 +1,6 @@
 """Real service guides: GB/T 39554 time limits, audiences from the reference list with a free
-remainder, materials' forms as a set with their source, and copies unknown when blank.
+remainder, materials' forms as a set with their source, copies unknown when blank, and a
+system's go-live date with its precision (a year, a month or a day).
 
 Existing limits in working days get words ("5个工作日", "即办件" for 0) so nothing is lost;
 the audience 学生 becomes 本科生 and 研究生.
@@ -57,6 +58,10 @@ def upgrade():
             batch_op.alter_column(
                 "user_groups", existing_type=sa.String(length=64), type_=sa.String(length=255)
             )
+            if table == "information_system":
+                batch_op.add_column(
+                    sa.Column("go_live_precision", sa.String(length=8), nullable=True)
+                )
     _carry_data()
 
 
@@ -112,6 +117,8 @@ def downgrade():
                 batch_op.drop_column(prefix + suffix)
         batch_op.drop_column("handling_type")
         batch_op.drop_column("audience_note")
+    with op.batch_alter_table("information_system", schema=None) as batch_op:
+        batch_op.drop_column("go_live_precision")
     for table in ("service_item", "information_system", "publication_item"):
         op.execute(
             f"UPDATE {table} SET user_groups = REPLACE(user_groups, 'undergraduate,graduate', "

@@ -19,6 +19,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from app.models.audience import Audience, read_audience
 from app.models.choices import split_codes
+from app.models.partial_date import MONTH, YEAR, PartialDate
 from app.reports.xlsx import FORMULA_PREFIXES
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def cell_text(value: object) -> str | None:
 
 def parse(column: Column, value: object, lookups: Lookups) -> object:
     """The stored value of a cell for `column`, or CellError with the reason in Chinese."""
-    if column.kind in ("int", "decimal", "date") and isinstance(value, str):
+    if column.kind in ("int", "decimal", "date", "partial_date") and isinstance(value, str):
         value = value.strip() or None
     if value is None or (isinstance(value, str) and not cell_text(value)):
         if column.required:
@@ -133,11 +134,24 @@ def _int(column, value, lookups):
     return value
 
 
+def _in_unit(column, text):
+    """(number text, divisor): a 万元 cell may say 元 or 万元 after its number."""
+    if column.unit != "万元":
+        return text, 1
+    text = re.sub(r"\s+", "", text).replace("人民币", "")
+    if text.endswith(("万元", "万")):
+        return text.rstrip("元").rstrip("万"), 1
+    if text.endswith("元"):
+        return text[:-1], 10000
+    return text, 1
+
+
 def _decimal(column, value, lookups):
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise CellError(_("应填写数字。"))
+    text, divisor = _in_unit(column, str(value))
     try:
-        number = Decimal(str(value).replace(",", ""))
+        number = Decimal(text.replace(",", "").replace("，", "")) / divisor
     except InvalidOperation as error:
         raise CellError(_("应填写数字。")) from error
     if not number.is_finite():
@@ -160,6 +174,28 @@ def _date(column, value, lookups):
         except ValueError:
             continue
     raise CellError(_("日期格式不正确，请填写如 2024-09-01。"))
+
+
+_YEAR_MONTH = re.compile(r"(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*月?")
+_YEAR = re.compile(r"(\d{4})\s*年?")
+
+
+def _partial_date(column, value, lookups):
+    """A date, or a year ("2019年", 2019) or a year and month ("2019年9月", "2019-09")."""
+    if isinstance(value, (datetime, date)):
+        return PartialDate(_date(column, value, lookups))
+    text = cell_text(value) or ""
+    try:
+        return PartialDate(_date(column, text, lookups))
+    except CellError:
+        pass
+    match = _YEAR_MONTH.fullmatch(text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return PartialDate(date(int(match.group(1)), int(match.group(2)), 1), MONTH)
+    match = _YEAR.fullmatch(text)
+    if match and 1900 <= int(match.group(1)) <= 2100:
+        return PartialDate(date(int(match.group(1)), 1, 1), YEAR)
+    raise CellError(_("日期格式不正确，请填写如 2024-09-01、2019年9月 或 2019年。"))
 
 
 def _bool(column, value, lookups):
@@ -287,6 +323,7 @@ _PARSERS = {
     "int": _int,
     "decimal": _decimal,
     "date": _date,
+    "partial_date": _partial_date,
     "bool": _bool,
     "choice": _choice,
     "codes": _codes,
@@ -331,6 +368,10 @@ def formatter(column: Column) -> Callable[[object], object]:
         return lambda record: Audience(
             getattr(record, "user_groups", None), getattr(record, "audience_note", None)
         ).words()
+    if column.kind == "partial_date":
+        return lambda record: PartialDate(
+            getattr(record, "go_live_date", None), getattr(record, "go_live_precision", None)
+        ).words()
     if column.kind == "department":
         return lambda record: getattr(getattr(record, key, None), "name", None)
     if column.kind == "system":
@@ -346,6 +387,8 @@ def comparable(column: Column, value: object) -> object:
         return value.id if value is not None else None
     if column.kind == "codes":
         return frozenset(split_codes(value))
+    if column.kind == "partial_date":
+        return value or PartialDate(None)
     if column.kind == "audience":
         value = value or Audience(None, None)
         return frozenset(split_codes(value.codes)), value.note or None
@@ -368,6 +411,8 @@ def display(column: Column, value: object) -> str:
         return column.choices.labels(value)
     if column.kind == "audience":
         return value.words() or ""
+    if column.kind == "partial_date":
+        return str(value.words() or "")
     if column.kind == "department":
         return value.name
     if column.kind == "system":

@@ -39,6 +39,7 @@ class Column:
     validators: tuple = ()
     width: int | None = None
     synonyms: dict | None = None
+    unit: str | None = None  # a decimal's unit: "万元" reads "元" and "万元" written in the cell
 
     @property
     def header(self) -> str:
@@ -228,9 +229,9 @@ def _specs():
             col(sm, "name", required=True, width=24),
             department,
             col(sm, "vendor", width=20),
-            col(sm, "go_live_date", "date"),
-            col(sm, "build_cost", "decimal"),
-            col(sm, "annual_om_cost", "decimal"),
+            Column("go_live", labels.label(sm, "go_live_date"), "partial_date"),
+            col(sm, "build_cost", "decimal", unit="万元"),
+            col(sm, "annual_om_cost", "decimal", unit="万元"),
             col(sm, "url", width=28),
             col(sm, "user_groups", "codes", synonyms=AUDIENCE_SYNONYMS),
             col(sm, "daily_active_operations", "int"),
