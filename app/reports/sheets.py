@@ -44,7 +44,7 @@ def write_workbook(
     `dropdowns` ({"department": [names], "system": [labels], "handling_department": [names]})
     makes it a template: instructions first, list validations and a hidden options sheet.
     """
-    from app.services.sheets.cells import formatter
+    from app.services.sheets.values import formatter
 
     writer = SheetWriter(constant_memory=constant_memory)
     if dropdowns is not None:
@@ -205,8 +205,8 @@ def write_item_sheets(
 ) -> bytes:
     """One sheet per service item: basic information, the six modules, materials, nodes, and
     the flowchart image. `labels` maps field keys to their Chinese labels."""
-    from app.services.sheets.cells import cell_value
     from app.services.sheets.specs import templates
+    from app.services.sheets.values import cell_value
 
     spec = templates()["items"].sheets[0]
     writer = SheetWriter()

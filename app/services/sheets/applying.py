@@ -16,16 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Contact, Material, ServiceItem
-from app.models.time_limit import read_time_limit
 from app.models.user import Actor
 from app.services.access import scope
 from app.services.errors import DomainError
 from app.services.review import records
-from app.services.sheets.cells import CellError, comparable, parse
+from app.services.sheets import checks
+from app.services.sheets.cells import CellError, parse
 from app.services.sheets.lookups import CHUNK, Lookups
 from app.services.sheets.reading import Row
 from app.services.sheets.report import Diff, ImportReport
 from app.services.sheets.specs import Column, SheetSpec
+from app.services.sheets.values import comparable
 
 Values = dict[str, Any]
 
@@ -54,6 +55,7 @@ class Applier:
         self.session, self.user, self.lookups = session, user, lookups
         self.report, self.progress = report, progress
         self.items: dict[str, ServiceItem] = {}  # code -> item (existing or added by this file)
+        self.versions: dict[tuple[str, int], int] = {}  # (sheet, row) -> version in the file
 
     def sheet(self, spec: SheetSpec, rows: list[Row]) -> None:
         """Apply the rows of one data sheet."""
@@ -97,28 +99,11 @@ class Applier:
         if values.get("department") is not None:
             ok = self._check_department(spec, number, values) and ok
         if ok:
-            self._read_limits(spec, number, values)
+            checks.read_limits(self.report, spec, number, values)
+            version = values.pop("row_version", None)
+            if version is not None:
+                self.versions[spec.title, number] = version
         return values if ok else None
-
-    def _read_limits(self, spec: SheetSpec, number: int, values: Values) -> None:
-        """Warn of the time limits whose words say no limit (they are kept as written), and
-        take a blank 办件类型 from the promised limit's words."""
-        for column in spec.columns:
-            if column.kind != "time_limit" or not values.get(column.key):
-                continue
-            reading = read_time_limit(values[column.key])
-            if not reading.understood:
-                self.report.warn(
-                    spec.title,
-                    number,
-                    column.header,
-                    _(
-                        "未能从“{text}”读出时限（可写如“5个工作日”“1-30天”“即办件”）；"
-                        "已按原文保存，统计时按未填写处理。"
-                    ).format(text=values[column.key]),
-                )
-        if "handling_type" in values and values["handling_type"] is None:
-            values["handling_type"] = read_time_limit(values.get("promised_limit")).handling
 
     def _check_department(self, spec: SheetSpec, number: int, values: Values) -> bool:
         dept, only = values.get("department"), self.lookups.only
@@ -210,7 +195,9 @@ class Applier:
 
     # one record ------------------------------------------------------------------------------
     def _apply(self, spec: SheetSpec, number: int, label: str, record: Any, values: Values) -> Any:
-        columns = [c for c in spec.columns if c.imported]
+        columns = [c for c in spec.columns if c.stored]
+        if not checks.hosts_allowed(self.report, self.lookups, spec, number, record, values):
+            return record
         if record is None:
             record = spec.model(**values)
             try:
@@ -226,6 +213,8 @@ class Applier:
         diff = differences(columns, record, values)
         if not diff:
             self.report.count(spec.title, "same")
+            return record
+        if checks.stale(self.report, spec, number, label, record, self.versions):
             return record
         if record.status == "submitted":
             self.report.count(spec.title, "skip")

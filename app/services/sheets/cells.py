@@ -1,14 +1,14 @@
 """Reading and writing one cell of the campaign templates (`specs` declares the columns).
 
 `parse` turns what a department typed into the value a record stores, or raises `CellError`
-with the reason in Chinese; `cell_value` and `formatter` write a record's value so that reading
-it back gives the same value; `comparable` and `display` let the import tell what changed.
+with the reason in Chinese; `values` writes a record's value back so that reading it gives the
+same value.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -17,13 +17,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation, ValidationError
 
-from app.models.audience import Audience, read_audience
-from app.models.choices import split_codes
+from app.models.audience import read_audience
 from app.models.partial_date import MONTH, YEAR, PartialDate
 from app.reports.xlsx import FORMULA_PREFIXES
 
 if TYPE_CHECKING:
-    from app.models import InformationSystem
     from app.services.sheets.lookups import Lookups
     from app.services.sheets.specs import Column
 
@@ -296,6 +294,13 @@ def _system(column, value, lookups):
     text = cell_text(value)
     code = text.split()[0]
     system = lookups.systems.get(code) or lookups.systems.get(text)
+    if system is None and text in lookups.ambiguous_systems:
+        raise CellError(
+            _("有多个系统名为“{value}”，无法确定是哪一个；请按“系统编号 系统名称”填写。").format(
+                value=text
+            )
+        )
+    system = system or lookups.kept_systems.get(code)  # the applier checks it is unchanged
     if system is None:
         raise CellError(
             _("承载系统“{value}”不存在或不可选；请按“系统编号 系统名称”填写。").format(value=text)
@@ -333,90 +338,5 @@ _PARSERS = {
     "system": _system,
     "item": _item,
     "status": _text,
+    "version": _int,
 }
-
-
-# --- writing a cell ---------------------------------------------------------------------------
-
-
-def system_label(system: InformationSystem | None) -> str | None:
-    return f"{system.code} {system.name}" if system is not None else None
-
-
-def cell_value(column: Column, record: object) -> object:
-    """What the spreadsheet shows for `column` of `record` (an ORM row or a look-alike)."""
-    return formatter(column)(record)
-
-
-def formatter(column: Column) -> Callable[[object], object]:
-    """A function record -> cell value for `column`, with its labels translated once."""
-    key = column.key
-    if column.kind == "item":
-        return lambda record: record.item.code
-    if column.kind in ("choice", "status", "codes"):
-        labels = {code: str(label) for code, label in column.choices}
-        if column.kind == "codes":
-
-            def codes(record):
-                return column.choices.labels(getattr(record, key, None)) or None
-
-            return codes
-        return lambda record: (
-            labels.get(getattr(record, key, None)) or getattr(record, key, None) or None
-        )
-    if column.kind == "audience":
-        return lambda record: Audience(
-            getattr(record, "user_groups", None), getattr(record, "audience_note", None)
-        ).words()
-    if column.kind == "partial_date":
-        return lambda record: PartialDate(
-            getattr(record, "go_live_date", None), getattr(record, "go_live_precision", None)
-        ).words()
-    if column.kind == "department":
-        return lambda record: getattr(getattr(record, key, None), "name", None)
-    if column.kind == "system":
-        return lambda record: system_label(getattr(record, key, None))
-    if column.kind == "bool":
-        return lambda record: bool(getattr(record, key, None))
-    return lambda record: getattr(record, key, None)
-
-
-def comparable(column: Column, value: object) -> object:
-    """A value in the form the import compares with what is stored."""
-    if column.kind in ("department", "system"):
-        return value.id if value is not None else None
-    if column.kind == "codes":
-        return frozenset(split_codes(value))
-    if column.kind == "partial_date":
-        return value or PartialDate(None)
-    if column.kind == "audience":
-        value = value or Audience(None, None)
-        return frozenset(split_codes(value.codes)), value.note or None
-    if column.kind == "bool":
-        return bool(value)
-    if column.kind == "decimal" and value is not None:
-        return Decimal(value).quantize(Decimal("0.01"))
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
-
-
-def display(column: Column, value: object) -> str:
-    """A stored value as a person reads it in the preview."""
-    if value is None or value == "":
-        return ""
-    if column.kind in ("choice", "status"):
-        return column.choices.label(value)
-    if column.kind == "codes":
-        return column.choices.labels(value)
-    if column.kind == "audience":
-        return value.words() or ""
-    if column.kind == "partial_date":
-        return str(value.words() or "")
-    if column.kind == "department":
-        return value.name
-    if column.kind == "system":
-        return system_label(value)
-    if column.kind == "bool":
-        return _("是") if value else _("否")
-    return str(value)

@@ -19,8 +19,8 @@ from app.models.user import Actor
 from app.reports import sheets as writer
 from app.services.access import scope
 from app.services.errors import DomainError, PermissionDeniedError
-from app.services.sheets.cells import system_label
 from app.services.sheets.specs import template
+from app.services.sheets.values import system_label
 from app.services.trail import audit
 
 MAX_ITEM_SHEETS = 300
@@ -122,6 +122,7 @@ def statistics_rows(
             ServiceItem.audience_note,
             ServiceItem.running_status,
             ServiceItem.status,
+            ServiceItem.version,
         )
         .join(Department, ServiceItem.department_id == Department.id)
         .outerjoin(host, ServiceItem.hosting_system_id == host.id)
@@ -141,6 +142,7 @@ def statistics_rows(
             audience_note=row.audience_note,
             running_status=row.running_status,
             status=row.status,
+            version=row.version,
         )
 
 

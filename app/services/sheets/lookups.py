@@ -34,6 +34,13 @@ class Lookups(ChoiceMaps):
         for name, found in by_name.items():
             if len(found) == 1 and name not in self.systems:
                 self.systems[name] = found[0]
+        self.ambiguous_systems = {name for name, found in by_name.items() if len(found) > 1}
+        # Systems a row may keep but not newly choose: another department's unapproved system
+        # that already hosts the row's item (a pre-filled template names it by code).
+        chosen = {s.id for s in self.systems.values()}
+        self.kept_systems: dict[str, InformationSystem] = {
+            s.code: s for s in session.scalars(select(InformationSystem)) if s.id not in chosen
+        }
         self.only = department  # a Department the rows must belong to, or None
 
     def load_items(self, codes: Iterable[str] | None, children: bool) -> dict[str, ServiceItem]:

@@ -138,7 +138,8 @@ def read_sheet(ws: Any, spec: SheetSpec, report: ImportReport) -> list[Row]:
         return []
     number, texts = found
     positions = {text: index for index, text in enumerate(texts) if text in headers}
-    missing = [h for h in headers if h not in positions]
+    optional = {c.header for c in spec.columns if c.kind == "version"}  # older templates
+    missing = [h for h in headers if h not in positions and h not in optional]
     if missing:
         report.error(
             spec.title,
@@ -150,7 +151,7 @@ def read_sheet(ws: Any, spec: SheetSpec, report: ImportReport) -> list[Row]:
         )
         return []
     result: list[Row] = []
-    wanted = [(c.key, positions[c.header]) for c in spec.columns if c.imported]
+    wanted = [(c.key, positions[c.header]) for c in spec.columns if c.header in positions]
     most_cells, cells_read = limit("SHEET_MAX_CELLS"), len(texts)
     for row in rows:
         number += 1

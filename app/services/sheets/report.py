@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from app.services.sheets.cells import display
+from app.services.sheets.values import display
 
 if TYPE_CHECKING:
     from app.services.sheets.specs import Column, Template

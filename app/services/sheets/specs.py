@@ -50,6 +50,11 @@ class Column:
         return self.kind != "status"
 
     @property
+    def stored(self) -> bool:
+        """Read into the record (the row's version is read only to check the file is current)."""
+        return self.imported and self.kind != "version"
+
+    @property
     def enumerated(self) -> bool:
         return self.kind in ("bool", "choice", "codes", "department", "system", "status")
 
@@ -108,6 +113,9 @@ def _column(model, key, kind="text", label=None, **options):
 def _specs():
     col = _column
     status = col(ServiceItem, "status", "status")
+    # The version of the record the row was exported from: an older file cannot overwrite
+    # newer edits. Blank for new rows.
+    version = Column("row_version", _l("记录版本"), "version", width=8)
     department = col(ServiceItem, "department", "department", required=True, width=20)
     it = ServiceItem
     item_columns = {
@@ -146,7 +154,7 @@ def _specs():
     items = SheetSpec(
         _l("服务事项"),
         ServiceItem,
-        list(item_columns.values()) + modules + findings + [status],
+        list(item_columns.values()) + modules + findings + [status, version],
         key=("code",),
     )
     parent = Column("item", labels.label(ServiceItem, "code"), "item", required=True, width=14)
@@ -201,6 +209,7 @@ def _specs():
             item_columns["user_groups"],
             item_columns["running_status"],
             status,
+            version,
         ],
         key=("code",),
     )
@@ -217,6 +226,7 @@ def _specs():
             col(Contact, "knows_processes", "bool"),
             col(Contact, "administers_systems", "bool"),
             status,
+            version,
         ],
         key=("department", "staff_no|name"),
     )
@@ -246,6 +256,7 @@ def _specs():
             col(sm, "problem_details", width=30),
             col(sm, "notes", width=30),
             status,
+            version,
         ],
         key=("code",),
     )
