@@ -161,7 +161,7 @@ def _format_change(change):
 
 def _count_rows(data):
     """Rows the progress bar counts (from the sheets' dimensions; 0 when unknown)."""
-    from app.services.sheets.importer import open_workbook
+    from app.services.sheets.reading import open_workbook
     from app.services.sheets.specs import detect
 
     book = open_workbook(data)

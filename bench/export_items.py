@@ -60,8 +60,8 @@ def main():
         from app.models import ServiceItem
         from app.services.sheets import exporter as sheet_export
         from app.services.sheets import importer as sheet_import
-        from app.services.sheets.cells import cell_value
         from app.services.sheets.specs import template
+        from app.services.sheets.values import cell_value
 
         session = db.session
         user = _cli_user(None)

@@ -173,7 +173,7 @@ def complete_item(session, code="SI-FULL-001", dept="T01", **values):
         conditions="在籍学生",
         path="融合门户—应用中心",
         consultation="0816-1234567",
-        time_limit_days=3,
+        promised_limit="3个工作日",
         service_hours="工作日 8:30-17:30",
         tips="请提前申请",
         **values,

@@ -82,7 +82,7 @@ def small_college(session):
         name="缺路径的事项",
         conditions="无",
         consultation="电话",
-        time_limit_days=1,
+        promised_limit="1个工作日",
         service_hours="全天",
         tips="无",
     )

@@ -30,6 +30,16 @@ def choose(page, field, label):
     expect(page.locator(f"#select2-{field}-container")).to_contain_text(label)
 
 
+def choose_many(page, field, label):
+    """Add `label` in the select2 multi-select of form field `field` (a set of codes)."""
+    page.locator(f"#{field} + .select2 .select2-selection").click()
+    page.locator(
+        ".select2-container--open .select2-results__option",
+        has_text=re.compile(f"^{re.escape(label)}$"),
+    ).click()
+    expect(page.locator(f"#{field} + .select2 .select2-selection")).to_contain_text(label)
+
+
 def save(page):
     page.locator("form .well button[type=submit]", has_text="保存").click()
 
@@ -105,7 +115,7 @@ def test_admin_fills_in_a_service_item_with_nodes_and_material(page):
     add.click()
     expect(page.locator(".panel-heading").first).to_contain_text("新增申报材料")
     page.fill("#name", "学生证复印件")
-    choose(page, "form", "复印件")
+    choose_many(page, "form", "复印件")
     save(page)
     page.wait_for_url(item_url)
     expect_saved(page)

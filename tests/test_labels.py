@@ -53,9 +53,9 @@ def test_the_helper_reads_labels_help_texts_choices_and_rules_from_the_columns(c
     assert "两名联系人" in str(labels.descriptions(Contact)["knows_processes"])
     assert labels.choices(ServiceItem)["disposition"] == (DISPOSITION, False)
     assert labels.code_sets(InformationSystem) == {"user_groups": USER_GROUP}
-    assert set(labels.validators(Material)) == {"position", "copies"}
+    assert set(labels.validators(Material)) == {"position", "copies", "notes"}
     assert labels.display(ServiceItem, "kind", "approval") == "审批类"
-    assert labels.display(ServiceItem, "user_groups", "staff,student") == "教职工、学生"
+    assert labels.display(ServiceItem, "user_groups", "staff,graduate") == "教职工、研究生"
     assert labels.display(Contact, "knows_processes", True) == "是"
     assert labels.display(ServiceItem, "name", "学生请假") == "学生请假"
 
@@ -84,10 +84,8 @@ def test_every_model_view_labels_its_columns_with_the_models_words(app, ctx):
 
 def test_sheet_columns_take_the_models_labels_and_rules(ctx):
     items = specs.template("items").sheets[0]
-    assert items.column("time_limit_days").header == str(
-        labels.label(ServiceItem, "time_limit_days")
-    )
-    assert items.column("time_limit_days").validators
+    assert items.column("promised_limit").header == str(labels.label(ServiceItem, "promised_limit"))
+    assert items.column("promised_limit").validators
     assert items.column("kind").choices is labels.choices(ServiceItem)["kind"][0]
     systems = specs.template("systems").sheets[0]
     assert systems.column("core_usage_rate").header == "核心功能使用率（%）"

@@ -24,7 +24,7 @@ def _college(session):
         build_cost=Decimal("50"),
         daily_active_operations=400,
         core_usage_rate=Decimal("80"),
-        user_groups="staff,student",
+        user_groups="staff,undergraduate",
         mobile_adaptation="full",
         portal_integration="full",
     )
@@ -48,7 +48,7 @@ def _college(session):
         build_cost=Decimal("20"),
         daily_active_operations=30,
         core_usage_rate=Decimal("40"),
-        user_groups="student",
+        user_groups="undergraduate",
         mobile_adaptation="full",
         portal_integration="full",
     )

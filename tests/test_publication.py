@@ -245,7 +245,7 @@ def test_public_pages_need_no_login_and_show_published_data_only(client, db_sess
 def test_public_search_by_chinese_substring_and_filters(db_session, users):
     """Department, item name and material match by substring; department and user group
     filter (on SQLite and PostgreSQL alike)."""
-    _approved(db_session, users, "SI-S-1", name="本科生成绩证明开具", user_groups="student")
+    _approved(db_session, users, "SI-S-1", name="本科生成绩证明开具", user_groups="undergraduate")
     item = _approved(
         db_session, users, "SI-S-2", dept="T02", name="教职工请假", user_groups="staff"
     )

@@ -28,11 +28,11 @@ def _item_form(session):
         "department": _dept(session),
         "kind": "approval",
         "running_status": "good",
-        "user_groups": ["student"],
+        "user_groups": ["undergraduate"],
         "conditions": "在籍学生",
         "path": "融合门户—应用中心—学生请假",
         "consultation": "学生处 0816-1234567",
-        "time_limit_days": "3",
+        "promised_limit": "3个工作日",
         "service_hours": "工作日 8:30-17:30",
         "tips": "请提前一天申请",
     }
@@ -88,7 +88,7 @@ def _node_form(session):
         "handling_department": _dept(session),
         "handling_post": "辅导员",
         "approval_level": "1",
-        "time_limit_days": "1",
+        "time_limit": "1个工作日",
     }
 
 
@@ -243,19 +243,19 @@ def test_admin_creates_lists_edits_and_deletes(
 def test_item_user_groups_are_kept_as_codes_and_shown_as_labels(client_as, db_session):
     client = client_as("admin")
     data = _item_form(db_session)
-    data["user_groups"] = ["student", "staff"]
+    data["user_groups"] = ["undergraduate", "staff"]
     assert client.post("/serviceitemview/add", data=data).status_code == 302
     item = db_session.query(ServiceItem).filter_by(code="SI-NEW-01").one()
-    assert item.user_groups == "student,staff"
+    assert item.user_groups == "staff,undergraduate" or item.user_groups == "undergraduate,staff"
     page = client.get(f"/serviceitemview/show/{item.id}").text
-    assert "学生、教职工" in page
+    assert "本科生" in page and "教职工" in page
     assert ">None<" not in page
 
 
 # Bad input: (route, builder, field overrides, expected Chinese message, model)
 BAD_INPUT = [
     ("serviceitemview", _item_form, {"name": ""}, "该字段是必填字段", ServiceItem),
-    ("serviceitemview", _item_form, {"time_limit_days": "-2"}, "不能为负数", ServiceItem),
+    ("serviceitemview", _item_form, {"tips": "字" * 32768}, "超过 Excel 单元格的上限", ServiceItem),
     ("serviceitemview", _item_form, {"running_status": "broken"}, "不是有效的选择", ServiceItem),
     ("informationsystemview", _system_form, {"build_cost": "-1"}, "不能为负数", InformationSystem),
     (

@@ -11,7 +11,7 @@ from app.models import AuditEntry, Contact, InformationSystem, Material, Process
 from app.services.review import workflow
 from app.services.sheets import exporter as sheet_export
 from app.services.sheets import importer as sheet_import
-from app.services.sheets.importer import SheetFileError
+from app.services.sheets.reading import SheetFileError
 from tests import factories as f
 from tests.factories import PASSWORD
 
@@ -24,7 +24,7 @@ def _seed(session):
     item = f.complete_item(
         session,
         code="SI-X-1",
-        user_groups="student,staff",
+        user_groups="undergraduate,staff",
         hosting_system=f.complete_system(session, code="SYS-X-1"),
     )
     f.complete_item(
@@ -140,7 +140,7 @@ def test_template_has_instructions_dropdowns_and_prefilled_own_rows(db_session):
         "事项类型",
         "运行状态",
         "承载系统",
-        "使用人群",
+        "办件类型",
         "待改进事项处置",
     } <= validated
     nodes = book["流转环节"]
@@ -165,7 +165,7 @@ def test_import_dry_run_previews_then_applies_once_and_is_idempotent(db_session)
     book = _workbook(_template(db_session, "contact", "items"))
     items = book["服务事项"]
     headers = [c.value for c in items[2]]
-    items.cell(3, headers.index("办理时限（工作日）") + 1, 7)
+    items.cell(3, headers.index("承诺办结时限") + 1, "7个工作日")
     new_row = items.max_row + 1
     new_values = {
         "事项编码": "SI-NEW-1",
@@ -178,23 +178,28 @@ def test_import_dry_run_previews_then_applies_once_and_is_idempotent(db_session)
     for header, value in new_values.items():
         items.cell(new_row, headers.index(header) + 1, value)
     materials = book["申报材料"]
-    materials.append(["SI-NEW-1", 1, "身份证", "是", "原件", 1, None])
+    materials.append(["SI-NEW-1", 1, "身份证", "是", "原件", 1, None, None])
     data = _bytes(book)
     before = _state(db_session)
 
+    imports_before = db_session.query(AuditEntry).filter_by(action="import").count()
     report = _import(db_session, data, dry_run=True)
     assert report.ok, report.problems
     assert report.counts["服务事项"]["add"] == 1 and report.counts["服务事项"]["change"] == 1
     assert report.counts["申报材料"]["add"] == 1
     change = next(c for c in report.changes if c.action == "change")
-    assert change.key == "SI-X-1" and ("办理时限（工作日）", "3", "7") in change.fields
+    assert change.key == "SI-X-1" and ("承诺办结时限", "3个工作日", "7个工作日") in change.fields
     assert _state(db_session) == before
 
     report = _import(db_session, data)
     assert report.ok
     db_session.expire_all()
     new = db_session.query(ServiceItem).filter_by(code="SI-NEW-1").one()
-    assert new.kind == "approval" and set(new.user_groups.split(",")) == {"student", "staff"}
+    assert new.kind == "approval" and set(new.user_groups.split(",")) == {
+        "undergraduate",
+        "graduate",
+        "staff",
+    }
     assert [m.name for m in new.materials] == ["身份证"] and new.materials[0].form == "original"
     assert db_session.query(ServiceItem).filter_by(code="SI-X-1").one().time_limit_days == 7
     assert db_session.query(AuditEntry).filter_by(action="import").count() == imports_before + 1
@@ -242,16 +247,16 @@ def test_a_file_with_errors_changes_nothing_and_names_every_bad_cell(db_session)
     def put(row, header, value):
         items.cell(row, headers.index(header) + 1, value)
 
-    put(3, "办理时限（工作日）", 9)  # a valid change that must not be applied
+    put(3, "承诺办结时限", "9个工作日")  # a valid change that must not be applied
     put(4, "事项类型", "不存在的类型")
-    put(4, "办理时限（工作日）", -1)
+    put(4, "办件类型", "加急件")
     row = items.max_row + 1
     for header, value in {
         "事项编码": "SI-BAD-1",
         "所属部门": "测试学生处",
         "事项类型": "服务类",
         "运行状态": "良好",
-        "办理时限（工作日）": "三天",
+        "承诺办结时限": "天" * 300,
         "责任岗位": "岗" * 65,
         "承载系统": "SYS-NOPE",
     }.items():
@@ -262,7 +267,7 @@ def test_a_file_with_errors_changes_nothing_and_names_every_bad_cell(db_session)
     put(row + 1, "事项类型", "服务类")
     put(row + 1, "运行状态", "良好")
     items.cell(row + 1, headers.index("办理提示") + 1).value = "=1+1"
-    book["申报材料"].append(["SI-NOWHERE", 1, "表格", "是", "原件", 1, None])
+    book["申报材料"].append(["SI-NOWHERE", 1, "表格", "是", "原件", 1, None, None])
     book["流转环节"].append(["SI-X-1", "一", "审核", "审核", "无此部门", None, None, None])
     before = _state(db_session)
 
@@ -271,10 +276,10 @@ def test_a_file_with_errors_changes_nothing_and_names_every_bad_cell(db_session)
     found = _problems(report)
     expected = {
         ("服务事项", 4, "事项类型"),
-        ("服务事项", 4, "办理时限（工作日）"),
+        ("服务事项", 4, "办件类型"),
         ("服务事项", row, "事项名称"),
         ("服务事项", row, "所属部门"),
-        ("服务事项", row, "办理时限（工作日）"),
+        ("服务事项", row, "承诺办结时限"),
         ("服务事项", row, "责任岗位"),
         ("服务事项", row, "承载系统"),
         ("服务事项", row + 1, "办理提示"),
@@ -285,10 +290,10 @@ def test_a_file_with_errors_changes_nothing_and_names_every_bad_cell(db_session)
     assert expected <= found, found - expected
     messages = {(p.sheet, p.row, p.column): p.message for p in report.errors}
     assert "不是可选值" in messages[("服务事项", 4, "事项类型")]
-    assert "不能为负数" in messages[("服务事项", 4, "办理时限（工作日）")]
+    assert "不是可选值" in messages[("服务事项", 4, "办件类型")]
     assert "必填" in messages[("服务事项", row, "事项名称")]
     assert "本部门" in messages[("服务事项", row, "所属部门")]
-    assert "整数" in messages[("服务事项", row, "办理时限（工作日）")]
+    assert "255" in messages[("服务事项", row, "承诺办结时限")]
     assert "64" in messages[("服务事项", row, "责任岗位")]
     assert "公式" in messages[("服务事项", row + 1, "办理提示")]
     assert _state(db_session) == before
@@ -446,7 +451,7 @@ def test_attachment_exports_show_the_expected_cells(db_session):
         "测试教务处",
         "SYS-X-1 教务管理系统",
         None,
-        "学生、教职工",
+        "本科生、教职工",
         "良好",
     )
     assert ws.page_setup.paperSize == 9 and ws.freeze_panes == "A3"
@@ -477,7 +482,7 @@ def test_item_sheets_have_the_six_modules_and_the_flowchart_image(db_session):
         assert label in labels
     values = {r[0]: r[1] for r in ws.iter_rows(values_only=True)}
     assert "【提交】提交申请" in values["六、流程图（流转环节）"]
-    assert values["四、办理时限"] == "3 个工作日"
+    assert values["四、办理时限"] == "承诺件；承诺办结时限：3个工作日"
     assert len(ws._images) == 1
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert any(n.startswith("xl/media/") and n.endswith(".png") for n in archive.namelist())

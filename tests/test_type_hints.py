@@ -17,7 +17,6 @@ PENDING = (
     "app/services/access/passwords.py",
     "app/services/access/permissions.py",
     "app/services/review/workflow.py",
-    "app/services/sheets/importer.py",
 )
 
 

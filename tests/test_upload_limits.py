@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from app.models import InformationSystem, ServiceItem
 from app.services.sheets import exporter as sheet_export
 from app.services.sheets import importer as sheet_import
-from app.services.sheets.importer import SheetFileError
+from app.services.sheets.reading import SheetFileError
 from tests import factories as f
 
 

@@ -66,7 +66,7 @@ def test_contact_submits_reviewer_returns_contact_resubmits_reviewer_approves(
             "conditions": fresh.conditions,
             "path": fresh.path,
             "consultation": "学生处 0816-1234567",
-            "time_limit_days": "3",
+            "promised_limit": "3个工作日",
             "service_hours": fresh.service_hours,
             "tips": fresh.tips,
             "version_seen": str(fresh.version),

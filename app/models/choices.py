@@ -107,17 +107,96 @@ DISPOSITION = Choices(
     ("offline", _l("拟下线")),
 )
 
+# The reference list of audiences (服务对象); several per item or system, stored as codes joined
+# by ",". `AUDIENCE_SYNONYMS` are the other words guides use for them (one word may name several).
 USER_GROUP = Choices(
     ("staff", _l("教职工")),
-    ("student", _l("学生")),
+    ("undergraduate", _l("本科生")),
+    ("graduate", _l("研究生")),
+    ("international", _l("留学生")),
+    ("postdoc", _l("博士后")),
+    ("retiree", _l("离退休人员")),
     ("alumni", _l("校友")),
     ("external", _l("校外人员")),
+    ("parent", _l("家长")),
 )
+AUDIENCE_SYNONYMS = {
+    "教工": ("staff",),
+    "教师": ("staff",),
+    "职工": ("staff",),
+    "在职教职工": ("staff",),
+    "全校教职工": ("staff",),
+    "教职员工": ("staff",),
+    "老师": ("staff",),
+    "学生": ("undergraduate", "graduate"),
+    "在校学生": ("undergraduate", "graduate"),
+    "在校生": ("undergraduate", "graduate"),
+    "全日制学生": ("undergraduate", "graduate"),
+    "师生": ("staff", "undergraduate", "graduate"),
+    "全校师生": ("staff", "undergraduate", "graduate"),
+    "本科学生": ("undergraduate",),
+    "全日制本科生": ("undergraduate",),
+    "本科生": ("undergraduate",),
+    "硕士研究生": ("graduate",),
+    "博士研究生": ("graduate",),
+    "研究生": ("graduate",),
+    "留学生": ("international",),
+    "国际学生": ("international",),
+    "来华留学生": ("international",),
+    "博士后研究人员": ("postdoc",),
+    "退休人员": ("retiree",),
+    "离退休教职工": ("retiree",),
+    "离退休人员": ("retiree",),
+    "毕业生": ("alumni",),
+    "已毕业学生": ("alumni",),
+    "校友": ("alumni",),
+    "校外人员": ("external",),
+    "社会人员": ("external",),
+    "校外来访人员": ("external",),
+    "家长": ("parent",),
+    "学生家长": ("parent",),
+}
 
+# A material's form is a set (原件及复印件 is two); stored as codes joined by ",".
 MATERIAL_FORM = Choices(
     ("original", _l("原件")),
     ("copy", _l("复印件")),
-    ("electronic", _l("电子版")),
+    ("electronic", _l("电子件")),
+)
+MATERIAL_FORM_SYNONYMS = {
+    "电子版": ("electronic",),
+    "电子文档": ("electronic",),
+    "扫描件": ("electronic",),
+    "电子照片": ("electronic",),
+    "纸质版": ("original",),
+    "纸质": ("original",),
+    "原件及复印件": ("original", "copy"),
+    "原件和复印件": ("original", "copy"),
+}
+
+MATERIAL_SOURCE = Choices(
+    ("applicant", _l("申请人提供")),
+    ("department", _l("部门出具")),
+    ("system", _l("系统获取")),
+)
+
+# How much of a date is known (a system's go-live is often given as a year or a month).
+DATE_PRECISION = Choices(
+    ("year", _l("年")),
+    ("month", _l("月")),
+    ("day", _l("日")),
+)
+
+# GB/T 39554: 办件类型 and the units a time limit is counted in.
+HANDLING_TYPE = Choices(
+    ("immediate", _l("即办件")),
+    ("promised", _l("承诺件")),
+)
+
+TIME_UNIT = Choices(
+    ("workday", _l("工作日")),
+    ("day", _l("自然日")),
+    ("hour", _l("小时")),
 )
 
 NODE_KIND = Choices(

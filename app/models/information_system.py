@@ -10,13 +10,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import DepartmentRecordMixin
 from .choices import (
+    DATE_PRECISION,
     DEPLOYMENT_MODE,
     MOBILE_ADAPTATION,
     PORTAL_INTEGRATION,
     SYSTEM_PROBLEM,
     USER_GROUP,
 )
-from .validators import non_negative, percentage
+from .partial_date import PartialDate
+from .validators import non_negative, percentage, plausible_wan_yuan
+
+# The most a college system plausibly costs, in 万元: to build (5 亿), and to run for a year.
+BUILD_COST_MOST = 50_000
+ANNUAL_OM_MOST = 5_000
 
 # The four problem columns are labelled with the problem kinds' own labels.
 _PROBLEM = dict(SYSTEM_PROBLEM.pairs)
@@ -50,17 +56,31 @@ class InformationSystem(DepartmentRecordMixin, Model):
         String(100), index=True, info={"label": _l("开发承建厂商")}
     )
     go_live_date: Mapped[date | None] = mapped_column(Date, info={"label": _l("正式上线时间")})
+    go_live_precision: Mapped[str | None] = mapped_column(
+        String(8),
+        info={
+            "label": _l("上线时间精确到"),
+            "choices": DATE_PRECISION,
+            "description": _l("只知道年份或月份时选“年”或“月”，上线时间填该年（月）的第一天。"),
+        },
+    )
     build_cost: Mapped[Decimal | None] = mapped_column(
         Numeric(12, 2),
-        info={"label": _l("项目建设总经费（万元）"), "validators": (non_negative(),)},
+        info={
+            "label": _l("项目建设总经费（万元）"),
+            "validators": (non_negative(), plausible_wan_yuan(BUILD_COST_MOST)),
+        },
     )
     annual_om_cost: Mapped[Decimal | None] = mapped_column(
         Numeric(12, 2),
-        info={"label": _l("年度运维费用（万元）"), "validators": (non_negative(),)},
+        info={
+            "label": _l("年度运维费用（万元）"),
+            "validators": (non_negative(), plausible_wan_yuan(ANNUAL_OM_MOST)),
+        },
     )
     url: Mapped[str | None] = mapped_column(String(255), info={"label": _l("访问地址")})
     user_groups: Mapped[str | None] = mapped_column(  # codes joined by ","
-        String(64), info={"label": _l("覆盖办事人群"), "codes": USER_GROUP}
+        String(255), info={"label": _l("覆盖办事人群"), "codes": USER_GROUP}
     )
     daily_active_operations: Mapped[int | None] = mapped_column(
         Integer,
@@ -111,6 +131,16 @@ class InformationSystem(DepartmentRecordMixin, Model):
             "description": _l("本系统承担的业务能力（信息中心维护能力清单），用于识别重复建设。"),
         },
     )
+
+    @property
+    def go_live(self) -> PartialDate:
+        """The go-live date with how much of it is known (2019年 stays a year)."""
+        return PartialDate(self.go_live_date, self.go_live_precision)
+
+    @go_live.setter
+    def go_live(self, value: PartialDate | None) -> None:
+        value = value or PartialDate(None)
+        self.go_live_date, self.go_live_precision = value.value, value.precision
 
     def problem_codes(self):
         """The codes of the problem kinds ticked for this system."""

@@ -54,7 +54,7 @@ class PublicationItem(Model):
     department_id: Mapped[int | None] = mapped_column(Integer)
     department_name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="service")
-    user_groups: Mapped[str | None] = mapped_column(String(64))
+    user_groups: Mapped[str | None] = mapped_column(String(255))
     materials_text: Mapped[str | None] = mapped_column(Text)  # material names, for search
     data: Mapped[str] = mapped_column(Text, nullable=False)
     data_hash: Mapped[str] = mapped_column(String(64), nullable=False)

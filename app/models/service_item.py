@@ -4,11 +4,23 @@ from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from .audience import Audience
 from .base import DepartmentRecordMixin, TrackedMixin
-from .choices import DISPOSITION, ITEM_KIND, MATERIAL_FORM, NODE_KIND, RUNNING_STATUS, USER_GROUP
-from .validators import non_negative
+from .choices import (
+    DISPOSITION,
+    HANDLING_TYPE,
+    ITEM_KIND,
+    MATERIAL_FORM,
+    MATERIAL_SOURCE,
+    NODE_KIND,
+    RUNNING_STATUS,
+    TIME_UNIT,
+    USER_GROUP,
+)
+from .time_limit import TimeLimit, read_time_limit
+from .validators import fits_a_cell, non_negative, time_limit_words
 
 # The lifecycle state of an item taken off the hall: read-only, out of the lists, kept for figures.
 OFFLINE = "offline"
@@ -18,8 +30,11 @@ class ServiceItem(DepartmentRecordMixin, Model):
     """One online business process, written down as one sheet (一事一单).
 
     The six modules are 办理要件 (`conditions` plus the materials), 办理路径 (`path`), 咨询渠道
-    (`consultation`), 办理时限 (`time_limit_days` and `service_hours`), 办理提示 (`tips`) and
-    流程图, which is drawn from the ordered process nodes.
+    (`consultation`), 办理时限 (GB/T 39554: `handling_type`, the promised and the statutory limit,
+    each the guide's words plus their number or range and unit, and `service_hours`), 办理提示
+    (`tips`) and 流程图, which is drawn from the ordered process nodes. `time_limit_days` is
+    derived from the promised limit for the figures (0 for 即办件, the upper bound in 工作日,
+    else unknown).
     """
 
     __tablename__ = "service_item"
@@ -88,20 +103,68 @@ class ServiceItem(DepartmentRecordMixin, Model):
         },
     )
     user_groups: Mapped[str | None] = mapped_column(  # codes joined by ","
-        String(64), info={"label": _l("使用人群"), "codes": USER_GROUP}
+        String(255), info={"label": _l("使用人群"), "codes": USER_GROUP}
+    )
+    audience_note: Mapped[str | None] = mapped_column(
+        String(255),
+        info={
+            "label": _l("其他使用人群"),
+            "description": _l("使用人群列表之外的服务对象，按指南原文填写。"),
+        },
     )
     # The six modules.
-    conditions: Mapped[str | None] = mapped_column(Text, info={"label": _l("办理要件（办理条件）")})
-    path: Mapped[str | None] = mapped_column(Text, info={"label": _l("办理路径")})
-    consultation: Mapped[str | None] = mapped_column(Text, info={"label": _l("咨询渠道")})
+    conditions: Mapped[str | None] = mapped_column(
+        Text, info={"label": _l("办理要件（办理条件）"), "validators": (fits_a_cell(),)}
+    )
+    path: Mapped[str | None] = mapped_column(
+        Text, info={"label": _l("办理路径"), "validators": (fits_a_cell(),)}
+    )
+    consultation: Mapped[str | None] = mapped_column(
+        Text, info={"label": _l("咨询渠道"), "validators": (fits_a_cell(),)}
+    )
+    handling_type: Mapped[str | None] = mapped_column(
+        String(16), info={"label": _l("办件类型"), "choices": HANDLING_TYPE}
+    )
+    promised_limit: Mapped[str | None] = mapped_column(
+        String(255),
+        info={
+            "label": _l("承诺办结时限"),
+            "description": _l("按指南原文填写，如“5个工作日”“1-30天”“即办件”。"),
+            "validators": (time_limit_words(),),
+        },
+    )
+    promised_low: Mapped[int | None] = mapped_column(Integer)
+    promised_high: Mapped[int | None] = mapped_column(Integer)
+    promised_unit: Mapped[str | None] = mapped_column(
+        String(16), info={"label": _l("承诺时限单位"), "choices": TIME_UNIT}
+    )
+    statutory_limit: Mapped[str | None] = mapped_column(
+        String(255),
+        info={
+            "label": _l("法定办结时限"),
+            "description": _l("有法定时限的按原文填写；没有的留空。"),
+            "validators": (time_limit_words(),),
+        },
+    )
+    statutory_low: Mapped[int | None] = mapped_column(Integer)
+    statutory_high: Mapped[int | None] = mapped_column(Integer)
+    statutory_unit: Mapped[str | None] = mapped_column(
+        String(16), info={"label": _l("法定时限单位"), "choices": TIME_UNIT}
+    )
     time_limit_days: Mapped[int | None] = mapped_column(
         Integer, info={"label": _l("办理时限（工作日）"), "validators": (non_negative(),)}
     )
     service_hours: Mapped[str | None] = mapped_column(String(120), info={"label": _l("办理时段")})
-    tips: Mapped[str | None] = mapped_column(Text, info={"label": _l("办理提示")})
+    tips: Mapped[str | None] = mapped_column(
+        Text, info={"label": _l("办理提示"), "validators": (fits_a_cell(),)}
+    )
     # Survey findings.
-    pain_points: Mapped[str | None] = mapped_column(Text, info={"label": _l("流程痛点")})
-    suggestions: Mapped[str | None] = mapped_column(Text, info={"label": _l("优化建议")})
+    pain_points: Mapped[str | None] = mapped_column(
+        Text, info={"label": _l("流程痛点"), "validators": (fits_a_cell(),)}
+    )
+    suggestions: Mapped[str | None] = mapped_column(
+        Text, info={"label": _l("优化建议"), "validators": (fits_a_cell(),)}
+    )
     transformation_needs: Mapped[str | None] = mapped_column(
         Text,
         info={
@@ -127,6 +190,40 @@ class ServiceItem(DepartmentRecordMixin, Model):
     # None until computed, and then the board evaluates the rule itself.
     incomplete: Mapped[bool | None] = mapped_column(Boolean, info={"label": _l("内容不完整")})
     lifecycle_note: Mapped[str | None] = mapped_column(Text)
+
+    @validates("promised_limit", "statutory_limit")
+    def _read_limit(self, key: str, text: str | None) -> str | None:
+        """Setting a limit's words sets what they say: one parser for forms and the import."""
+        reading = read_time_limit(text)
+        prefix = key.split("_")[0]
+        setattr(self, prefix + "_low", reading.low)
+        setattr(self, prefix + "_high", reading.high)
+        setattr(self, prefix + "_unit", reading.unit)
+        if key == "promised_limit":
+            self.time_limit_days = reading.working_days
+            if reading.handling is not None and self.handling_type is None:
+                self.handling_type = reading.handling
+        return reading.text
+
+    @property
+    def audience(self) -> Audience:
+        """服务对象: the reference list's codes and the free remainder, together."""
+        return Audience(self.user_groups or None, self.audience_note or None)
+
+    @audience.setter
+    def audience(self, value: Audience | None) -> None:
+        value = value or Audience(None, None)
+        self.user_groups, self.audience_note = value.codes, value.note
+
+    @property
+    def promised(self) -> TimeLimit:
+        """The promised limit (承诺办结时限) as read from its words."""
+        return read_time_limit(self.promised_limit)
+
+    @property
+    def statutory(self) -> TimeLimit:
+        """The statutory limit (法定办结时限) as read from its words."""
+        return read_time_limit(self.statutory_limit)
 
     @hybrid_property
     def is_offline(self) -> bool:
@@ -177,16 +274,19 @@ class Material(TrackedMixin, Model):
     required: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=True, info={"label": _l("是否必需")}
     )
-    form: Mapped[str] = mapped_column(
-        String(16),
-        nullable=False,
-        default="electronic",
-        info={"label": _l("材料形式"), "choices": MATERIAL_FORM},
+    form: Mapped[str | None] = mapped_column(  # codes joined by ",": 原件及复印件 is two
+        String(64),
+        info={"label": _l("材料形式"), "codes": MATERIAL_FORM},
     )
-    copies: Mapped[int | None] = mapped_column(
-        Integer, default=1, info={"label": _l("份数"), "validators": (non_negative(),)}
+    copies: Mapped[int | None] = mapped_column(  # blank is unknown, never 1
+        Integer, info={"label": _l("份数"), "validators": (non_negative(),)}
     )
-    notes: Mapped[str | None] = mapped_column(Text, info={"label": _l("备注")})
+    source: Mapped[str | None] = mapped_column(
+        String(16), info={"label": _l("材料来源"), "choices": MATERIAL_SOURCE}
+    )
+    notes: Mapped[str | None] = mapped_column(
+        Text, info={"label": _l("备注"), "validators": (fits_a_cell(),)}
+    )
 
     def __str__(self):
         return self.name
@@ -243,9 +343,31 @@ class ProcessNode(TrackedMixin, Model):
             "validators": (non_negative(),),
         },
     )
+    time_limit: Mapped[str | None] = mapped_column(
+        String(255),
+        info={
+            "label": _l("环节时限"),
+            "description": _l("按原文填写，如“2个工作日”“即办”。"),
+            "validators": (time_limit_words(),),
+        },
+    )
+    time_limit_low: Mapped[int | None] = mapped_column(Integer)
+    time_limit_high: Mapped[int | None] = mapped_column(Integer)
+    time_limit_unit: Mapped[str | None] = mapped_column(
+        String(16), info={"label": _l("环节时限单位"), "choices": TIME_UNIT}
+    )
     time_limit_days: Mapped[int | None] = mapped_column(
         Integer, info={"label": _l("办理时限（工作日）"), "validators": (non_negative(),)}
     )
+
+    @validates("time_limit")
+    def _read_limit(self, key: str, text: str | None) -> str | None:
+        """Setting the limit's words sets what they say (the item's parser)."""
+        reading = read_time_limit(text)
+        self.time_limit_low, self.time_limit_high = reading.low, reading.high
+        self.time_limit_unit = reading.unit
+        self.time_limit_days = reading.working_days
+        return reading.text
 
     def __str__(self):
         return self.name

@@ -5,6 +5,7 @@ so that the generated forms and the Excel import check the same rules. Nothing h
 form: `NotBefore` reads the other field from the form it is given.
 """
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange, ValidationError
 
@@ -30,3 +31,82 @@ class NotBefore:
             return
         if field.data < other.data:
             raise ValidationError(self.message)
+
+
+# The most characters one Excel cell holds: a longer text could not be exported whole.
+CELL_CHARACTERS = 32_767
+
+
+class FitsACell:
+    """A text no longer than one Excel cell holds, so that every export carries it whole."""
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and len(field.data) > CELL_CHARACTERS:
+            raise ValidationError(
+                _("内容有 {m} 个字符，超过 Excel 单元格的上限 {n} 个，请精简或分条填写。").format(
+                    m=len(field.data), n=CELL_CHARACTERS
+                )
+            )
+
+
+def fits_a_cell():
+    return FitsACell()
+
+
+class TimeLimitWords:
+    """A time limit written as a guide writes it ("5个工作日", "1-30天", "即办件").
+
+    Words it cannot read are kept (the structure stays unknown, never invented) and are not an
+    error; `unread(text)` tells the import what to warn about. Only a limit too long to keep is
+    refused.
+    """
+
+    def __init__(self, max_length: int = 255):
+        self.max_length = max_length
+
+    def __call__(self, form, field):
+        text = field.data
+        if text is not None and len(str(text)) > self.max_length:
+            raise ValidationError(_("时限原文不能超过 {n} 个字符。").format(n=self.max_length))
+
+    @staticmethod
+    def unread(text: str | None) -> bool:
+        """True when `text` names a limit that says no number, range or on-the-spot handling."""
+        from .time_limit import read_time_limit
+
+        return not read_time_limit(text).understood
+
+
+def time_limit_words():
+    return TimeLimitWords()
+
+
+class PlausibleWanYuan:
+    """An amount in 万元 (ten thousand yuan) no larger than a college system could cost.
+
+    A figure only plausible in 元 (1,200,000.00 for a year's O&M is 120 亿 in 万元) is refused
+    with a message naming the unit, so that nobody's 元 are read as 万元.
+    """
+
+    def __init__(self, most: int):
+        self.most = most
+
+    def __call__(self, form, field):
+        amount = field.data
+        if amount is None or amount <= self.most:
+            return
+        raise ValidationError(
+            _(
+                "金额单位是万元：{amount} 万元即 {yi} 亿元，超出合理范围（不超过 {most} 万元）。"
+                "如果填写的是元，请换算为万元（{wan} 万元），或在数字后写“元”。"
+            ).format(
+                amount=f"{amount:,.2f}",
+                yi=f"{amount / 10000:,.2f}",
+                most=f"{self.most:,}",
+                wan=f"{amount / 10000:,.2f}",
+            )
+        )
+
+
+def plausible_wan_yuan(most: int):
+    return PlausibleWanYuan(most)

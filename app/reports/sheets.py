@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
-from app.models.choices import MATERIAL_FORM, NODE_KIND
+from app.models.choices import HANDLING_TYPE, MATERIAL_FORM, MATERIAL_SOURCE, NODE_KIND
 
 from .xlsx import SheetWriter, display_width
 
@@ -44,7 +44,7 @@ def write_workbook(
     `dropdowns` ({"department": [names], "system": [labels], "handling_department": [names]})
     makes it a template: instructions first, list validations and a hidden options sheet.
     """
-    from app.services.sheets.cells import formatter
+    from app.services.sheets.values import formatter
 
     writer = SheetWriter(constant_memory=constant_memory)
     if dropdowns is not None:
@@ -205,8 +205,8 @@ def write_item_sheets(
 ) -> bytes:
     """One sheet per service item: basic information, the six modules, materials, nodes, and
     the flowchart image. `labels` maps field keys to their Chinese labels."""
-    from app.services.sheets.cells import cell_value
     from app.services.sheets.specs import templates
+    from app.services.sheets.values import cell_value
 
     spec = templates()["items"].sheets[0]
     writer = SheetWriter()
@@ -233,7 +233,7 @@ def write_item_sheets(
             "running_status",
             "hosting_system",
             "online_entry",
-            "user_groups",
+            "audience",
             "status",
         ):
             sheet.write_row([spec.column(key).header, cell_value(spec.column(key), item)])
@@ -243,12 +243,7 @@ def write_item_sheets(
         sheet.write_row([_("　　申报材料"), materials or None])
         sheet.write_row([_("二、办理路径"), item.path])
         sheet.write_row([_("三、咨询渠道"), item.consultation])
-        limit = (
-            _("{n} 个工作日").format(n=item.time_limit_days)
-            if item.time_limit_days is not None
-            else None
-        )
-        sheet.write_row([_("四、办理时限"), limit])
+        sheet.write_row([_("四、办理时限"), time_limit_line(item) or None])
         sheet.write_row([_("　　办理时段"), item.service_hours])
         sheet.write_row([_("五、办理提示"), item.tips])
         sheet.write_row(
@@ -285,8 +280,11 @@ def _material_line(material):
     parts = [
         f"{material.position}. {material.name}",
         _("必需") if material.required else _("非必需"),
-        MATERIAL_FORM.label(material.form),
     ]
+    if material.form:
+        parts.append(MATERIAL_FORM.labels(material.form, sep="及"))
+    if material.source:
+        parts.append(MATERIAL_SOURCE.label(material.source))
     if material.copies is not None:
         parts.append(_("{n} 份").format(n=material.copies))
     if material.notes:
@@ -308,6 +306,23 @@ def _node_line(node):
         parts.append(who)
     if node.approval_level is not None:
         parts.append(_("审批层级 {n}").format(n=node.approval_level))
-    if node.time_limit_days is not None:
+    if node.time_limit:
+        parts.append(node.time_limit)
+    elif node.time_limit_days is not None:
         parts.append(_("{n} 个工作日").format(n=node.time_limit_days))
+    return "；".join(parts)
+
+
+def time_limit_line(item: object) -> str:
+    """办理时限 as the guide says it: 办件类型, then the promised and statutory limits in the
+    guide's own words (a bare figure in working days when there are no words)."""
+    parts = []
+    if getattr(item, "handling_type", None):
+        parts.append(HANDLING_TYPE.label(item.handling_type))
+    if getattr(item, "promised_limit", None):
+        parts.append(_("承诺办结时限：{text}").format(text=item.promised_limit))
+    elif item.time_limit_days is not None:
+        parts.append(_("{n} 个工作日").format(n=item.time_limit_days))
+    if getattr(item, "statutory_limit", None):
+        parts.append(_("法定办结时限：{text}").format(text=item.statutory_limit))
     return "；".join(parts)

@@ -36,6 +36,7 @@ class InformationSystemView(ReviewableMixin, ConsoleModelView):
         "department",
         "vendor",
         "go_live_date",
+        "go_live_precision",
         "build_cost",
         "annual_om_cost",
         "url",

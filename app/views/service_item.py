@@ -43,7 +43,7 @@ class MaterialView(_ItemChildView):
     show_title = _l("申报材料详情")
     add_title = _l("新增申报材料")
     edit_title = _l("编辑申报材料")
-    fields = ["position", "name", "required", "form", "copies", "notes"]
+    fields = ["position", "name", "required", "form", "copies", "source", "notes"]
     search_columns = ["name", "form", "required"]
     base_order = ("position", "asc")
 
@@ -62,7 +62,7 @@ class ProcessNodeView(_ItemChildView):
         "handling_department",
         "handling_post",
         "approval_level",
-        "time_limit_days",
+        "time_limit",
     ]
     search_columns = ["name", "kind", "handling_post"]
     base_order = ("position", "asc")
@@ -103,7 +103,7 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         "kind",
         "running_status",
         "hosting_system",
-        "time_limit_days",
+        "promised_limit",
         "status",
     ]
     basic = [
@@ -116,8 +116,18 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         "hosting_system",
         "online_entry",
         "user_groups",
+        "audience_note",
     ]
-    modules = ["conditions", "path", "consultation", "time_limit_days", "service_hours", "tips"]
+    modules = [
+        "conditions",
+        "path",
+        "consultation",
+        "handling_type",
+        "promised_limit",
+        "statutory_limit",
+        "service_hours",
+        "tips",
+    ]
     findings = [
         "pain_points",
         "suggestions",
@@ -144,6 +154,6 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         "running_status",
         "status",
         "online_entry",
-        "time_limit_days",
+        "promised_limit",
     ]
     base_order = ("code", "asc")

@@ -22,6 +22,7 @@ from app.models import Department
 from app.services.access import permissions, scope
 from app.services.sheets import exporter as sheet_export
 from app.services.sheets import importer as sheet_import
+from app.services.sheets import reading
 from app.services.sheets.specs import TEMPLATE_CODES, templates
 
 from .download import send_download
@@ -86,7 +87,7 @@ class SheetView(BaseView):
             can_template=permissions.can(g.user, "download_template"),
             can_export=permissions.can(g.user, "export"),
             can_import=permissions.can(g.user, "import"),
-            max_mb=sheet_import.MAX_BYTES // (1024 * 1024),
+            max_mb=reading.MAX_BYTES // (1024 * 1024),
         )
 
     def _download(self, build):
@@ -158,7 +159,7 @@ class SheetView(BaseView):
         if upload is None or not upload.filename:
             flash(_("请选择要导入的文件。"), "warning")
             return redirect(url_for("SheetView.index"))
-        data = upload.stream.read(sheet_import.MAX_BYTES + 1)
+        data = upload.stream.read(reading.MAX_BYTES + 1)
         department_code = request.form.get("department") or None
         report = self._run(data, department_code, dry_run=True)
         if report is None:

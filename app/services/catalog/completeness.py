@@ -14,7 +14,7 @@ def _labelled(model, keys):
 
 # The six modules (the flowchart and the materials are checked below), and attachment 4's fields.
 ITEM_MODULES = _labelled(
-    ServiceItem, ("conditions", "path", "consultation", "time_limit_days", "service_hours", "tips")
+    ServiceItem, ("conditions", "path", "consultation", "promised_limit", "service_hours", "tips")
 )
 SYSTEM_FIELDS = _labelled(
     InformationSystem,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Material, ProcessNode, ServiceItem
+from app.models.time_limit import read_time_limit
 from app.services.catalog import completeness
 from app.services.demo.data import departments as department_data
 from app.services.demo.data import processes as process_data
@@ -192,7 +193,7 @@ def _node_plan(rng, entry, dept):
 
 def _first_review(entry, dept):
     groups = entry.process.groups
-    if "student" in groups:
+    if "undergraduate" in groups or "graduate" in groups:
         return ("review", "辅导员审核", None, "辅导员")
     if "staff" in groups:
         return ("review", "所在部门负责人审核", None, "部门负责人")
@@ -231,6 +232,10 @@ def _node_rows(rng, plan, ctx):
                 "handling_department_id": dept.id if dept else None,
                 "handling_post": post,
                 "approval_level": level if kind in LEVELLED else None,
+                "time_limit": f"{days}个工作日",
+                "time_limit_low": days,
+                "time_limit_high": days,
+                "time_limit_unit": "workday",
                 "time_limit_days": days,
                 **stamps(ctx),
             }
@@ -254,6 +259,7 @@ def _material_rows(rng, process, ctx):
                 "required": "如有" not in name,
                 "form": form,
                 "copies": rng.randint(1, 2) if form != "electronic" else None,
+                "source": "applicant",
                 "notes": _material_note(rng, name, form),
                 **stamps(ctx),
             }
@@ -302,13 +308,26 @@ def _modules(rng, entry, dept, running, days, hosting):
         "conditions": f"{conditions}；{rng.choice(texts.CONDITION_EXTRAS)}。",
         "path": _path(entry, dept, running, hosting),
         "consultation": f"{dept.name}，电话 {dept.phone}，地点：{dept.office}",
-        "time_limit_days": days,
+        "promised_limit": f"{days}个工作日",
         "service_hours": rng.choice(texts.SERVICE_HOURS),
         "tips": rng.choice(texts.TIPS).format(days=rng.randint(2, 5)),
     }
     if rng.random() < INCOMPLETE_ITEMS:
         for key in rng.sample(MODULE_KEYS, rng.randint(1, 3)):
             modules[key] = None
+    reading = read_time_limit(modules["promised_limit"])
+    modules |= {
+        "handling_type": reading.handling,
+        "promised_low": reading.low,
+        "promised_high": reading.high,
+        "promised_unit": reading.unit,
+        "time_limit_days": reading.working_days,
+        "statutory_limit": None,
+        "statutory_low": None,
+        "statutory_high": None,
+        "statutory_unit": None,
+        "audience_note": None,
+    }
     return modules
 
 

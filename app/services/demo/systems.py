@@ -89,6 +89,7 @@ def _system_row(index, ctx):
         "name": spec.name if not rounds else f"{spec.name}（{rounds + 1}期）",
         "vendor": rng.choice(system_data.VENDORS),
         "go_live_date": date(rng.randint(2012, ctx.now.year - 1), rng.randint(1, 12), 1),
+        "go_live_precision": "month",  # registers give the month a system went live
         "build_cost": _money(build),
         "annual_om_cost": _money(build * rng.uniform(0.05, 0.18)),
         "url": f"https://{code.lower()}.{EMAIL_DOMAIN}",
@@ -111,6 +112,8 @@ def _system_row(index, ctx):
     }
     if rng.random() < INCOMPLETE_SYSTEMS:
         row[rng.choice(("vendor", "build_cost", "annual_om_cost", "go_live_date"))] = None
+        if row["go_live_date"] is None:
+            row["go_live_precision"] = None
     row.update(
         workflow_fields(
             rng, not completeness.missing_for_system(Draft(InformationSystem, row)), ctx, dept.code

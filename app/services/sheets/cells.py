@@ -1,14 +1,14 @@
 """Reading and writing one cell of the campaign templates (`specs` declares the columns).
 
 `parse` turns what a department typed into the value a record stores, or raises `CellError`
-with the reason in Chinese; `cell_value` and `formatter` write a record's value so that reading
-it back gives the same value; `comparable` and `display` let the import tell what changed.
+with the reason in Chinese; `values` writes a record's value back so that reading it gives the
+same value.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -17,15 +17,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation, ValidationError
 
-from app.models.choices import split_codes
+from app.models.audience import read_audience
+from app.models.partial_date import MONTH, YEAR, PartialDate
 from app.reports.xlsx import FORMULA_PREFIXES
 
 if TYPE_CHECKING:
-    from app.models import InformationSystem
-    from app.services.sheets.importer import Lookups
+    from app.services.sheets.lookups import Lookups
     from app.services.sheets.specs import Column
 
-CODE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+CODE_SEPARATORS = re.compile(r"[、,，;；/\s]+|及|和")
+# How an XLSX stores a control character it cannot hold as is (a carriage return is _x000D_).
+ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 MAX_INT = 2**31 - 1
 
 
@@ -51,6 +53,13 @@ class _Field:
 # --- reading a cell ---------------------------------------------------------------------------
 
 
+def unescape(text: str) -> str:
+    """The text with the file's `_xHHHH_` escapes turned back into their characters."""
+    if "_x" not in text:
+        return text
+    return ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
 def unneutralise(text: str) -> str:
     """Undo the writer's apostrophe before formula-like text, so a round trip changes nothing."""
     if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
@@ -70,13 +79,13 @@ def cell_text(value: object) -> str | None:
             if value.time() == datetime.min.time()
             else value.isoformat(sep=" ", timespec="minutes")
         )
-    text = unneutralise(str(value)).strip()
+    text = unneutralise(unescape(str(value))).strip()
     return text or None
 
 
 def parse(column: Column, value: object, lookups: Lookups) -> object:
     """The stored value of a cell for `column`, or CellError with the reason in Chinese."""
-    if column.kind in ("int", "decimal", "date") and isinstance(value, str):
+    if column.kind in ("int", "decimal", "date", "partial_date") and isinstance(value, str):
         value = value.strip() or None
     if value is None or (isinstance(value, str) and not cell_text(value)):
         if column.required:
@@ -123,11 +132,24 @@ def _int(column, value, lookups):
     return value
 
 
+def _in_unit(column, text):
+    """(number text, divisor): a 万元 cell may say 元 or 万元 after its number."""
+    if column.unit != "万元":
+        return text, 1
+    text = re.sub(r"\s+", "", text).replace("人民币", "")
+    if text.endswith(("万元", "万")):
+        return text.rstrip("元").rstrip("万"), 1
+    if text.endswith("元"):
+        return text[:-1], 10000
+    return text, 1
+
+
 def _decimal(column, value, lookups):
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise CellError(_("应填写数字。"))
+    text, divisor = _in_unit(column, str(value))
     try:
-        number = Decimal(str(value).replace(",", ""))
+        number = Decimal(text.replace(",", "").replace("，", "")) / divisor
     except InvalidOperation as error:
         raise CellError(_("应填写数字。")) from error
     if not number.is_finite():
@@ -150,6 +172,28 @@ def _date(column, value, lookups):
         except ValueError:
             continue
     raise CellError(_("日期格式不正确，请填写如 2024-09-01。"))
+
+
+_YEAR_MONTH = re.compile(r"(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*月?")
+_YEAR = re.compile(r"(\d{4})\s*年?")
+
+
+def _partial_date(column, value, lookups):
+    """A date, or a year ("2019年", 2019) or a year and month ("2019年9月", "2019-09")."""
+    if isinstance(value, (datetime, date)):
+        return PartialDate(_date(column, value, lookups))
+    text = cell_text(value) or ""
+    try:
+        return PartialDate(_date(column, text, lookups))
+    except CellError:
+        pass
+    match = _YEAR_MONTH.fullmatch(text)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return PartialDate(date(int(match.group(1)), int(match.group(2)), 1), MONTH)
+    match = _YEAR.fullmatch(text)
+    if match and 1900 <= int(match.group(1)) <= 2100:
+        return PartialDate(date(int(match.group(1)), 1, 1), YEAR)
+    raise CellError(_("日期格式不正确，请填写如 2024-09-01、2019年9月 或 2019年。"))
 
 
 def _bool(column, value, lookups):
@@ -227,14 +271,14 @@ def _codes(column, value, lookups):
         if not part:
             continue
         code = lookups.choice_map(column.choices).get(part)
-        if code is None:
+        found = (code,) if code is not None else (column.synonyms or {}).get(part)
+        if found is None:
             raise CellError(
                 _("“{value}”不是可选值；可选：{options}（多项用“、”分隔）。").format(
                     value=part, options="、".join(str(label) for _code, label in column.choices)
                 )
             )
-        if code not in codes:
-            codes.append(code)
+        codes += [code for code in found if code not in codes]
     return ",".join(codes) or None
 
 
@@ -250,11 +294,29 @@ def _system(column, value, lookups):
     text = cell_text(value)
     code = text.split()[0]
     system = lookups.systems.get(code) or lookups.systems.get(text)
+    if system is None and text in lookups.ambiguous_systems:
+        raise CellError(
+            _("有多个系统名为“{value}”，无法确定是哪一个；请按“系统编号 系统名称”填写。").format(
+                value=text
+            )
+        )
+    system = system or lookups.kept_systems.get(code)  # the applier checks it is unchanged
     if system is None:
         raise CellError(
             _("承载系统“{value}”不存在或不可选；请按“系统编号 系统名称”填写。").format(value=text)
         )
     return system
+
+
+def _audience(column, value, lookups):
+    audience = read_audience(cell_text(value))
+    if audience.note and len(audience.note) > column.max_length:
+        raise CellError(
+            _("列表之外的服务对象不能超过 {n} 个字符（现有 {m} 个）。").format(
+                n=column.max_length, m=len(audience.note)
+            )
+        )
+    return audience
 
 
 def _item(column, value, lookups):
@@ -266,80 +328,15 @@ _PARSERS = {
     "int": _int,
     "decimal": _decimal,
     "date": _date,
+    "partial_date": _partial_date,
     "bool": _bool,
     "choice": _choice,
     "codes": _codes,
+    "audience": _audience,
+    "time_limit": _text,
     "department": _department,
     "system": _system,
     "item": _item,
     "status": _text,
+    "version": _int,
 }
-
-
-# --- writing a cell ---------------------------------------------------------------------------
-
-
-def system_label(system: InformationSystem | None) -> str | None:
-    return f"{system.code} {system.name}" if system is not None else None
-
-
-def cell_value(column: Column, record: object) -> object:
-    """What the spreadsheet shows for `column` of `record` (an ORM row or a look-alike)."""
-    return formatter(column)(record)
-
-
-def formatter(column: Column) -> Callable[[object], object]:
-    """A function record -> cell value for `column`, with its labels translated once."""
-    key = column.key
-    if column.kind == "item":
-        return lambda record: record.item.code
-    if column.kind in ("choice", "status", "codes"):
-        labels = {code: str(label) for code, label in column.choices}
-        if column.kind == "codes":
-
-            def codes(record):
-                return column.choices.labels(getattr(record, key, None)) or None
-
-            return codes
-        return lambda record: (
-            labels.get(getattr(record, key, None)) or getattr(record, key, None) or None
-        )
-    if column.kind == "department":
-        return lambda record: getattr(getattr(record, key, None), "name", None)
-    if column.kind == "system":
-        return lambda record: system_label(getattr(record, key, None))
-    if column.kind == "bool":
-        return lambda record: bool(getattr(record, key, None))
-    return lambda record: getattr(record, key, None)
-
-
-def comparable(column: Column, value: object) -> object:
-    """A value in the form the import compares with what is stored."""
-    if column.kind in ("department", "system"):
-        return value.id if value is not None else None
-    if column.kind == "codes":
-        return frozenset(split_codes(value))
-    if column.kind == "bool":
-        return bool(value)
-    if column.kind == "decimal" and value is not None:
-        return Decimal(value).quantize(Decimal("0.01"))
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
-
-
-def display(column: Column, value: object) -> str:
-    """A stored value as a person reads it in the preview."""
-    if value is None or value == "":
-        return ""
-    if column.kind in ("choice", "status"):
-        return column.choices.label(value)
-    if column.kind == "codes":
-        return column.choices.labels(value)
-    if column.kind == "department":
-        return value.name
-    if column.kind == "system":
-        return system_label(value)
-    if column.kind == "bool":
-        return _("是") if value else _("否")
-    return str(value)

@@ -19,8 +19,8 @@ from app.models.user import Actor
 from app.reports import sheets as writer
 from app.services.access import scope
 from app.services.errors import DomainError, PermissionDeniedError
-from app.services.sheets.cells import system_label
 from app.services.sheets.specs import template
+from app.services.sheets.values import system_label
 from app.services.trail import audit
 
 MAX_ITEM_SHEETS = 300
@@ -119,8 +119,10 @@ def statistics_rows(
             host.name.label("host_name"),
             ServiceItem.online_entry,
             ServiceItem.user_groups,
+            ServiceItem.audience_note,
             ServiceItem.running_status,
             ServiceItem.status,
+            ServiceItem.version,
         )
         .join(Department, ServiceItem.department_id == Department.id)
         .outerjoin(host, ServiceItem.hosting_system_id == host.id)
@@ -137,8 +139,10 @@ def statistics_rows(
             else None,
             online_entry=row.online_entry,
             user_groups=row.user_groups,
+            audience_note=row.audience_note,
             running_status=row.running_status,
             status=row.status,
+            version=row.version,
         )
 
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, String
 
 from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem, labels
+from app.models.choices import AUDIENCE_SYNONYMS, MATERIAL_FORM_SYNONYMS, USER_GROUP
 
 
 @dataclass
@@ -21,8 +22,11 @@ class Column:
     """One column: the record attribute, its header and how its cells are read and written.
 
     kind: text, int, decimal, date, bool, choice, codes (several choices, stored as codes joined
-    by ","), department (by name or code), system (a hosting system, by code), item (a service
-    item code: the parent of a material or node), status (shown, never imported).
+    by ","; `synonyms` maps other words to codes), audience (服务对象: the reference list plus a
+    free remainder, `ServiceItem.audience`), time_limit (a limit's words, read by
+    `app.models.time_limit`), department (by name or code), system (a hosting system, by code),
+    item (a service item code: the parent of a material or node), status (shown, never
+    imported).
     """
 
     key: str
@@ -34,6 +38,8 @@ class Column:
     digits: int | None = None  # integer digits a decimal may have
     validators: tuple = ()
     width: int | None = None
+    synonyms: dict | None = None
+    unit: str | None = None  # a decimal's unit: "万元" reads "元" and "万元" written in the cell
 
     @property
     def header(self) -> str:
@@ -42,6 +48,11 @@ class Column:
     @property
     def imported(self) -> bool:
         return self.kind != "status"
+
+    @property
+    def stored(self) -> bool:
+        """Read into the record (the row's version is read only to check the file is current)."""
+        return self.imported and self.kind != "version"
 
     @property
     def enumerated(self) -> bool:
@@ -83,7 +94,7 @@ def _column(model, key, kind="text", label=None, **options):
         key if kind not in ("department", "system", "item") else key + "_id"
     )
     if attr is not None:
-        if isinstance(attr.type, String) and kind in ("text", "choice", "codes"):
+        if isinstance(attr.type, String) and kind in ("text", "choice", "codes", "time_limit"):
             options.setdefault("max_length", attr.type.length)
         if isinstance(attr.type, Numeric):
             options.setdefault("digits", attr.type.precision - attr.type.scale)
@@ -102,6 +113,9 @@ def _column(model, key, kind="text", label=None, **options):
 def _specs():
     col = _column
     status = col(ServiceItem, "status", "status")
+    # The version of the record the row was exported from: an older file cannot overwrite
+    # newer edits. Blank for new rows.
+    version = Column("row_version", _l("记录版本"), "version", width=8)
     department = col(ServiceItem, "department", "department", required=True, width=20)
     it = ServiceItem
     item_columns = {
@@ -113,11 +127,20 @@ def _specs():
         "running_status": col(it, "running_status", "choice", required=True),
         "hosting_system": col(it, "hosting_system", "system", required=False, width=28),
         "online_entry": col(it, "online_entry", width=30),
-        "user_groups": col(it, "user_groups", "codes"),
+        "user_groups": Column(
+            "audience",
+            labels.label(it, "user_groups"),
+            "audience",
+            choices=USER_GROUP,
+            max_length=255,
+            width=24,
+        ),
     }
     modules = [col(it, key, width=30) for key in ("conditions", "path", "consultation")]
     modules += [
-        col(it, "time_limit_days", "int"),
+        col(it, "handling_type", "choice", required=False),
+        col(it, "promised_limit", "time_limit", width=20),
+        col(it, "statutory_limit", "time_limit", width=20),
         col(it, "service_hours"),
         col(it, "tips", width=30),
     ]
@@ -131,7 +154,7 @@ def _specs():
     items = SheetSpec(
         _l("服务事项"),
         ServiceItem,
-        list(item_columns.values()) + modules + findings + [status],
+        list(item_columns.values()) + modules + findings + [status, version],
         key=("code",),
     )
     parent = Column("item", labels.label(ServiceItem, "code"), "item", required=True, width=14)
@@ -143,8 +166,9 @@ def _specs():
             col(Material, "position", "int", required=True),
             col(Material, "name", required=True, width=24),
             col(Material, "required", "bool"),
-            col(Material, "form", "choice", required=True),
+            col(Material, "form", "codes", synonyms=MATERIAL_FORM_SYNONYMS),
             col(Material, "copies", "int"),
+            col(Material, "source", "choice", required=False),
             col(Material, "notes", width=30),
         ],
         key=("item", "position"),
@@ -162,7 +186,7 @@ def _specs():
             col(node, "handling_department", "department", required=False, width=20),
             col(node, "handling_post"),
             col(node, "approval_level", "int"),
-            col(node, "time_limit_days", "int"),
+            col(node, "time_limit", "time_limit", width=16),
         ],
         key=("item", "position"),
         parent="item",
@@ -185,6 +209,7 @@ def _specs():
             item_columns["user_groups"],
             item_columns["running_status"],
             status,
+            version,
         ],
         key=("code",),
     )
@@ -201,6 +226,7 @@ def _specs():
             col(Contact, "knows_processes", "bool"),
             col(Contact, "administers_systems", "bool"),
             status,
+            version,
         ],
         key=("department", "staff_no|name"),
     )
@@ -213,11 +239,11 @@ def _specs():
             col(sm, "name", required=True, width=24),
             department,
             col(sm, "vendor", width=20),
-            col(sm, "go_live_date", "date"),
-            col(sm, "build_cost", "decimal"),
-            col(sm, "annual_om_cost", "decimal"),
+            Column("go_live", labels.label(sm, "go_live_date"), "partial_date"),
+            col(sm, "build_cost", "decimal", unit="万元"),
+            col(sm, "annual_om_cost", "decimal", unit="万元"),
             col(sm, "url", width=28),
-            col(sm, "user_groups", "codes"),
+            col(sm, "user_groups", "codes", synonyms=AUDIENCE_SYNONYMS),
             col(sm, "daily_active_operations", "int"),
             col(sm, "core_usage_rate", "decimal"),
             col(sm, "deployment", "choice", required=False),
@@ -230,6 +256,7 @@ def _specs():
             col(sm, "problem_details", width=30),
             col(sm, "notes", width=30),
             status,
+            version,
         ],
         key=("code",),
     )

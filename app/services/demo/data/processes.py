@@ -11,7 +11,13 @@ from app.services.demo.data import departments
 
 Process = namedtuple("Process", "name kind groups materials")
 
-USER_GROUP_LETTERS = {"t": "staff", "s": "student", "a": "alumni", "x": "external"}
+USER_GROUP_LETTERS = {
+    "t": "staff",
+    "s": "undergraduate",
+    "g": "graduate",
+    "a": "alumni",
+    "x": "external",
+}
 KIND_LETTERS = {"A": "approval", "S": "service"}
 NO_MATERIAL = "无"
 DEFAULT_MATERIAL = "线上申请表单（系统内填写）"

@@ -18,7 +18,8 @@ TIPS = (
 )
 CONDITIONS = {
     "staff": "本校在编在岗教职工（含合同制）",
-    "student": "本校全日制在籍学生",
+    "undergraduate": "本校全日制在籍本科生",
+    "graduate": "本校在籍研究生",
     "alumni": "本校毕业生凭有效身份证件",
     "external": "校外人员凭有效身份证件预约",
 }
