@@ -48,7 +48,9 @@ class ConsoleUser(User):
         from .base import utcnow
 
         until = self.throttle.locked_until if self.throttle is not None else None
-        return until.strftime("%Y-%m-%d %H:%M") if until and until > utcnow() else ""
+        from app.services.trail import clock
+
+        return clock.text(until) if until and until > utcnow() else ""
 
 
 class Actor(Protocol):

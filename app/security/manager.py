@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models.user import ConsoleUser
 from app.services.errors import PasswordRejected
+from app.services.trail import clock
 from app.views.transaction import one_transaction
 
 from .api import ConsoleSecurityApi
@@ -49,12 +50,24 @@ class _UserColumns:
         "email": _l("电子邮箱"),
         "roles": _l("角色"),
         "active": _l("启用"),
+        "login_count": _l("登录次数"),
+        "fail_login_count": _l("连续登录失败次数"),
+        "created_on": _l("创建时间"),
+        "changed_on": _l("修改时间"),
+        "created_by": _l("创建人"),
+        "changed_by": _l("修改人"),
+        "password": _l("密码"),
+        "conf_password": _l("确认密码"),
     }
     formatters_columns = {
         "source": lambda v: {"ldap": _l("统一身份认证"), "local": _l("本地账号")}.get(v, v),
         "active": lambda v: _l("是") if v else _l("否"),
         "department": lambda v: v if v is not None else "",
-        "last_login": lambda v: v.strftime("%Y-%m-%d %H:%M") if v else "",
+        "last_login": clock.markup,
+        "created_on": clock.markup,
+        "changed_on": clock.markup,
+        "created_by": lambda v: v.get_full_name() if v is not None else "",
+        "changed_by": lambda v: v.get_full_name() if v is not None else "",
         "roles": lambda v: "、".join(role.name for role in v or ()),
     }
 

@@ -11,6 +11,7 @@ keeps a map of its own.
 from markupsafe import Markup
 
 from app.models import choices
+from app.services.trail import clock
 
 
 class _ChoiceSets:
@@ -28,6 +29,14 @@ def badge(code, set_name: str, css: str = "", count=None, key: str = "code") -> 
     return choices.by_name(set_name).badge(code, css, count, key)
 
 
+def localtime(value, seconds: bool = False) -> Markup:
+    """`{{ entry.at|localtime }}`: a stored UTC time in the display zone, in a <time>."""
+    return clock.markup(value, clock.SECONDS if seconds else clock.MINUTES)
+
+
 def install(app):
     app.add_template_filter(badge, "badge")
+    app.add_template_filter(localtime, "localtime")
+    app.add_template_global(clock.zone_label, "zone_label")
+    app.add_template_global(lambda: clock.zone().key, "zone_name")
     app.add_template_global(_ChoiceSets(), "choices")
