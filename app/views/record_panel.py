@@ -16,6 +16,7 @@ from app.services.review import lifecycle, workflow
 from app.services.trail import clock
 
 from .base import multiline
+from .event_words import EVENT_KEYS, event_value
 
 ACTION_LABELS = workflow.ACTION_WORDS
 
@@ -29,14 +30,6 @@ HISTORY_SKIPPED = {
     "version",
     "id",
     "item_id",
-}
-
-
-# Words of what a transition writes besides columns (workflow and lifecycle moves).
-EVENT_WORDS = {
-    "signature": _l("电子签名"),
-    "as_admin": _l("管理员审核"),
-    "note": _l("说明"),
 }
 
 
@@ -70,8 +63,8 @@ class FieldWords:
         return column
 
     def label(self, column):
-        if column in EVENT_WORDS and column not in self.model.__table__.columns:
-            return str(EVENT_WORDS[column])
+        if column in EVENT_KEYS and column not in self.model.__table__.columns:
+            return str(EVENT_KEYS[column])
         return str(labels.label(self.model, column))
 
     def value(self, column, value):
@@ -84,6 +77,9 @@ class FieldWords:
             return self.users.name(value)
         if isinstance(value, bool):
             return labels.display(self.model, column, value)
+        is_column = column in self.model.__table__.columns
+        if not is_column and (isinstance(value, (dict, list)) or column in EVENT_KEYS):
+            return event_value(value)
         table_column = self.model.__table__.columns.get(column)
         if table_column is not None and isinstance(table_column.type, DateTime):
             return _local_text(value)
