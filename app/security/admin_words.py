@@ -151,6 +151,8 @@ class ConsoleGroupModelView(UserGroupModelView):
         "roles": lambda v: "、".join(r.name for r in v or ()),
     }
     add_form_query_rel_fields = edit_form_query_rel_fields = NOT_PUBLIC
+    # No relation in the search form: it would list every user and role.
+    search_columns = ["name", "label", "description"]
 
 
 class ConsoleRoleModelView(RoleModelView):
@@ -165,6 +167,7 @@ class ConsoleRoleModelView(RoleModelView):
         "groups": _l("用户组"),
     }
     formatters_columns = {"permissions": permission_views_words, "name": role_word}
+    search_columns = ["name"]
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -188,7 +191,13 @@ class ConsoleViewMenuModelView(ViewMenuModelView):
 
 class ConsolePermissionViewModelView(PermissionViewModelView):
     class_permission_name = "PermissionViewModelView"
-    label_columns = {"permission": _l("权限"), "view_menu": _l("视图或菜单"), "role": _l("角色")}
+    search_columns = ["id"]
+    label_columns = {
+        "permission": _l("权限"),
+        "view_menu": _l("视图或菜单"),
+        "role": _l("角色"),
+        "id": _l("编号"),
+    }
     formatters_columns = {
         "permission": lambda p: permission_word(p.name) if p is not None else "",
         "view_menu": lambda v: view_word(v.name) if v is not None else "",

@@ -116,6 +116,9 @@ class ConsoleModelView(ModelView):
         super().__init__(**kwargs)
         for form in (self.add_form, self.edit_form):
             blank_choice_text(form)
+        from .list_filters import choice_filters
+
+        choice_filters(self)
         # The version the editor saw travels with the edit form (optimistic locking).
         self.edit_form = type(
             "VersionedEditForm", (self.edit_form,), {"version_seen": HiddenField()}

@@ -9,6 +9,7 @@ from app.models import Material, ProcessNode, ServiceItem
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED, HostingSystemChoiceFilter
 
 from .base import ConsoleInterface, ConsoleModelView, multiline
+from .list_filters import QuickFilterMixin
 from .record_panel import ReviewableMixin
 
 
@@ -94,7 +95,8 @@ class ProcessNodeView(_ItemChildView):
     base_order = ("position", "asc")
 
 
-class ServiceItemView(ReviewableMixin, ConsoleModelView):
+class ServiceItemView(QuickFilterMixin, ReviewableMixin, ConsoleModelView):
+    quick_filters = ("department", "lifecycle", "waiting")
     datamodel = ConsoleInterface(ServiceItem)
     record_show_template = "ledger/record_show.html"  # adds the ledger panel
     base_filters = SCOPED
@@ -169,6 +171,7 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         ),
     ]
     search_columns = [
+        "lifecycle",
         "code",
         "name",
         "post",

@@ -34,9 +34,15 @@ def localtime(value, seconds: bool = False) -> Markup:
     return clock.markup(value, clock.SECONDS if seconds else clock.MINUTES)
 
 
+def localdate(value) -> str:
+    """`{{ row.due|localdate }}`: the calendar day of a stored UTC time in the display zone."""
+    return clock.text(value, "%Y-%m-%d")
+
+
 def install(app):
     app.add_template_filter(badge, "badge")
     app.add_template_filter(localtime, "localtime")
+    app.add_template_filter(localdate, "localdate")
     app.add_template_global(clock.zone_label, "zone_label")
     app.add_template_global(lambda: clock.zone().key, "zone_name")
     app.add_template_global(_ChoiceSets(), "choices")
