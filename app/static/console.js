@@ -16,4 +16,13 @@
       event.preventDefault();
     }
   });
+  // Scrolling tables can be reached and scrolled with the keyboard.
+  document.addEventListener("DOMContentLoaded", function () {
+    var regions = document.querySelectorAll(".table-responsive");
+    for (var i = 0; i < regions.length; i++) {
+      if (!regions[i].hasAttribute("tabindex")) {
+        regions[i].setAttribute("tabindex", "0");
+      }
+    }
+  });
 })();
