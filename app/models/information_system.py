@@ -16,7 +16,7 @@ from .choices import (
     SYSTEM_PROBLEM,
     USER_GROUP,
 )
-from .validators import non_negative, percentage
+from .validators import NotInFuture, non_negative, percentage
 
 # The four problem columns are labelled with the problem kinds' own labels.
 _PROBLEM = dict(SYSTEM_PROBLEM.pairs)
@@ -49,7 +49,15 @@ class InformationSystem(DepartmentRecordMixin, Model):
     vendor: Mapped[str | None] = mapped_column(
         String(100), index=True, info={"label": _l("开发承建厂商")}
     )
-    go_live_date: Mapped[date | None] = mapped_column(Date, info={"label": _l("正式上线时间")})
+    go_live_date: Mapped[date | None] = mapped_column(
+        Date,
+        info={
+            "label": _l("正式上线时间"),
+            "validators": (
+                NotInFuture(_l("正式上线时间不能晚于今天：请填写系统实际上线的日期。")),
+            ),
+        },
+    )
     build_cost: Mapped[Decimal | None] = mapped_column(
         Numeric(12, 2),
         info={"label": _l("项目建设总经费（万元）"), "validators": (non_negative(),)},

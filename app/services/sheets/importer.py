@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.models import Contact, Department, InformationSystem, Material, ServiceItem
+from app.models.validators import position_taken
 from app.services.access import permissions, scope
 from app.services.errors import DomainError, PermissionDeniedError
 from app.services.review import records
@@ -607,15 +608,17 @@ class _Importer:
             if values is None:
                 continue
             key = (values["item"], values["position"])
-            if key in seen:
+            earlier = [(p, name) for (code, p), (_row, name) in seen.items() if code == key[0]]
+            refusal = position_taken(values["position"], earlier, spec.column("position").header)
+            if refusal:
                 self.report.error(
                     spec.title,
                     number,
                     spec.column("position").header,
-                    _("与第 {row} 行的事项编码和序号相同。").format(row=seen[key]),
+                    _("{refusal}（与第 {row} 行相同）").format(refusal=refusal, row=seen[key][0]),
                 )
                 continue
-            seen[key] = number
+            seen[key] = (number, values.get("name", ""))
             by_item.setdefault(values["item"], []).append((number, values))
         missing = [code for code in by_item if code not in self.items]
         loaded = self.lookups.load_items(missing, children=False) if missing else {}
