@@ -100,3 +100,16 @@ def test_an_improvable_item_does_not_read_online_and_the_page_says_where_it_stan
     assert (item.lifecycle, item.running_status) == ("online", "good")
     page = client_as("contact").get(f"/serviceitemview/show/{item.id}").text
     assert "已在网上服务大厅上线运行" in page and ">待改进<" not in page
+
+
+def test_public_diff_names_fields_by_label_with_old_and_new_values(client, db_session, users):
+    from tests.test_publication import _approved, _publish, _reapprove
+
+    item = _approved(db_session, users, "SI-DSP-PUB")
+    _publish(db_session, users)
+    _reapprove(db_session, users, item, tips="请携带学生证", time_limit_days=5)
+    _publish(db_session, users)
+    page = client.get("/public/versions/").text
+    assert "办理提示</strong>：请提前申请 → 请携带学生证" in page
+    assert "办理时限（工作日）</strong>：3 个工作日 → 5 个工作日" in page
+    assert "time_limit_days" not in page and "tips" not in page
