@@ -7,7 +7,7 @@ a draft again) and the lifecycle (an offline item is read-only). Each leaves the
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from app.models import Material, ServiceItem, labels
+from app.models import Material, ProcessNode, ServiceItem, labels
 from app.models.ownership import ITEM_CHILD_MODELS, department_id_of, is_department_record, owner
 from app.models.user import Actor
 from app.models.validators import position_taken
@@ -21,7 +21,7 @@ def before_create(session: Session, record: object, user: Actor) -> None:
         return
     if isinstance(record, ITEM_CHILD_MODELS):
         permissions.ensure(user, "edit", record.item)
-        ensure_free_position(record)
+        ensure_free_position(session, record)
         workflow.revise(session, record.item, user)
         return
     scope.ensure_can_write_department(user, department_id_of(record))
@@ -35,7 +35,7 @@ def before_update(session: Session, record: object, user: Actor) -> None:
         return
     permissions.ensure(user, "edit", record)
     if isinstance(record, ITEM_CHILD_MODELS):
-        ensure_free_position(record)
+        ensure_free_position(session, record)
     else:
         scope.ensure_can_write_department(user, department_id_of(record))
     governing = owner(record)
@@ -43,12 +43,13 @@ def before_update(session: Session, record: object, user: Actor) -> None:
         workflow.revise(session, governing, user)
 
 
-def ensure_free_position(child) -> None:
+def ensure_free_position(session: Session, child: Material | ProcessNode) -> None:
     """A material's 序号 or a node's 顺序 is unique within its item (the import's rule too)."""
     item = child.item
     if item is None or child.position is None:
         return
-    siblings = item.materials if isinstance(child, Material) else item.nodes
+    with session.no_autoflush:  # the child is not added yet: read the item's list as stored
+        siblings = list(item.materials if isinstance(child, Material) else item.nodes)
     taken = [(other.position, other.name) for other in siblings if other is not child]
     refusal = position_taken(child.position, taken, str(labels.label(type(child), "position")))
     if refusal:
