@@ -10,7 +10,7 @@ PORT ?= 8080
 WORKERS ?= 2
 
 .PHONY: run run-ldap test test-sqlite test-postgresql install install-test system system-test \
-        translations migrate bench lint
+        translations migrate bench lint screenshots
 
 # The background worker (app/jobs.py: large imports) runs beside gunicorn and stops with it.
 run: install migrate
@@ -72,6 +72,14 @@ bench: install-test
 	$(PY) bench/export_items.py
 	$(PY) bench/upload_bomb.py
 	$(PY) bench/jobs.py
+
+# Screenshots of the main pages at 1400 px and 375 px on the demo college, for review (not
+# checked): test-artifacts/screenshots/<page>-<width>.png.
+SCREENSHOTS ?= test-artifacts/screenshots
+screenshots: install-test translations
+	rm -f $(SCREENSHOTS)/site.db
+	mkdir -p $(SCREENSHOTS)
+	INSTANCE_PATH=$(SCREENSHOTS)/instance $(PY) -m devtools.tour screenshots sqlite:///$(abspath $(SCREENSHOTS))/site.db $(SCREENSHOTS)
 
 LINTED := app tests bench migrations devtools scripts run.py config.py
 

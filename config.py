@@ -211,6 +211,8 @@ PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 # --- Language ---------------------------------------------------------------------------------
 BABEL_DEFAULT_LOCALE = "zh"
+# Times are stored in UTC and shown to people in this zone (pages, prints, audit, exports).
+DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
 BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 LANGUAGES = {
     "zh": {"flag": "cn", "name": "简体中文"},

@@ -87,7 +87,7 @@ def test_every_route_answers_with_the_policy_and_nonced_scripts(app, client_as, 
                 _check_scripts(url, response)
                 pages += 1
     assert seen > 100 and pages > 10, (seen, pages)
-    for static in ("/static/js/print.js", "/static/appbuilder/js/ab.js"):
+    for static in ("/static/console.js", "/static/appbuilder/js/ab.js"):
         assert "default-src" in directives(client.get(static))
 
 

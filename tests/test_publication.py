@@ -154,7 +154,14 @@ def test_publication_is_numbered_signed_and_diffs_added_changed_removed(db_sessi
     assert second.number == 2
     assert changes["added"] == [{"code": "SI-P-3", "name": "事项三"}]
     assert changes["removed"] == [{"code": "SI-P-2", "name": "事项二"}]
-    assert changes["changed"] == [{"code": "SI-P-1", "name": "事项一", "fields": ["tips"]}]
+    assert changes["changed"] == [
+        {
+            "code": "SI-P-1",
+            "name": "事项一",
+            "fields": ["tips"],
+            "values": {"tips": ["请提前申请", "新的办理提示"]},
+        }
+    ]
 
 
 def test_published_xlsx_is_byte_for_byte_reproducible(client_as, db_session, users):

@@ -26,7 +26,7 @@ class AuditEntry(Model):
         Integer, nullable=False, unique=True, info={"label": _l("序号")}
     )
     at: Mapped[datetime] = mapped_column(
-        DateTime, nullable=False, default=utcnow, index=True, info={"label": _l("时间（UTC）")}
+        DateTime, nullable=False, default=utcnow, index=True, info={"label": _l("时间")}
     )
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: users may go
     username: Mapped[str | None] = mapped_column(String(128), info={"label": _l("用户")})
@@ -49,6 +49,13 @@ class AuditEntry(Model):
         String(64), nullable=False, info={"label": _l("前一条摘要")}
     )
     hash: Mapped[str] = mapped_column(String(64), nullable=False, info={"label": _l("本条摘要")})
+
+    __labels__ = {"details": _l("变更内容"), "department_name": _l("所属部门")}
+
+    @property
+    def details(self) -> "AuditEntry":
+        """The entry itself, so that the audit page's formatter reads its changes in words."""
+        return self
 
 
 class AuditHead(Model):

@@ -100,10 +100,14 @@ class DepartmentRecordMixin(TrackedMixin):
         index=True,
         info={"label": _l("审核状态"), "choices": WORKFLOW_STATUS},
     )
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
-    review_comment: Mapped[str | None] = mapped_column(Text)  # the reviewer's return comment
-    approved_version_no: Mapped[int | None] = mapped_column(Integer)  # current approved version
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, info={"label": _l("提交时间")})
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, info={"label": _l("审核时间")})
+    review_comment: Mapped[str | None] = mapped_column(  # the reviewer's return comment
+        Text, info={"label": _l("退回意见")}
+    )
+    approved_version_no: Mapped[int | None] = mapped_column(  # current approved version
+        Integer, info={"label": _l("通过版本")}
+    )
 
     @declared_attr
     def submitted_by_id(cls) -> Mapped[int | None]:
@@ -111,7 +115,12 @@ class DepartmentRecordMixin(TrackedMixin):
 
     @declared_attr
     def submitted_by(cls):
-        return relationship("ConsoleUser", foreign_keys=[cls.submitted_by_id], lazy="select")
+        return relationship(
+            "ConsoleUser",
+            foreign_keys=[cls.submitted_by_id],
+            lazy="select",
+            info={"label": _l("提交人")},
+        )
 
     @declared_attr
     def decided_by_id(cls) -> Mapped[int | None]:
@@ -119,7 +128,12 @@ class DepartmentRecordMixin(TrackedMixin):
 
     @declared_attr
     def decided_by(cls):
-        return relationship("ConsoleUser", foreign_keys=[cls.decided_by_id], lazy="select")
+        return relationship(
+            "ConsoleUser",
+            foreign_keys=[cls.decided_by_id],
+            lazy="select",
+            info={"label": _l("审核人")},
+        )
 
     @declared_attr
     def department_id(cls) -> Mapped[int]:

@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import DepartmentRecordMixin
+from .validators import EmailAddress, Phone
 
 
 class Contact(DepartmentRecordMixin, Model):
@@ -17,8 +18,12 @@ class Contact(DepartmentRecordMixin, Model):
     name: Mapped[str] = mapped_column(String(64), nullable=False, info={"label": _l("姓名")})
     staff_no: Mapped[str | None] = mapped_column(String(32), index=True, info={"label": _l("工号")})
     post: Mapped[str | None] = mapped_column(String(64), info={"label": _l("职务/岗位")})
-    phone: Mapped[str] = mapped_column(String(32), nullable=False, info={"label": _l("联系电话")})
-    email: Mapped[str | None] = mapped_column(String(120), info={"label": _l("电子邮箱")})
+    phone: Mapped[str] = mapped_column(
+        String(32), nullable=False, info={"label": _l("联系电话"), "validators": (Phone(),)}
+    )
+    email: Mapped[str | None] = mapped_column(
+        String(120), info={"label": _l("电子邮箱"), "validators": (EmailAddress(),)}
+    )
     knows_processes: Mapped[bool] = mapped_column(
         Boolean,
         nullable=False,

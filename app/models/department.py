@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import VersionedMixin
 from .choices import DEPARTMENT_KIND
+from .validators import Phone
 
 
 class Department(VersionedMixin, Model):
@@ -33,7 +34,9 @@ class Department(VersionedMixin, Model):
     leader_in_charge: Mapped[str | None] = mapped_column(
         String(64), info={"label": _l("分管校领导")}
     )
-    phone: Mapped[str | None] = mapped_column(String(64), info={"label": _l("办公电话")})
+    phone: Mapped[str | None] = mapped_column(
+        String(64), info={"label": _l("办公电话"), "validators": (Phone(),)}
+    )
     sort_order: Mapped[int] = mapped_column(
         Integer, nullable=False, default=0, info={"label": _l("排序")}
     )

@@ -18,7 +18,7 @@ from .choices import (
     USER_GROUP,
 )
 from .partial_date import PartialDate
-from .validators import non_negative, percentage, plausible_wan_yuan
+from .validators import NotInFuture, non_negative, percentage, plausible_wan_yuan
 
 # The most a college system plausibly costs, in 万元: to build (5 亿), and to run for a year.
 BUILD_COST_MOST = 50_000
@@ -55,7 +55,15 @@ class InformationSystem(DepartmentRecordMixin, Model):
     vendor: Mapped[str | None] = mapped_column(
         String(100), index=True, info={"label": _l("开发承建厂商")}
     )
-    go_live_date: Mapped[date | None] = mapped_column(Date, info={"label": _l("正式上线时间")})
+    go_live_date: Mapped[date | None] = mapped_column(
+        Date,
+        info={
+            "label": _l("正式上线时间"),
+            "validators": (
+                NotInFuture(_l("正式上线时间不能晚于今天：请填写系统实际上线的日期。")),
+            ),
+        },
+    )
     go_live_precision: Mapped[str | None] = mapped_column(
         String(8),
         info={

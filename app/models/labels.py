@@ -76,6 +76,12 @@ def code_sets(model) -> dict:
     return {prop.key: _info(prop)["codes"] for prop in _props(model) if "codes" in _info(prop)}
 
 
+def derived(model) -> set[str]:
+    """Columns computed from another column (`info={"derived": True}`): forms, histories and
+    diffs show the column they are read from, not these."""
+    return {prop.key for prop in _props(model) if _info(prop).get("derived")}
+
+
 def display(model, name, value):
     """A stored value as the record's pages say it: a choice's label, 是/否, else the value."""
     field = info(model, name)

@@ -12,6 +12,7 @@ from .choices import (
     DISPOSITION,
     HANDLING_TYPE,
     ITEM_KIND,
+    LIFECYCLE,
     MATERIAL_FORM,
     MATERIAL_SOURCE,
     NODE_KIND,
@@ -21,6 +22,9 @@ from .choices import (
 )
 from .time_limit import TimeLimit, read_time_limit
 from .validators import fits_a_cell, non_negative, time_limit_words
+
+# Columns read from a limit's words (`read_time_limit`): histories and diffs show the words only.
+DERIVED = {"derived": True}
 
 # The lifecycle state of an item taken off the hall: read-only, out of the lists, kept for figures.
 OFFLINE = "offline"
@@ -133,10 +137,10 @@ class ServiceItem(DepartmentRecordMixin, Model):
             "validators": (time_limit_words(),),
         },
     )
-    promised_low: Mapped[int | None] = mapped_column(Integer)
-    promised_high: Mapped[int | None] = mapped_column(Integer)
+    promised_low: Mapped[int | None] = mapped_column(Integer, info=DERIVED)
+    promised_high: Mapped[int | None] = mapped_column(Integer, info=DERIVED)
     promised_unit: Mapped[str | None] = mapped_column(
-        String(16), info={"label": _l("承诺时限单位"), "choices": TIME_UNIT}
+        String(16), info={"label": _l("承诺时限单位"), "choices": TIME_UNIT, "derived": True}
     )
     statutory_limit: Mapped[str | None] = mapped_column(
         String(255),
@@ -146,13 +150,14 @@ class ServiceItem(DepartmentRecordMixin, Model):
             "validators": (time_limit_words(),),
         },
     )
-    statutory_low: Mapped[int | None] = mapped_column(Integer)
-    statutory_high: Mapped[int | None] = mapped_column(Integer)
+    statutory_low: Mapped[int | None] = mapped_column(Integer, info=DERIVED)
+    statutory_high: Mapped[int | None] = mapped_column(Integer, info=DERIVED)
     statutory_unit: Mapped[str | None] = mapped_column(
-        String(16), info={"label": _l("法定时限单位"), "choices": TIME_UNIT}
+        String(16), info={"label": _l("法定时限单位"), "choices": TIME_UNIT, "derived": True}
     )
     time_limit_days: Mapped[int | None] = mapped_column(
-        Integer, info={"label": _l("办理时限（工作日）"), "validators": (non_negative(),)}
+        Integer,
+        info={"label": _l("办理时限（工作日）"), "validators": (non_negative(),), "derived": True},
     )
     service_hours: Mapped[str | None] = mapped_column(String(120), info={"label": _l("办理时段")})
     tips: Mapped[str | None] = mapped_column(
@@ -184,12 +189,18 @@ class ServiceItem(DepartmentRecordMixin, Model):
         Text, info={"label": _l("启用计划或下线理由")}
     )
     # Lifecycle on the service hall (measures art. 8-12), moved only by app.services.lifecycle.
-    lifecycle: Mapped[str] = mapped_column(String(24), nullable=False, default="online", index=True)
+    lifecycle: Mapped[str] = mapped_column(
+        String(24),
+        nullable=False,
+        default="online",
+        index=True,
+        info={"label": _l("上线状态"), "choices": LIFECYCLE},
+    )
     # Whether the item lacks something for a submission (`completeness.missing_for_item`), kept
     # by `app.services.catalog.completeness_sql` when the item, its materials or nodes change;
     # None until computed, and then the board evaluates the rule itself.
     incomplete: Mapped[bool | None] = mapped_column(Boolean, info={"label": _l("内容不完整")})
-    lifecycle_note: Mapped[str | None] = mapped_column(Text)
+    lifecycle_note: Mapped[str | None] = mapped_column(Text, info={"label": _l("上线状态说明")})
 
     @validates("promised_limit", "statutory_limit")
     def _read_limit(self, key: str, text: str | None) -> str | None:
@@ -351,13 +362,14 @@ class ProcessNode(TrackedMixin, Model):
             "validators": (time_limit_words(),),
         },
     )
-    time_limit_low: Mapped[int | None] = mapped_column(Integer)
-    time_limit_high: Mapped[int | None] = mapped_column(Integer)
+    time_limit_low: Mapped[int | None] = mapped_column(Integer, info=DERIVED)
+    time_limit_high: Mapped[int | None] = mapped_column(Integer, info=DERIVED)
     time_limit_unit: Mapped[str | None] = mapped_column(
-        String(16), info={"label": _l("环节时限单位"), "choices": TIME_UNIT}
+        String(16), info={"label": _l("环节时限单位"), "choices": TIME_UNIT, "derived": True}
     )
     time_limit_days: Mapped[int | None] = mapped_column(
-        Integer, info={"label": _l("办理时限（工作日）"), "validators": (non_negative(),)}
+        Integer,
+        info={"label": _l("办理时限（工作日）"), "validators": (non_negative(),), "derived": True},
     )
 
     @validates("time_limit")

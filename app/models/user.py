@@ -61,7 +61,9 @@ class ConsoleUser(User):
             ),
             default=None,
         )
-        return until.strftime("%Y-%m-%d %H:%M") if until else ""
+        from app.services.trail import clock
+
+        return clock.text(until) if until else ""
 
 
 class Actor(Protocol):

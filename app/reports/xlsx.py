@@ -21,6 +21,8 @@ import xlsxwriter
 from flask_babel import gettext as _
 from xlsxwriter.format import Format
 
+from app.services.trail import clock
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_WIDTH = 60
 MIN_WIDTH = 6
@@ -156,7 +158,9 @@ class Sheet:
         if isinstance(value, bool):
             value = self.writer._yes_no[0 if value else 1]
         if isinstance(value, datetime):
-            ws.write_datetime(row, col, value.replace(tzinfo=None), fmt or formats["datetime"])
+            # People read the sheet: the stored UTC time in the display zone.
+            shown = clock.local(value).replace(tzinfo=None)
+            ws.write_datetime(row, col, shown, fmt or formats["datetime"])
             text_width = 16
         elif isinstance(value, date):
             ws.write_datetime(

@@ -3,6 +3,7 @@
 import click
 from flask import current_app, has_request_context, redirect
 from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView, UserLDAPModelView
 from flask_babel import gettext as _
@@ -10,8 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.models.user import ConsoleUser
 from app.services.errors import PasswordRejected
+from app.services.trail import clock
+from app.views.base import blank_choice_text
 from app.views.transaction import one_transaction
 
+from . import admin_words
 from .api import ConsoleSecurityApi
 from .views import (
     ConsoleAuthDBView,
@@ -49,14 +53,37 @@ class _UserColumns:
         "email": _l("电子邮箱"),
         "roles": _l("角色"),
         "active": _l("启用"),
+        "login_count": _l("登录次数"),
+        "fail_login_count": _l("连续登录失败次数"),
+        "created_on": _l("创建时间"),
+        "changed_on": _l("修改时间"),
+        "created_by": _l("创建人"),
+        "changed_by": _l("修改人"),
+        "password": _l("密码"),
+        "conf_password": _l("确认密码"),
     }
     formatters_columns = {
         "source": lambda v: {"ldap": _l("统一身份认证"), "local": _l("本地账号")}.get(v, v),
         "active": lambda v: _l("是") if v else _l("否"),
         "department": lambda v: v if v is not None else "",
-        "last_login": lambda v: v.strftime("%Y-%m-%d %H:%M") if v else "",
+        "staff_no": lambda v: v or "",
+        "last_login": clock.markup,
+        "created_on": clock.markup,
+        "changed_on": clock.markup,
+        "created_by": lambda v: v.get_full_name() if v is not None else "",
+        "changed_by": lambda v: v.get_full_name() if v is not None else "",
         "roles": lambda v: "、".join(role.name for role in v or ()),
     }
+
+    # FAB's built-in anonymous role is no role a person is given.
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        "roles": [["name", FilterNotEqual, "Public"]]
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for form in (self.add_form, self.edit_form):
+            blank_choice_text(form)
 
     def pre_add(self, item):
         _ensure_separated(item)
@@ -159,6 +186,11 @@ class ConsoleSecurityManager(SecurityManager):
     user_model = ConsoleUser
     userdbmodelview = ConsoleUserDBModelView
     userldapmodelview = ConsoleUserLDAPModelView
+    groupmodelview = admin_words.ConsoleGroupModelView
+    rolemodelview = admin_words.ConsoleRoleModelView
+    permissionmodelview = admin_words.ConsolePermissionModelView
+    viewmenumodelview = admin_words.ConsoleViewMenuModelView
+    permissionviewmodelview = admin_words.ConsolePermissionViewModelView
     # FAB's user statistics chart loads Google's chart code: no outside network on campus.
     userstatschartview = None
     authdbview = ConsoleAuthDBView

@@ -12,7 +12,7 @@ from flask_appbuilder.urltools import get_filter_args
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import func
+from sqlalchemy import DateTime, func, inspect
 from wtforms import BooleanField, HiddenField
 
 from app.forms.fields import choice_field, code_set_field
@@ -20,6 +20,7 @@ from app.models import labels
 from app.services.access import permissions
 from app.services.errors import ConflictError
 from app.services.review import records
+from app.services.trail import clock
 
 from .params import bounded_int
 from .transaction import one_transaction
@@ -123,6 +124,10 @@ class ConsoleModelView(ModelView):
             self.formatters_columns.setdefault(col, _code_set_formatter(choices))
             for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
                 extra.setdefault(col, code_set_field(label, choices))
+        for col in self.datetime_columns():
+            self.formatters_columns.setdefault(col, clock.markup)
+        for col in self.collection_columns():
+            self.formatters_columns.setdefault(col, joined)
         for col in self.bool_columns():
             # FAB marks non-nullable booleans InputRequired, which refuses an unticked box.
             label = self.label_columns.get(col, col)
@@ -131,6 +136,11 @@ class ConsoleModelView(ModelView):
             for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
                 extra.setdefault(col, BooleanField(label, description=description, default=False))
         super().__init__(**kwargs)
+        for form in (self.add_form, self.edit_form):
+            blank_choice_text(form)
+        from .list_filters import choice_filters
+
+        choice_filters(self)
         # The version the editor saw travels with the edit form (optimistic locking).
         self.edit_form = type(
             "VersionedEditForm", (self.edit_form,), {"version_seen": HiddenField()}
@@ -138,6 +148,13 @@ class ConsoleModelView(ModelView):
         for col in set(self.list_columns) | set(self.show_columns):
             # FAB prints None as "None"; an empty cell reads better.
             self.formatters_columns.setdefault(col, blank_none)
+
+    def datetime_columns(self):
+        return [c.key for c in self.datamodel.obj.__table__.columns if isinstance(c.type, DateTime)]
+
+    def collection_columns(self):
+        """To-many relationships (a system's capabilities), shown by their members' names."""
+        return [r.key for r in inspect(self.datamodel.obj).relationships if r.uselist]
 
     def bool_columns(self):
         from sqlalchemy import Boolean
@@ -266,6 +283,21 @@ class ConsoleModelView(ModelView):
         page_size = min(max(page_size or self.page_size, 1), limit)
         page = max(page or 0, 0)
         return super()._get_list_widget(filters, page=page, page_size=page_size, **kwargs)
+
+
+def blank_choice_text(form_class) -> None:
+    """FAB's related-record selects show their empty choice as "__None": say 未选择."""
+    from flask_appbuilder.fields import QuerySelectField
+    from wtforms.fields.core import UnboundField
+
+    for value in vars(form_class).values():
+        if isinstance(value, UnboundField) and issubclass(value.field_class, QuerySelectField):
+            value.kwargs["blank_text"] = _l("（未选择）")
+
+
+def joined(values):
+    """A to-many relationship's members by name, "、" between them."""
+    return "、".join(str(value) for value in values or ())
 
 
 def multiline(value):

@@ -6,10 +6,12 @@ from app.models import Contact
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 
 from .base import ConsoleInterface, ConsoleModelView
+from .list_filters import QuickFilterMixin
 from .record_panel import ReviewableMixin
 
 
-class ContactView(ReviewableMixin, ConsoleModelView):
+class ContactView(QuickFilterMixin, ReviewableMixin, ConsoleModelView):
+    quick_filters = ("department", "waiting")
     datamodel = ConsoleInterface(Contact)
     base_filters = SCOPED
     add_form_query_rel_fields = edit_form_query_rel_fields = DEPARTMENT_CHOICES

@@ -5,10 +5,18 @@ from flask_babel import lazy_gettext as _l
 from app.models import Department
 
 from .base import ConsoleInterface, ConsoleModelView
+from .contact import ContactView
+from .information_system import InformationSystemView
+from .service_item import ServiceItemView
 
 
 class DepartmentView(ConsoleModelView):
+    """A department's page lists its contacts, service items and systems (each within the
+    reader's scope, as on their own lists)."""
+
     datamodel = ConsoleInterface(Department)
+    related_views = [ContactView, ServiceItemView, InformationSystemView]
+    show_template = "appbuilder/general/model/show_cascade.html"
     list_title = _l("部门列表")
     show_title = _l("部门详情")
     add_title = _l("新增部门")

@@ -24,7 +24,7 @@ class DirectoryView(BaseView):
                 _("统一身份认证（LDAP）") if cfg["AUTH_TYPE"] == AUTH_LDAP else _("本地账号"),
             ),
             (_("目录服务器"), cfg.get("AUTH_LDAP_SERVER")),
-            (_("StartTLS"), _("是") if cfg.get("AUTH_LDAP_USE_TLS") else _("否")),
+            (_("连接加密（TLS）"), _("是") if cfg.get("AUTH_LDAP_USE_TLS") else _("否")),
             (_("人员检索基准"), cfg.get("AUTH_LDAP_SEARCH")),
             (_("账号属性"), cfg.get("AUTH_LDAP_UID_FIELD")),
             (_("部门属性"), cfg.get("LDAP_DEPARTMENT_FIELD")),

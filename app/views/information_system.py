@@ -6,10 +6,12 @@ from app.models import InformationSystem
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED
 
 from .base import RECORD_INFO_FIELDSET, ConsoleInterface, ConsoleModelView, multiline
+from .list_filters import QuickFilterMixin
 from .record_panel import ReviewableMixin
 
 
-class InformationSystemView(ReviewableMixin, ConsoleModelView):
+class InformationSystemView(QuickFilterMixin, ReviewableMixin, ConsoleModelView):
+    quick_filters = ("department", "waiting")
     datamodel = ConsoleInterface(InformationSystem)
     record_show_template = "ledger/record_show.html"  # adds the ledger panel
     base_filters = SCOPED

@@ -14,6 +14,7 @@ from app.services.errors import NotFoundError
 from app.services.publish import comments, lists, publication
 
 from .download import send_download, send_published_list
+from .paging import PAGE_SIZE, page_of, requested_page
 from .params import bounded_int
 from .transaction import one_transaction
 
@@ -109,9 +110,17 @@ class PublicationView(BaseView):
     @has_access
     def comments(self):
         session = db.session
+        state = request.args.get("state")
+        state = state if state in comments.MODERATION_STATES else None
+        text = request.args.get("q", "")[:100]
+        rows, total = comments.moderation(session, state, text, requested_page(), PAGE_SIZE)
+        page = page_of(list(rows), total)
         return self.render_template(
             "publication/comments.html",
-            comments=comments.of(session),
+            comments=page.rows,
+            page=page,
+            state=state,
+            q=text,
             list_titles=lists.list_titles(),
             departments=session.query(Department)
             .order_by(Department.sort_order, Department.name)

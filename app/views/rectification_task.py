@@ -238,7 +238,7 @@ class LedgerView(BaseView):
             try:
                 new_deadline = date.fromisoformat(raw)
             except ValueError:
-                flash(_("日期格式应为 YYYY-MM-DD。"), "danger")
+                flash(_("日期格式应为“年-月-日”，例如 2026-12-31。"), "danger")
                 return redirect(url_for("RectificationTaskView.show", pk=task_id))
         self._commit(
             lambda: rectification.move(

@@ -1,19 +1,27 @@
 """Service items (线上办事事项) with their materials and process nodes as child lists."""
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.models import Material, ProcessNode, ServiceItem
+from app.extensions import db
+from app.models import Department, Material, ProcessNode, ServiceItem
+from app.models.validators import next_position
 from app.security.filters import DEPARTMENT_CHOICES, SCOPED, HostingSystemChoiceFilter
+from app.services.access import permissions
+from app.services.catalog.codes import next_item_code
 
 from .base import RECORD_INFO_FIELDSET, ConsoleInterface, ConsoleModelView, multiline
+from .list_filters import QuickFilterMixin
+from .params import bounded_int
 from .record_panel import ReviewableMixin
 
 
 class _ItemChildView(ConsoleModelView):
-    """A child of a service item: added from the item's page, never moved to another item.
+    """A child of a service item: added from the item's page, never moved to another item; a
+    new one takes the position after the last, and saving returns to the item's page (also
+    when the form was opened from a bookmark).
 
     A subclass names its `fields` once; the list, add, edit and show columns follow from them.
     """
@@ -34,6 +42,24 @@ class _ItemChildView(ConsoleModelView):
             flash(_("请在服务事项详情页中添加。"), "warning")
             return redirect(url_for("ServiceItemView.list"))
         return super().add()
+
+    def _item(self):
+        item_id = bounded_int(request.args.get("_flt_0_item"))
+        item = db.session.get(ServiceItem, item_id) if item_id is not None else None
+        return item if item is not None and permissions.is_visible(g.user, item) else None
+
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        item = self._item()
+        if request.method == "GET" and item is not None and "position" in form:
+            siblings = item.materials if self.datamodel.obj is Material else item.nodes
+            form.position.data = next_position(child.position or 0 for child in siblings)
+        return super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+
+    def post_add_redirect(self):
+        item = self._item()
+        if item is None:
+            return super().post_add_redirect()
+        return redirect(url_for("ServiceItemView.show", pk=item.id))
 
 
 class MaterialView(_ItemChildView):
@@ -68,7 +94,8 @@ class ProcessNodeView(_ItemChildView):
     base_order = ("position", "asc")
 
 
-class ServiceItemView(ReviewableMixin, ConsoleModelView):
+class ServiceItemView(QuickFilterMixin, ReviewableMixin, ConsoleModelView):
+    quick_filters = ("department", "lifecycle", "waiting")
     datamodel = ConsoleInterface(ServiceItem)
     record_show_template = "ledger/record_show.html"  # adds the ledger panel
     base_filters = SCOPED
@@ -147,6 +174,7 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         RECORD_INFO_FIELDSET,
     ]
     search_columns = [
+        "lifecycle",
         "code",
         "name",
         "post",
@@ -157,3 +185,23 @@ class ServiceItemView(ReviewableMixin, ConsoleModelView):
         "promised_limit",
     ]
     base_order = ("code", "asc")
+
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        """A new item's form proposes its department's next free 事项编码."""
+        department = db.session.get(Department, g.user.department_id or 0)
+        if request.method == "GET" and department is not None and not form.code.data:
+            form.code.data = next_item_code(db.session, department)
+            if "department" in form and form.department.data is None:
+                form.department.data = department
+        return super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+
+    def post_add(self, item):
+        super().post_add(item)
+        g.added_item_id = item.id  # per request: the view instance serves every request
+
+    def post_add_redirect(self):
+        """After saving a new item, its own page (where materials and nodes are added)."""
+        added = g.pop("added_item_id", None)
+        if added is None:
+            return super().post_add_redirect()
+        return redirect(url_for("ServiceItemView.show", pk=added))

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
-from app.models import ReviewDecision, registry
+from app.models import Department, ReviewDecision, registry
 from app.models.registry import record_url
 from app.services.errors import NotFoundError
 from app.services.publish import verification
@@ -19,6 +19,7 @@ from app.services.review import inbox, lifecycle, workflow
 from app.services.trail.snapshot import diff
 
 from .download import IMAGE_MIMETYPES, send_image
+from .paging import page_of
 from .params import bounded_int
 from .record_panel import FieldWords
 from .redirects import public_base_url, safe_next
@@ -116,13 +117,26 @@ class WorkflowView(BaseView):
     @expose("/inbox/")
     @has_access
     def inbox(self):
-        rows = inbox.pending(db.session)
-        for row in rows:
+        kinds = {key: registry.BY_KEY[key].label for key in registry.REVIEWABLE}
+        chosen = {
+            "kind": request.args.get("kind") if request.args.get("kind") in kinds else "",
+            "department": bounded_int(request.args.get("department")),
+            "overdue": request.args.get("overdue") == "1",
+        }
+        rows = inbox.pending(db.session, chosen["kind"], chosen["department"], chosen["overdue"])
+        page = page_of(rows)
+        for row in page.rows:
             row["url"] = record_url(row["record_type"], row["record"].id)
+        departments = db.session.query(Department.id, Department.name).order_by(
+            Department.sort_order, Department.code
+        )
         return self.render_template(
             "workflow/inbox.html",
-            rows=rows,
-            kinds={key: kind.label for key, kind in registry.BY_KEY.items()},
+            rows=page.rows,
+            page=page,
+            chosen=chosen,
+            departments=departments.all(),
+            kinds=kinds,
             title=_("审核待办"),
         )
 

@@ -83,23 +83,45 @@ def recipients_by_department(
     return {dept: sorted(addresses) for dept, addresses in result.items()}
 
 
-def reminder_text(row: board.BoardRow, sched: phases.Schedule) -> tuple[str, date]:
-    """The reminder for one board row: the deadline it missed (or faces) and what it lacks."""
+def reminder_text(
+    row: board.BoardRow, sched: phases.Schedule, today: date | None = None
+) -> tuple[str, date]:
+    """The reminder for one board row: the current phase and its deadline, what is overdue
+    (with the date it was due, said as missed, never as a date still to meet) and exactly what
+    is missing. Returns the text and the earliest deadline it concerns (kept on the Reminder)."""
+    today = today or sched.current.start_date
+    current = sched.current
     rules = row.overdue_rules or row.due_rules
-    deadline = min(sched.deadlines[r] for r in rules) if rules else sched.current.end_date
+    deadline = min(sched.deadlines[r] for r in rules) if rules else current.end_date
     lines = [
-        _("{department}：请于 {deadline} 前完成服务治理梳理填报。当前完成度 {score} 分。").format(
-            department=row.department.name, deadline=deadline.isoformat(), score=row.score
+        _(
+            "{department}：当前阶段为“{phase}”（{start} 至 {end}），"
+            "本阶段截止 {end}，当前完成度 {score} 分。"
+        ).format(
+            department=row.department.name,
+            phase=current.name,
+            start=current.start_date.isoformat(),
+            end=current.end_date.isoformat(),
+            score=row.score,
         )
     ]
-    if row.overdue_rules:
-        lines.append(
-            _("已逾期：{rules}。").format(
-                rules="、".join(str(board.RULE_LABELS[r]) for r in row.overdue_rules)
-            )
+    lines.extend(
+        _("已逾期：{rule}（应于 {deadline} 前完成），请尽快补齐。").format(
+            rule=board.RULE_LABELS[rule], deadline=sched.deadlines[rule].isoformat()
         )
-    for label, lacks in row.lacks:
-        lines.append(_("{rule}：{lacks}").format(rule=label, lacks="；".join(lacks)))
+        for rule in row.overdue_rules
+    )
+    lines.extend(
+        _("即将到期：{rule}，请于 {deadline} 前完成。").format(
+            rule=board.RULE_LABELS[rule], deadline=sched.deadlines[rule].isoformat()
+        )
+        for rule in row.due_rules
+        if rule not in row.overdue_rules and sched.deadlines[rule] >= today
+    )
+    lines.extend(
+        _("{rule}还缺：{lacks}").format(rule=label, lacks="；".join(lacks))
+        for label, lacks in row.lacks
+    )
     return "\n".join(lines), deadline
 
 
@@ -123,7 +145,7 @@ def send_reminders(
     sched = brd.schedule
     addresses = recipients_by_department(session, [row.department.id for row in rows])
     for row in rows:
-        text, deadline = reminder_text(row, sched)
+        text, deadline = reminder_text(row, sched, brd.today)
         phase_kind = phases.RULE_PHASE[(row.overdue_rules or row.due_rules or ["contacts"])[0]]
         reminder = Reminder(
             department_id=row.department.id,

@@ -384,4 +384,6 @@ def _lifecycle(rng, running, findings, year):
         return {"lifecycle": "planned", "lifecycle_note": None}
     if findings["disposition"] == "offline" and rng.random() < 0.5:
         return {"lifecycle": "offline_requested", "lifecycle_note": findings["disposition_note"]}
+    if running == "improve":
+        return {"lifecycle": "acceptance", "lifecycle_note": None}
     return {"lifecycle": "online", "lifecycle_note": None}

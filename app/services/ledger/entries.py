@@ -34,7 +34,7 @@ from app.models.choices import ENTRY_FAILING, ENTRY_OUTCOME, LIFECYCLE, TASK_STA
 from app.services.access import permissions
 from app.services.errors import DuplicateTaskError
 from app.services.ledger import rectification
-from app.services.trail import audit
+from app.services.trail import audit, clock
 
 # Items whose entry the public may use today.
 LIVE = (LIFECYCLE.ONLINE, LIFECYCLE.CHANGE_REQUESTED, LIFECYCLE.OFFLINE_REQUESTED)
@@ -212,7 +212,7 @@ def _open_task(session: Session, user: ConsoleUser, item: ServiceItem, row: Entr
                     url=row.url,
                     n=row.failures,
                     detail=row.detail or ENTRY_OUTCOME.label(row.outcome),
-                    since=row.failing_since.strftime("%Y-%m-%d %H:%M"),
+                    since=clock.text(row.failing_since),
                 ),
                 item=item,
             )

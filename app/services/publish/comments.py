@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -99,6 +99,39 @@ def of(
     elif list_kind is not None:
         query = query.where(PublicComment.list_kind == list_kind)
     return session.scalars(query).all()
+
+
+# The office's views of the comments: what still needs an answer, what was answered, hidden.
+MODERATION_STATES = ("open", "answered", "hidden")
+
+
+def moderation(
+    session: Session,
+    state: str | None = None,
+    text: str | None = None,
+    page: int = 1,
+    size: int = 20,
+) -> tuple[Sequence[PublicComment], int]:
+    """One page of comments for the office, newest first, and how many match in all: `state`
+    one of MODERATION_STATES (else all), `text` found in the body or the item code."""
+    query = select(PublicComment)
+    if state == "open":
+        query = query.where(PublicComment.reply.is_(None), PublicComment.hidden_at.is_(None))
+    elif state == "answered":
+        query = query.where(PublicComment.reply.is_not(None))
+    elif state == "hidden":
+        query = query.where(PublicComment.hidden_at.is_not(None))
+    text = (text or "").strip()[:100]
+    if text:
+        pattern = "%{}%".format(text.replace("\\", "").replace("%", "").replace("_", ""))
+        query = query.where(PublicComment.body.like(pattern) | (PublicComment.item_code == text))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(PublicComment.created_at.desc(), PublicComment.id.desc())
+        .limit(size)
+        .offset((max(page, 1) - 1) * size)
+    ).all()
+    return rows, total
 
 
 def _audited(

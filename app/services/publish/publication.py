@@ -65,7 +65,8 @@ def item_of(session: Session, publication: Publication, code: str) -> dict:
 
 
 def diff_items(old: list[dict], new: list[dict]) -> dict[str, list[dict]]:
-    """{"added": [{code, name}], "removed": [...], "changed": [{code, name, fields}]}."""
+    """{"added": [{code, name}], "removed": [...], "changed": [{code, name, fields, values}]}:
+    `values` holds {field: [before, after]} so that the page can say what changed."""
     old_by, new_by = {i["code"]: i for i in old}, {i["code"]: i for i in new}
     changed = []
     for code in sorted(old_by.keys() & new_by.keys()):
@@ -76,7 +77,14 @@ def diff_items(old: list[dict], new: list[dict]) -> dict[str, list[dict]]:
             if k not in DIFF_IGNORED and before.get(k) != after.get(k)
         )
         if fields:
-            changed.append({"code": code, "name": after["name"], "fields": fields})
+            changed.append(
+                {
+                    "code": code,
+                    "name": after["name"],
+                    "fields": fields,
+                    "values": {k: [before.get(k), after.get(k)] for k in fields},
+                }
+            )
     return {
         "added": [
             {"code": c, "name": new_by[c]["name"]} for c in sorted(new_by.keys() - old_by.keys())

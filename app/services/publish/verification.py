@@ -71,15 +71,18 @@ def issue(
         )
     )
     session.flush()
+    what = _("审批记录") if kind == "decision" else _("表单")
+    number = version_no if version_no is not None else decision.version_no
     audit.record_event(
         session,
         "print",
         record_type=decision.record_type,
         record_id=decision.record_id,
         department_id=decision.department_id,
-        summary=_("打印{what}（第 {n} 版）").format(
-            what=_("审批记录") if kind == "decision" else _("表单"),
-            n=version_no if version_no is not None else decision.version_no,
+        summary=(
+            _("打印{what}（第 {n} 版）").format(what=what, n=number)
+            if number is not None
+            else _("打印{what}（退回记录）").format(what=what)
         ),
         changes={"print": [None, {"kind": kind, "decision_id": decision.id}]},
     )

@@ -40,24 +40,36 @@ def pending_count(session: Session) -> int:
     return session.execute(select(total)).scalar() or 0
 
 
-def pending(session: Session) -> list[dict[str, object]]:
-    """Rows of the inbox: dicts with the record, its kind, age in days and due date."""
+def pending(
+    session: Session,
+    record_type: str | None = None,
+    department_id: int | None = None,
+    overdue_only: bool = False,
+) -> list[dict[str, object]]:
+    """Rows of the inbox: dicts with the record, its kind, age in days and due date; only
+    one kind, one department or the overdue ones when asked."""
     due_days = current_app.config.get("REVIEW_DUE_WORKING_DAYS", 5)
     now = utcnow()
     rows = []
-    for record_type, model in REVIEWABLE.items():
+    for kind, model in REVIEWABLE.items():
+        if record_type and kind != record_type:
+            continue
         query = (
             session.query(model)
             .filter(model.status == WORKFLOW_STATUS.SUBMITTED)
             .options(selectinload(model.submitted_by))
         )
+        if department_id is not None:
+            query = query.filter(model.department_id == department_id)
         for record in query:
             submitted = record.submitted_at or record.updated_at
             due = add_working_days(submitted, due_days)
+            if overdue_only and not now > due:
+                continue
             rows.append(
                 {
                     "record": record,
-                    "record_type": record_type,
+                    "record_type": kind,
                     "age_days": (now - submitted).days,
                     "due": due,
                     "overdue": now > due,

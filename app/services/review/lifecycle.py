@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, ServiceItem
-from app.models.choices import LIFECYCLE, RUNNING_STATUS
+from app.models.choices import LIFECYCLE, RUNNING_STATUS, WORKFLOW_STATUS
 from app.models.service_item import OFFLINE
 from app.services.access import permissions
 from app.services.errors import DomainError, InvalidTransitionError
@@ -56,9 +56,45 @@ MOVES = {
 }
 
 
+# Where a surveyed item starts on the service hall, by its running status: the lifecycle is
+# the one source of truth for "is it online", so 待改进 (system built, not yet in use) waits for
+# the department's acceptance instead of reading 已上线.
+INITIAL_LIFECYCLE = {
+    RUNNING_STATUS.GOOD: LIFECYCLE.ONLINE,
+    RUNNING_STATUS.IMPROVE: LIFECYCLE.ACCEPTANCE,
+    RUNNING_STATUS.DEPLOY: LIFECYCLE.PLANNED,
+}
+# Accepting an item online means it now runs fully online.
+RUNNING_WHEN_ONLINE = RUNNING_STATUS.GOOD
+
+
 def initial_lifecycle(item: ServiceItem) -> str:
-    """A surveyed item already runs online unless it is 待部署 (not yet online)."""
-    return LIFECYCLE.PLANNED if item.running_status == RUNNING_STATUS.DEPLOY else LIFECYCLE.ONLINE
+    """A surveyed item runs online only when 良好; 待改进 awaits acceptance; 待部署 is planned."""
+    return INITIAL_LIFECYCLE.get(item.running_status, LIFECYCLE.PLANNED)
+
+
+def standing(item: ServiceItem) -> str:
+    """One plain sentence of where the item stands: its lifecycle, review and publication."""
+    hall = {
+        "planned": _("尚未上线，待申请入驻网上服务大厅"),
+        "onboarding_requested": _("已申请入驻网上服务大厅，等待信息中心批准"),
+        "onboarding_approved": _("已批准入驻，等待开发"),
+        "in_development": _("线上功能开发中"),
+        "acceptance": _("系统已搭建，待部门验收后上线（尚未实际启用）"),
+        "online": _("已在网上服务大厅上线运行"),
+        "change_requested": _("已上线，变更申请审批中"),
+        "offline_requested": _("已上线，下线申请审批中"),
+        "offline": _("已下线"),
+    }.get(item.lifecycle, LIFECYCLE.label(item.lifecycle))
+    if item.approved_version_no:
+        sheet = _("一事一单第 {n} 版已审核通过").format(n=item.approved_version_no)
+        if item.status != WORKFLOW_STATUS.APPROVED:
+            sheet += _("，当前修改{status}").format(status=WORKFLOW_STATUS.label(item.status))
+    else:
+        sheet = _("一事一单{status}，尚无审核通过的版本").format(
+            status=WORKFLOW_STATUS.label(item.status)
+        )
+    return _("本事项{hall}；{sheet}。").format(hall=hall, sheet=sheet)
 
 
 def allowed_moves(item: ServiceItem, user: ConsoleUser) -> list[str]:
@@ -89,14 +125,18 @@ def move(
     old = item.lifecycle
     item.lifecycle = target
     item.lifecycle_note = note or item.lifecycle_note
+    changes = {"lifecycle": [old, target], "note": [None, note or None]}
+    if target == "online" and item.running_status != RUNNING_WHEN_ONLINE:
+        changes["running_status"] = [item.running_status, RUNNING_WHEN_ONLINE]
+        item.running_status = RUNNING_WHEN_ONLINE
     if target == OFFLINE:
         _leave_lists(session, item)
     audit.record_event(
         session,
         "transition",
         item,
-        changes={"lifecycle": [old, target], "note": [None, note or None]},
-        summary=f"{label}: {item}",
+        changes=changes,
+        summary=_("{move}：{item}").format(move=label, item=item),
     )
     session.flush()
 

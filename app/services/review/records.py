@@ -7,11 +7,12 @@ a draft again) and the lifecycle (an offline item is read-only). Each leaves the
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from app.models import ServiceItem
+from app.models import Material, ProcessNode, ServiceItem, labels
 from app.models.ownership import ITEM_CHILD_MODELS, department_id_of, is_department_record, owner
 from app.models.user import Actor
+from app.models.validators import position_taken
 from app.services.access import permissions, scope
-from app.services.errors import PermissionDeniedError
+from app.services.errors import DomainError, PermissionDeniedError
 from app.services.review import lifecycle, workflow
 
 
@@ -20,6 +21,7 @@ def before_create(session: Session, record: object, user: Actor) -> None:
         return
     if isinstance(record, ITEM_CHILD_MODELS):
         permissions.ensure(user, "edit", record.item)
+        ensure_free_position(session, record)
         workflow.revise(session, record.item, user)
         return
     scope.ensure_can_write_department(user, department_id_of(record))
@@ -32,11 +34,26 @@ def before_update(session: Session, record: object, user: Actor) -> None:
     if not is_department_record(record):
         return
     permissions.ensure(user, "edit", record)
-    if not isinstance(record, ITEM_CHILD_MODELS):
+    if isinstance(record, ITEM_CHILD_MODELS):
+        ensure_free_position(session, record)
+    else:
         scope.ensure_can_write_department(user, department_id_of(record))
     governing = owner(record)
     if governing.__table__.name in workflow.REVIEWABLE:
         workflow.revise(session, governing, user)
+
+
+def ensure_free_position(session: Session, child: Material | ProcessNode) -> None:
+    """A material's 序号 or a node's 顺序 is unique within its item (the import's rule too)."""
+    item = child.item
+    if item is None or child.position is None:
+        return
+    with session.no_autoflush:  # the child is not added yet: read the item's list as stored
+        siblings = list(item.materials if isinstance(child, Material) else item.nodes)
+    taken = [(other.position, other.name) for other in siblings if other is not child]
+    refusal = position_taken(child.position, taken, str(labels.label(type(child), "position")))
+    if refusal:
+        raise DomainError(refusal)
 
 
 def before_delete(session: Session, record: object, user: Actor) -> None:

@@ -7,6 +7,7 @@ commit to the caller, so that one request is one transaction.
 """
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -57,6 +58,15 @@ def load(session, record_type, record_id, user):
     return scope.ensure_visible(user, record)
 
 
+# What each workflow action is called on pages, in histories and in audit summaries.
+ACTION_WORDS = {
+    "submit": _l("提交审核"),
+    "withdraw": _l("撤回"),
+    "approve": _l("审核通过"),
+    "return": _l("退回"),
+}
+
+
 def _target(record, action):
     new = TRANSITIONS.get((record.status, action))
     if new is None:
@@ -69,9 +79,11 @@ def _move(session, record, action, user, extra_changes=None, summary=None):
     old = record.status
     record.status = _target(record, action)
     changes = {"status": [old, record.status], **(extra_changes or {})}
-    audit.record_event(
-        session, "transition", record, changes=changes, summary=summary or f"{action}: {record}"
-    )
+    if summary is None:
+        summary = _("{action}：{record}").format(
+            action=ACTION_WORDS.get(action, action), record=record
+        )
+    audit.record_event(session, "transition", record, changes=changes, summary=summary)
     _flush(session)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Contact, Material, ServiceItem
 from app.models.user import Actor
+from app.models.validators import position_taken
 from app.services.access import scope
 from app.services.errors import DomainError
 from app.services.review import records
@@ -244,15 +245,17 @@ class Applier:
         by_item, seen = {}, {}
         for number, values in self._parsed(spec, rows):
             key = (values["item"], values["position"])
-            if key in seen:
+            earlier = [(p, name) for (code, p), (_row, name) in seen.items() if code == key[0]]
+            refusal = position_taken(values["position"], earlier, spec.column("position").header)
+            if refusal:
                 self.report.error(
                     spec.title,
                     number,
                     spec.column("position").header,
-                    _("与第 {row} 行的事项编码和序号相同。").format(row=seen[key]),
+                    _("{refusal}（与第 {row} 行相同）").format(refusal=refusal, row=seen[key][0]),
                 )
                 continue
-            seen[key] = number
+            seen[key] = (number, values.get("name", ""))
             by_item.setdefault(values["item"], []).append((number, values))
         missing = [code for code in by_item if code not in self.items]
         loaded = self.lookups.load_items(missing, children=False) if missing else {}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 
 from app.models.time_limit import read_time_limit
+from app.services.trail import clock
 
 if TYPE_CHECKING:
     from app.services.sheets.lookups import Lookups
@@ -49,7 +50,7 @@ def stale(
     if version is None or version >= record.version:
         return False
     who = getattr(getattr(record, "updated_by", None), "username", None) or _("未知用户")
-    when = record.updated_at.strftime("%Y-%m-%d %H:%M") if record.updated_at else ""
+    when = clock.text(record.updated_at)
     report.error(
         spec.title,
         number,
