@@ -126,6 +126,11 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         "rectification_task": f.rectification_task(db_session),
         "campaign": (camp := f.campaign(db_session)),
         "campaign_phase": f.campaign_phase(db_session, camp),
+        "hall_request": f.hall_request(db_session, item, reason="入驻理由：师生需求"),
+        "handler_assignment": f.handler_assignment(
+            db_session, item.nodes[0], display_name="办理甲"
+        ),
+        "training_record": f.training_record(db_session, display_name="受训乙"),
     }
     db_session.commit()
     assert set(records) == set(registry.BY_KEY)
@@ -138,7 +143,12 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         response = admin.get(url)
         assert response.status_code == 200, (key, url)
         record = records[key]
-        assert str(getattr(record, "name", None) or record.title) in response.text, key
+        shown = next(
+            getattr(record, name)
+            for name in ("name", "title", "display_name", "reason")
+            if getattr(record, name, None)
+        )
+        assert str(shown) in response.text, key
 
 
 def test_completeness_lists_and_the_ledger_sheet_use_the_models_words(ctx):

@@ -7,6 +7,7 @@ from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .data_stamp import DataStamp
 from .department import Department
+from .hall import HallRequest, HallStep, HandlerAssignment, TrainingRecord
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .password_history import PasswordHistory
@@ -29,6 +30,9 @@ __all__ = [
     "Contact",
     "DataStamp",
     "Department",
+    "HallRequest",
+    "HallStep",
+    "HandlerAssignment",
     "InformationSystem",
     "LoginThrottle",
     "Material",
@@ -43,5 +47,6 @@ __all__ = [
     "Reminder",
     "ReviewDecision",
     "ServiceItem",
+    "TrainingRecord",
     "metadata",
 ]

@@ -16,6 +16,7 @@ from . import labels
 from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .department import Department
+from .hall import HallRequest, HandlerAssignment, TrainingRecord
 from .information_system import InformationSystem
 from .rectification_task import RectificationTask
 from .service_item import Material, ProcessNode, ServiceItem
@@ -57,6 +58,9 @@ RECORD_TYPES = (
     RecordType("rectification_task", RectificationTask, "RectificationTaskView", _l("整改任务")),
     RecordType("campaign", Campaign, "CampaignView", _l("工作安排")),
     RecordType("campaign_phase", CampaignPhase, "CampaignPhaseView", _l("工作阶段")),
+    RecordType("hall_request", HallRequest, "HallRequestView", _l("上线流程申请")),
+    RecordType("handler_assignment", HandlerAssignment, "HandlerAssignmentView", _l("办理人备案")),
+    RecordType("training_record", TrainingRecord, "TrainingRecordView", _l("培训考核")),
 )
 BY_KEY = {t.key: t for t in RECORD_TYPES}
 BY_MODEL = {t.model: t for t in RECORD_TYPES}

@@ -110,6 +110,25 @@ class ServiceItem(DepartmentRecordMixin, Model):
     # Lifecycle on the service hall (measures art. 8-12), moved only by app.services.lifecycle.
     lifecycle: Mapped[str] = mapped_column(String(24), nullable=False, default="online", index=True)
     lifecycle_note: Mapped[str | None] = mapped_column(Text)
+    # Before go-live (measures art. 4(3)④, 16): the offline emergency plan, and no 涉密 item.
+    offline_plan: Mapped[str | None] = mapped_column(
+        Text,
+        info={
+            "label": _l("线下应急办理预案"),
+            "description": _l(
+                "网上办事大厅不可用时如何线下办理：办理地点、联系人及电话、所需材料。上线前必填。"
+            ),
+        },
+    )
+    classified: Mapped[bool] = mapped_column(
+        Boolean,
+        nullable=False,
+        default=False,
+        info={
+            "label": _l("涉密事项"),
+            "description": _l("涉密事项不得在网上办事大厅办理，不能上线（办法第七条、第十六条）。"),
+        },
+    )
 
     @hybrid_property
     def is_offline(self) -> bool:

@@ -14,6 +14,7 @@ from app.models.choices import AUDIT_ACTION, LIFECYCLE, WORKFLOW_STATUS
 from app.services.review import lifecycle, workflow
 
 from .base import multiline
+from .hall_panel import hall_panel
 
 ACTION_LABELS = {
     "submit": _l("提交审核"),
@@ -116,11 +117,17 @@ def record_panel(record):
         "action_labels": ACTION_LABELS,
         "lifecycle_label": LIFECYCLE.label(getattr(record, "lifecycle", None)),
         "lifecycle_moves": [
-            (name, lifecycle.MOVES[name].label, lifecycle.MOVES[name].note_required)
+            (
+                name,
+                lifecycle.MOVES[name].label,
+                lifecycle.MOVES[name].note_required,
+                lifecycle.MOVES[name].form,
+            )
             for name in (
                 lifecycle.allowed_moves(record, g.user) if record_type == "service_item" else []
             )
         ],
+        "hall": hall_panel(record) if record_type == "service_item" else None,
         "decisions": workflow.decisions(session, record),
         "versions": workflow.versions(session, record),
         "history": history,

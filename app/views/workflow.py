@@ -104,6 +104,8 @@ class WorkflowView(BaseView):
     @expose("/service_item/<int:record_id>/lifecycle/<action>", methods=["POST"])
     @has_access
     def lifecycle_move(self, record_id, action):
+        from .hall import evidence_from
+
         return self._run(
             "service_item",
             record_id,
@@ -111,6 +113,7 @@ class WorkflowView(BaseView):
             _("事项状态已更新。"),
             action=action,
             note=request.form.get("note", ""),
+            evidence=evidence_from(request),
         )
 
     @expose("/inbox/")

@@ -191,6 +191,15 @@ def _check_directory(session, sm, username, password, ip):
     return _sync_directory_user(session, sm, entry, ip)
 
 
+def _is_filed_handler(session, username):
+    """A filed handler holds the handler role while the filing stands (measures art. 6)."""
+    from app.models import HandlerAssignment
+
+    return bool(
+        session.query(HandlerAssignment.id).filter_by(username=username, status="filed").first()
+    )
+
+
 def _sync_directory_user(session, sm, entry, ip):
     """Create or update the local row of a directory user: names, roles, department."""
     from app.security import ldap_auth
@@ -199,6 +208,8 @@ def _sync_directory_user(session, sm, entry, ip):
     if user is not None and not user.active:
         _fail(session, entry.username, "inactive", user, ip)
     mapped = ldap_auth.roles_for(entry.groups)
+    if _is_filed_handler(session, entry.username):
+        mapped.append(permissions.FILED_ROLE)
     roles = [r for r in (sm.find_role(name) for name in mapped) if r is not None]
     if not roles:
         _audit(session, "login_failed", entry.username, "no mapped role", user, ip)
