@@ -63,9 +63,10 @@ def confirm_all(session, item, users):
         confirm(session, item, users["process_admin_other"])
 
 
-def to_online(session, item, users):
+def to_online(session, item, users, handlers_filed=False):
     to_training(session, item, users)
     item.offline_plan = "大厅不可用时到行政楼 101 室线下办理，电话 0816-1234567"
-    file_handlers(session, item, users)
+    if not handlers_filed:
+        file_handlers(session, item, users)
     confirm_all(session, item, users)
     lifecycle.move(session, item, users["admin"], "go_live")

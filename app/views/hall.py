@@ -67,23 +67,25 @@ class HallView(BaseView):
             "hall/index.html", rows=tasks.next_steps(db.session, g.user), title=_("办事大厅待办")
         )
 
-    def _item_back(self, item_id):
-        return redirect(safe_next(url_for("HallView.index")))
+    @staticmethod
+    def _involved(item_id):
+        """The item when the user's unit has a part in it; else 404, like any out of scope."""
+        try:
+            return tasks.involved_item(db.session, item_id, g.user)
+        except NotFoundError:
+            abort(404)
 
     @expose("/item/<int:item_id>/confirm", methods=["POST"])
     @has_access
     def confirm_item(self, item_id):
-        item = tasks.involved_item(db.session, item_id, g.user)
+        item = self._involved(item_id)
         with one_transaction(_("本单位已确认上线。")):
             confirm(db.session, item, g.user, request.form.get("note", ""))
-        return self._item_back(item_id)
+        return redirect(safe_next(url_for("HallView.index")))
 
     def _node(self, node_id):
         node = db.session.get(ProcessNode, node_id) or abort(404)
-        try:
-            tasks.involved_item(db.session, node.item_id, g.user)
-        except NotFoundError:
-            abort(404)
+        self._involved(node.item_id)
         return node
 
     @expose("/node/<int:node_id>/handlers")
@@ -160,11 +162,8 @@ class HallView(BaseView):
     @expose("/step/<int:step_id>/attachment")
     @has_access
     def attachment(self, step_id):
-        step = db.session.get(HallStep, step_id)
-        try:
-            tasks.involved_item(db.session, step.item_id if step else -1, g.user)
-        except NotFoundError:
-            abort(404)
+        step = db.session.get(HallStep, step_id) or abort(404)
+        self._involved(step.item_id)
         if step.attachment is None:
             abort(404)
         return send_download(step.attachment, step.attachment_name, step.attachment_type)
