@@ -9,6 +9,7 @@ import pytest
 
 from app.models import (
     Contact,
+    HallStep,
     InformationSystem,
     Material,
     ProcessNode,
@@ -46,7 +47,8 @@ def test_the_helper_reads_labels_help_texts_choices_and_rules_from_the_columns(c
     # A snapshot's id or name of what a row points at reads as the relationship.
     assert str(labels.label(ProcessNode, "handling_department_id")) == "办理部门"
     assert str(labels.label(ServiceItem, "hosting_system_name")) == "承载系统"
-    assert labels.label(ServiceItem, "lifecycle") == "lifecycle"
+    assert str(labels.label(ServiceItem, "lifecycle")) == "上线状态"
+    assert labels.label(HallStep, "attachment_type") == "attachment_type"  # no label: its name
     assert "两名联系人" in str(labels.descriptions(Contact)["knows_processes"])
     assert labels.choices(ServiceItem)["disposition"] == (DISPOSITION, False)
     assert labels.code_sets(InformationSystem) == {"user_groups": USER_GROUP}

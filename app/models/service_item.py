@@ -7,7 +7,15 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import DepartmentRecordMixin, TrackedMixin
-from .choices import DISPOSITION, ITEM_KIND, MATERIAL_FORM, NODE_KIND, RUNNING_STATUS, USER_GROUP
+from .choices import (
+    DISPOSITION,
+    ITEM_KIND,
+    LIFECYCLE,
+    MATERIAL_FORM,
+    NODE_KIND,
+    RUNNING_STATUS,
+    USER_GROUP,
+)
 from .validators import non_negative
 
 # The lifecycle state of an item taken off the hall: read-only, out of the lists, kept for figures.
@@ -23,6 +31,8 @@ class ServiceItem(DepartmentRecordMixin, Model):
     """
 
     __tablename__ = "service_item"
+    # What the service hall's audit events on an item carry besides its columns.
+    __labels__ = {"note": _l("说明"), "confirmed_department": _l("确认上线的单位")}
     __table_args__ = (
         CheckConstraint(
             "time_limit_days IS NULL OR time_limit_days >= 0", name="ck_item_time_limit"
@@ -108,8 +118,14 @@ class ServiceItem(DepartmentRecordMixin, Model):
         Text, info={"label": _l("启用计划或下线理由")}
     )
     # Lifecycle on the service hall (measures art. 8-12), moved only by app.services.lifecycle.
-    lifecycle: Mapped[str] = mapped_column(String(24), nullable=False, default="online", index=True)
-    lifecycle_note: Mapped[str | None] = mapped_column(Text)
+    lifecycle: Mapped[str] = mapped_column(
+        String(24),
+        nullable=False,
+        default="online",
+        index=True,
+        info={"label": _l("上线状态"), "choices": LIFECYCLE},
+    )
+    lifecycle_note: Mapped[str | None] = mapped_column(Text, info={"label": _l("上线流程说明")})
     # Before go-live (measures art. 4(3)④, 16): the offline emergency plan, and no 涉密 item.
     offline_plan: Mapped[str | None] = mapped_column(
         Text,

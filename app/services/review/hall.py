@@ -220,7 +220,7 @@ def confirm(session: Session, item: ServiceItem, user: ConsoleUser, note: str = 
         session,
         "transition",
         item,
-        changes={"confirmed_unit": [None, user.department_id]},
+        changes={"confirmed_department_id": [None, user.department_id]},
         summary=_("单位确认上线：{item}").format(item=item),
     )
     session.flush()

@@ -184,7 +184,7 @@ def move(
     old, target = item.lifecycle, step.steps[item.lifecycle]
     item.lifecycle = target
     item.lifecycle_note = note or item.lifecycle_note
-    changes = {"lifecycle": [old, target], "note": [None, note or None]}
+    changes = {"lifecycle": [old, target], **({"note": [None, note]} if note else {})}
     if action == "go_live":
         changes["running_status"] = [item.running_status, "good"]
         item.running_status = "good"
