@@ -40,6 +40,7 @@ RECORD_TABLES = (
     "reminder",
     "print_code",
     "public_comment",
+    "hall_drill",
     "publication_item",
     "publication",
     "record_version",

@@ -266,3 +266,17 @@ def training_record(session, username="t_handler", **values):
     session.add(row)
     session.flush()
     return row
+
+
+def hall_drill(session, **values):
+    from app.models import HallDrill
+
+    row = HallDrill(
+        kind=values.pop("kind", "drill"),
+        title=values.pop("title", "办事大厅数据库故障切换演练"),
+        held_on=values.pop("held_on", date(2026, 11, 20)),
+        **values,
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -133,6 +133,7 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
             db_session, item.nodes[0], display_name="办理甲"
         ),
         "training_record": f.training_record(db_session, display_name="受训乙"),
+        "hall_drill": f.hall_drill(db_session),
     }
     db_session.commit()
     assert set(records) == set(registry.BY_KEY)

@@ -67,6 +67,7 @@ EXPECTED = {
     "return_handler": "-R-A----",
     "file_handler": "----S---",
     "keep_training": "---A----",
+    "keep_drills": "---A----",
     "keep_ledger": "CR-A----",
     "publish": "-R-A----",
     "answer_comments": "-R-A----",

@@ -7,7 +7,7 @@ from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .data_stamp import DataStamp
 from .department import Department
-from .hall import HallRequest, HallStep, HandlerAssignment, TrainingRecord
+from .hall import HallDrill, HallRequest, HallStep, HandlerAssignment, TrainingRecord
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .password_history import PasswordHistory
@@ -30,6 +30,7 @@ __all__ = [
     "Contact",
     "DataStamp",
     "Department",
+    "HallDrill",
     "HallRequest",
     "HallStep",
     "HandlerAssignment",

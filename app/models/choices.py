@@ -158,6 +158,7 @@ TASK_SOURCE = Choices(
     ("item", _l("事项痛点")),
     ("comment", _l("公示意见")),
     ("portfolio", _l("系统画像诊断")),
+    ("drill", _l("应急演练")),
     ("manual", _l("手工登记")),
 )
 
@@ -221,6 +222,12 @@ LIFECYCLE = Choices(
     ("offline_requested", _l("下线申请中")),
     ("offline_approved", _l("已批准下线，待信息处下线")),
     ("offline", _l("已下线")),
+)
+
+# The hall's own technical emergency plan and its drills (measures art. 4(2)⑤).
+DRILL_KIND = Choices(
+    ("plan", _l("技术应急预案")),
+    ("drill", _l("应急演练")),
 )
 
 HALL_REQUEST_KIND = Choices(

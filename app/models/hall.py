@@ -6,7 +6,9 @@
   the acceptance record, the training date and attachment, each unit's confirmation);
 - `HandlerAssignment`: who handles which node (办理人备案): proposed by the unit's process
   administrator, approved by the office, filed by the IT office, ended when the person leaves;
-- `TrainingRecord`: a person's training assessment (培训考核) and how long it is valid.
+- `TrainingRecord`: a person's training assessment (培训考核) and how long it is valid;
+- `HallDrill`: the hall's technical emergency plan and its drills (应急预案与演练), whose
+  findings open a rectification task.
 """
 
 from datetime import date, datetime
@@ -17,7 +19,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from .base import TrackedMixin, utcnow
-from .choices import ASSIGNMENT_STATUS, HALL_REQUEST_KIND, LIFECYCLE, REQUEST_STATUS
+from .choices import ASSIGNMENT_STATUS, DRILL_KIND, HALL_REQUEST_KIND, LIFECYCLE, REQUEST_STATUS
 
 
 class _Signed:
@@ -189,3 +191,39 @@ class TrainingRecord(TrackedMixin, Model):
 
     def __str__(self):
         return f"{self.display_name} {self.session_name}"
+
+
+class HallDrill(TrackedMixin, Model):
+    """The hall's technical emergency plan (a revision) or one drill of it (measures art.
+    4(2)⑤), kept by the IT office; a drill's findings open a rectification task."""
+
+    __tablename__ = "hall_drill"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(
+        String(16),
+        nullable=False,
+        default="drill",
+        info={"label": _l("类别"), "choices": DRILL_KIND},
+    )
+    title: Mapped[str] = mapped_column(String(200), nullable=False, info={"label": _l("名称")})
+    held_on: Mapped[date] = mapped_column(
+        Date, nullable=False, info={"label": _l("日期（发布或演练）")}
+    )
+    content: Mapped[str | None] = mapped_column(Text, info={"label": _l("预案内容或演练过程")})
+    findings: Mapped[str | None] = mapped_column(
+        Text,
+        info={
+            "label": _l("发现的问题"),
+            "description": _l("演练中发现的问题，每行一条；可据此生成整改任务。"),
+        },
+    )
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    department = relationship("Department", lazy="joined", info={"label": _l("整改责任部门")})
+    task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rectification_task.id", ondelete="SET NULL")
+    )
+    task = relationship("RectificationTask", lazy="joined", info={"label": _l("整改任务")})
+
+    def __str__(self):
+        return self.title

@@ -11,7 +11,13 @@ from .campaign import CampaignPhaseView, CampaignView
 from .contact import ContactView
 from .department import DepartmentView
 from .directory import DirectoryView
-from .hall import HallRequestView, HallView, HandlerAssignmentView, TrainingRecordView
+from .hall import (
+    HallDrillView,
+    HallRequestView,
+    HallView,
+    HandlerAssignmentView,
+    TrainingRecordView,
+)
 from .information_system import InformationSystemView
 from .portfolio import PortfolioView
 from .publication import PublicationView
@@ -83,6 +89,9 @@ def register_views(appbuilder):
         label=_l("培训考核"),
         icon="fa-graduation-cap",
         **hall,
+    )
+    appbuilder.add_view(
+        HallDrillView, "HallDrills", label=_l("应急预案与演练"), icon="fa-life-ring", **hall
     )
     appbuilder.add_link(
         "HandlerFiling",

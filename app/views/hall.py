@@ -11,10 +11,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.models import HallRequest, HallStep, HandlerAssignment, ProcessNode, TrainingRecord
+from app.models import (
+    HallDrill,
+    HallRequest,
+    HallStep,
+    HandlerAssignment,
+    ProcessNode,
+    TrainingRecord,
+)
 from app.models.registry import record_url
 from app.security.filters import SCOPED
 from app.services.errors import NotFoundError
+from app.services.ledger import drills
 from app.services.review import handlers, tasks
 from app.services.review.hall import confirm
 from app.services.review.lifecycle import Evidence
@@ -271,3 +279,28 @@ class TrainingRecordView(ConsoleModelView):
     add_columns = edit_columns = columns + ["valid_until"]
     search_columns = ["username", "display_name", "session_name", "passed"]
     base_order = ("session_date", "desc")
+
+
+class HallDrillView(ConsoleModelView):
+    """The hall's technical emergency plan and its drills; a drill's findings open a task."""
+
+    datamodel = ConsoleInterface(HallDrill)
+    method_permission_name = {"open_tasks": "tasks"}
+    list_title = show_title = _l("应急预案与演练")
+    add_title = _l("新增应急预案或演练")
+    edit_title = _l("编辑应急预案或演练")
+    show_template = "hall/drill_show.html"
+    columns = ["kind", "title", "held_on", "content", "findings", "department"]
+    list_columns = ["kind", "title", "held_on", "department", "task"]
+    show_columns = columns + ["task", "created_by", "created_at"]
+    add_columns = edit_columns = columns
+    search_columns = ["kind", "title", "held_on"]
+    base_order = ("held_on", "desc")
+
+    @expose("/tasks/<int:pk>", methods=["POST"])
+    @has_access
+    def open_tasks(self, pk):
+        drill = db.session.get(HallDrill, pk) or abort(404)
+        with one_transaction(_("已生成整改任务。")):
+            drills.open_task(db.session, drill, g.user)
+        return redirect(url_for("HallDrillView.show", pk=pk))

@@ -201,6 +201,12 @@ ACTIONS: dict[str, Action] = {
         _grant(READ + WRITE + ("can_download",), ("TrainingRecordView",))
         + _menus("Hall", "TrainingRecords"),
     ),
+    # The hall's technical emergency plan and its drills (art. 4(2)⑤), kept by the IT office.
+    "keep_drills": Action(
+        DEVELOPER,
+        _grant(READ + WRITE + ("can_download", "can_tasks"), ("HallDrillView",))
+        + _menus("Hall", "HallDrills"),
+    ),
     # The rectification ledger: contacts (own department) and the office keep it.
     "keep_ledger": Action(
         LEDGER_KEEPERS,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.extensions import appbuilder
 from app.models import (
+    HallDrill,
     HallRequest,
     HallStep,
     HandlerAssignment,
@@ -71,6 +72,7 @@ def seed_hall(session: Session, ctx: Context, counts: dict[str, int]) -> None:
     insert_rows(session, HallStep, steps)
     _seed_handlers(session, ctx, people, started)
     _seed_training(session, ctx)
+    _seed_drills(session, ctx)
 
 
 def _step(item, action, old, new, actor, at, **extra):
@@ -254,3 +256,42 @@ def _seed_training(session, ctx):
         if (username, session_name) not in have
     ]
     insert_rows(session, TrainingRecord, rows)
+
+
+DRILLS = (
+    (
+        "plan",
+        "网上办事大厅突发事件技术应急预案（2026 年修订）",
+        200,
+        "故障分级、值班与上报、切换备用环境、线下办理启动流程。",
+        None,
+    ),
+    (
+        "drill",
+        "网上办事大厅数据库故障切换演练",
+        40,
+        "模拟主库宕机，切换至备用库并通知各单位启用线下预案。",
+        "备用库切换用时 35 分钟，超过 30 分钟目标\n部分单位未张贴线下应急办理指引",
+    ),
+)
+
+
+def _seed_drills(session, ctx):
+    """The hall's technical emergency plan and one drill with findings (no task yet)."""
+    have = set(session.scalars(select(HallDrill.title)))
+    unit = ctx.departments.get("XXZX")
+    rows = [
+        {
+            "kind": kind,
+            "title": title,
+            "held_on": ctx.now.date() - timedelta(days=days_ago),
+            "content": content,
+            "findings": findings,
+            "department_id": unit.id if unit and findings else None,
+            "task_id": None,
+            **stamps(ctx),
+        }
+        for kind, title, days_ago, content, findings in DRILLS
+        if title not in have
+    ]
+    insert_rows(session, HallDrill, rows)
