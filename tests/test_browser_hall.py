@@ -157,10 +157,12 @@ def test_an_item_goes_online_through_every_unit_and_a_leaving_handler_blocks_a_c
 
     log_in(page, "security")
     page.goto("/hall/filing/")
+    expect(page.locator("table.filing")).to_contain_text("刘洋")
+    expect(page.locator("table.filing")).to_contain_text("何平")
+    shot(page, "2-filing")
     for _n in range(2):
         page.locator("button.file-handler").first.click()
         expect(page.locator(".alert-success")).to_contain_text("已备案")
-    shot(page, "2-filed")
     log_out(page)
 
     for role in ("procadmin", "procadmin_other"):

@@ -6,7 +6,7 @@ process administrator and handler, and one expired. Idempotent: an item that has
 already is left alone, a training record is matched by person and session.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -158,7 +158,7 @@ def _request(item, kind, at, status, reason, people):
     }
 
 
-def stamps_at(at):
+def stamps_at(at: datetime) -> dict[str, object]:
     return {
         "created_at": at,
         "updated_at": at,

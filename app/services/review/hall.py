@@ -5,11 +5,21 @@ timeline of steps, every involved unit's confirmation and what still blocks goin
 `confirm`. Nothing here commits.
 """
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ConsoleUser, HallRequest, HallStep, HandlerAssignment, ServiceItem
+from app.models import (
+    ConsoleUser,
+    HallRequest,
+    HallStep,
+    HandlerAssignment,
+    ProcessNode,
+    ServiceItem,
+)
 from app.models.base import utcnow
 from app.models.choices import LIFECYCLE
 from app.services.access import permissions, scope
@@ -17,6 +27,9 @@ from app.services.errors import DomainError, InvalidTransitionError, PermissionD
 from app.services.trail import audit
 from app.services.trail.signature import signature_hash, signer_display_name, verify_password
 from app.services.trail.snapshot import canonical_json, sha256_hex
+
+if TYPE_CHECKING:
+    from app.services.review.lifecycle import Evidence
 
 CONFIRMING = ("confirming", "change_confirming")
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -48,7 +61,9 @@ def open_request_of(session: Session, item: ServiceItem) -> HallRequest | None:
     ).first()
 
 
-def sign(user: ConsoleUser, record_type: str, record_id: int, decision: str, content: dict):
+def sign(
+    user: ConsoleUser, record_type: str, record_id: int, decision: str, content: dict
+) -> tuple[datetime, str, str]:
     """(signed at, signer's name, signature) of a decision, as on every other decision."""
     signed_at = utcnow()
     digest = sha256_hex(canonical_json(content))
@@ -60,7 +75,12 @@ def sign(user: ConsoleUser, record_type: str, record_id: int, decision: str, con
 
 
 def decide_request(
-    session: Session, item: ServiceItem, user: ConsoleUser, decision: str, comment: str, password
+    session: Session,
+    item: ServiceItem,
+    user: ConsoleUser,
+    decision: str,
+    comment: str,
+    password: str,
 ) -> str:
     """The office approves or returns the open request, signing with its password."""
     request = open_request_of(session, item)
@@ -78,7 +98,17 @@ def decide_request(
     return request.signature_hash
 
 
-def add_step(session, item, user, action, old, new, note, evidence, signature=None) -> HallStep:
+def add_step(
+    session: Session,
+    item: ServiceItem,
+    user: ConsoleUser,
+    action: str,
+    old: str | None,
+    new: str | None,
+    note: str | None,
+    evidence: "Evidence",
+    signature: str | None = None,
+) -> HallStep:
     """One row of the item's timeline: who did what, when, with which record."""
     if evidence.attachment and len(evidence.attachment) > ATTACHMENT_MAX_BYTES:
         raise DomainError(_("附件不能超过 10 MB。"))
@@ -112,7 +142,7 @@ def timeline(session: Session, item: ServiceItem) -> list[HallStep]:
 # --- the units of an item, their confirmations and handlers ----------------------------------
 
 
-def node_unit(node) -> int:
+def node_unit(node: ProcessNode) -> int:
     """The unit handling a node: its handling department, else the item's own."""
     return node.handling_department_id or node.item.department_id
 

@@ -165,7 +165,9 @@ def decide(
     _event(session, row, "submitted", decision, _("审批办理人"))
 
 
-def valid_training(session: Session, username: str, today: date | None = None):
+def valid_training(
+    session: Session, username: str, today: date | None = None
+) -> TrainingRecord | None:
     """The person's passed assessment that has not expired (art. 18), or None."""
     today = today or date.today()
     days = current_app.config.get("TRAINING_VALID_DAYS", 365)
