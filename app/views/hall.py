@@ -230,7 +230,7 @@ class HallRequestView(_ReadOnly):
         "decision_comment",
         "signature_hash",
     ]
-    search_columns = ["kind", "status", "department"]
+    search_columns = ["kind", "status"]
     base_order = ("id", "desc")
 
 
@@ -261,7 +261,7 @@ class HandlerAssignmentView(_ReadOnly):
         "ended_at",
         "end_reason",
     ]
-    search_columns = ["status", "department", "username", "display_name"]
+    search_columns = ["status", "username", "display_name"]
     base_order = ("id", "desc")
 
 
