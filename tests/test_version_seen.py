@@ -78,6 +78,8 @@ def _records(session):
         "DepartmentView": f.department(session, "T02"),
         "CampaignView": camp,
         "CampaignPhaseView": f.campaign_phase(session, camp),
+        "TrainingRecordView": f.training_record(session),
+        "HallDrillView": f.hall_drill(session),
     }
 
 
@@ -131,7 +133,7 @@ def test_the_same_form_with_its_version_saves(client_as, db_session):
         url = f"/{view.route_base.strip('/')}/edit/{record.id}"
         fields = edit_form(admin, url)
         version, _at = _state(db_session, record)
-        changed = next(k for k in ("name", "title", "notes") if k in fields)
+        changed = next(k for k in ("name", "title", "notes", "display_name") if k in fields)
         response = admin.post(url, data={**fields, changed: fields[changed] + "（改）"})
         assert response.status_code == 302, f"{view_name} saved"
         assert _state(db_session, record)[0] == version + 1, view_name
