@@ -168,6 +168,16 @@ AUTH_ROLES_MAPPING = json.loads(_env_ldap("AUTH_ROLES_MAPPING", "LDAP_GROUP_ROLE
 LDAP_DEPARTMENT_FIELD = os.environ.get("LDAP_DEPARTMENT_FIELD", "departmentNumber")
 LDAP_GROUP_BASE = os.environ.get("LDAP_GROUP_BASE", "")
 LDAP_TIMEOUT_SECONDS = float(os.environ.get("LDAP_TIMEOUT_SECONDS", "5"))
+# Who is 在编在岗 (measures art. 6; contract staff included): the directory attribute and the
+# values that count as on the college's staff. Only such people may be filed as handlers.
+LDAP_STAFF_FIELD = os.environ.get("LDAP_STAFF_FIELD", "employeeType")
+LDAP_STAFF_VALUES = [
+    v.strip()
+    for v in os.environ.get("LDAP_STAFF_VALUES", "在编在岗,合同制").split(",")
+    if v.strip()
+]
+# How long a passed training assessment stays valid (measures art. 18).
+TRAINING_VALID_DAYS = int(os.environ.get("TRAINING_VALID_DAYS", "365"))
 # Local accounts that never go to the directory (the emergency administrator).
 LOCAL_ADMIN_USERS = [
     u.strip() for u in os.environ.get("LOCAL_ADMIN_USERS", "sysadmin").split(",") if u.strip()

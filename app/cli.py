@@ -224,8 +224,29 @@ def seed_demo_command(items):
     click.echo(_("用时 {seconds} 秒。").format(seconds=f"{time.perf_counter() - started:.1f}"))
 
 
+@click.command("hall-sync")
+@with_appcontext
+def hall_sync_command():
+    """End every filed handler the directory shows gone, moved or off the staff (for cron): a
+    handover opens for the unit's process administrator; exit 2 when the directory is down."""
+    from app.security.ldap_auth import DirectoryUnavailable
+    from app.services.review import handlers
+
+    try:
+        ended = handlers.sync_directory(db.session)
+    except DirectoryUnavailable as error:
+        db.session.rollback()
+        click.echo(_("统一身份认证服务无法连接：{error}").format(error=error), err=True)
+        raise SystemExit(2) from error
+    db.session.commit()
+    for row in ended:
+        click.echo(f"{row.username} {row.node}: {row.end_reason}")
+    click.echo(_("已结束 {n} 条办理人备案。").format(n=len(ended)))
+
+
 def register_cli(app):
     app.cli.add_command(init_roles_command)
+    app.cli.add_command(hall_sync_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(import_sheet_command)
     app.cli.add_command(check_entries_command)

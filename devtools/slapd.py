@@ -150,7 +150,9 @@ class Directory:
             },
         )
 
-    def add_person(self, uid, password, given="", surname="", mail=None, department=None):
+    def add_person(
+        self, uid, password, given="", surname="", mail=None, department=None, employee_type=None
+    ):
         attrs = {
             "objectClass": ["inetOrgPerson"],
             "uid": uid,
@@ -163,6 +165,8 @@ class Directory:
             attrs["mail"] = mail
         if department:
             attrs["departmentNumber"] = department
+        if employee_type:
+            attrs["employeeType"] = employee_type
         self._add(f"uid={uid},{PEOPLE}", attrs)
         return f"uid={uid},{PEOPLE}"
 
@@ -185,6 +189,25 @@ class Directory:
         conn = self.admin()
         try:
             conn.modify_s(f"cn={cn},{GROUPS}", [(ldap.MOD_REPLACE, member_attr, values)])
+        finally:
+            conn.unbind_s()
+
+    def set_person(self, uid, **attrs):
+        """Replace attributes of a person (e.g. employeeType, departmentNumber); None removes."""
+        changes = [
+            (ldap.MOD_REPLACE, name, [value.encode()] if value is not None else None)
+            for name, value in attrs.items()
+        ]
+        conn = self.admin()
+        try:
+            conn.modify_s(self.person_dn(uid), changes)
+        finally:
+            conn.unbind_s()
+
+    def remove_person(self, uid):
+        conn = self.admin()
+        try:
+            conn.delete_s(self.person_dn(uid))
         finally:
             conn.unbind_s()
 

@@ -19,8 +19,10 @@ from app.models.base import utcnow
 from app.security.roles import (
     AUDIT_ADMIN,
     CONTACT,
+    HANDLER,
     IT_ADMIN,
     LEADER,
+    PROCESS_ADMIN,
     REVIEWER,
     SECURITY_ADMIN,
     SEPARATED_ROLES,
@@ -38,6 +40,9 @@ ROLE_USERS = {
     "leader": {"username": "t_leader", "role": LEADER, "dept": None},
     "contact": {"username": "t_contact", "role": CONTACT, "dept": "T01"},
     "contact_other": {"username": "t_contact2", "role": CONTACT, "dept": "T02"},
+    "process_admin": {"username": "t_procadmin", "role": PROCESS_ADMIN, "dept": "T01"},
+    "process_admin_other": {"username": "t_procadmin2", "role": PROCESS_ADMIN, "dept": "T02"},
+    "handler": {"username": "t_handler", "role": HANDLER, "dept": "T01"},
 }
 
 
@@ -216,3 +221,68 @@ def user(session, role):
     from app.models import ConsoleUser
 
     return session.query(ConsoleUser).filter_by(username=ROLE_USERS[role]["username"]).one()
+
+
+def hall_request(session, item, kind="onboarding", **values):
+    from app.models import HallRequest
+
+    row = HallRequest(
+        item=item,
+        department_id=item.department_id,
+        kind=kind,
+        reason=values.pop("reason", "师生需求强烈，申请入驻"),
+        no_classified=True,
+        submitted_at=utcnow(),
+        **values,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def handler_assignment(session, node, username="t_handler", status="filed", **values):
+    from app.models import HandlerAssignment
+
+    row = HandlerAssignment(
+        node=node,
+        item_id=node.item_id,
+        department_id=node.handling_department_id or node.item.department_id,
+        username=username,
+        display_name=values.pop("display_name", "测试办理人"),
+        status=status,
+        submitted_at=utcnow(),
+        **values,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def training_record(session, username="t_handler", **values):
+    from app.models import TrainingRecord
+
+    row = TrainingRecord(
+        username=username,
+        display_name=values.pop("display_name", "测试办理人"),
+        session_name=values.pop("session_name", "网上办事大厅办理人培训"),
+        session_date=values.pop("session_date", date.today()),
+        passed=values.pop("passed", True),
+        **values,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def hall_drill(session, **values):
+    from app.models import HallDrill
+
+    row = HallDrill(
+        kind=values.pop("kind", "drill"),
+        title=values.pop("title", "办事大厅数据库故障切换演练"),
+        held_on=values.pop("held_on", date(2026, 11, 20)),
+        **values,
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -25,13 +25,18 @@ def directory():
     if not shutil.which("slapd") and not shutil.os.path.exists("/usr/sbin/slapd"):
         pytest.skip("slapd is not installed (make test installs it)")
     d = Directory(allow_anonymous_dn_bind=True).start()
-    d.add_person("zhangwei", LDAP_PASSWORD, "伟", "张", "zhangwei@college.edu.cn", "T01")
-    d.add_person("lina", LDAP_PASSWORD, "娜", "李", "lina@college.edu.cn", "T02")
-    d.add_person("wangqiang", LDAP_PASSWORD, "强", "王", "wangqiang@college.edu.cn", "T02")
-    d.add_person("nogroup", LDAP_PASSWORD, "无", "组", "nogroup@college.edu.cn", "T01")
+    # employeeType says who is 在编在岗 (contract staff count, LDAP_STAFF_VALUES).
+    staff, contract = "在编在岗", "合同制"
+    d.add_person("zhangwei", LDAP_PASSWORD, "伟", "张", "zhangwei@college.edu.cn", "T01", staff)
+    d.add_person("lina", LDAP_PASSWORD, "娜", "李", "lina@college.edu.cn", "T02", staff)
+    d.add_person("wangqiang", LDAP_PASSWORD, "强", "王", "wangqiang@college.edu.cn", "T02", staff)
+    d.add_person("nogroup", LDAP_PASSWORD, "无", "组", "nogroup@college.edu.cn", "T01", "劳务派遣")
     d.add_person("stranger", LDAP_PASSWORD, "外", "部", "stranger@college.edu.cn", "ZZ99")
-    d.add_person("qianfeng", LDAP_PASSWORD, "峰", "钱", "qianfeng@college.edu.cn", "T02")
-    d.add_person("sunli", LDAP_PASSWORD, "丽", "孙", "sunli@college.edu.cn", "T02")
+    d.add_person("qianfeng", LDAP_PASSWORD, "峰", "钱", "qianfeng@college.edu.cn", "T02", contract)
+    d.add_person("sunli", LDAP_PASSWORD, "丽", "孙", "sunli@college.edu.cn", "T02", staff)
+    # The service hall's handlers: no console group of their own (filing gives the role).
+    d.add_person("liuyang", LDAP_PASSWORD, "洋", "刘", "liuyang@college.edu.cn", "T01", staff)
+    d.add_person("heping", LDAP_PASSWORD, "平", "何", "heping@college.edu.cn", "T02", contract)
     d.add_group("console-contacts", ["zhangwei", "stranger"])
     d.add_group("console-leaders", ["zhangwei"])
     d.add_group("console-itadmins", ["wangqiang", "sunli"])

@@ -11,6 +11,7 @@ from app.models import (
     Capability,
     Contact,
     FindingSetting,
+    HallStep,
     InformationSystem,
     Material,
     ProcessNode,
@@ -51,6 +52,7 @@ def test_the_helper_reads_labels_help_texts_choices_and_rules_from_the_columns(c
     assert str(labels.label(ServiceItem, "hosting_system_name")) == "承载系统"
     assert str(labels.label(ServiceItem, "lifecycle")) == "上线状态"
     assert labels.label(ServiceItem, "no_such_column") == "no_such_column"
+    assert labels.label(HallStep, "attachment_type") == "attachment_type"  # no label: its name
     assert "两名联系人" in str(labels.descriptions(Contact)["knows_processes"])
     assert labels.choices(ServiceItem)["disposition"] == (DISPOSITION, False)
     assert labels.code_sets(InformationSystem) == {"user_groups": USER_GROUP}
@@ -130,6 +132,12 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         "campaign_phase": f.campaign_phase(db_session, camp),
         "capability": Capability(code="repair", name="报修"),
         "finding_setting": FindingSetting(rule="idle_system", enabled=False),
+        "hall_request": f.hall_request(db_session, item, reason="入驻理由：师生需求"),
+        "handler_assignment": f.handler_assignment(
+            db_session, item.nodes[0], display_name="办理甲"
+        ),
+        "training_record": f.training_record(db_session, display_name="受训乙"),
+        "hall_drill": f.hall_drill(db_session),
     }
     db_session.add_all([records["capability"], records["finding_setting"]])
     db_session.commit()
@@ -146,7 +154,12 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         if key == "finding_setting":  # shown by its rule's title
             assert str(findings.BY_CODE[record.rule].title) in response.text
             continue
-        assert str(getattr(record, "name", None) or record.title) in response.text, key
+        shown = next(
+            getattr(record, name)
+            for name in ("name", "title", "display_name", "reason")
+            if getattr(record, name, None)
+        )
+        assert str(shown) in response.text, key
 
 
 def test_completeness_lists_and_the_ledger_sheet_use_the_models_words(ctx):

@@ -2,8 +2,9 @@
 
 `EXPECTED` is the specification written out by hand, one letter per role in the order contact,
 reviewer, leader, IT office (system administrator), security administrator, audit
-administrator (a dash where the role may not): changing who may do something means
-changing both the table in `app/services/access/permissions.py` and this one.
+administrator, process administrator, handler (a dash where the role may not): changing who
+may do something means changing both the table in `app/services/access/permissions.py` and
+this one.
 """
 
 import ast
@@ -18,50 +19,70 @@ from app.services.errors import DomainError, NotFoundError, PermissionDeniedErro
 from app.services.review import lifecycle, workflow
 from tests import factories as f
 
-ROLE_ORDER = ("contact", "reviewer", "leader", "admin", "security", "auditor")
+ROLE_ORDER = (
+    "contact",
+    "reviewer",
+    "leader",
+    "admin",
+    "security",
+    "auditor",
+    "process_admin",
+    "handler",
+)
 EXPECTED = {
-    "view": "CRLA--",
-    "account": "CRLASU",
-    "see_all_departments": "-RLA--",
-    "own_department": "C-----",
-    "view_assessment": "-RLA--",
-    "edit": "C--A--",
-    "import": "C--A--",
-    "download_template": "CR-A--",
-    "export": "CRLA--",
-    "submit": "C--A--",
-    "withdraw": "C--A--",
-    "revise": "C--A--",
-    "approve": "-R-A--",
-    "return": "-R-A--",
-    "request_onboarding": "C--A--",
-    "approve_onboarding": "-R-A--",
-    "reject_onboarding": "-R-A--",
-    "start_development": "---A--",
-    "deliver": "---A--",
-    "accept": "C--A--",
-    "reject_acceptance": "C--A--",
-    "request_change": "C--A--",
-    "approve_change": "-R-A--",
-    "reject_change": "-R-A--",
-    "request_offline": "C--A--",
-    "approve_offline": "-R-A--",
-    "reject_offline": "-R-A--",
-    "keep_ledger": "CR-A--",
-    "publish": "-R-A--",
-    "answer_comments": "-R-A--",
-    "manage_settings": "---A--",
-    "manage_security": "----S-",
-    "second_factor": "---ASU",
-    "reset_second_factor": "----S-",
-    "read_audit": "-----U",
-    "remind": "---A--",
-    "check_entries": "---A--",
-    "receive_reminders": "C-----",
-    "home_department": "C-----",
-    "home_inbox": "-R----",
-    "home_overview": "--L---",
-    "home_office": "---A--",
+    "view": "CRLA--PH",
+    "account": "CRLASUPH",
+    "see_all_departments": "-RLA----",
+    "own_department": "C-----PH",
+    "view_assessment": "-RLA----",
+    "edit": "C--A----",
+    "import": "C--A----",
+    "download_template": "CR-A----",
+    "export": "CRLA--PH",
+    "submit": "C--A----",
+    "withdraw": "C--A----",
+    "revise": "C--A----",
+    "approve": "-R-A----",
+    "return": "-R-A----",
+    "request_onboarding": "C-----P-",
+    "approve_onboarding": "-R-A----",
+    "reject_onboarding": "-R-A----",
+    "start_development": "---A----",
+    "deliver": "---A----",
+    "accept": "C-----P-",
+    "reject_acceptance": "C-----P-",
+    "record_training": "C-----P-",
+    "go_live": "---A----",
+    "request_change": "C-----P-",
+    "approve_change": "-R-A----",
+    "reject_change": "-R-A----",
+    "request_offline": "C-----P-",
+    "approve_offline": "-R-A----",
+    "reject_offline": "-R-A----",
+    "take_offline": "---A----",
+    "view_hall": "CRLA--PH",
+    "confirm_unit": "------P-",
+    "propose_handler": "------P-",
+    "approve_handler": "-R-A----",
+    "return_handler": "-R-A----",
+    "file_handler": "----S---",
+    "keep_training": "---A----",
+    "keep_drills": "---A----",
+    "keep_ledger": "CR-A----",
+    "publish": "-R-A----",
+    "answer_comments": "-R-A----",
+    "manage_settings": "---A----",
+    "manage_security": "----S---",
+    "read_audit": "-----U--",
+    "remind": "---A----",
+    "receive_reminders": "C-------",
+    "home_department": "C-------",
+    "home_inbox": "-R------",
+    "home_overview": "--L-----",
+    "home_office": "---A----",
+    "second_factor": "---ASU--",
+    "reset_second_factor": "----S---",
+    "check_entries": "---A----",
 }
 APP = Path(__file__).resolve().parent.parent / "app"
 
@@ -236,7 +257,9 @@ def test_every_generated_permission_names_a_registered_view_or_menu(app):
 
 def test_the_system_administrator_keeps_every_power_but_the_other_two_administrators(app):
     """Splitting the IT office (三权分立) took users, roles and the audit log from it, nothing
-    else: every registered permission belongs to the system, security or audit administrator."""
+    else: every registered permission belongs to the system, security or audit administrator,
+    except what only a unit's own process administrator does (confirming go-live for its unit
+    and naming its handlers, measures art. 4(3)②, 10)."""
     from app.extensions import appbuilder
 
     with app.app_context():
@@ -246,6 +269,8 @@ def test_the_system_administrator_keeps_every_power_but_the_other_two_administra
         }
     generated = permissions.fab_permissions()
     others = set(generated[SECURITY_ADMIN]) | set(generated[AUDIT_ADMIN])
+    others |= set(permissions.ACTIONS["confirm_unit"].grants)
+    others |= set(permissions.ACTIONS["propose_handler"].grants)
     assert registered - others - set(generated[IT_ADMIN]) == set()
     assert ("can_review", "WorkflowView") in generated[IT_ADMIN]  # the stand-in reviewer
 

@@ -209,3 +209,89 @@ def test_workflow_load_hides_other_departments(db_session):
         workflow.load(
             db_session, "service_item", rows["serviceitemview"].id, f.user(db_session, "contact")
         )
+
+
+HALL_MOVES = [
+    "request_onboarding",
+    "approve_onboarding",
+    "accept",
+    "record_training",
+    "go_live",
+    "request_change",
+    "request_offline",
+    "take_offline",
+]
+
+
+def _other_unit_hall_rows(session):
+    """A T02 item in its confirmation round with a request, a handler and a training step, in
+    which T01 has no part."""
+    from app.models import HallStep
+
+    item = f.complete_item(session, code="SI-HALL-OTHER", dept="T02", lifecycle="confirming")
+    request = f.hall_request(session, item)
+    assignment = f.handler_assignment(session, item.nodes[0], username="t_contact2")
+    step = HallStep(
+        item_id=item.id,
+        action="record_training",
+        actor_name="别人",
+        attachment_name="a.pdf",
+        attachment=b"x",
+    )
+    session.add(step)
+    session.commit()
+    return item, request, assignment, step
+
+
+@pytest.mark.parametrize("role", ["contact", "process_admin", "handler"])
+def test_another_units_hall_records_are_404_on_every_hall_route(client_as, db_session, role):
+    """A unit reaches the hall records of the items it owns or handles a node of, nothing else:
+    requests, handler assignments, confirmations, proposals, attachments and every lifecycle
+    move of another unit's item answer 404 and change nothing."""
+    item, request, assignment, step = _other_unit_hall_rows(db_session)
+    node = item.nodes[0]
+    client = client_as(role)
+    routes = [
+        ("get", f"/hallrequestview/show/{request.id}"),
+        ("get", f"/handlerassignmentview/show/{assignment.id}"),
+        ("post", f"/hall/item/{item.id}/confirm"),
+        ("get", f"/hall/node/{node.id}/handlers"),
+        ("post", f"/hall/node/{node.id}/propose"),
+        ("get", f"/hall/step/{step.id}/attachment"),
+    ] + [("post", f"/workflow/service_item/{item.id}/lifecycle/{m}") for m in HALL_MOVES]
+    allowed = {
+        "contact": {"hall/item", "hall/node"},  # no such permission at all: 403 before any row
+        "handler": {"hall/item", "hall/node", "lifecycle"},
+        "process_admin": set(),
+    }[role]
+    for method, url in routes:
+        code = getattr(client, method)(url, data={"note": "x", "username": "t_contact"}).status_code
+        expected = {404, 403} if any(part in url for part in allowed) else {404}
+        assert code in expected, f"{role} {method.upper()} {url} answered {code}"
+    db_session.expire_all()
+    assert db_session.get(type(item), item.id).lifecycle == "confirming"
+    assert db_session.get(type(assignment), assignment.id).status == "filed"
+    listed = (
+        client.get("/hallrequestview/list/").text + client.get("/handlerassignmentview/list/").text
+    )
+    assert f'/hallrequestview/show/{request.id}"' not in listed
+    assert f'/handlerassignmentview/show/{assignment.id}"' not in listed
+
+
+def test_a_unit_handling_a_node_reaches_the_item_for_its_part(client_as, db_session):
+    """The process administrator of T01 confirms and names handlers on a T02 item whose node T01
+    handles, without seeing the item's own pages."""
+    item, _request, _assignment, _step = _other_unit_hall_rows(db_session)
+    node = item.nodes[1]
+    node.handling_department = f.department(db_session, "T01")
+    db_session.commit()
+    client = client_as("process_admin")
+    assert client.get(f"/serviceitemview/show/{item.id}").status_code == 404
+    assert client.get(f"/hall/node/{node.id}/handlers").status_code == 200
+    assert "SI-HALL-OTHER" in client.get("/hall/").text
+    assert client.post(f"/hall/item/{item.id}/confirm").status_code == 302
+    from app.services.review import hall
+
+    db_session.expire_all()
+    item = db_session.get(type(item), item.id)
+    assert f.department(db_session, "T01").id in hall.confirmed_units(db_session, item)

@@ -116,6 +116,46 @@ def test_default_college_matches_the_campaign(seeded):
     )
 
 
+def test_the_demo_shows_items_at_every_stage_of_the_hall_chain(seeded):
+    """Some items wait at each step on the way online, each with the requests, signatures and
+    timeline that brought it there; 教务处's handler is filed on its running items."""
+    _url, engine, _output = seeded
+    states = dict(_rows(engine, "SELECT lifecycle, COUNT(*) FROM service_item GROUP BY lifecycle"))
+    for state in (
+        "planned",
+        "onboarding_requested",
+        "onboarding_approved",
+        "in_development",
+        "acceptance",
+        "accepted",
+        "confirming",
+        "online",
+        "change_requested",
+    ):
+        assert states.get(state, 0) > 0, state
+    waiting = _scalar(engine, "SELECT COUNT(*) FROM hall_request WHERE status = 'submitted'")
+    assert waiting == sum(
+        states.get(s, 0) for s in ("onboarding_requested", "change_requested", "offline_requested")
+    )
+    unsigned = _scalar(
+        engine,
+        "SELECT COUNT(*) FROM hall_request WHERE status = 'approved' AND signature_hash IS NULL",
+    )
+    assert unsigned == 0
+    assert (
+        _scalar(
+            engine,
+            "SELECT COUNT(*) FROM hall_step s JOIN service_item i ON i.id = s.item_id "
+            "WHERE i.lifecycle = 'confirming' AND s.action = 'record_training' "
+            "AND s.attachment IS NOT NULL",
+        )
+        == states["confirming"]
+    )
+    assert _scalar(
+        engine, "SELECT COUNT(*) FROM handler_assignment WHERE username = 'demo_handler'"
+    )
+
+
 def test_demo_users_get_one_role_each_and_their_password_is_printed_once(seeded):
     url, engine, output = seeded
     printed = {user: (role, password) for user, role, password in PASSWORD_LINE.findall(output)}
@@ -126,6 +166,8 @@ def test_demo_users_get_one_role_each_and_their_password_is_printed_once(seeded)
         "demo_leader": "校领导",
         "demo_security": "安全管理员",
         "demo_auditor": "审计管理员",
+        "demo_procadmin": "流程管理员",
+        "demo_handler": "办理人",
     }
     roles = dict(
         _rows(

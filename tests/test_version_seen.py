@@ -85,6 +85,8 @@ def _records(session):
         "DepartmentView": f.department(session, "T02"),
         "CampaignView": camp,
         "CampaignPhaseView": f.campaign_phase(session, camp),
+        "TrainingRecordView": f.training_record(session),
+        "HallDrillView": f.hall_drill(session),
     }
 
 
@@ -140,7 +142,7 @@ def test_the_same_form_with_its_version_saves(client_as, db_session):
         version, _at = _state(db_session, record)
         if view_name == "FindingSettingView":
             continue  # its only text is checked JSON; tests/test_findings.py saves it
-        changed = next(k for k in ("name", "title", "notes") if k in fields)
+        changed = next(k for k in ("name", "title", "notes", "display_name") if k in fields)
         response = admin.post(url, data={**fields, changed: fields[changed] + "（改）"})
         assert response.status_code == 302, f"{view_name} saved"
         assert _state(db_session, record)[0] == version + 1, view_name

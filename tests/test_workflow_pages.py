@@ -111,7 +111,7 @@ def test_version_page_shows_what_changed_since_the_previous_one(client_as, db_se
     item.disposition_note = "系统升级后启用"
     records.before_update(db_session, item, users["contact"])
     f.process_node(db_session, item, name="分管校领导审批", position=3, kind="approve")
-    item.nodes[1].time_limit_days = 5
+    item.nodes[1].time_limit = "5个工作日"
     db_session.commit()
     db_session.refresh(item)
     workflow.submit(db_session, item, users["contact"])
@@ -122,7 +122,7 @@ def test_version_page_shows_what_changed_since_the_previous_one(client_as, db_se
     assert "分管校领导审批" in page
     # Said in the words of the item's page: labels and choice labels, not columns and codes.
     assert "办理提示" in page and "运行状态" in page and "待改进" in page
-    assert "流转环节：部门审核" in page and "办理时限" in page
+    assert "流转环节：部门审核" in page and "环节时限" in page and "5个工作日" in page
     for raw in ("running_status", "improve", "<code>tips", "nodes<", "updated_at"):
         assert raw not in page, raw
 

@@ -9,6 +9,7 @@ from .data_stamp import DataStamp
 from .department import Department
 from .entry_check import EntryCheck
 from .finding import Capability, FindingDismissal, FindingSetting, system_capability
+from .hall import HallDrill, HallRequest, HallStep, HandlerAssignment, TrainingRecord
 from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .password_history import PasswordHistory
@@ -42,6 +43,10 @@ __all__ = [
     "EntryCheck",
     "FindingDismissal",
     "FindingSetting",
+    "HallDrill",
+    "HallRequest",
+    "HallStep",
+    "HandlerAssignment",
     "InformationSystem",
     "LoginThrottle",
     "Material",
@@ -58,6 +63,7 @@ __all__ = [
     "Reminder",
     "ReviewDecision",
     "ServiceItem",
+    "TrainingRecord",
     "metadata",
     "system_capability",
 ]

@@ -239,6 +239,7 @@ TASK_SOURCE = Choices(
     ("portfolio", _l("系统画像诊断")),
     ("entry", _l("办事入口检查")),
     ("finding", _l("治理发现")),
+    ("drill", _l("应急演练")),
     ("manual", _l("手工登记")),
 )
 
@@ -290,10 +291,18 @@ LIFECYCLE = Choices(
     ("onboarding_requested", _l("入驻申请中")),
     ("onboarding_approved", _l("已批准入驻")),
     ("in_development", _l("开发中")),
-    ("acceptance", _l("待部门验收")),
+    ("acceptance", _l("待部门测试验收")),
+    ("accepted", _l("已验收，待培训宣传")),
+    ("confirming", _l("待各单位确认上线")),
     ("online", _l("已上线")),
     ("change_requested", _l("变更申请中")),
+    ("change_approved", _l("已批准变更")),
+    ("change_development", _l("变更开发中")),
+    ("change_acceptance", _l("变更待测试验收")),
+    ("change_accepted", _l("变更已验收，待培训宣传")),
+    ("change_confirming", _l("变更待各单位确认")),
     ("offline_requested", _l("下线申请中")),
+    ("offline_approved", _l("已批准下线，待信息处下线")),
     ("offline", _l("已下线")),
 )
 
@@ -305,6 +314,32 @@ ENTRY_OUTCOME = Choices(
     ("no_url", _l("不是网址"), "default"),
 )
 ENTRY_FAILING = frozenset({ENTRY_OUTCOME.DEAD, ENTRY_OUTCOME.UNREACHABLE})
+# The hall's own technical emergency plan and its drills (measures art. 4(2)⑤).
+DRILL_KIND = Choices(
+    ("plan", _l("技术应急预案")),
+    ("drill", _l("应急演练")),
+)
+
+HALL_REQUEST_KIND = Choices(
+    ("onboarding", _l("入驻申请")),
+    ("change", _l("变更申请")),
+    ("offline", _l("下线申请")),
+)
+
+# A request to the party & administration office (a hall request, a handler assignment).
+REQUEST_STATUS = Choices(
+    ("submitted", _l("待审批"), "warning"),
+    ("approved", _l("已批准"), "success"),
+    ("returned", _l("已退回"), "danger"),
+)
+
+ASSIGNMENT_STATUS = Choices(
+    ("submitted", _l("待党政办审批"), "warning"),
+    ("approved", _l("已批准，待信息处备案"), "info"),
+    ("filed", _l("已备案（在岗）"), "success"),
+    ("returned", _l("已退回"), "danger"),
+    ("ended", _l("已离岗（需交接）"), "default"),
+)
 
 REVIEW_DECISION = Choices(
     ("approved", _l("通过")),

@@ -9,12 +9,22 @@ owns itself. Reference data (campaigns, phases) belongs to no department.
 from .contact import Contact
 from .department import Department
 from .entry_check import EntryCheck
+from .hall import HallRequest, HandlerAssignment
 from .information_system import InformationSystem
 from .rectification_task import RectificationTask
 from .service_item import Material, ProcessNode, ServiceItem
 
 # Records a department owns directly, and the children owned through their service item.
-DEPARTMENT_MODELS = (Contact, ServiceItem, InformationSystem, RectificationTask)
+# A hall request belongs to the item's unit; a handler assignment to the unit handling the node
+# (its process administrator proposes it).
+DEPARTMENT_MODELS = (
+    Contact,
+    ServiceItem,
+    InformationSystem,
+    RectificationTask,
+    HallRequest,
+    HandlerAssignment,
+)
 ITEM_CHILD_MODELS = (Material, ProcessNode)
 # Observations about an item that nobody writes by hand: scoped through the item like its
 # children, but not department records (no form, no workflow).

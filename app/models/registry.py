@@ -17,6 +17,7 @@ from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .department import Department
 from .finding import Capability, FindingSetting
+from .hall import HallDrill, HallRequest, HandlerAssignment, TrainingRecord
 from .information_system import InformationSystem
 from .rectification_task import RectificationTask
 from .service_item import Material, ProcessNode, ServiceItem
@@ -60,6 +61,10 @@ RECORD_TYPES = (
     RecordType("campaign_phase", CampaignPhase, "CampaignPhaseView", _l("工作阶段")),
     RecordType("capability", Capability, "CapabilityView", _l("业务能力")),
     RecordType("finding_setting", FindingSetting, "FindingSettingView", _l("发现规则设置")),
+    RecordType("hall_request", HallRequest, "HallRequestView", _l("上线流程申请")),
+    RecordType("handler_assignment", HandlerAssignment, "HandlerAssignmentView", _l("办理人备案")),
+    RecordType("training_record", TrainingRecord, "TrainingRecordView", _l("培训考核")),
+    RecordType("hall_drill", HallDrill, "HallDrillView", _l("应急预案与演练")),
 )
 BY_KEY = {t.key: t for t in RECORD_TYPES}
 BY_MODEL = {t.model: t for t in RECORD_TYPES}

@@ -42,6 +42,8 @@ class ServiceItem(DepartmentRecordMixin, Model):
     """
 
     __tablename__ = "service_item"
+    # What the service hall's audit events on an item carry besides its columns.
+    __labels__ = {"note": _l("说明"), "confirmed_department": _l("确认上线的单位")}
     __table_args__ = (
         CheckConstraint(
             "time_limit_days IS NULL OR time_limit_days >= 0", name="ck_item_time_limit"
@@ -200,7 +202,26 @@ class ServiceItem(DepartmentRecordMixin, Model):
     # by `app.services.catalog.completeness_sql` when the item, its materials or nodes change;
     # None until computed, and then the board evaluates the rule itself.
     incomplete: Mapped[bool | None] = mapped_column(Boolean, info={"label": _l("内容不完整")})
-    lifecycle_note: Mapped[str | None] = mapped_column(Text, info={"label": _l("上线状态说明")})
+    lifecycle_note: Mapped[str | None] = mapped_column(Text, info={"label": _l("上线流程说明")})
+    # Before go-live (measures art. 4(3)④, 16): the offline emergency plan, and no 涉密 item.
+    offline_plan: Mapped[str | None] = mapped_column(
+        Text,
+        info={
+            "label": _l("线下应急办理预案"),
+            "description": _l(
+                "网上办事大厅不可用时如何线下办理：办理地点、联系人及电话、所需材料。上线前必填。"
+            ),
+        },
+    )
+    classified: Mapped[bool] = mapped_column(
+        Boolean,
+        nullable=False,
+        default=False,
+        info={
+            "label": _l("涉密事项"),
+            "description": _l("涉密事项不得在网上办事大厅办理，不能上线（办法第七条、第十六条）。"),
+        },
+    )
 
     @validates("promised_limit", "statutory_limit")
     def _read_limit(self, key: str, text: str | None) -> str | None:

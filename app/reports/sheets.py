@@ -258,6 +258,7 @@ def write_item_sheets(
             "disposition_note",
         ):
             sheet.write_row([spec.column(key).header, cell_value(spec.column(key), item)])
+        sheet.write_row([str(labels["offline_plan"]), item.offline_plan])
         _section(sheet, header, _("流程图"))
         png = flowchart_png(item)
         sheet.ws.insert_image(

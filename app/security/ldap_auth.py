@@ -44,6 +44,11 @@ class DirectoryUser:
     email: str = ""
     department_code: str | None = None
     groups: list = field(default_factory=list)  # lower-cased DNs
+    employee_type: str = ""  # LDAP_STAFF_FIELD: who is 在编在岗 (measures art. 6)
+
+    @property
+    def on_staff(self) -> bool:
+        return self.employee_type in current_app.config.get("LDAP_STAFF_VALUES", [])
 
 
 def _first(attrs, name):
@@ -110,6 +115,7 @@ def _search_user(conn, username):
         cfg["AUTH_LDAP_EMAIL_FIELD"],
         cfg["LDAP_DEPARTMENT_FIELD"],
         cfg["AUTH_LDAP_GROUP_FIELD"],
+        cfg.get("LDAP_STAFF_FIELD", "employeeType"),
     ]
     query = f"({uid}={escape_filter_chars(username)})"
     results = [
@@ -117,19 +123,64 @@ def _search_user(conn, username):
     ]
     if len(results) != 1:
         return None
-    dn, attrs = results[0]
+    entry = _entry(*results[0])
+    entry.username = entry.username or username
+    return entry
+
+
+def _entry(dn, attrs):
+    cfg = current_app.config
+    uid = cfg["AUTH_LDAP_UID_FIELD"]
     groups = [
         g.decode("utf-8", "replace").lower() for g in attrs.get(cfg["AUTH_LDAP_GROUP_FIELD"], [])
     ]
     return DirectoryUser(
         dn=dn,
-        username=_first(attrs, uid) or username,
+        username=_first(attrs, uid),
         first_name=_first(attrs, cfg["AUTH_LDAP_FIRSTNAME_FIELD"]),
         last_name=_first(attrs, cfg["AUTH_LDAP_LASTNAME_FIELD"]),
         email=_first(attrs, cfg["AUTH_LDAP_EMAIL_FIELD"]),
         department_code=_first(attrs, cfg["LDAP_DEPARTMENT_FIELD"]) or None,
         groups=groups,
+        employee_type=_first(attrs, cfg.get("LDAP_STAFF_FIELD", "employeeType")),
     )
+
+
+def _with_service_account(work):
+    """`work(conn)` on a connection bound as the service account; DirectoryUnavailable when
+    the directory cannot answer."""
+    try:
+        conn = _connect()
+        try:
+            _service_bind(conn)
+            return work(conn)
+        finally:
+            conn.unbind_s()
+    except UNREACHABLE as error:
+        raise DirectoryUnavailable(str(error)) from error
+    except ldap.LDAPError as error:
+        raise DirectoryUnavailable(str(error)) from error
+
+
+def find_person(username):
+    """The directory's entry for `username` (no password), or None when it has none."""
+    return _with_service_account(lambda conn: _search_user(conn, username))
+
+
+def staff_of(department_code):
+    """Directory people of a department who are 在编在岗 (LDAP_STAFF_VALUES), by name."""
+    cfg = current_app.config
+    field_name = cfg.get("LDAP_STAFF_FIELD", "employeeType")
+    values = "".join(
+        f"({field_name}={escape_filter_chars(v)})" for v in cfg.get("LDAP_STAFF_VALUES", [])
+    )
+    query = f"(&({cfg['LDAP_DEPARTMENT_FIELD']}={escape_filter_chars(department_code)})(|{values}))"
+
+    def search(conn):
+        found = conn.search_s(cfg["AUTH_LDAP_SEARCH"], ldap.SCOPE_SUBTREE, query)
+        return sorted((_entry(dn, attrs) for dn, attrs in found if dn), key=lambda p: p.username)
+
+    return _with_service_account(search)
 
 
 def _search_groups(conn, user):

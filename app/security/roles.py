@@ -20,6 +20,11 @@ IT_ADMIN = "信息中心管理员"
 SECURITY_ADMIN = "安全管理员"
 AUDIT_ADMIN = "审计管理员"
 LEADER = "校领导"
+# The service hall's own roles (measures art. 4(3)②, 6): a department's process administrator
+# assigns the handlers of its nodes and confirms go-live for its part; a filed handler handles a
+# node. Both are bound to their department like a contact.
+PROCESS_ADMIN = "流程管理员"
+HANDLER = "办理人"
 PUBLIC = "Public"
 # The three administrators of 三权分立: no account holds two of them.
 SEPARATED_ROLES = (IT_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
@@ -31,6 +36,8 @@ ROLE_LABELS = {
     SECURITY_ADMIN: _l("安全管理员（用户与权限）"),
     AUDIT_ADMIN: _l("审计管理员（审计日志）"),
     LEADER: _l("校领导（只读）"),
+    PROCESS_ADMIN: _l("流程管理员（本部门办事流程）"),
+    HANDLER: _l("办理人（已备案的环节办理人员）"),
     PUBLIC: _l("公众"),
 }
 

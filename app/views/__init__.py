@@ -13,6 +13,13 @@ from .department import DepartmentView
 from .directory import DirectoryView
 from .entry_check import EntryCheckView
 from .findings import CapabilityView, FindingSettingView, FindingsView
+from .hall import (
+    HallDrillView,
+    HallRequestView,
+    HallView,
+    HandlerAssignmentView,
+    TrainingRecordView,
+)
 from .information_system import InformationSystemView
 from .portfolio import PortfolioView
 from .publication import PublicationView
@@ -64,6 +71,36 @@ def register_views(appbuilder):
         href="/publication/comments/",
         icon="fa-comments",
         category="Review",
+    )
+
+    hall = dict(category="Hall", category_label=_l("网上办事大厅"), category_icon="fa-university")
+    appbuilder.add_view(HallView, "HallTasks", label=_l("办事大厅待办"), icon="fa-tasks", **hall)
+    appbuilder.add_view(
+        HallRequestView, "HallRequests", label=_l("上线流程申请"), icon="fa-paper-plane", **hall
+    )
+    appbuilder.add_view(
+        HandlerAssignmentView,
+        "HandlerAssignments",
+        label=_l("办理人备案"),
+        icon="fa-id-badge",
+        **hall,
+    )
+    appbuilder.add_view(
+        TrainingRecordView,
+        "TrainingRecords",
+        label=_l("培训考核"),
+        icon="fa-graduation-cap",
+        **hall,
+    )
+    appbuilder.add_view(
+        HallDrillView, "HallDrills", label=_l("应急预案与演练"), icon="fa-life-ring", **hall
+    )
+    appbuilder.add_link(
+        "HandlerFiling",
+        label=_l("办理人备案与授权"),
+        href="/hall/filing/",
+        icon="fa-id-badge",
+        category="Security",
     )
 
     appbuilder.add_view(StatisticsView, "Statistics", label=_l("统计分析"), icon="fa-bar-chart")

@@ -28,6 +28,13 @@ class DirectoryView(BaseView):
             (_("人员检索基准"), cfg.get("AUTH_LDAP_SEARCH")),
             (_("账号属性"), cfg.get("AUTH_LDAP_UID_FIELD")),
             (_("部门属性"), cfg.get("LDAP_DEPARTMENT_FIELD")),
+            (
+                _("在编在岗属性"),
+                "{field} ∈ {values}".format(
+                    field=cfg.get("LDAP_STAFF_FIELD"),
+                    values="、".join(cfg.get("LDAP_STAFF_VALUES", [])),
+                ),
+            ),
             (_("群组属性"), cfg.get("AUTH_LDAP_GROUP_FIELD")),
             (_("群组检索基准"), cfg.get("LDAP_GROUP_BASE") or _("（未设置）")),
             (_("连接超时（秒）"), cfg.get("LDAP_TIMEOUT_SECONDS")),

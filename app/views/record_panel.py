@@ -17,6 +17,7 @@ from app.services.trail import clock
 
 from .base import multiline
 from .event_words import EVENT_KEYS, event_value
+from .hall_panel import hall_panel
 
 ACTION_LABELS = workflow.ACTION_WORDS
 
@@ -196,11 +197,17 @@ def record_panel(record):
         "lifecycle_label": LIFECYCLE.label(getattr(record, "lifecycle", None)),
         "standing": lifecycle.standing(record) if record_type == "service_item" else None,
         "lifecycle_moves": [
-            (name, lifecycle.MOVES[name].label, lifecycle.MOVES[name].note_required)
+            (
+                name,
+                lifecycle.MOVES[name].label,
+                lifecycle.MOVES[name].note_required,
+                lifecycle.MOVES[name].form,
+            )
             for name in (
                 lifecycle.allowed_moves(record, g.user) if record_type == "service_item" else []
             )
         ],
+        "hall": hall_panel(record) if record_type == "service_item" else None,
         "decisions": workflow.decisions(session, record),
         "versions": workflow.versions(session, record),
         "history": history,

@@ -121,6 +121,7 @@ class ServiceItemView(QuickFilterMixin, ReviewableMixin, ConsoleModelView):
             "suggestions",
             "transformation_needs",
             "disposition_note",
+            "offline_plan",
         )
     }
     list_columns = [
@@ -162,15 +163,19 @@ class ServiceItemView(QuickFilterMixin, ReviewableMixin, ConsoleModelView):
         "disposition",
         "disposition_note",
     ]
+    # Before go-live on the service hall (measures art. 4(3)④, 16).
+    hall = ["offline_plan", "classified"]
     add_fieldsets = edit_fieldsets = [
         (_l("基本信息"), {"fields": basic}),
         (_l("六大模块"), {"fields": modules}),
         (_l("问题与建议"), {"fields": findings, "expanded": True}),
+        (_l("网上办事大厅"), {"fields": hall, "expanded": True}),
     ]
     show_fieldsets = [
         (_l("基本信息"), {"fields": basic + ["status"]}),
         (_l("六大模块"), {"fields": modules}),
         (_l("问题与建议"), {"fields": findings}),
+        (_l("网上办事大厅"), {"fields": ["lifecycle"] + hall}),
         RECORD_INFO_FIELDSET,
     ]
     search_columns = [

@@ -105,6 +105,8 @@ class WorkflowView(BaseView):
     @expose("/service_item/<int:record_id>/lifecycle/<action>", methods=["POST"])
     @has_access
     def lifecycle_move(self, record_id, action):
+        from .hall import evidence_from
+
         return self._run(
             "service_item",
             record_id,
@@ -112,12 +114,13 @@ class WorkflowView(BaseView):
             _("事项状态已更新。"),
             action=action,
             note=request.form.get("note", ""),
+            evidence=evidence_from(request),
         )
 
     @expose("/inbox/")
     @has_access
     def inbox(self):
-        kinds = {key: registry.BY_KEY[key].label for key in registry.REVIEWABLE}
+        kinds = {key: registry.BY_KEY[key].label for key in inbox.WAITING}
         chosen = {
             "kind": request.args.get("kind") if request.args.get("kind") in kinds else "",
             "department": bounded_int(request.args.get("department")),

@@ -35,7 +35,7 @@ from app.services.errors import (
     LoginRefused,
     SecondFactorNeeded,
 )
-from app.services.trail import audit, mailer
+from app.services.trail import audit, clock, mailer
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 PASSWORD_MAX = 256
@@ -84,14 +84,15 @@ def _mail_owner(user, row, cfg):
         return
     row.notified_at = utcnow()
     body = _(
-        "您好，{name}：\n\n您在“{app}”的账号 {username} 于 {at}（UTC）前后从地址 {ip} "
+        "您好，{name}：\n\n您在“{app}”的账号 {username} 于 {at}（{zone}）前后从地址 {ip} "
         "连续 {n} 次登录失败。如果不是您本人操作，请尽快修改密码并联系信息中心；"
         "如果是您本人，请忽略本邮件。\n"
     ).format(
         name=user.get_full_name() or user.username,
         app=cfg.get("APP_NAME", ""),
         username=user.username,
-        at=row.last_failure_at.strftime("%Y-%m-%d %H:%M"),
+        at=clock.text(row.last_failure_at),
+        zone=clock.zone_label(),
         ip=row.source or _("未知"),
         n=row.failures,
     )
@@ -273,6 +274,15 @@ def _check_directory(session, sm, username, password, ip):
     return _sync_directory_user(session, sm, entry, ip)
 
 
+def _is_filed_handler(session, username):
+    """A filed handler holds the handler role while the filing stands (measures art. 6)."""
+    from app.models import HandlerAssignment
+
+    return bool(
+        session.query(HandlerAssignment.id).filter_by(username=username, status="filed").first()
+    )
+
+
 def _sync_directory_user(session, sm, entry, ip):
     """Create or update the local row of a directory user: names, roles, department."""
     from app.security import ldap_auth
@@ -281,6 +291,8 @@ def _sync_directory_user(session, sm, entry, ip):
     if user is not None and not user.active:
         _fail(session, entry.username, "inactive", user, ip)
     mapped = ldap_auth.roles_for(entry.groups)
+    if _is_filed_handler(session, entry.username):
+        mapped.append(permissions.FILED_ROLE)
     roles = [r for r in (sm.find_role(name) for name in mapped) if r is not None]
     if not roles:
         _audit(session, "login_failed", entry.username, "no mapped role", user, ip)
@@ -351,4 +363,4 @@ def failure_notice(session: Session, user: ConsoleUser) -> dict | None:
     if not count:
         return None
     last = query.order_by(AuditEntry.seq.desc()).first()
-    return {"count": count, "at": last.at.strftime("%Y-%m-%d %H:%M"), "ip": last.ip or ""}
+    return {"count": count, "at": clock.text(last.at), "ip": last.ip or ""}

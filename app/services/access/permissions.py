@@ -15,21 +15,21 @@ Views and templates ask `can(user, action, record)` and receive a yes or no; ser
 `scope.apply_scope`, which reads the same department reach (`department_reach`).
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import RectificationTask
-from app.models.choices import WORKFLOW_STATUS
-from app.models.ownership import belongs_to_department, department_id_of, owner
+from app.models.ownership import belongs_to_department, department_id_of
 from app.security.roles import (
     AUDIT_ADMIN,
     CONTACT,
+    HANDLER,
     IT_ADMIN,
     LEADER,
+    PROCESS_ADMIN,
     PUBLIC,
     REVIEWER,
     SECURITY_ADMIN,
@@ -37,8 +37,7 @@ from app.security.roles import (
 )
 from app.services.errors import DomainError, NotFoundError, PermissionDeniedError
 
-Pair = tuple[str, str]
-Check = Callable[[object, object], str | None]
+from .actions import Action, Pair, not_offline, not_own_submission, not_submitted
 
 READ = ("can_list", "can_show")
 WRITE = ("can_add", "can_edit", "can_delete")
@@ -64,7 +63,10 @@ PUBLICATION = "PublicationView"
 BOARD = "BoardView"
 FINDINGS = "FindingsView"
 
-EVERYONE = frozenset({CONTACT, REVIEWER, LEADER, IT_ADMIN})
+HALL = "HallView"
+HALL_RECORDS = ("HallRequestView", "HandlerAssignmentView")
+
+EVERYONE = frozenset({CONTACT, REVIEWER, LEADER, IT_ADMIN, PROCESS_ADMIN, HANDLER})
 ACCOUNT_HOLDERS = EVERYONE | {SECURITY_ADMIN, AUDIT_ADMIN}
 RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
 SECURITY_VIEWS = (
@@ -78,6 +80,10 @@ SECURITY_VIEWS = (
 DEPARTMENT = frozenset({CONTACT, IT_ADMIN})
 OFFICE = frozenset({REVIEWER, IT_ADMIN})
 DEVELOPER = frozenset({IT_ADMIN})
+# The unit that owns a process (measures art. 8-12): its contacts and process administrators.
+OWNER = frozenset({CONTACT, PROCESS_ADMIN})
+# Department-bound roles: they see their own department only.
+DEPARTMENT_BOUND = frozenset({CONTACT, PROCESS_ADMIN, HANDLER})
 
 
 def _grant(perms: Iterable[str], views: Iterable[str]) -> tuple[Pair, ...]:
@@ -88,46 +94,15 @@ def _menus(*names: str) -> tuple[Pair, ...]:
     return tuple(("menu_access", name) for name in names)
 
 
-# --- checks on the record's state (each returns a refusal message or None) ---
-
-
-def not_offline(user, record) -> str | None:
-    if getattr(owner(record), "is_offline", False):
-        return _("该事项已下线，只能查看。")
-    return None
-
-
-def not_submitted(user, record) -> str | None:
-    if getattr(owner(record), "status", None) == WORKFLOW_STATUS.SUBMITTED:
-        return _("该记录已提交审核，请先撤回再修改。")
-    return None
-
-
-def not_own_submission(user, record) -> str | None:
-    if getattr(record, "submitted_by_id", None) == getattr(user, "id", None):
-        return _("不能审核自己提交的记录。")
-    return None
-
-
-@dataclass(frozen=True)
-class Action:
-    """One thing a user may do: who holds it, what FAB grants it needs, how a refusal reads."""
-
-    roles: frozenset
-    grants: tuple[Pair, ...] = ()
-    denied: str = _l("您的角色不能执行此操作。")
-    checks: tuple[Check, ...] = ()
-    # Roles that may stand in for `roles` while the setting named here is on (signed as such).
-    stand_in: frozenset = frozenset()
-    stand_in_setting: str | None = None
-    stand_in_denied: str = _l("信息中心管理员不能审核记录。")
-    # Roles per record type where a record type is kept by other roles than the action's.
-    roles_by_model: dict = field(default_factory=dict)
-
-
 READ_ONLY = _l("您的角色只能查看，不能修改。")
 LIFECYCLE = (("can_lifecycle", WORKFLOW),)
 LEDGER_KEEPERS = frozenset({CONTACT, REVIEWER, IT_ADMIN})
+REVIEWER_ONLY = frozenset({REVIEWER})
+# The office's decisions, signed; the IT office may stand in while ALLOW_ADMIN_APPROVAL is on.
+SIGNED = {"stand_in": DEVELOPER, "stand_in_setting": "ALLOW_ADMIN_APPROVAL"}
+HALL_MENUS = ("HallTasks", "HallRequests", "HandlerAssignments")
+# The role that filing a handler grants (handlers.file; directory users receive it at login).
+FILED_ROLE = HANDLER
 
 ACTIONS: dict[str, Action] = {
     # Seeing records (within the department scope), the pages that list them, and the account.
@@ -158,7 +133,7 @@ ACTIONS: dict[str, Action] = {
     "see_all_departments": Action(
         frozenset({REVIEWER, LEADER, IT_ADMIN}), _menus("Settings", "Departments", "Campaigns")
     ),
-    "own_department": Action(frozenset({CONTACT})),
+    "own_department": Action(DEPARTMENT_BOUND),
     "view_assessment": Action(
         frozenset({REVIEWER, LEADER, IT_ADMIN}),
         (("can_read", "AssessmentView"),) + _menus("Assessment"),
@@ -196,20 +171,54 @@ ACTIONS: dict[str, Action] = {
         stand_in=DEVELOPER,
         stand_in_setting="ALLOW_ADMIN_APPROVAL",
     ),
-    # The online service hall lifecycle (lifecycle.MOVES says from which state to which).
-    "request_onboarding": Action(DEPARTMENT, LIFECYCLE),
-    "approve_onboarding": Action(OFFICE, LIFECYCLE),
-    "reject_onboarding": Action(OFFICE, LIFECYCLE),
+    # The online service hall lifecycle (lifecycle.MOVES says from which state to which): the
+    # owning unit asks, the office decides and signs, the IT office develops and takes online.
+    "request_onboarding": Action(OWNER, LIFECYCLE),
+    "approve_onboarding": Action(REVIEWER_ONLY, LIFECYCLE, **SIGNED),
+    "reject_onboarding": Action(REVIEWER_ONLY, LIFECYCLE, **SIGNED),
     "start_development": Action(DEVELOPER, LIFECYCLE),
     "deliver": Action(DEVELOPER, LIFECYCLE),
-    "accept": Action(DEPARTMENT, LIFECYCLE),
-    "reject_acceptance": Action(DEPARTMENT, LIFECYCLE),
-    "request_change": Action(DEPARTMENT, LIFECYCLE),
-    "approve_change": Action(OFFICE, LIFECYCLE),
-    "reject_change": Action(OFFICE, LIFECYCLE),
-    "request_offline": Action(DEPARTMENT, LIFECYCLE),
-    "approve_offline": Action(OFFICE, LIFECYCLE),
-    "reject_offline": Action(OFFICE, LIFECYCLE),
+    "accept": Action(OWNER, LIFECYCLE),
+    "reject_acceptance": Action(OWNER, LIFECYCLE),
+    "record_training": Action(OWNER, LIFECYCLE),
+    "go_live": Action(DEVELOPER, LIFECYCLE),
+    "request_change": Action(OWNER, LIFECYCLE),
+    "approve_change": Action(REVIEWER_ONLY, LIFECYCLE, **SIGNED),
+    "reject_change": Action(REVIEWER_ONLY, LIFECYCLE, **SIGNED),
+    "request_offline": Action(OWNER, LIFECYCLE),
+    "approve_offline": Action(REVIEWER_ONLY, LIFECYCLE, **SIGNED),
+    "reject_offline": Action(REVIEWER_ONLY, LIFECYCLE, **SIGNED),
+    "take_offline": Action(DEVELOPER, LIFECYCLE),
+    # Every unit in an item's nodes confirms go-live through its own process administrator, who
+    # also names the handlers of the nodes it handles; the office approves them and the
+    # security administrator files them, which grants the handler role (art. 4(3)②, 6, 10).
+    "view_hall": Action(
+        EVERYONE,
+        (("can_read", HALL),) + _grant(READ, HALL_RECORDS) + _menus("Hall", *HALL_MENUS),
+    ),
+    "confirm_unit": Action(frozenset({PROCESS_ADMIN}), (("can_confirm", HALL),)),
+    "propose_handler": Action(frozenset({PROCESS_ADMIN}), (("can_propose", HALL),)),
+    "approve_handler": Action(
+        REVIEWER_ONLY, (("can_decide", HALL),), checks=(not_own_submission,), **SIGNED
+    ),
+    "return_handler": Action(
+        REVIEWER_ONLY, (("can_decide", HALL),), checks=(not_own_submission,), **SIGNED
+    ),
+    "file_handler": Action(
+        frozenset({SECURITY_ADMIN}), (("can_file", HALL),) + _menus("HandlerFiling")
+    ),
+    # Training and assessment of administrators and handlers (art. 18), kept by the IT office.
+    "keep_training": Action(
+        DEVELOPER,
+        _grant(READ + WRITE + ("can_download",), ("TrainingRecordView",))
+        + _menus("Hall", "TrainingRecords"),
+    ),
+    # The hall's technical emergency plan and its drills (art. 4(2)⑤), kept by the IT office.
+    "keep_drills": Action(
+        DEVELOPER,
+        _grant(READ + WRITE + ("can_download", "can_tasks"), ("HallDrillView",))
+        + _menus("Hall", "HallDrills"),
+    ),
     # The rectification ledger: contacts (own department) and the office keep it.
     "keep_ledger": Action(
         LEDGER_KEEPERS,
@@ -368,7 +377,7 @@ def fab_permissions() -> dict[str, list[Pair]]:
     """{role name: FAB (permission, view) pairs} generated from `ACTIONS` for `flask init-roles`.
     No role receives every permission, FAB's admin role included."""
     result: dict[str, list[Pair]] = {PUBLIC: []}
-    for name in (CONTACT, REVIEWER, LEADER, *SEPARATED_ROLES):
+    for name in (CONTACT, REVIEWER, LEADER, *SEPARATED_ROLES, PROCESS_ADMIN, HANDLER):
         pairs: dict[Pair, None] = {}
         for rule in ACTIONS.values():
             if name in rule.roles or name in rule.stand_in:

@@ -7,13 +7,14 @@ charts call `apply_scope`; one record is checked with `ensure_visible`, or with
 `permissions.ensure(user, action, record)`, which applies this scope first.
 """
 
+from collections.abc import Collection
 from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Query
 
-from app.models import ConsoleUser, Department, InformationSystem, ServiceItem
+from app.models import ConsoleUser, Department, InformationSystem, ProcessNode, ServiceItem
 from app.models.ownership import (
     DEPARTMENT_MODELS,
     ITEM_CHILD_MODELS,
@@ -73,6 +74,27 @@ def ensure_visible(user: ConsoleUser | None, record: R) -> R:
     if record is None or not is_visible(user, record):
         raise NotFoundError(_("记录不存在。"))
     return record
+
+
+def involved_items_clause(user: ConsoleUser | None) -> ColumnElement[bool] | None:
+    """Items `user`'s unit owns or handles a node of (the service hall: every involved unit
+    confirms go-live and names its handlers); None for everything."""
+    dept = scope_department_id(user)
+    if dept is None:
+        return None
+    handled = select(ProcessNode.item_id).where(ProcessNode.handling_department_id == dept)
+    return or_(ServiceItem.department_id == dept, ServiceItem.id.in_(handled))
+
+
+def ensure_involved(
+    user: ConsoleUser | None, item: ServiceItem | None, units: Collection[int]
+) -> ServiceItem:
+    """`item` when `user`'s unit is one of its `units` (or sees every department); an item the
+    unit has no part in is reported as missing, like any record out of scope."""
+    dept = scope_department_id(user)
+    if item is None or (dept is not None and dept not in units):
+        raise NotFoundError(_("记录不存在。"))
+    return item
 
 
 def ensure_can_write_department(user: ConsoleUser | None, department_id: int | None) -> None:

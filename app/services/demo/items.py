@@ -134,9 +134,11 @@ def _build_item(entry, ctx):
         **_modules(rng, entry, dept, running, days, hosting),
         **findings,
         **_lifecycle(rng, running, findings, ctx.now.year),
+        "classified": False,
         "department_id": dept.id,
         **stamps(ctx),
     }
+    row["offline_plan"] = _offline_plan(row["lifecycle"], dept)
     bundle = ItemBundle(row, materials, nodes)
     complete = not completeness.missing_for_item(_item_draft(bundle, ctx))
     row.update(workflow_fields(rng, complete, ctx, dept.code))
@@ -373,17 +375,35 @@ def _findings(rng, running, year):
     return found
 
 
+# Where 待部署 items stand on the way online (measures art. 8-10), and their shares.
+CHAIN = (
+    ("planned", "onboarding_requested", "onboarding_approved", "in_development", "acceptance")
+    + ("accepted", "confirming"),
+    (35, 15, 10, 12, 10, 8, 10),
+)
+
+
 def _lifecycle(rng, running, findings, year):
-    """Where the item stands on the service hall (the same start as lifecycle.initial_lifecycle)."""
+    """Where the item stands on the service hall (the same start as lifecycle.initial_lifecycle);
+    demo/hall.py writes the requests and steps that brought it there."""
     if running == "deploy":
-        if rng.random() < 0.25:
-            return {
-                "lifecycle": "onboarding_requested",
-                "lifecycle_note": f"申请纳入{year + 1}年线上化改造计划",
-            }
-        return {"lifecycle": "planned", "lifecycle_note": None}
+        state = pick(rng, CHAIN)
+        note = f"申请纳入{year + 1}年线上化改造计划" if state != "planned" else None
+        return {"lifecycle": state, "lifecycle_note": note}
     if findings["disposition"] == "offline" and rng.random() < 0.5:
         return {"lifecycle": "offline_requested", "lifecycle_note": findings["disposition_note"]}
     if running == "improve":
         return {"lifecycle": "acceptance", "lifecycle_note": None}
+    if running == "good" and rng.random() < 0.05:
+        return {"lifecycle": "change_requested", "lifecycle_note": "增加线上签章环节"}
     return {"lifecycle": "online", "lifecycle_note": None}
+
+
+def _offline_plan(state, dept):
+    """The offline emergency plan of a running item or one that is about to go online."""
+    if state in ("planned", "onboarding_requested", "onboarding_approved", "in_development"):
+        return None
+    return (
+        f"网上办事大厅不可用时，到{dept.office}（{dept.name}）线下办理，"
+        f"联系电话 {dept.phone}；提交纸质申请表，恢复后补录。"
+    )

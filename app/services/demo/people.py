@@ -15,8 +15,10 @@ from app.models import Contact, Department
 from app.security.roles import (
     AUDIT_ADMIN,
     CONTACT,
+    HANDLER,
     IT_ADMIN,
     LEADER,
+    PROCESS_ADMIN,
     REVIEWER,
     SECURITY_ADMIN,
 )
@@ -50,6 +52,8 @@ DEMO_USERS = (
     DemoUser("demo_leader", LEADER, None, "校领导"),
     DemoUser("demo_security", SECURITY_ADMIN, "XXZX", "安全管理员"),
     DemoUser("demo_auditor", AUDIT_ADMIN, "XXZX", "审计管理员"),
+    DemoUser("demo_procadmin", PROCESS_ADMIN, "JWC", "流程管理员"),
+    DemoUser("demo_handler", HANDLER, "JWC", "办理人"),
 )
 DEMO_LAST_NAME = "演示"
 PASSWORD_LENGTH = 16

@@ -40,6 +40,7 @@ from app.models.base import utcnow
 from app.security.roles import install_roles
 from app.services.demo.data import systems as system_data
 from app.services.demo.findings import seed_findings
+from app.services.demo.hall import seed_hall
 from app.services.demo.items import seed_items
 from app.services.demo.people import seed_contacts, seed_departments, seed_users
 from app.services.demo.rows import Context
@@ -150,6 +151,7 @@ def _seed_records(session, ctx, items, counts):
     seed_contacts(session, ctx, counts)
     systems = seed_systems(session, ctx, system_count(items), counts)
     seed_items(session, ctx, items, counts)
+    seed_hall(session, ctx, counts)
     seed_tasks(session, ctx, systems, counts)
     seed_findings(session)
     seed_campaign(session, ctx.now.year, counts)

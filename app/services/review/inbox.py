@@ -1,4 +1,9 @@
-"""The reviewer's inbox: every submitted record of every kind, oldest first, with due dates."""
+"""The reviewer's inbox: every submitted record of every kind, oldest first, with due dates.
+
+Besides the reviewable records, the office decides the service hall's requests (onboarding,
+change and offline requests, handler assignments): `OFFICE_REQUESTS` lists them; they wait
+with the same status, due date and submitter, and are decided on their own page (`batch` is
+false for them: the batch form approves reviewable records only)."""
 
 from datetime import date, timedelta
 from typing import TypeVar
@@ -7,9 +12,14 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.models import HallRequest, HandlerAssignment
 from app.models.base import utcnow
 from app.models.choices import WORKFLOW_STATUS
 from app.models.registry import REVIEWABLE
+
+# {record type: model} of the hall's requests that wait for the office's signed decision.
+OFFICE_REQUESTS = {"hall_request": HallRequest, "handler_assignment": HandlerAssignment}
+WAITING = {**REVIEWABLE, **OFFICE_REQUESTS}
 
 D = TypeVar("D", bound=date)  # a date or a datetime comes back as it went in
 
@@ -32,7 +42,7 @@ def pending_count(session: Session) -> int:
         .select_from(model)
         .where(model.status == WORKFLOW_STATUS.SUBMITTED)
         .scalar_subquery()
-        for model in REVIEWABLE.values()
+        for model in WAITING.values()
     ]
     total = counts[0]
     for count in counts[1:]:
@@ -51,7 +61,7 @@ def pending(
     due_days = current_app.config.get("REVIEW_DUE_WORKING_DAYS", 5)
     now = utcnow()
     rows = []
-    for kind, model in REVIEWABLE.items():
+    for kind, model in WAITING.items():
         if record_type and kind != record_type:
             continue
         query = (
@@ -73,6 +83,7 @@ def pending(
                     "age_days": (now - submitted).days,
                     "due": due,
                     "overdue": now > due,
+                    "batch": kind in REVIEWABLE,
                 }
             )
     rows.sort(key=lambda r: r["record"].submitted_at or r["record"].updated_at)
