@@ -53,6 +53,7 @@ EXPECTED = {
     "manage_settings": "---A--",
     "manage_security": "----S-",
     "second_factor": "---ASU",
+    "manage_api_tokens": "----S-",
     "reset_second_factor": "----S-",
     "read_audit": "-----U",
     "remind": "---A--",
