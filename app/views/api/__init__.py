@@ -28,14 +28,13 @@ def _refused(error):
     return error_response(status, error)
 
 
-def _route(rule, endpoint, view, methods=("GET",), **defaults):
-    options = {"defaults": defaults} if defaults else {}
-    bp.add_url_rule(rule, endpoint, view, methods=list(methods), **options)
+def _route(rule, endpoint, view, methods=("GET",)):
+    bp.add_url_rule(rule, endpoint, view, methods=list(methods))
 
 
-def _bind(function, resource):
+def _bind(function, resource, **fixed):
     def view(**kwargs):
-        return function(BY_NAME[resource], **kwargs)
+        return function(BY_NAME[resource], **kwargs, **fixed)
 
     view.__name__ = f"{function.__name__}_{resource}"
     return view
@@ -61,9 +60,8 @@ for _resource in RESOURCES:
         _route(
             f"/{name}/<int:pk>/{_move}",
             f"{name}_{_move}",
-            _bind(records.move_record, name),
+            _bind(records.move_record, name, move=_move),
             ("POST",),
-            move=_move,
         )
 _route("/tasks/<int:pk>/move", "tasks_move", records.move_task, ("POST",))
 _route("/lists", "lists_versions", lists.versions)
