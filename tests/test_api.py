@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.models import ApiIdempotency, ApiToken, AuditEntry, Material, ServiceItem
 from app.models.base import utcnow
 from app.services.access import tokens
+from app.services.errors import DomainError, PermissionDeniedError
 from app.services.publish import publication
 from app.services.review import workflow
 from tests import factories as f
@@ -66,7 +67,7 @@ RESOURCES = ("departments", "contacts", "items", "materials", "nodes", "systems"
 
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_every_resource_lists_and_reads_what_the_user_sees(client, db_session, college, resource):
-    admin = bearer(db_session, "admin")
+    admin = bearer(db_session, "reviewer")
     listed = client.get(f"/api/v1/{resource}", headers=admin)
     assert listed.status_code == 200, listed.get_data(as_text=True)
     ids = {row["id"] for row in listed.get_json()["items"]}
@@ -95,7 +96,7 @@ def test_an_item_is_read_with_its_materials_and_nodes(client, db_session, colleg
 
 
 def test_lists_filter_search_and_page_with_a_hard_cap(client, db_session, college):
-    admin = bearer(db_session, "admin")
+    admin = bearer(db_session, "reviewer")
     t02 = college["departments"][1]
     rows = client.get(f"/api/v1/items?department_id={t02}", headers=admin).get_json()["items"]
     assert [r["code"] for r in rows] == ["SI-API-2"]
@@ -318,7 +319,15 @@ def test_the_security_administrator_creates_and_revokes_tokens_on_a_page(
         .order_by(AuditEntry.seq)
     ).all()
     assert [a[:6] for a in actions] == ["创建接口令牌", "吊销接口令牌"]
-    # Nobody else may reach the page or make a token.
+    # An administrator's account gets no token; nobody else may reach the page.
+    admin = f.user(db_session, "admin")
+    refused = page.post(
+        "/apitokens/create",
+        data={"name": "管理", "kind": "personal", "user_id": admin.id, "scopes": ["items:read"]},
+        follow_redirects=True,
+    )
+    assert "两步验证" in refused.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(ApiToken)) == 1
     for role in ("admin", "contact", "auditor"):
         assert client_as(role).get("/apitokens/").status_code in (302, 403), role
 
@@ -326,9 +335,36 @@ def test_the_security_administrator_creates_and_revokes_tokens_on_a_page(
 def test_an_expired_token_or_a_disabled_user_is_refused(client, db_session, college):
     headers = bearer(db_session, "contact")
     token = db_session.scalars(select(ApiToken)).one()
+    assert client.get("/api/v1/items", headers=headers).status_code == 200
     token.expires_at = utcnow() - timedelta(seconds=1)
     db_session.commit()
     assert client.get("/api/v1/items", headers=headers).status_code == 401
+    token.expires_at = None
+    token.user.active = False
+    db_session.commit()
+    try:
+        assert client.get("/api/v1/items", headers=headers).status_code == 401
+    finally:
+        token.user.active = True
+        db_session.commit()
+    assert client.get("/api/v1/items", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["admin", "security", "auditor"])
+def test_no_token_is_made_for_an_administrator(db_session, role):
+    """A token would skip the second factor, and the security administrator would act as
+    the system or audit administrator (三权分立)."""
+    with pytest.raises(DomainError, match="两步验证"):
+        bearer(db_session, role)
+    with pytest.raises(PermissionDeniedError):  # only the security administrator makes them
+        tokens.create(
+            db_session,
+            f.user(db_session, "admin"),
+            f.user(db_session, "contact"),
+            "x",
+            "personal",
+            ALL,
+        )
 
 
 def test_every_call_and_every_change_is_audited_as_the_tokens_user(client, db_session, college):

@@ -1,8 +1,9 @@
 """Schemathesis against the generated OpenAPI document, in-process: no 500, every status and
 body as documented, and every out-of-scope record answers 404.
 
-The calls are made as a department contact (whose scope is one department) with every token
-scope, on a college with records of two departments and a publication. Hypothesis runs with a
+The calls are made as a department contact (whose scope is one department) and as a reviewer
+(every department, no department record to write), with every token scope, on a college with
+records of two departments and a publication. Hypothesis runs with a
 fixed seed and few examples per operation, so the file takes well under a minute.
 """
 
@@ -32,7 +33,7 @@ CHECKS = [
 EXAMPLES = 6
 
 
-def _college(app):
+def _college(app, role):
     """Records of both departments, an approved and published item, and a contact's token;
     returns (headers, {resource: the other department's record id})."""
     from app.extensions import db
@@ -60,7 +61,7 @@ def _college(app):
         _token, secret = tokens.create(
             session,
             f.user(session, "security"),
-            f.user(session, "contact"),
+            f.user(session, role),
             "schema",
             "personal",
             list(tokens.SCOPES),
@@ -69,10 +70,12 @@ def _college(app):
     return {"Authorization": f"Bearer {secret}"}, other
 
 
-@pytest.fixture
-def college(app, monkeypatch):
+@pytest.fixture(params=["contact", "reviewer"])
+def college(app, monkeypatch, request):
+    """As a department contact (one department's scope, who writes) and as a reviewer (every
+    department, who writes no department record)."""
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "")  # hundreds of calls in seconds
-    return _college(app)
+    return _college(app, request.param)
 
 
 @pytest.fixture
@@ -102,11 +105,17 @@ def test_every_operation_answers_as_documented(api_schema, college):
         run()
 
 
-def test_every_documented_record_path_answers_404_out_of_scope(app, api_schema, college):
+@pytest.fixture
+def contact_college(app, monkeypatch):
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "")
+    return _college(app, "contact")
+
+
+def test_every_documented_record_path_answers_404_out_of_scope(app, api_schema, contact_college):
     """Each operation on /<resource>/{id}..., called for another department's record with
     a body the schema accepts, answers 404 (or 403 where the page's permission refuses first)
     and changes nothing."""
-    headers, other = college
+    headers, other = contact_college
     client = app.test_client()
     seen = 0
     for operation in api_schema.get_all_operations():

@@ -62,6 +62,10 @@ def create(
         raise DomainError(_("请填写令牌名称（不超过 100 个字）。"))
     if user is None or not user.active:
         raise DomainError(_("请选择一个启用中的账号。"))
+    if permissions.holds(user, "second_factor"):
+        # A token would skip the administrators' second factor (and let one administrator
+        # act as another: 三权分立); they work on the pages.
+        raise DomainError(_("管理员账号须经两步验证登录，不能使用接口令牌。"))
     if kind not in TOKEN_KIND:
         raise DomainError(_("令牌类型无效。"))
     wanted = [s for s in dict.fromkeys(scopes) if s]
