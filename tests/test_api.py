@@ -367,7 +367,9 @@ def test_no_token_is_made_for_an_administrator(db_session, role):
         )
 
 
-def test_every_call_and_every_change_is_audited_as_the_tokens_user(client, db_session, college):
+def test_every_call_and_every_change_is_audited_as_the_tokens_user(
+    client, client_as, db_session, college
+):
     contact = bearer(db_session, "contact")
     token = db_session.scalars(select(ApiToken)).one()
     before = last_seq(db_session)
@@ -401,6 +403,8 @@ def test_every_call_and_every_change_is_audited_as_the_tokens_user(client, db_se
         )
     ).one()
     assert created.username == "t_contact" and created.department_id == college["departments"][0]
+    log = client_as("auditor").get("/auditentryview/list/?_flt_0_action=api_call")
+    assert log.status_code == 200 and "GET /api/v1/items" in log.get_data(as_text=True)
 
 
 def test_calls_are_rate_limited_per_token(app, client, db_session, college, monkeypatch):
@@ -427,6 +431,12 @@ def test_ledger_tasks_move_through_the_ledgers_rules(client, db_session, college
     )
     assert made.status_code == 201 and made.get_json()["task_status"] == "open"
     assert made.get_json()["source"] == "manual"
+    extra = client.post(
+        f"/api/v1/tasks/{task}/move",
+        json={"action": "start", "task_status": "done"},
+        headers=contact,
+    )
+    assert extra.status_code == 400 and "task_status" in extra.get_json()["message"]
     started = client.post(f"/api/v1/tasks/{task}/move", json={"action": "start"}, headers=contact)
     assert started.status_code == 200 and started.get_json()["task_status"] == "in_progress"
     no_evidence = client.post(

@@ -128,12 +128,16 @@ def _body() -> dict:
     return payload
 
 
+def _only(values: dict, names: tuple[str, ...]) -> None:
+    unknown = sorted(set(values) - set(names))
+    if unknown:
+        raise _bad(_("以下字段不能写入：{names}").format(names="、".join(unknown)))
+
+
 def _assign(resource: Resource, record, values: dict, creating: bool) -> None:
     """Set the writable fields given, as the page form would (relations as objects)."""
     allowed = set(resource.writable) - (set() if creating else set(resource.create_only))
-    unknown = sorted(set(values) - allowed)
-    if unknown:
-        raise _bad(_("以下字段不能写入：{names}").format(names="、".join(unknown)))
+    _only(values, tuple(allowed))
     if creating:
         missing = [n for n in required_on_create(resource) if values.get(n) is None]
         if missing:
@@ -219,6 +223,7 @@ def move_record(resource: Resource, pk: int, move: str):
     values = request.get_json(silent=True) if request.data else {}
     if not isinstance(values, dict):
         raise _bad(_("请求内容应为 JSON 对象。"))
+    _only(values, ("version",))
     seen = _version(dict(values))
 
     def run():
@@ -239,6 +244,7 @@ def move_task(pk: int):
     need_scope(resource.write_scope)
     need_page_permission("can_update", "LedgerView")
     values = _body()
+    _only(values, ("action", "reason", "evidence", "new_deadline", "version"))
     action = values.get("action")
     if action not in TASK_MOVES:
         raise _bad(_("action 应为 {moves} 之一。").format(moves="、".join(TASK_MOVES)))
