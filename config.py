@@ -80,6 +80,10 @@ FAB_UPDATE_PERMS = _env_bool("FAB_UPDATE_PERMS", False)
 FAB_ADD_SECURITY_API = False
 API_LOGIN_ENABLED = _env_bool("API_LOGIN_ENABLED", False)
 FAB_API_SWAGGER_UI = False
+# The console's own REST API (/api/v1/, app/views/api/): bearer tokens made on the 接口令牌 page,
+# each limited to API_RATE_LIMIT calls (per token; empty turns the limit off).
+API_ENABLED = _env_bool("API_ENABLED", True)
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
 FAB_SAFE_REDIRECT_HOSTS = [
     h.strip()
     for h in os.environ.get("SAFE_REDIRECT_HOSTS", "127.0.0.1,localhost").split(",")

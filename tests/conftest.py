@@ -37,6 +37,8 @@ PG_ADMIN_URL = os.environ.get(
 )
 # Record tables emptied after each test (children first); FAB's tables and users stay.
 RECORD_TABLES = (
+    "api_idempotency",
+    "api_token",
     "finding_dismissal",
     "finding_setting",
     "system_capability",

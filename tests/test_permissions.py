@@ -83,6 +83,7 @@ EXPECTED = {
     "second_factor": "---ASU--",
     "reset_second_factor": "----S---",
     "check_entries": "---A----",
+    "manage_api_tokens": "----S---",
 }
 APP = Path(__file__).resolve().parent.parent / "app"
 

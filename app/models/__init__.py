@@ -2,6 +2,7 @@
 
 from flask_appbuilder import Model
 
+from .api_token import ApiIdempotency, ApiToken
 from .audit import AuditCut, AuditEntry, AuditHead
 from .campaign import Campaign, CampaignPhase
 from .contact import Contact
@@ -30,6 +31,8 @@ from .user import ConsoleUser
 metadata = Model.metadata
 
 __all__ = [
+    "ApiIdempotency",
+    "ApiToken",
     "AuditCut",
     "AuditEntry",
     "AuditHead",

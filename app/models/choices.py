@@ -366,7 +366,12 @@ AUDIT_ACTION = Choices(
     ("rekey", _l("启用审计密钥")),
     ("check", _l("入口检查")),
     ("dismiss", _l("不予整改")),
+    ("api_call", _l("接口调用")),
+    ("api_token", _l("接口令牌")),
 )
+
+# Who an API token is for: one person, or a system (the portal, the college's hall).
+TOKEN_KIND = Choices(("personal", _l("个人令牌")), ("service", _l("服务账号")))
 
 
 def by_name(name: str) -> Choices:

@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from .api_tokens import ApiTokenView
 from .assessment import AssessmentView
 from .audit import AuditEntryView
 from .base import user_can
@@ -163,6 +164,10 @@ def register_views(appbuilder):
     appbuilder.add_view(
         DirectoryView, "Directory", label=_l("统一身份认证设置"), icon="fa-id-card", **settings
     )
+    appbuilder.add_view(ApiTokenView, "ApiTokens", label=_l("接口令牌"), icon="fa-key", **settings)
+    appbuilder.add_link(
+        "ApiDocs", label=_l("接口文档"), href="/api/v1/docs", icon="fa-book", category="Settings"
+    )
     appbuilder.add_view(
         AuditEntryView, "AuditLog", label=_l("审计日志"), icon="fa-history", **settings
     )
@@ -178,3 +183,6 @@ def register_public(app):
     app.register_blueprint(bp)
     # The Flask-Limiter instance FAB's security manager created; it limits the login form too.
     install_limits(app, appbuilder.sm.limiter)
+    from .api import register_api
+
+    register_api(app, appbuilder.sm.limiter)

@@ -213,24 +213,7 @@ class ConsoleModelView(ModelView):
     def check_version(self, item):
         """Refuse the save when the record changed since the editor loaded it, or when the
         post does not say which version the editor saw (missing or not a number)."""
-        if not hasattr(item, "version"):
-            return
-        seen = request.form.get("version_seen", "")
-        if bounded_int(seen) is None:
-            raise ConflictError(
-                _(
-                    "无法确认您编辑的是哪个版本（当前版本 {current}）。"
-                    "请重新加载后再编辑，您的修改未保存。"
-                ).format(current=item.version)
-            )
-        if int(seen) != item.version:
-            raise ConflictError(
-                _(
-                    "该记录已被他人修改（当前版本 {current}，"
-                    "您编辑的是版本 {seen}）。"
-                    "请重新加载后再编辑，您的修改未保存。"
-                ).format(current=item.version, seen=seen)
-            )
+        records.check_version(item, bounded_int(request.form.get("version_seen", "")))
 
     def _save(self, form, item, pre_hook, post_hook, message):
         """Populate, check and commit one record; on refusal roll back and say why."""

@@ -12,6 +12,9 @@ commits what they did and flashes `success`, or rolls it all back and answers wh
 - a database that cannot be reached (`errors.DATABASE_DOWN`) as the 503 page, raised on;
 - any other database error with a retry hint (or the view's own `failure` message), logged.
 
+With `explain=True` (the REST API) every refusal is answered as its HTTP status with its
+message (JSON on /api/), and a database error as 409 with the hint: nothing is flashed.
+
 A test (`tests/test_commit_path.py`) fails when `.commit()` is called anywhere else under `app/`
 but the CLI's commands.
 """
@@ -60,12 +63,14 @@ def one_transaction(
     failure: str | None = None,
     present: Callable[[DomainError], str] = str,
     abort_on: tuple[int, ...] = PAGE_ABORTS,
+    explain: bool = False,
 ):
     """Commit what the block did and flash `success`; or roll it all back and say why.
 
     `present(error)` words a refusal for the flash (the message itself by default); `failure`
     replaces the retry hint shown for a database error; `abort_on` lists the statuses answered
-    as HTTP errors instead of a flash."""
+    as HTTP errors instead of a flash; `explain` answers every refusal as its status and
+    message (the API's way)."""
     outcome = Outcome()
     session = db.session
     try:
@@ -77,11 +82,11 @@ def one_transaction(
     except StaleDataError:
         session.rollback()
         outcome.error = ConflictError(_("该记录刚被他人修改，您的修改未保存。"))
-        _refuse(outcome.error, present, abort_on)
+        _refuse(outcome.error, present, abort_on, explain)
     except DomainError as error:
         session.rollback()
         outcome.error = error
-        _refuse(error, present, abort_on)
+        _refuse(error, present, abort_on, explain)
     except DATABASE_DOWN:
         _rollback_quietly(session)
         raise
@@ -89,6 +94,8 @@ def one_transaction(
         session.rollback()
         log.exception("transaction failed")
         outcome.error = error
+        if explain:
+            abort_with(409, failure or _("保存失败：数据与已有记录冲突或不完整，请检查后重试。"))
         flash(failure or _("操作失败，请刷新页面后重试。"), "danger")
     except BaseException:
         session.rollback()
@@ -107,9 +114,9 @@ def _rollback_quietly(session):
         log.warning("rollback failed: the database is unreachable")
 
 
-def _refuse(error, present, abort_on):
+def _refuse(error, present, abort_on, explain=False):
     status, category = response_for(error)
-    if status >= 500:
+    if status >= 500 or explain:
         abort_with(status, str(error))
     if status in abort_on:
         abort(status)

@@ -255,6 +255,12 @@ ACTIONS: dict[str, Action] = {
     # Who must pass a second factor (TOTP) after the password; LOCAL_ADMIN_USERS as well
     # (second_factor.required), and who may reset someone's second factor.
     "second_factor": Action(frozenset(SEPARATED_ROLES)),
+    # API tokens (personal and service accounts) are the security administrator's to give.
+    "manage_api_tokens": Action(
+        frozenset({SECURITY_ADMIN}),
+        _grant(("can_index", "can_create", "can_revoke"), ("ApiTokenView",))
+        + _menus("ApiTokens", "ApiDocs"),
+    ),
     "reset_second_factor": Action(
         frozenset({SECURITY_ADMIN}), (("reset_second_factor", "ConsoleUserDBModelView"),)
     ),

@@ -12,7 +12,7 @@ from app.models.ownership import ITEM_CHILD_MODELS, department_id_of, is_departm
 from app.models.user import Actor
 from app.models.validators import position_taken
 from app.services.access import permissions, scope
-from app.services.errors import DomainError, PermissionDeniedError
+from app.services.errors import ConflictError, DomainError, PermissionDeniedError
 from app.services.review import lifecycle, workflow
 
 
@@ -65,4 +65,27 @@ def before_delete(session: Session, record: object, user: Actor) -> None:
     elif getattr(record, "approved_version_no", None):
         raise PermissionDeniedError(
             _("已审核通过的记录不能删除；服务事项请走“申请下线”，其他记录请修改后重新提交。")
+        )
+
+
+def check_version(record: object, seen: int | None) -> None:
+    """Refuse a change to `record` unless the writer says which version they saw (`seen`, None
+    when missing or not a number) and it is still the current one (optimistic locking: forms
+    post `version_seen`, the API sends `version`)."""
+    if not hasattr(record, "version"):
+        return
+    if seen is None:
+        raise ConflictError(
+            _(
+                "无法确认您编辑的是哪个版本（当前版本 {current}）。"
+                "请重新加载后再编辑，您的修改未保存。"
+            ).format(current=record.version)
+        )
+    if seen != record.version:
+        raise ConflictError(
+            _(
+                "该记录已被他人修改（当前版本 {current}，"
+                "您编辑的是版本 {seen}）。"
+                "请重新加载后再编辑，您的修改未保存。"
+            ).format(current=record.version, seen=seen)
         )
