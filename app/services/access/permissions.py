@@ -16,6 +16,7 @@ Views and templates ask `can(user, action, record)` and receive a yes or no; ser
 """
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -23,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import RectificationTask
 from app.models.ownership import belongs_to_department, department_id_of
+from app.models.user import Actor
 from app.security.roles import (
     AUDIT_ADMIN,
     CONTACT,
@@ -38,6 +40,8 @@ from app.security.roles import (
 from app.services.errors import DomainError, NotFoundError, PermissionDeniedError
 
 from .actions import Action, Pair, not_offline, not_own_submission, not_submitted
+
+R = TypeVar("R")  # ensure returns the record it was given
 
 READ = ("can_list", "can_show")
 WRITE = ("can_add", "can_edit", "can_delete")
@@ -281,31 +285,31 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def roles_of(user) -> frozenset:
+def roles_of(user: Actor | None) -> frozenset[str]:
     """The names of `user`'s roles; none for an anonymous visitor."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
     return frozenset(role.name for role in user.roles)
 
 
-def holders(action: str) -> frozenset:
+def holders(action: str) -> frozenset[str]:
     """The role names that hold `action` (stand-ins aside)."""
     return ACTIONS[action].roles
 
 
-def holds(user, action: str, record=None) -> bool:
+def holds(user: Actor | None, action: str, record: object | None = None) -> bool:
     """Whether one of `user`'s roles holds `action` (for `record`'s type), stand-ins included."""
     return _role_refusal(user, ACTIONS[action], record) is None
 
 
-def is_stand_in(user, action: str) -> bool:
+def is_stand_in(user: Actor | None, action: str) -> bool:
     """True when `user` may take `action` only as a stand-in (an IT officer reviewing)."""
     rule = ACTIONS[action]
     roles = roles_of(user)
     return not roles & rule.roles and bool(roles & rule.stand_in)
 
 
-def department_reach(user) -> int | None:
+def department_reach(user: Actor | None) -> int | None:
     """None when `user` sees every department, else their department's id (-1 for none)."""
     if holds(user, "see_all_departments"):
         return None
@@ -314,7 +318,7 @@ def department_reach(user) -> int | None:
     return -1
 
 
-def is_visible(user, record) -> bool:
+def is_visible(user: Actor | None, record: object) -> bool:
     """Whether `record` lies within `user`'s departments (reference data is visible to all)."""
     reach = department_reach(user)
     if reach is None or not belongs_to_department(record):
@@ -328,7 +332,7 @@ def _stand_in_allowed(rule: Action) -> bool:
     return not has_app_context() or bool(current_app.config.get(rule.stand_in_setting, True))
 
 
-def _role_refusal(user, rule: Action, record) -> str | None:
+def _role_refusal(user: Actor | None, rule: Action, record: object | None) -> str | None:
     roles = roles_of(user)
     wanted = rule.roles
     for model, model_roles in rule.roles_by_model.items():
@@ -343,7 +347,7 @@ def _role_refusal(user, rule: Action, record) -> str | None:
     return str(rule.denied)
 
 
-def refusal(user, action: str, record=None) -> Exception | None:
+def refusal(user: Actor | None, action: str, record: object | None = None) -> DomainError | None:
     """The error `ensure` would raise, or None when `user` may take `action` on `record`."""
     rule = ACTIONS[action]
     if record is not None and not is_visible(user, record):
@@ -354,12 +358,12 @@ def refusal(user, action: str, record=None) -> Exception | None:
     return None if message is None else PermissionDeniedError(message)
 
 
-def can(user, action: str, record=None) -> bool:
+def can(user: Actor | None, action: str, record: object | None = None) -> bool:
     """Whether `user` may take `action` (on `record`, when given) now."""
     return refusal(user, action, record) is None
 
 
-def ensure(user, action: str, record=None):
+def ensure(user: Actor | None, action: str, record: R = None) -> R:
     """Return `record` when `user` may take `action` on it; else raise NotFoundError for a record
     out of scope or PermissionDeniedError with the reason."""
     error = refusal(user, action, record)

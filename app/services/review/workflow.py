@@ -6,15 +6,27 @@ published. Each function validates, changes the record, announces its audit even
 commit to the caller, so that one request is one transaction.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.models import RecordVersion, ReviewDecision, registry
+from app.models import (
+    Contact,
+    InformationSystem,
+    RecordVersion,
+    ReviewDecision,
+    ServiceItem,
+    registry,
+)
 from app.models.base import utcnow
 from app.models.choices import REVIEW_DECISION, WORKFLOW_STATUS
+from app.models.user import Actor
 from app.services.access import permissions, scope
 from app.services.catalog import completeness
 from app.services.errors import (
@@ -31,6 +43,8 @@ from app.services.trail.snapshot import canonical_json, snapshot, snapshot_hash
 
 # {record type: model} of the records this workflow moves, from the registry of record types.
 REVIEWABLE = registry.REVIEWABLE
+# One of them, for hints.
+Reviewable = Contact | ServiceItem | InformationSystem
 
 # (status, action) -> new status
 TRANSITIONS = {
@@ -44,14 +58,14 @@ TRANSITIONS = {
 COMMENT_MAX = 1000
 
 
-def record_type_of(record):
+def record_type_of(record: object) -> str:
     for name, model in REVIEWABLE.items():
         if isinstance(record, model):
             return name
     raise NotFoundError(_("记录不存在。"))
 
 
-def load(session, record_type, record_id, user):
+def load(session: Session, record_type: str, record_id: int, user: Actor | None) -> Reviewable:
     """The record if it exists and `user` may see it; else NotFoundError (404)."""
     model = REVIEWABLE.get(record_type)
     record = session.get(model, record_id) if model else None
@@ -99,7 +113,7 @@ def _flush(session):
         raise
 
 
-def allowed_actions(record, user):
+def allowed_actions(record: Reviewable, user: Actor | None) -> list[str]:
     """Workflow actions `user` may take on `record` now (for the buttons on its page)."""
     return [
         action
@@ -108,7 +122,7 @@ def allowed_actions(record, user):
     ]
 
 
-def submit(session, record, user):
+def submit(session: Session, record: Reviewable, user: Actor) -> None:
     """Send a complete draft for review; an incomplete one is refused with what is missing."""
     permissions.ensure(user, "submit", record)
     _target(record, "submit")
@@ -123,12 +137,12 @@ def submit(session, record, user):
     _move(session, record, "submit", user)
 
 
-def withdraw(session, record, user):
+def withdraw(session: Session, record: Reviewable, user: Actor) -> None:
     permissions.ensure(user, "withdraw", record)
     _move(session, record, "withdraw", user)
 
 
-def revise(session, record, user):
+def revise(session: Session, record: Reviewable, user: Actor) -> None:
     """Editing a returned or approved record makes it a draft again (the approved version stays)."""
     if record.status in (WORKFLOW_STATUS.RETURNED, WORKFLOW_STATUS.APPROVED):
         _move(session, record, "revise", user)
@@ -209,7 +223,7 @@ def _freeze_version(session, record, record_type, number, data, digest, decision
     )
 
 
-def retire_versions(session, record_type, record_id):
+def retire_versions(session: Session, record_type: str, record_id: int) -> None:
     """No version of the record stays in the published lists (a newer one or offline)."""
     session.execute(
         update(RecordVersion)
@@ -218,12 +232,14 @@ def retire_versions(session, record_type, record_id):
     )
 
 
-def approve(session, record, user, password):
+def approve(session: Session, record: Reviewable, user: Actor, password: str) -> ReviewDecision:
     """Approve a submission: sign it and freeze a numbered version."""
     return _decide(session, record, user, "approved", password)
 
 
-def return_(session, record, user, comment, password):
+def return_(
+    session: Session, record: Reviewable, user: Actor, comment: str | None, password: str
+) -> ReviewDecision:
     """Return a submission to its department with a required comment, signed."""
     comment = (comment or "").strip()
     if not comment:
@@ -233,7 +249,9 @@ def return_(session, record, user, comment, password):
     return _decide(session, record, user, "returned", password, comment)
 
 
-def batch(session, records, action, user, **kwargs):
+def batch(
+    session: Session, records: Iterable[Reviewable], action: str, user: Actor, **kwargs: Any
+) -> tuple[list[Reviewable], list[tuple[Reviewable, str]]]:
     """Apply one action to many records, checking each; returns (done, [(record, reason)]).
 
     Each record is tried in a savepoint, so one refusal does not undo the others; a service
@@ -253,7 +271,7 @@ def batch(session, records, action, user, **kwargs):
     return done, refused
 
 
-def versions(session, record):
+def versions(session: Session, record: Reviewable) -> list[RecordVersion]:
     return (
         session.query(RecordVersion)
         .filter_by(record_type=record_type_of(record), record_id=record.id)
@@ -262,7 +280,7 @@ def versions(session, record):
     )
 
 
-def decisions(session, record):
+def decisions(session: Session, record: Reviewable) -> list[ReviewDecision]:
     return (
         session.query(ReviewDecision)
         .filter_by(record_type=record_type_of(record), record_id=record.id)
