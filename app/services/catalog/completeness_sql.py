@@ -19,12 +19,13 @@ The Core UPDATE keeps `updated_at`, `updated_by_id` and the version counter as t
 
 from collections.abc import Iterable
 
-from sqlalchemy import String, Text, and_, event, exists, func, or_, update
+from sqlalchemy import String, Text, and_, exists, func, or_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import InformationSystem, Material, ProcessNode, ServiceItem
 from app.services.catalog.completeness import ITEM_MODULES, SYSTEM_FIELDS
+from app.services.session_hooks import listen_once
 
 # Python's str.strip() removes every Unicode space (U+3000 included): SQL trims the same set.
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
@@ -148,16 +149,14 @@ def _after_rollback(session, previous_transaction):
         session.info.pop(_STALE, None)
 
 
-_installed = False
+HOOKS = (
+    ("after_flush", _after_flush),
+    ("do_orm_execute", _do_orm_execute),
+    ("before_commit", _before_commit),
+    ("after_soft_rollback", _after_rollback),
+)
 
 
 def install() -> None:
     """Hook every ORM session once per process."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "do_orm_execute", _do_orm_execute)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_soft_rollback", _after_rollback)
-    _installed = True
+    listen_once(HOOKS)

@@ -17,7 +17,7 @@ import json
 import logging
 from datetime import datetime
 
-from sqlalchemy import event, insert, inspect, update
+from sqlalchemy import insert, inspect, update
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -28,6 +28,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.ownership import department_id_of
+from app.services.session_hooks import listen_once
 from app.services.trail.chain import entry_hash
 
 log = logging.getLogger(__name__)
@@ -277,16 +278,18 @@ def _after_commit(session):
     checkpoint.after_commit(session, *written)
 
 
-_installed = False
+def _after_soft_rollback(session, previous_transaction):
+    _after_rollback(session)
+
+
+HOOKS = (
+    ("after_flush", _after_flush),
+    ("before_commit", _before_commit),
+    ("after_commit", _after_commit),
+    ("after_soft_rollback", _after_soft_rollback),
+)
 
 
 def install() -> None:
     """Hook every ORM session once per process."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_soft_rollback", lambda s, prev: _after_rollback(s))
-    _installed = True
+    listen_once(HOOKS)

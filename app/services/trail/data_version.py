@@ -9,10 +9,11 @@ transaction. Every worker reads the counter from the database, so after the comm
 serves a chart drawn from the old data, and a rolled-back change moves nothing.
 """
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.models import DataStamp
+from app.services.session_hooks import listen_once
 
 STATISTICS = "statistics"
 # Tables whose rows feed a chart of the dashboard, the campaign board, the assessment, the
@@ -97,16 +98,14 @@ def _after_rollback(session, previous_transaction):
         session.info.pop(_DIRTY, None)
 
 
-_installed = False
+HOOKS = (
+    ("after_flush", _after_flush),
+    ("do_orm_execute", _do_orm_execute),
+    ("before_commit", _before_commit),
+    ("after_soft_rollback", _after_rollback),
+)
 
 
 def install() -> None:
     """Hook every ORM session once per process (after the audit trail's hooks)."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "do_orm_execute", _do_orm_execute)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_soft_rollback", _after_rollback)
-    _installed = True
+    listen_once(HOOKS)
