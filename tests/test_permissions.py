@@ -54,6 +54,7 @@ EXPECTED = {
     "manage_security": "----S-",
     "second_factor": "---ASU",
     "reset_second_factor": "----S-",
+    "receive_security_alerts": "----S-",
     "read_audit": "-----U",
     "remind": "---A--",
     "check_entries": "---A--",
