@@ -182,10 +182,21 @@ LDAP_STAFF_VALUES = [
 ]
 # How long a passed training assessment stays valid (measures art. 18).
 TRAINING_VALID_DAYS = int(os.environ.get("TRAINING_VALID_DAYS", "365"))
-# Local accounts that never go to the directory (the emergency administrator).
+# Local accounts that never go to the directory (the emergency administrator,
+# app/services/access/emergency.py). A name anyone would guess (admin, administrator, root,
+# ... emergency.RESERVED_NAMES) stops the console at start-up, and no command or screen creates
+# a local account of such a name. Each login of these accounts is mailed (SMTP below) to every
+# security administrator and shown on their home page, with time, address and browser.
 LOCAL_ADMIN_USERS = [
     u.strip() for u in os.environ.get("LOCAL_ADMIN_USERS", "sysadmin").split(",") if u.strip()
 ]
+# Networks (comma-separated CIDR blocks) the emergency administrator may log in from, judged on
+# the client address after the PROXY_COUNT trusted proxies (as the login throttle does); from
+# anywhere else its login is refused like a wrong password and audited. Default: loopback and
+# the RFC 1918 private ranges. Narrow it to the IT office's own subnet where you can.
+LOCAL_ADMIN_NETWORKS = os.environ.get(
+    "LOCAL_ADMIN_NETWORKS", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
+)
 LOCKOUT_THRESHOLD = int(os.environ.get("LOCKOUT_THRESHOLD", "5"))
 LOCKOUT_MINUTES = int(os.environ.get("LOCKOUT_MINUTES", "30"))
 # Failures are counted per user name AND client address (app/services/access/throttle.py):

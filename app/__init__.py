@@ -43,6 +43,9 @@ def create_app(test_config=None):
         from .views import register_public, register_views
 
         appbuilder.init_app(app, db.session)
+        from app.services.access import emergency
+
+        emergency.check_config(app.config)  # e.g. LOCAL_ADMIN_USERS=admin: refuse to start
         register_views(appbuilder)
         from .models.registry import field_label, record_url
 

@@ -84,6 +84,7 @@ EXPECTED = {
     "reset_second_factor": "----S---",
     "check_entries": "---A----",
     "manage_api_tokens": "----S---",
+    "receive_security_alerts": "----S---",
 }
 APP = Path(__file__).resolve().parent.parent / "app"
 

@@ -11,11 +11,8 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHECKED = ("app/services", "app/reports")
 
-# Being edited on other branches; remove when hinted.
-PENDING = (
-    "app/services/access/authentication.py",
-    "app/services/access/passwords.py",
-)
+# Files left out while being edited elsewhere (none now: every service and report is hinted).
+PENDING: tuple[str, ...] = ()
 
 
 def is_pending(relative):

@@ -359,6 +359,7 @@ AUDIT_ACTION = Choices(
     ("permission", _l("权限变更")),
     ("password", _l("修改密码")),
     ("second_factor", _l("两步验证")),
+    ("emergency", _l("应急管理员登录")),
     ("remind", _l("催办")),
     ("print", _l("打印核验码")),
     ("comment", _l("公众意见")),

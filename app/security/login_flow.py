@@ -39,6 +39,7 @@ def attempt_login(sm, username, password, challenge=None, otp=None):
                 ip=request.remote_addr,
                 challenge=challenge,
                 otp=otp,
+                user_agent=request.user_agent.string,
             )
         except LoginRefused as refused:
             refusal = refused
@@ -51,7 +52,12 @@ def attempt_second_factor(sm, user_id, code):
     with one_transaction(abort_on=()) as outcome:
         try:
             user, codes = authentication.complete_second_factor(
-                db.session, sm, user_id, code, ip=request.remote_addr
+                db.session,
+                sm,
+                user_id,
+                code,
+                ip=request.remote_addr,
+                user_agent=request.user_agent.string,
             )
         except LoginRefused as refused:
             refusal = refused

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models.user import ConsoleUser
-from app.services.errors import PasswordRejected
+from app.services.errors import DomainError, PasswordRejected
 from app.services.trail import clock
 from app.views.base import blank_choice_text
 from app.views.transaction import one_transaction
@@ -172,6 +172,18 @@ def _ensure_separated(user):
 class ConsoleUserDBModelView(_UserColumns, UserDBModelView):
     add_columns = _UserColumns.edit_columns + ["password", "conf_password"]
 
+    def pre_add(self, item):
+        from app.services.access import emergency
+
+        emergency.ensure_name_allowed(item.username)  # a local account: no guessable name
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        from app.services.access import emergency
+
+        emergency.ensure_name_allowed(item.username)
+        super().pre_update(item)
+
 
 class ConsoleUserLDAPModelView(_UserColumns, UserLDAPModelView):
     add_columns = _UserColumns.edit_columns
@@ -227,9 +239,12 @@ class ConsoleSecurityManager(SecurityManager):
 
     def add_user(self, username, first_name, last_name, email, role=None, password="", **kw):
         """FAB's, with the password policy for every account it creates (CLI create-admin and
-        create-user, the demo, tests). The new account changes its password at first login."""
-        from app.services.access import passwords
+        create-user, the demo, tests), and no guessable name (admin, root, ...: emergency.py).
+        The new account changes its password at first login."""
+        from app.services.access import emergency, passwords
 
+        if emergency.is_reserved(username):
+            _refuse(emergency.reserved_message(username), DomainError)
         if password and not kw.get("hashed_password"):
             found = passwords.problems(password)
             if found:
@@ -261,11 +276,11 @@ class ConsoleSecurityManager(SecurityManager):
         return (permission_name, view_name) in cache[key]
 
 
-def _refuse(message):
-    """A refused password: a command exits with the message, anything else gets the error."""
+def _refuse(message, error=PasswordRejected):
+    """A refused account: a command exits with the message, anything else gets the error."""
     if not has_request_context() and click.get_current_context(silent=True) is not None:
         raise click.ClickException(message)
-    raise PasswordRejected(message)
+    raise error(message)
 
 
 def _request_cache():

@@ -27,7 +27,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import AuditEntry, ConsoleUser, Department
 from app.models.base import utcnow
-from app.services.access import permissions, second_factor, throttle
+from app.services.access import emergency, permissions, second_factor, throttle
 from app.services.errors import (
     DirectoryDown,
     DomainError,
@@ -155,7 +155,16 @@ def _find_user(session, username):
     )
 
 
-def authenticate(session, sm, username, password, ip=None, challenge=None, otp=None):
+def authenticate(
+    session: Session,
+    sm: Any,
+    username: str | None,
+    password: str | None,
+    ip: str | None = None,
+    challenge: str | None = None,
+    otp: str | None = None,
+    user_agent: str | None = None,
+) -> ConsoleUser:
     """The user when the credentials are right; else LoginRefused (audited, counted).
 
     `challenge` is the answer to the image challenge, needed once this name failed three
@@ -170,6 +179,11 @@ def authenticate(session, sm, username, password, ip=None, challenge=None, otp=N
     administrator) are checked here and never sent to the directory; any other local account
     (e.g. a demo user) is refused, audited, even with its right password; the rest are checked
     against the directory. Every caller (login form, REST login) comes through here.
+
+    The emergency administrator logs in only from LOCAL_ADMIN_NETWORKS: from elsewhere its
+    right password is refused like a wrong one (audited with its own reason); each of its
+    logins is announced to the security administrators (`emergency.announce`, naming `ip` and
+    `user_agent`).
     """
     from flask_appbuilder.const import AUTH_LDAP
 
@@ -183,6 +197,7 @@ def authenticate(session, sm, username, password, ip=None, challenge=None, otp=N
     user = _find_user(session, username)
     if sm.auth_type != AUTH_LDAP or second_factor.is_local_admin(username):
         user = _check_local(session, user, username, password, ip)
+        _ensure_trusted_network(session, user, ip)
     elif user is not None and user.source == "local":
         _check_local(session, user, username, password, ip)  # a wrong password counts as usual
         _audit(session, "login_failed", username, "local account in directory mode", user, ip)
@@ -202,13 +217,18 @@ def authenticate(session, sm, username, password, ip=None, challenge=None, otp=N
             _audit(session, "second_factor", username, "password ok, code pending", user, ip)
             session.flush()
             raise SecondFactorNeeded(_("请输入动态验证码完成登录。"), "second factor", user.id)
-        return _second_step(session, sm, user, otp, ip)
-    _succeed(session, sm, user, ip)
+        return _second_step(session, sm, user, otp, ip, user_agent)
+    _succeed(session, sm, user, ip, user_agent=user_agent)
     return user
 
 
 def complete_second_factor(
-    session: Session, sm: Any, user_id: int, code: str | None, ip: str | None = None
+    session: Session,
+    sm: Any,
+    user_id: int,
+    code: str | None,
+    ip: str | None = None,
+    user_agent: str | None = None,
 ) -> tuple[ConsoleUser, list[str] | None]:
     """The second step: the user when `code` (TOTP or recovery code) passes, or confirms a
     pending enrolment; else LoginRefused (audited, counted toward the lock like a wrong
@@ -217,22 +237,23 @@ def complete_second_factor(
     if user is None or not user.active:
         raise LoginRefused(_("登录已失效，请重新登录。"), "second factor expired")
     _guard(session, user.username, ip, None, with_challenge=False)
+    _ensure_trusted_network(session, user, ip, _wrong_code())
     if not second_factor.enrolled(user):
         codes = second_factor.confirm_enrolment(session, user, code)
         if codes is None:
             _fail(
                 session, user.username, "wrong second factor (enrolment)", user, ip, _wrong_code()
             )
-        _succeed(session, sm, user, ip, how="totp (enrolled)")
+        _succeed(session, sm, user, ip, how="totp (enrolled)", user_agent=user_agent)
         return user, codes
-    return _second_step(session, sm, user, code, ip), None
+    return _second_step(session, sm, user, code, ip, user_agent), None
 
 
 def _wrong_code():
     return _("动态验证码错误或已使用，请输入验证器中当前显示的 6 位数字或一个未用过的恢复码。")
 
 
-def _second_step(session, sm, user, code, ip):
+def _second_step(session, sm, user, code, ip, user_agent=None):
     if not second_factor.enrolled(user):
         _audit(session, "login_failed", user.username, "second factor not enrolled", user, ip)
         session.flush()
@@ -242,7 +263,7 @@ def _second_step(session, sm, user, code, ip):
     how = second_factor.verify(session, user, code)
     if how is None:
         _fail(session, user.username, "wrong second factor", user, ip, _wrong_code())
-    _succeed(session, sm, user, ip, how=how)
+    _succeed(session, sm, user, ip, how=how, user_agent=user_agent)
     return user
 
 
@@ -255,6 +276,13 @@ def _check_local(session, user, username, password, ip):
     if not user.active:
         _fail(session, username, "inactive", user, ip)
     return user
+
+
+def _ensure_trusted_network(session, user, ip, message=None):
+    """The emergency administrator from outside LOCAL_ADMIN_NETWORKS: refused, with the answer
+    of a wrong password (or code), counted and audited like one under its own reason."""
+    if second_factor.is_local_admin(user.username) and not emergency.from_trusted_network(ip):
+        _fail(session, user.username, "emergency admin outside trusted networks", user, ip, message)
 
 
 def _check_directory(session, sm, username, password, ip):
@@ -338,7 +366,7 @@ def _sync_directory_user(session, sm, entry, ip):
     return user
 
 
-def _succeed(session, sm, user, ip, how=None):
+def _succeed(session, sm, user, ip, how=None, user_agent=None):
     throttle.clear(session, user.username, ip)
     user.failure_notice = failure_notice(session, user)
     user.login_count = (user.login_count or 0) + 1
@@ -346,6 +374,8 @@ def _succeed(session, sm, user, ip, how=None):
     user.last_login = utcnow()
     user.session_nonce = secrets.token_hex(16)
     _audit(session, "login", user.username, f"ok; {how}" if how else "ok", user, ip)
+    if second_factor.is_local_admin(user.username):
+        emergency.announce(session, user, ip, user_agent)
     session.flush()
 
 

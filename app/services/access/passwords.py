@@ -18,9 +18,10 @@ from datetime import timedelta
 from flask import current_app
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.models import PasswordHistory
+from app.models import ConsoleUser, PasswordHistory
 from app.models.base import utcnow
 from app.services.errors import PasswordRejected
 
@@ -31,7 +32,7 @@ CLASSES = (str.islower, str.isupper, str.isdigit)
 HISTORY = 5
 
 
-def problems(password):
+def problems(password: str | None) -> list[str]:
     """What is wrong with `password` for a local account; empty when it is acceptable."""
     found = []
     if len(password or "") < MIN_LENGTH:
@@ -45,18 +46,18 @@ def problems(password):
     return found
 
 
-def policy_message(found):
+def policy_message(found: list[str]) -> str:
     return _("密码不符合要求：{rules}。").format(rules="；".join(found))
 
 
-def fab_validator(password):
+def fab_validator(password: str | None) -> None:
     """FAB_PASSWORD_COMPLEXITY_VALIDATOR: FAB's password forms call this."""
     found = problems(password)
     if found:
         raise PasswordComplexityValidationError(policy_message(found))
 
 
-def hash_password(password):
+def hash_password(password: str) -> str:
     cfg = current_app.config
     return generate_password_hash(
         password,
@@ -65,7 +66,7 @@ def hash_password(password):
     )
 
 
-def ensure_acceptable(password):
+def ensure_acceptable(password: str | None) -> None:
     """PasswordRejected unless `password` meets the policy."""
     found = problems(password)
     if found:
@@ -83,7 +84,7 @@ def _history(session, user):
     )
 
 
-def set_password(session, user, password, by_self):
+def set_password(session: Session, user: ConsoleUser, password: str, by_self: bool) -> None:
     """Give `user` the new `password` (checked), keep the old hash, end all their sessions.
 
     `by_self`: the user chose it (the age restarts); otherwise (a reset by the security
@@ -115,13 +116,13 @@ def set_password(session, user, password, by_self):
     session.flush()
 
 
-def check_current(user, password):
+def check_current(user: ConsoleUser, password: str | None) -> None:
     """PasswordRejected unless `password` is the user's current one."""
     if not password or not user.password or not check_password_hash(user.password, password):
         raise PasswordRejected(_("当前密码不正确，密码未修改。"))
 
 
-def must_change(user):
+def must_change(user: ConsoleUser) -> bool:
     """A local account whose password was set by someone else, or is too old, must change it.
 
     PASSWORD_MAX_AGE_DAYS <= 0 turns off the periodic change only: a password set by someone

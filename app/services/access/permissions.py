@@ -268,6 +268,8 @@ ACTIONS: dict[str, Action] = {
     "reset_second_factor": Action(
         frozenset({SECURITY_ADMIN}), (("reset_second_factor", "ConsoleUserDBModelView"),)
     ),
+    # Who is told (mail, home page) each time the local emergency administrator logs in.
+    "receive_security_alerts": Action(frozenset({SECURITY_ADMIN})),
     "read_audit": Action(
         frozenset({AUDIT_ADMIN}),
         _grant(READ, ("AuditEntryView",)) + _menus("Settings", "AuditLog"),

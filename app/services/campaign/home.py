@@ -5,7 +5,9 @@
   department's rectification tasks that are not done;
 - a reviewer: the inbox (oldest submissions first, with their due dates);
 - a leader: key figures of the whole college and a link to the dashboards;
-- the IT office: the campaign board's counts and the overdue departments.
+- the IT office: the campaign board's counts and the overdue departments;
+- the security administrator: the emergency administrator's logins of the last
+  EMERGENCY_NOTICE_DAYS days (time in Beijing time, address, browser).
 
 A user with several roles sees every section that applies. Everything a contact sees is limited
 to their own department through `app.services.access.scope`.
@@ -19,11 +21,12 @@ from sqlalchemy.orm import Session
 from app.models import ConsoleUser, InformationSystem, RectificationTask, ServiceItem
 from app.models.choices import RUNNING_STATUS, TASK_STATUS, WORKFLOW_STATUS
 from app.models.registry import REVIEWABLE
-from app.services.access import permissions, scope
+from app.services.access import emergency, permissions, scope
 from app.services.campaign import board, reminders
 from app.services.review import inbox
 
 HOME_LIMIT = 10
+EMERGENCY_NOTICE_DAYS = 7
 
 
 def returned_records(session: Session, user: ConsoleUser) -> list[tuple[str, object]]:
@@ -114,4 +117,7 @@ def context(
         result["leader"] = {"figures": key_figures(session), "board": full_board}
     if office:
         result["office"] = {"board": full_board, "overdue": full_board.overdue[:HOME_LIMIT]}
+    if permissions.can(user, "receive_security_alerts"):
+        uses = emergency.recent_uses(session, EMERGENCY_NOTICE_DAYS, HOME_LIMIT)
+        result["security"] = {"emergency": uses, "days": EMERGENCY_NOTICE_DAYS}
     return result
