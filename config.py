@@ -268,6 +268,9 @@ ENTRY_CHECK_FAILURES = int(os.environ.get("ENTRY_CHECK_FAILURES", "3"))
 ENTRY_LOGIN_URLS = os.environ.get("ENTRY_LOGIN_URLS", "")
 # Campus systems often use certificates of their own CA; 0 checks them without verifying TLS.
 ENTRY_CHECK_VERIFY_TLS = _env_bool("ENTRY_CHECK_VERIFY_TLS", True)
+# The 立即检查 button checks up to this many live items in the request; more go to the
+# background worker (app/jobs.py), whose progress page the button opens.
+ENTRY_CHECK_INLINE_ITEMS = int(os.environ.get("ENTRY_CHECK_INLINE_ITEMS", "20"))
 
 # --- Review deadline (reviewer's inbox and the yearly assessment's on-time rate) ---------------
 REVIEW_DUE_WORKING_DAYS = int(os.environ.get("REVIEW_DUE_WORKING_DAYS", "5"))

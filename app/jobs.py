@@ -162,3 +162,41 @@ def run_import(job_id: str, user_id: int, department_code: str | None, path: str
         finally:
             session.remove()
             Path(path).unlink(missing_ok=True)
+
+
+def enqueue_entry_check(user_id: int, items: int) -> str:
+    """Queue a check of every live item's online entry; returns the job id."""
+    job_id = uuid.uuid4().hex
+    _save(job_id, kind="entries", owner_id=user_id, status="queued", total=items, message="")
+    run_entry_check.schedule((job_id, user_id), delay=0)
+    return job_id
+
+
+@huey.task()
+def run_entry_check(job_id: str, user_id: int) -> None:
+    """Check every live item's entry in the worker (services/ledger/entries.py), one
+    transaction, and keep the counts for the progress page."""
+    from flask_babel import gettext as _
+
+    from app.extensions import db
+    from app.models import ConsoleUser
+    from app.services.errors import DomainError
+    from app.services.ledger import entries
+
+    app = _app()
+    with app.app_context():
+        _save(job_id, status="running")
+        session = db.session
+        try:
+            counts = entries.check_all(session, session.get(ConsoleUser, user_id), app.config)
+            session.commit()
+            _save(job_id, status="done", summary=counts)
+        except DomainError as error:
+            session.rollback()
+            _save(job_id, status="failed", message=str(error))
+        except Exception:
+            session.rollback()
+            log.exception("entry check job %s failed", job_id)
+            _save(job_id, status="failed", message=_("检查失败，未记录任何结果，请稍后重试。"))
+        finally:
+            session.remove()

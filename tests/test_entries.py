@@ -12,6 +12,7 @@ from app.models import EntryCheck, RectificationTask
 from app.services.errors import PermissionDeniedError
 from app.services.ledger import entries
 from tests import factories as f
+from tests.test_jobs import consumer  # noqa: F401  (the real Huey consumer fixture)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -219,3 +220,44 @@ def test_entry_url_takes_the_first_address_out_of_the_clerks_words():
     assert entries.entry_url("http://a.example.cn/x，或企业微信") == "http://a.example.cn/x"
     assert entries.entry_url("企业微信-智慧校园") is None
     assert entries.entry_url(None) is None
+
+
+@pytest.mark.usefixtures("consumer")
+def test_many_entries_are_checked_in_the_worker_with_a_progress_page(
+    db_session, site, settings, client_as, monkeypatch
+):
+    monkeypatch.setitem(settings, "ENTRY_CHECK_INLINE_ITEMS", 1)
+    _item(db_session, "SI-E-BG1", f"{site}/ok")
+    _item(db_session, "SI-E-BG2", f"{site}/gone")
+    db_session.commit()
+    admin = client_as("admin")
+    queued = admin.post("/entrycheckview/run")
+    assert queued.status_code == 302 and "/entrycheckview/jobs/" in queued.location
+    deadline = time.monotonic() + 60
+    while True:
+        page = admin.get(queued.location).get_data(as_text=True)
+        if "检查完成" in page or "检查未完成" in page or time.monotonic() > deadline:
+            break
+        assert 'http-equiv="refresh"' in page  # the page reloads itself while it runs
+        time.sleep(0.3)
+    assert "检查完成" in page and "已检查 2 个办事入口：可访问 1，失效 1" in page
+    assert 'http-equiv="refresh"' not in page
+    db_session.expire_all()
+    assert db_session.query(EntryCheck).count() == 2
+    assert client_as("security").get(queued.location).status_code in (403, 404, 302)
+    assert admin.get("/entrycheckview/jobs/" + "0" * 32).status_code == 404
+
+
+def test_the_board_flags_departments_with_dead_entries(db_session, site, settings, client_as):
+    _item(db_session, "SI-E-BD1", f"{site}/gone")
+    _item(db_session, "SI-E-BD2", f"{site}/ok", dept="T02")
+    db_session.commit()
+    entries.check_all(db_session, f.user(db_session, "admin"), settings)
+    db_session.commit()
+    page = client_as("admin").get("/board/").get_data(as_text=True)
+    rows = {
+        code: page[page.index(f'data-department="{code}"') :].split("</tr>", 1)[0]
+        for code in ("T01", "T02")
+    }
+    assert "1 个失效" in rows["T01"]
+    assert "个失效" not in rows["T02"] and "无失效" in rows["T02"]

@@ -277,7 +277,9 @@ ACTIONS: dict[str, Action] = {
     # The campaign board: reminding lagging departments, and who receives the reminders.
     "remind": Action(DEVELOPER, (("can_remind", BOARD),)),
     # Checking that live items' online entries answer (ledger/entries.py).
-    "check_entries": Action(DEVELOPER, (("can_run", "EntryCheckView"),)),
+    "check_entries": Action(
+        DEVELOPER, (("can_run", "EntryCheckView"), ("can_job", "EntryCheckView"))
+    ),
     "receive_reminders": Action(frozenset({CONTACT})),
     # The sections of the home page.
     "home_department": Action(frozenset({CONTACT})),

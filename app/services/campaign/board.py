@@ -82,6 +82,8 @@ class BoardRow:
     state: str
     overdue_rules: list
     due_rules: list
+    # Live items whose online entry failed its last check (services/ledger/entries.py).
+    dead_entries: int = 0
 
     @property
     def state_label(self) -> str:
@@ -237,5 +239,6 @@ def build(
         }
         score = round(100 * sum(r.fraction for r in rules.values()) / len(rules))
         state, overdue, due = _state(rules, sched, today)
-        rows.append(BoardRow(department, rules, score, state, overdue, due))
+        dead = facts.get("dead_entries", {}).get(dept, 0)
+        rows.append(BoardRow(department, rules, score, state, overdue, due, dead))
     return Board(today, sched, rows)

@@ -18,7 +18,8 @@ from types import SimpleNamespace
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
-from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem
+from app.models import Contact, EntryCheck, InformationSystem, Material, ProcessNode, ServiceItem
+from app.models.choices import ENTRY_FAILING, LIFECYCLE
 from app.services.catalog import completeness
 from app.services.catalog.completeness_sql import item_incomplete, system_incomplete
 
@@ -160,6 +161,17 @@ def contacts(session: Session, ids: Sequence[int] | None) -> dict:
     return result
 
 
+def dead_entries(session: Session, ids: Sequence[int] | None) -> dict[int, int]:
+    """{department id: live items whose online entry failed its last check}."""
+    query = (
+        select(ServiceItem.department_id, func.count())
+        .join(EntryCheck, EntryCheck.item_id == ServiceItem.id)
+        .where(EntryCheck.outcome.in_(ENTRY_FAILING), ServiceItem.lifecycle == LIFECYCLE.ONLINE)
+        .group_by(ServiceItem.department_id)
+    )
+    return dict(session.execute(_in(query, ServiceItem.department_id, ids)).all())
+
+
 def facts(session: Session, ids: Sequence[int] | None) -> dict:
     """Everything the board's rules read, per department, as plain data."""
     online = (~ServiceItem.is_offline,)
@@ -180,4 +192,5 @@ def facts(session: Session, ids: Sequence[int] | None) -> dict:
         "bad_items": _examples(item_counts, _describe_items(session, item_ids)),
         "bad_systems": _examples(system_counts, _describe_systems(session, system_ids)),
         "people": contacts(session, ids),
+        "dead_entries": dead_entries(session, ids),
     }
