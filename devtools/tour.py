@@ -14,7 +14,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from devtools.site import DEMO_PASSWORD, ROLES, build, verify_page, worked_item_pages
+from devtools.site import DEMO_PASSWORD, ROLES, build, totp_now, verify_page, worked_item_pages
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -53,6 +53,11 @@ def tour(app) -> list[tuple[str, str | None, str]]:
         ("dashboard", "leader", "/statistics/"),
         ("audit", "auditor", "/auditentryview/list/"),
         ("users", "security", "/users/list/"),
+        ("board", "admin", "/board/"),
+        ("entries", "admin", "/entrycheckview/list/"),
+        ("findings", "admin", "/findings/"),
+        ("hall", "contact", "/hall/"),
+        ("api_docs", "contact", "/api/v1/docs"),
     ]
 
 
@@ -94,6 +99,10 @@ def _pages(app, action) -> int:
                     page.fill("#password", DEMO_PASSWORD)
                     page.locator("input[type=submit]").click()
                     page.wait_for_load_state()
+                    if page.url.endswith("/login/second-factor/"):
+                        page.fill("#code", totp_now(app, ROLES[role]))
+                        page.locator("input[type=submit], button[type=submit]").first.click()
+                        page.wait_for_load_state()
                 for name, path in mine:
                     page.goto(path)
                     page.wait_for_load_state("networkidle")

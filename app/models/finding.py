@@ -67,7 +67,7 @@ class FindingSetting(VersionedMixin, Model):
     params: Mapped[str | None] = mapped_column(
         Text,
         info={
-            "label": _l("阈值参数（JSON）"),
+            "label": _l("阈值参数"),
             "description": _l("只填写要改变的参数，其余沿用默认值。"),
         },
     )

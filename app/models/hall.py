@@ -185,7 +185,7 @@ class TrainingRecord(TrackedMixin, Model):
         Date,
         info={
             "label": _l("有效期至"),
-            "description": _l("不填则按培训日期加有效期（TRAINING_VALID_DAYS，默认一年）计算。"),
+            "description": _l("不填则按培训日期加系统设置的有效期（默认一年）计算。"),
         },
     )
 

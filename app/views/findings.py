@@ -116,10 +116,11 @@ class CapabilityView(ConsoleModelView):
     add_title = _l("新增业务能力")
     edit_title = _l("编辑业务能力")
     formatters_columns = {"description": multiline}
-    list_columns = ["code", "name", "description"]
+    # The code is the rules' key (kept in the form), not something a reader needs.
+    list_columns = ["name", "description"]
     add_columns = edit_columns = ["code", "name", "description"]
-    show_columns = add_columns + ["created_at", "updated_at"]
-    search_columns = ["code", "name"]
+    show_columns = ["name", "description", "created_at", "updated_at"]
+    search_columns = ["name", "code"]
     base_order = ("code", "asc")
 
 
