@@ -25,6 +25,7 @@ TABLES = (
     "rectification_task",
     "campaign",
     "campaign_phase",
+    "entry_check",
 )
 PASSWORD_LINE = re.compile(r"已创建演示用户 (\w+)（(.+?)），初始密码：(\S+) ")
 
@@ -154,6 +155,19 @@ def test_the_demo_shows_items_at_every_stage_of_the_hall_chain(seeded):
     assert _scalar(
         engine, "SELECT COUNT(*) FROM handler_assignment WHERE username = 'demo_handler'"
     )
+
+
+def test_the_demo_has_a_nights_entry_checks_of_its_live_items(seeded):
+    _url, engine, _output = seeded
+    outcomes = dict(_rows(engine, "SELECT outcome, COUNT(*) FROM entry_check GROUP BY outcome"))
+    assert outcomes["alive"] > 10 * (outcomes.get("dead", 0) + outcomes.get("unreachable", 0))
+    assert outcomes.get("dead", 0) + outcomes.get("unreachable", 0) >= 1
+    not_live = _scalar(
+        engine,
+        "SELECT COUNT(*) FROM entry_check c JOIN service_item i ON i.id = c.item_id "
+        "WHERE i.lifecycle <> 'online'",
+    )
+    assert not_live == 0
 
 
 def test_demo_users_get_one_role_each_and_their_password_is_printed_once(seeded):

@@ -39,6 +39,7 @@ from app.extensions import appbuilder, db
 from app.models.base import utcnow
 from app.security.roles import install_roles
 from app.services.demo.data import systems as system_data
+from app.services.demo.entries import seed_entry_checks
 from app.services.demo.findings import seed_findings
 from app.services.demo.hall import seed_hall
 from app.services.demo.items import seed_items
@@ -152,6 +153,7 @@ def _seed_records(session, ctx, items, counts):
     systems = seed_systems(session, ctx, system_count(items), counts)
     seed_items(session, ctx, items, counts)
     seed_hall(session, ctx, counts)
+    seed_entry_checks(session, ctx)
     seed_tasks(session, ctx, systems, counts)
     seed_findings(session)
     seed_campaign(session, ctx.now.year, counts)
