@@ -27,6 +27,7 @@ from ..params import bounded_int
 from ..transaction import one_transaction
 from . import idempotency
 from .auth import need_page_permission, need_scope
+from .fields import column, parse_value, required_on_create, serialize
 from .resources import (
     BY_NAME,
     DEFAULT_PAGE_SIZE,
@@ -34,10 +35,6 @@ from .resources import (
     MAX_PAGE_SIZE,
     RELATIONS,
     Resource,
-    column,
-    parse_value,
-    required_on_create,
-    serialize,
 )
 
 TASK_MOVES = tuple(sorted({action for _status, action in rectification.TRANSITIONS}))
