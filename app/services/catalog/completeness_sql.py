@@ -25,7 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import InformationSystem, Material, ProcessNode, ServiceItem
 from app.services.catalog.completeness import ITEM_MODULES, SYSTEM_FIELDS
-from app.services.session_hooks import listen_once
+from app.services.trail.session_hooks import listen_once
 
 # Python's str.strip() removes every Unicode space (U+3000 included): SQL trims the same set.
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.models import Material, ProcessNode, ServiceItem
 from app.models.time_limit import read_time_limit
 from app.services.catalog import completeness
+from app.services.demo import standing
 from app.services.demo.data import departments as department_data
 from app.services.demo.data import processes as process_data
 from app.services.demo.data import texts
@@ -121,7 +122,7 @@ def _build_item(entry, ctx):
     nodes, days = _node_rows(rng, _node_plan(rng, entry, dept), ctx)
     materials = _material_rows(rng, entry.process, ctx)
     hosting = _hosting_system(rng, entry, running, ctx)
-    findings = _findings(rng, running, ctx.now.year)
+    findings = standing.findings(rng, running, ctx.now.year)
     row = {
         "code": entry.code,
         "name": entry.process.name,
@@ -133,12 +134,12 @@ def _build_item(entry, ctx):
         "user_groups": ",".join(entry.process.groups),
         **_modules(rng, entry, dept, running, days, hosting),
         **findings,
-        **_lifecycle(rng, running, findings, ctx.now.year),
+        **standing.lifecycle(rng, running, findings, ctx.now.year),
         "classified": False,
         "department_id": dept.id,
         **stamps(ctx),
     }
-    row["offline_plan"] = _offline_plan(row["lifecycle"], dept)
+    row["offline_plan"] = standing.offline_plan(row["lifecycle"], dept)
     bundle = ItemBundle(row, materials, nodes)
     complete = not completeness.missing_for_item(_item_draft(bundle, ctx))
     row.update(workflow_fields(rng, complete, ctx, dept.code))
@@ -348,62 +349,3 @@ def _path(entry, dept, running, hosting):
             f"目前仍到{dept.name}（{dept.office}）线下办理。"
         )
     return f"目前线下办理：到{dept.name}（{dept.office}）提交纸质材料。"
-
-
-def _findings(rng, running, year):
-    """Pain points and suggestions for some items; the plan of 待改进 and 待部署 items."""
-    found = {
-        "pain_points": None,
-        "suggestions": None,
-        "transformation_needs": None,
-        "disposition": None,
-        "disposition_note": None,
-    }
-    if rng.random() < 0.4:
-        found["pain_points"] = "；".join(rng.sample(texts.PAIN_POINTS, rng.randint(1, 2)))
-    if rng.random() < 0.35:
-        found["suggestions"] = "；".join(rng.sample(texts.SUGGESTIONS, rng.randint(1, 2)))
-    if running == "improve":
-        enable = rng.random() < 0.7
-        found["disposition"] = "enable" if enable else "offline"
-        note = rng.choice(texts.ENABLE_NOTES if enable else texts.OFFLINE_NOTES)
-        found["disposition_note"] = note.format(year=year + 1, month=rng.randint(3, 9))
-    if running == "deploy":
-        found["transformation_needs"] = "；".join(
-            rng.sample(texts.TRANSFORMATION_NEEDS, rng.randint(1, 2))
-        )
-    return found
-
-
-# Where 待部署 items stand on the way online (measures art. 8-10), and their shares.
-CHAIN = (
-    ("planned", "onboarding_requested", "onboarding_approved", "in_development", "acceptance")
-    + ("accepted", "confirming"),
-    (35, 15, 10, 12, 10, 8, 10),
-)
-
-
-def _lifecycle(rng, running, findings, year):
-    """Where the item stands on the service hall (the same start as lifecycle.initial_lifecycle);
-    demo/hall.py writes the requests and steps that brought it there."""
-    if running == "deploy":
-        state = pick(rng, CHAIN)
-        note = f"申请纳入{year + 1}年线上化改造计划" if state != "planned" else None
-        return {"lifecycle": state, "lifecycle_note": note}
-    if findings["disposition"] == "offline" and rng.random() < 0.5:
-        return {"lifecycle": "offline_requested", "lifecycle_note": findings["disposition_note"]}
-    if running == "improve":
-        return {"lifecycle": "acceptance", "lifecycle_note": None}
-    if running == "good" and rng.random() < 0.05:
-        return {"lifecycle": "change_requested", "lifecycle_note": "增加线上签章环节"}
-    return {"lifecycle": "online", "lifecycle_note": None}
-
-
-def _offline_plan(state, dept):
-    """The offline emergency plan of a running item or one that is about to go online."""
-    if state in ("planned", "onboarding_requested", "onboarding_approved", "in_development"):
-        return None
-    return (
-        f"网上办事大厅不可用时，到{dept.office}（{dept.name}）线下办理，"
-        f"联系电话 {dept.phone}；提交纸质申请表，恢复后补录。"
-    )

@@ -28,8 +28,8 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.ownership import department_id_of
-from app.services.session_hooks import listen_once
 from app.services.trail.chain import entry_hash
+from app.services.trail.session_hooks import listen_once
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.models import DataStamp
-from app.services.session_hooks import listen_once
+from app.services.trail.session_hooks import listen_once
 
 STATISTICS = "statistics"
 # Tables whose rows feed a chart of the dashboard, the campaign board, the assessment, the
