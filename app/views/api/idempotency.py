@@ -10,7 +10,7 @@ import hashlib
 import json
 from datetime import timedelta
 
-from flask import Response, g, request
+from flask import Response, g, make_response, request
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -32,7 +32,7 @@ def _fingerprint() -> str:
 
 
 def _json(status: int, body: str, replayed: bool = False) -> Response:
-    response = Response(body, status=status, mimetype="application/json")
+    response = make_response(body, status, {"Content-Type": "application/json"})
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response

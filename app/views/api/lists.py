@@ -7,7 +7,7 @@ The version list changes with each new publication, so its ETag follows the newe
 calls need the token scope `lists:read` only: what they show is public already.
 """
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify, make_response, request
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -67,7 +67,7 @@ def _meta(pub) -> dict:
 
 def _answer(etag, modified, make):
     if _fresh(etag):
-        return _cached(Response(status=304), etag, modified)
+        return _cached(make_response("", 304), etag, modified)
     return _cached(make(), etag, modified)
 
 

@@ -4,6 +4,7 @@ from apispec import APISpec
 from flask_babel import gettext as _
 
 from app.services.publish import lists
+from app.views.download import XLSX_MIMETYPE
 
 from .spec import ID, _errors, _json, _page_params, _ref
 
@@ -141,7 +142,7 @@ def list_paths(spec: APISpec) -> None:
             }
         },
     )
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    xlsx = XLSX_MIMETYPE
     spec.path(
         path="/api/v1/lists/{number}/{kind}.xlsx",
         operations={
