@@ -55,6 +55,7 @@ $(VENV)/.installed-test: requirements-test.txt requirements.txt | $(VENV)/bin/ac
 install: system $(VENV)/.installed translations
 
 install-test: system-test $(VENV)/.installed-test
+	scripts/install-cas-server.sh
 
 translations:
 	if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel -q compile -d translations; fi
