@@ -4,6 +4,7 @@ from flask_appbuilder import Model
 
 from .audit import AuditCut, AuditEntry, AuditHead
 from .campaign import Campaign, CampaignPhase
+from .cas_login import CasLogin
 from .contact import Contact
 from .data_stamp import DataStamp
 from .department import Department
@@ -34,6 +35,7 @@ __all__ = [
     "AuditHead",
     "Campaign",
     "CampaignPhase",
+    "CasLogin",
     "Capability",
     "ConsoleUser",
     "Contact",
