@@ -54,9 +54,7 @@ class SecondFactorPages:
                     login_flow.pending_end()
                     return redirect(self.appbuilder.get_url_for_login)
             else:
-                return self._after_second_factor(
-                    done, codes, state.get("next"), state.get("cas")
-                )
+                return self._after_second_factor(done, codes, state.get("next"), state.get("cas"))
         elif request.method == "POST":
             flash(_("请求无效，请刷新页面后重试。"), "danger")
             status = 400
