@@ -314,3 +314,15 @@ def test_department_and_roles_from_ldap_by_the_cas_name(
     response, _ticket, _http = _cas_login(app.test_client(), "hexin")  # not in the directory
     assert response.status_code == 401
     assert "cas user not in directory" in _last_reason(db_session, "hexin")[1]
+
+
+def test_forms_may_lead_to_the_cas_server_only_in_cas_mode(app, client, monkeypatch, cas_server):
+    """The logout form's redirect to the CAS logout needs the CAS origin in form-action; no
+    other origin is added, and none outside CAS mode."""
+    origin = cas_server.url.rsplit("/cas/", 1)[0]
+    assert origin not in client.get("/login/").headers["Content-Security-Policy"]
+    monkeypatch.setitem(app.config, "AUTH_MODE", "cas")
+    monkeypatch.setitem(app.config, "CAS_SERVER_URL", cas_server.url)
+    policy = client.get("/login/").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {origin};" in policy
+    assert "default-src 'self';" in policy
