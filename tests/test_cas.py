@@ -326,3 +326,14 @@ def test_forms_may_lead_to_the_cas_server_only_in_cas_mode(app, client, monkeypa
     policy = client.get("/login/").headers["Content-Security-Policy"]
     assert f"form-action 'self' {origin};" in policy
     assert "default-src 'self';" in policy
+
+
+def test_the_it_office_sees_the_cas_settings(app, client_as, monkeypatch, cas_server):
+    """The directory settings page names the CAS mode, server and attribute names."""
+    admin = client_as("admin")  # a local account: logged in before the switch to CAS mode
+    assert "CAS 服务器" not in admin.get("/directory/").text
+    monkeypatch.setitem(app.config, "AUTH_MODE", "cas")
+    monkeypatch.setitem(app.config, "CAS_SERVER_URL", cas_server.url)
+    page = admin.get("/directory/").text
+    assert "统一身份认证（CAS）" in page and "CAS 服务器" in page
+    assert cas_server.url in page and "CAS 属性" in page
