@@ -329,8 +329,8 @@ def test_forms_may_lead_to_the_cas_server_only_in_cas_mode(app, client, monkeypa
 
 
 def test_the_it_office_sees_the_cas_settings(app, client_as, monkeypatch, cas_server):
-    """The directory settings page names the CAS mode, server and attribute names."""
-    admin = client_as("admin")  # a local account: logged in before the switch to CAS mode
+    """The security administrator's settings page names the CAS mode, server and attributes."""
+    admin = client_as("security")  # a local account: logged in before the switch to CAS mode
     assert "CAS 服务器" not in admin.get("/directory/").text
     monkeypatch.setitem(app.config, "AUTH_MODE", "cas")
     monkeypatch.setitem(app.config, "CAS_SERVER_URL", cas_server.url)
