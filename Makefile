@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 WORKERS ?= 2
 
-.PHONY: run run-ldap test test-sqlite test-postgresql install install-test system system-test \
+.PHONY: run run-ldap run-cas test test-sqlite test-postgresql install install-test system system-test \
         translations migrate bench lint
 
 # The background worker (app/jobs.py: large imports) runs beside gunicorn and stops with it.
@@ -23,6 +23,11 @@ run-ldap: install migrate
 	scripts/install-system.sh ldap
 	$(FLASK) seed-demo
 	$(PY) scripts/run_ldap.py
+
+run-cas: install migrate
+	scripts/install-cas-server.sh
+	$(FLASK) seed-demo
+	$(PY) scripts/run_cas.py
 
 test: install-test translations
 	scripts/services.sh

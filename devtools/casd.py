@@ -13,7 +13,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -136,9 +135,3 @@ def hidden_fields(page):
             if name:
                 fields[name.group(1)] = html.unescape(value.group(1) if value else "")
     return fields
-
-
-if __name__ == "__main__":  # pragma: no cover (a manual check: python -m devtools.casd)
-    server = CasServer(["department"]).start()
-    print(server.url, file=sys.stderr)
-    server.stop()
