@@ -337,3 +337,15 @@ def test_the_it_office_sees_the_cas_settings(app, client_as, monkeypatch, cas_se
     page = admin.get("/directory/").text
     assert "统一身份认证（CAS）" in page and "CAS 服务器" in page
     assert cas_server.url in page and "CAS 属性" in page
+
+
+def test_cas_2_validation_works_too(cas, app, monkeypatch, db_session):
+    """CAS_VERSION=2: the ticket is checked on serviceValidate (CAS 2.0) instead of
+    p3/serviceValidate, and the login opens a session the same way."""
+    monkeypatch.setitem(app.config, "CAS_VERSION", "2")
+    client = app.test_client()
+    response, _ticket, _http = _cas_login(client, "hexin")
+    assert response.status_code == 302
+    assert client.get("/serviceitemview/list/").status_code == 200
+    action, changes = _last_reason(db_session, "hexin")
+    assert action == "login" and "ok; cas" in changes
