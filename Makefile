@@ -9,8 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 WORKERS ?= 2
 
-.PHONY: run run-ldap test test-sqlite test-postgresql install install-test system system-test \
-        translations migrate bench lint screenshots
+.PHONY: run run-ldap run-cas test test-sqlite test-postgresql install install-test system \
+        system-test translations migrate bench lint screenshots
 
 # The background worker (app/jobs.py: large imports) runs beside gunicorn and stops with it.
 run: install migrate
@@ -23,6 +23,11 @@ run-ldap: install migrate
 	scripts/install-system.sh ldap
 	$(FLASK) seed-demo
 	$(PY) scripts/run_ldap.py
+
+run-cas: install migrate
+	scripts/install-cas-server.sh
+	$(FLASK) seed-demo
+	$(PY) scripts/run_cas.py
 
 test: install-test translations
 	scripts/services.sh
@@ -55,6 +60,7 @@ $(VENV)/.installed-test: requirements-test.txt requirements.txt | $(VENV)/bin/ac
 install: system $(VENV)/.installed translations
 
 install-test: system-test $(VENV)/.installed-test
+	scripts/install-cas-server.sh
 
 translations:
 	if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel -q compile -d translations; fi

@@ -93,7 +93,11 @@ FAB_SAFE_REDIRECT_HOSTS = [
 LIST_MAX_PAGE_SIZE = 100
 
 # --- Authentication ---------------------------------------------------------------------------
-AUTH_TYPE = AUTH_LDAP if os.environ.get("AUTH_MODE", "db").lower() == "ldap" else AUTH_DB
+# AUTH_MODE: "db" (local accounts), "ldap" (the directory, below) or "cas" (the college's CAS
+# server, below: people log in there; only LOCAL_ADMIN_USERS use the login form). CAS mode is
+# FAB's AUTH_DB with the console's own CAS login beside it (app/security/cas_auth.py).
+AUTH_MODE = os.environ.get("AUTH_MODE", "db").strip().lower()
+AUTH_TYPE = AUTH_LDAP if AUTH_MODE == "ldap" else AUTH_DB
 # FAB's admin role (what `flask fab create-admin` assigns): the security administrator, who
 # manages users and roles. It gets exactly the permissions app/services/access/permissions.py
 # generates for it, like every role (三权分立: no role holds every permission).
@@ -182,6 +186,29 @@ LDAP_STAFF_VALUES = [
 ]
 # How long a passed training assessment stays valid (measures art. 18).
 TRAINING_VALID_DAYS = int(os.environ.get("TRAINING_VALID_DAYS", "365"))
+# CAS (used when AUTH_MODE=cas; see README "CAS 单点登录"), through python-cas. CAS_SERVER_URL
+# is the server's base ending in "/" (…/cas/: login, p3/serviceValidate and logout follow it);
+# CAS_VERSION 3 (attributes in the validation answer) or 2. CAS_SERVICE_URL is this console's
+# CAS address as the CAS server must see it (…/login/cas/); unset, it is built from the request
+# (behind a proxy set PROXY_COUNT). The ticket check waits CAS_TIMEOUT_SECONDS at most.
+CAS_SERVER_URL = os.environ.get("CAS_SERVER_URL", "")
+CAS_VERSION = os.environ.get("CAS_VERSION", "3")
+CAS_SERVICE_URL = os.environ.get("CAS_SERVICE_URL", "")
+CAS_TIMEOUT_SECONDS = float(os.environ.get("CAS_TIMEOUT_SECONDS", "5"))
+CAS_VERIFY_TLS = _env_bool("CAS_VERIFY_TLS", True)
+# Where a CAS user's names, department and groups come from: "attributes" (the CAS answer,
+# attribute names below) or "ldap" (the directory above, searched by the CAS user name with the
+# service account: AUTH_LDAP_*, LDAP_DEPARTMENT_FIELD, LDAP_GROUP_BASE). Groups map to roles by
+# AUTH_ROLES_MAPPING either way (group names or DNs, case-insensitive).
+CAS_USER_SOURCE = os.environ.get("CAS_USER_SOURCE", "attributes").strip().lower()
+CAS_ATTRIBUTE_DEPARTMENT = os.environ.get("CAS_ATTRIBUTE_DEPARTMENT", "department")
+CAS_ATTRIBUTE_GROUPS = os.environ.get("CAS_ATTRIBUTE_GROUPS", "groups")
+CAS_ATTRIBUTE_FIRSTNAME = os.environ.get("CAS_ATTRIBUTE_FIRSTNAME", "givenName")
+CAS_ATTRIBUTE_LASTNAME = os.environ.get("CAS_ATTRIBUTE_LASTNAME", "sn")
+CAS_ATTRIBUTE_EMAIL = os.environ.get("CAS_ATTRIBUTE_EMAIL", "mail")
+# Logging out of the console also logs out of the CAS server (its single logout then ends the
+# person's other CAS sessions); false: only the console session ends.
+CAS_LOGOUT_AT_SERVER = _env_bool("CAS_LOGOUT_AT_SERVER", True)
 # Local accounts that never go to the directory (the emergency administrator,
 # app/services/access/emergency.py). A name anyone would guess (admin, administrator, root,
 # ... emergency.RESERVED_NAMES) stops the console at start-up, and no command or screen creates

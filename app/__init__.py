@@ -36,6 +36,8 @@ def create_app(test_config=None):
     from .security import ratelimit_store  # noqa: F401  registers sqlitefile:// for the limiter
 
     csrf.init_app(app)
+    # The CAS server's single-logout POST carries no CSRF token (app/security/views.py).
+    csrf.exempt("app.security.views.cas_login")
     cache.init_app(app)
     with app.app_context():
         db.init_app(app)

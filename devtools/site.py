@@ -34,7 +34,7 @@ PUBLIC_PAGES = ("/", "/public/", "/public/versions/", "/verify", "/login/")
 # Latin words a Chinese page may show: codes and abbreviations every reader knows.
 ALLOWED_WORDS = {
     "XLSX", "PNG", "SVG", "URL", "QR", "LDAP", "CAS", "API", "IT", "ID", "IP", "SHA",
-    "PDF", "OA", "CSV", "English", "Excel", "VPN", "BIM", "MB", "KB", "DN", "TLS",
+    "PDF", "OA", "CSV", "English", "Excel", "VPN", "BIM", "MB", "KB", "DN", "TLS", "HTTP",
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
 # A token holding a digit, an @ or a path is a code, an address or a hash, not a word.

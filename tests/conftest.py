@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from tests.factories import PASSWORD, ROLE_USERS, make_users  # noqa: E402
 
-pytest_plugins = ["tests.ldap_fixtures", "tests.live_server", "tests.browser"]
+pytest_plugins = ["tests.ldap_fixtures", "tests.cas_fixtures", "tests.live_server", "tests.browser"]
 
 ENGINE = os.environ.get("TEST_DATABASE", "sqlite").lower()
 PG_ADMIN_URL = os.environ.get(

@@ -5,6 +5,7 @@ from flask_appbuilder import Model
 from .api_token import ApiIdempotency, ApiToken
 from .audit import AuditCut, AuditEntry, AuditHead
 from .campaign import Campaign, CampaignPhase
+from .cas_login import CasLogin
 from .contact import Contact
 from .data_stamp import DataStamp
 from .department import Department
@@ -39,6 +40,7 @@ __all__ = [
     "Campaign",
     "CampaignPhase",
     "Capability",
+    "CasLogin",
     "ConsoleUser",
     "Contact",
     "DataStamp",

@@ -5,7 +5,8 @@ The policy allows scripts from this origin and inline scripts carrying this resp
 only: FAB's templates put `nonce="{{ baselib.get_nonce() }}"` on each of their scripts, which
 reads the `csp_nonce()` template global installed here; the console's own scripts are files
 under app/static. No inline event handler (`onclick=`) or `javascript:` address runs. Nothing
-is loaded from another origin (default-src 'self'). Inline styles stay allowed (FAB's widgets
+is loaded from another origin (default-src 'self'); forms lead only here, or in CAS mode to the
+CAS server too. Inline styles stay allowed (FAB's widgets
 and the console's print sheets set `style=`); images may be `data:` (Select2's arrows).
 """
 
@@ -22,6 +23,19 @@ def csp_nonce() -> str:
     return nonce
 
 
+def _form_targets() -> str:
+    """Origins a form may lead to besides this one: the CAS server in CAS mode (the logout
+    POST is answered with a redirect to its logout, which `form-action` also governs)."""
+    from urllib.parse import urlsplit
+
+    from flask import current_app, has_app_context
+
+    if not has_app_context() or current_app.config.get("AUTH_MODE") != "cas":
+        return ""
+    parts = urlsplit(current_app.config.get("CAS_SERVER_URL") or "")
+    return f" {parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 def policy(nonce: str) -> str:
     return "; ".join(
         (
@@ -33,7 +47,7 @@ def policy(nonce: str) -> str:
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
-            "form-action 'self'",
+            f"form-action 'self'{_form_targets()}",
             "frame-ancestors 'none'",
         )
     )

@@ -14,6 +14,7 @@ user's DN.
 """
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import ldap
@@ -200,28 +201,15 @@ def _search_groups(conn, user):
     ]
 
 
-def authenticate(username, password):
-    """The directory's entry for `username` when `password` is right, else None.
-
-    Raises DirectoryUnavailable when the directory cannot answer. The caller has already
-    refused empty passwords and names outside the allowed characters.
-    """
-    if not password:
-        return None
+@contextmanager
+def _service_connection():
+    """A connection bound as the service account; any directory failure inside the block
+    becomes DirectoryUnavailable."""
     try:
         conn = _connect()
         try:
             _service_bind(conn)
-            user = _search_user(conn, username)
-            if user is None:
-                return None
-            if not user.groups:
-                user.groups = _search_groups(conn, user)
-            try:
-                conn.simple_bind_s(user.dn, password)
-            except ldap.INVALID_CREDENTIALS:
-                return None
-            return user
+            yield conn
         finally:
             conn.unbind_s()
     except UNREACHABLE as error:
@@ -230,6 +218,40 @@ def authenticate(username, password):
     except ldap.LDAPError as error:
         log.warning("LDAP error: %s", error)
         raise DirectoryUnavailable(str(error)) from error
+
+
+def _find(conn, username):
+    user = _search_user(conn, username)
+    if user is not None and not user.groups:
+        user.groups = _search_groups(conn, user)
+    return user
+
+
+def authenticate(username, password):
+    """The directory's entry for `username` when `password` is right, else None.
+
+    Raises DirectoryUnavailable when the directory cannot answer. The caller has already
+    refused empty passwords and names outside the allowed characters.
+    """
+    if not password:
+        return None
+    with _service_connection() as conn:
+        user = _find(conn, username)
+        if user is None:
+            return None
+        try:
+            conn.simple_bind_s(user.dn, password)
+        except ldap.INVALID_CREDENTIALS:
+            return None
+        return user
+
+
+def lookup(username):
+    """The directory's entry for `username` found with the service account, without its
+    password (CAS_USER_SOURCE=ldap: the CAS server has checked who it is); None when the
+    directory has no such person. Raises DirectoryUnavailable as `authenticate` does."""
+    with _service_connection() as conn:
+        return _find(conn, username)
 
 
 def check_directory_password(username, password):

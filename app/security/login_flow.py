@@ -28,19 +28,34 @@ def attempt_login(sm, username, password, challenge=None, otp=None):
     flashed a retry hint); a refusal is committed too, since its audit row and failure count
     (or lock) must stay, so it is caught inside the transaction and answered after the commit.
     """
+    return _attempt(
+        lambda: authentication.authenticate(
+            db.session,
+            sm,
+            username,
+            password,
+            ip=request.remote_addr,
+            challenge=challenge,
+            otp=otp,
+            user_agent=request.user_agent.string,
+        )
+    )
+
+
+def attempt_cas_login(sm, ticket, service):
+    """A CAS ticket's login (`authentication.authenticate_cas`), as `attempt_login`."""
+    return _attempt(
+        lambda: authentication.authenticate_cas(
+            db.session, sm, ticket, service, ip=request.remote_addr
+        )
+    )
+
+
+def _attempt(authenticate):
     user = refusal = None
     with one_transaction(abort_on=()) as outcome:
         try:
-            user = authentication.authenticate(
-                db.session,
-                sm,
-                username,
-                password,
-                ip=request.remote_addr,
-                challenge=challenge,
-                otp=otp,
-                user_agent=request.user_agent.string,
-            )
+            user = authenticate()
         except LoginRefused as refused:
             refusal = refused
     return user, refusal, outcome.ok
@@ -64,10 +79,11 @@ def attempt_second_factor(sm, user_id, code):
     return user, codes, refusal, outcome.ok
 
 
-def finish(user):
-    """Open the session of `user`, show what they must know; returns the address of the
-    password change when it is due, else None."""
-    sessions.start(user)
+def finish(user, cas_ticket=None):
+    """Open the session of `user` (opened through CAS with the digest `cas_ticket`, which its
+    single logout will name), show what they must know; returns the address of the password
+    change when it is due, else None."""
+    sessions.start(user, cas_ticket)
     for notice in getattr(user, "notices", []):
         flash(notice, "warning")
     notice = getattr(user, "failure_notice", None)
@@ -87,9 +103,14 @@ def failure_text(notice: dict) -> str:
     ).format(n=notice["count"], at=notice["at"], ip=notice["ip"] or _("未知地址"))
 
 
-def pending_start(user_id: int, next_url: str | None) -> None:
+def pending_start(user_id: int, next_url: str | None, cas_ticket: str | None = None) -> None:
     session.clear()
-    session["second_factor"] = {"uid": user_id, "at": int(time.time()), "next": next_url}
+    session["second_factor"] = {
+        "uid": user_id,
+        "at": int(time.time()),
+        "next": next_url,
+        "cas": cas_ticket,
+    }
 
 
 def pending() -> dict | None:

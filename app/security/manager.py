@@ -63,7 +63,11 @@ class _UserColumns:
         "conf_password": _l("确认密码"),
     }
     formatters_columns = {
-        "source": lambda v: {"ldap": _l("统一身份认证"), "local": _l("本地账号")}.get(v, v),
+        "source": lambda v: {
+            "ldap": _l("统一身份认证"),
+            "cas": _l("统一身份认证（CAS）"),
+            "local": _l("本地账号"),
+        }.get(v, v),
         "active": lambda v: _l("是") if v else _l("否"),
         "department": lambda v: v if v is not None else "",
         "staff_no": lambda v: v or "",

@@ -54,7 +54,7 @@ class SecondFactorPages:
                     login_flow.pending_end()
                     return redirect(self.appbuilder.get_url_for_login)
             else:
-                return self._after_second_factor(done, codes, state.get("next"))
+                return self._after_second_factor(done, codes, state.get("next"), state.get("cas"))
         elif request.method == "POST":
             flash(_("请求无效，请刷新页面后重试。"), "danger")
             status = 400
@@ -72,8 +72,8 @@ class SecondFactorPages:
         response = make_response(page, status)
         return _no_store(response)
 
-    def _after_second_factor(self, user, codes, next_url):
-        change = login_flow.finish(user)
+    def _after_second_factor(self, user, codes, next_url, cas_ticket=None):
+        change = login_flow.finish(user, cas_ticket)
         target = change or safe_next(self.appbuilder.get_url_for_index, next_url)
         if codes is None:
             return redirect(target)

@@ -16,8 +16,9 @@ from sqlalchemy import event
 from app.models import ConsoleUser
 
 
-def start(user):
-    """A new session for `user` (after `authenticate` set a fresh nonce)."""
+def start(user, cas_ticket=None):
+    """A new session for `user` (after `authenticate` set a fresh nonce); `cas_ticket` is the
+    digest of the CAS ticket it was opened with, whose single logout ends it."""
     session.clear()
     login_user(user, remember=False)
     session.permanent = True
@@ -25,6 +26,47 @@ def start(user):
     session["nonce"] = user.session_nonce
     session["login_at"] = now
     session["seen_at"] = now
+    if cas_ticket:
+        session["cas"] = cas_ticket
+
+
+def audit_logout(db_session, user, ip, how=None):
+    from app.services.trail import audit
+
+    audit.record_event(
+        db_session,
+        "logout",
+        record_type="ab_user",
+        record_id=user.id,
+        summary=user.username,
+        changes={"reason": [None, how]} if how else None,
+        username=user.username,
+        ip=ip,
+    )
+
+
+def end_cas_login(db_session, digest, ip):
+    """The CAS server's single logout of the login with this ticket digest: its console
+    session ends at its next request (audited); an unknown or already ended one is ignored."""
+    from app.models import CasLogin
+    from app.models.base import utcnow
+
+    login = db_session.query(CasLogin).filter_by(ticket_digest=digest).first()
+    if login is None or login.ended_at is not None:
+        return
+    login.ended_at = utcnow()
+    user = db_session.get(ConsoleUser, login.user_id)
+    if user is not None:
+        audit_logout(db_session, user, ip, how="cas single logout")
+
+
+def _cas_logged_out(digest):
+    """Whether the CAS server's single logout ended the CAS login with this ticket digest."""
+    from app.extensions import db
+    from app.models import CasLogin
+
+    ended = db.session.query(CasLogin.ended_at).filter_by(ticket_digest=digest).scalar()
+    return ended is not None
 
 
 def end():
@@ -48,6 +90,8 @@ def _expired_reason(user):
         return _("登录已超过 {h} 小时，请重新登录。").format(h=cfg.get("SESSION_MAX_HOURS", 8))
     if now - int(session.get("seen_at", 0)) > cfg.get("SESSION_IDLE_MINUTES", 30) * 60:
         return _("超过 {m} 分钟未操作，请重新登录。").format(m=cfg.get("SESSION_IDLE_MINUTES", 30))
+    if session.get("cas") and _cas_logged_out(session["cas"]):
+        return _("您已在统一身份认证退出，请重新登录。")
     return None
 
 

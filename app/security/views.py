@@ -25,7 +25,7 @@ from app.services.errors import SecondFactorNeeded, response_for
 from app.views.redirects import safe_next
 from app.views.transaction import one_transaction
 
-from . import login_flow, sessions
+from . import cas_auth, login_flow, sessions
 from .second_factor_views import SecondFactorPages
 
 
@@ -80,6 +80,9 @@ class _ConsoleLogin(SecondFactorPages):
         elif request.method == "POST":
             flash(_l("请求无效，请刷新页面后重新登录。"), "danger")
             status = 400
+        return self._login_page(form, status, challenge)
+
+    def _login_page(self, form, status=200, challenge=False):
         form.captcha.data = ""
         response = current_app.make_response(
             self.render_template(
@@ -92,6 +95,9 @@ class _ConsoleLogin(SecondFactorPages):
                     username=form.username.data or "",
                     n=secrets.token_hex(4),
                 ),
+                cas_url=url_for(self.__class__.__name__ + ".cas_login", next=safe_next(None))
+                if cas_auth.enabled()
+                else None,
                 appbuilder=self.appbuilder,
             )
         )
@@ -99,25 +105,58 @@ class _ConsoleLogin(SecondFactorPages):
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    @expose("/login/cas/", methods=["GET", "POST"])
+    def cas_login(self):
+        """CAS: without a ticket, off to the CAS login; with one, its check and the session.
+        A POST is the CAS server's single logout (no CSRF token: app/__init__.py exempts it)."""
+        if not cas_auth.enabled():
+            abort(404)
+        if request.method == "POST":
+            return self._cas_single_logout()
+        if g.user is not None and g.user.is_authenticated:
+            return redirect(safe_next(self.appbuilder.get_url_for_index, session.get("cas_next")))
+        ticket = request.args.get("ticket")
+        if not ticket:
+            session["cas_next"] = safe_next(None)
+            return redirect(cas_auth.login_url())
+        next_url = safe_next(None, session.pop("cas_next", None))
+        user, refusal, ok = login_flow.attempt_cas_login(
+            self.appbuilder.sm, ticket, cas_auth.service_url()
+        )
+        digest = cas_auth.digest(ticket)
+        if isinstance(refusal, SecondFactorNeeded):
+            login_flow.pending_start(refusal.user_id, next_url, digest)
+            return redirect(url_for(self.__class__.__name__ + ".second_factor"))
+        if not ok:
+            return self._login_page(LoginForm(), 500)
+        if refusal is not None:
+            status, category = response_for(refusal)
+            flash(str(refusal), category)
+            return self._login_page(LoginForm(), status)
+        change = login_flow.finish(user, digest)
+        return redirect(change or safe_next(self.appbuilder.get_url_for_index, next_url))
+
+    def _cas_single_logout(self):
+        ticket = cas_auth.ticket_of_logout_request(request.form.get("logoutRequest"))
+        if ticket is None:
+            return current_app.response_class("invalid logoutRequest", 400, mimetype="text/plain")
+        with one_transaction(abort_on=()):
+            sessions.end_cas_login(db.session, cas_auth.digest(ticket), request.remote_addr)
+        return current_app.response_class("ok", 200, mimetype="text/plain")
+
     @expose("/logout/", methods=["GET", "POST"])
     def logout(self):
         if request.method == "GET":
             # Logging out changes state: only a POST with a CSRF token does it.
             return redirect(self.appbuilder.get_url_for_index)
+        through_cas = bool(session.get("cas"))
         with one_transaction():
             user = sessions.end()
             if user is not None:
-                from app.services.trail import audit
-
-                audit.record_event(
-                    db.session,
-                    "logout",
-                    record_type="ab_user",
-                    record_id=user.id,
-                    summary=user.username,
-                    username=user.username,
-                    ip=request.remote_addr,
-                )
+                sessions.audit_logout(db.session, user, request.remote_addr)
+        if through_cas and current_app.config.get("CAS_LOGOUT_AT_SERVER", True):
+            # The CAS server ends its own session too, then sends the browser back here.
+            return redirect(cas_auth.logout_url(url_for(".login", _external=True)))
         return redirect(self.appbuilder.get_url_for_login)
 
 

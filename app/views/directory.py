@@ -18,11 +18,10 @@ class DirectoryView(BaseView):
     @has_access
     def index(self):
         cfg = current_app.config
-        settings = [
-            (
-                _("认证方式"),
-                _("统一身份认证（LDAP）") if cfg["AUTH_TYPE"] == AUTH_LDAP else _("本地账号"),
-            ),
+        settings = [(_("认证方式"), _mode(cfg))]
+        if cfg.get("AUTH_MODE") == "cas":
+            settings += _cas_settings(cfg)
+        settings += [
             (_("目录服务器"), cfg.get("AUTH_LDAP_SERVER")),
             (_("连接加密（TLS）"), _("是") if cfg.get("AUTH_LDAP_USE_TLS") else _("否")),
             (_("人员检索基准"), cfg.get("AUTH_LDAP_SEARCH")),
@@ -59,3 +58,24 @@ class DirectoryView(BaseView):
             locked=locked,
             title=_("统一身份认证设置"),
         )
+
+
+def _mode(cfg):
+    if cfg.get("AUTH_MODE") == "cas":
+        return _("统一身份认证（CAS）")
+    return _("统一身份认证（LDAP）") if cfg["AUTH_TYPE"] == AUTH_LDAP else _("本地账号")
+
+
+def _cas_settings(cfg):
+    from_ldap = cfg.get("CAS_USER_SOURCE") == "ldap"
+    return [
+        (_("CAS 服务器"), cfg.get("CAS_SERVER_URL")),
+        (_("CAS 协议版本"), cfg.get("CAS_VERSION")),
+        (_("本系统的 CAS 服务地址"), cfg.get("CAS_SERVICE_URL") or _("（按请求地址生成）")),
+        (
+            _("部门与群组来源"),
+            _("目录（按 CAS 用户名检索）") if from_ldap else _("CAS 属性"),
+        ),
+        (_("CAS 部门属性"), cfg.get("CAS_ATTRIBUTE_DEPARTMENT")),
+        (_("CAS 群组属性"), cfg.get("CAS_ATTRIBUTE_GROUPS")),
+    ]

@@ -175,18 +175,18 @@ def authenticate(
     Either way the session holds what must be kept (audit row, failure count or lock, the
     user's login stamp and fresh session nonce): the caller commits it, refused or not.
 
-    With AUTH_TYPE LDAP, the accounts named in LOCAL_ADMIN_USERS (the emergency
-    administrator) are checked here and never sent to the directory; any other local account
-    (e.g. a demo user) is refused, audited, even with its right password; the rest are checked
-    against the directory. Every caller (login form, REST login) comes through here.
+    With AUTH_TYPE LDAP or AUTH_MODE cas, the accounts named in LOCAL_ADMIN_USERS (the
+    emergency administrator) are checked here and never sent to the directory; any other local
+    account (e.g. a demo user) is refused, audited, even with its right password; the rest are
+    checked against the directory (LDAP), or refused with a pointer to the CAS login (CAS:
+    `authenticate_cas` is their way in). Every caller (login form, REST login) comes through
+    here.
 
     The emergency administrator logs in only from LOCAL_ADMIN_NETWORKS: from elsewhere its
     right password is refused like a wrong one (audited with its own reason); each of its
     logins is announced to the security administrators (`emergency.announce`, naming `ip` and
     `user_agent`).
     """
-    from flask_appbuilder.const import AUTH_LDAP
-
     username = (username or "").strip()
     problem = _valid_input(username, password)
     if problem:
@@ -195,7 +195,7 @@ def authenticate(
         raise LoginRefused(_generic(), problem)
     _guard(session, username, ip, challenge)
     user = _find_user(session, username)
-    if sm.auth_type != AUTH_LDAP or second_factor.is_local_admin(username):
+    if not _directory_mode(sm) or second_factor.is_local_admin(username):
         user = _check_local(session, user, username, password, ip)
         _ensure_trusted_network(session, user, ip)
     elif user is not None and user.source == "local":
@@ -209,17 +209,123 @@ def authenticate(
             ),
             "local account in directory mode",
         )
+    elif _cas_mode():
+        _audit(session, "login_failed", username, "password login in cas mode", user, ip)
+        session.flush()
+        raise LoginRefused(
+            _("本系统使用统一身份认证（CAS）登录，请点击“统一身份认证登录”。"),
+            "password login in cas mode",
+        )
     else:
         user = _check_directory(session, sm, username, password, ip)
+    return _finish(session, sm, user, ip, otp, user_agent=user_agent)
+
+
+def _finish(session, sm, user, ip, otp, how=None, user_agent=None):
+    """The last steps of every login that proved who it is: the second factor, if the
+    account needs one, then the success (stamped and audited)."""
     if second_factor.required(user):
         if otp is None:
             second_factor.prepare(user)
-            _audit(session, "second_factor", username, "password ok, code pending", user, ip)
+            _audit(session, "second_factor", user.username, "identity ok, code pending", user, ip)
             session.flush()
             raise SecondFactorNeeded(_("请输入动态验证码完成登录。"), "second factor", user.id)
         return _second_step(session, sm, user, otp, ip, user_agent)
-    _succeed(session, sm, user, ip, user_agent=user_agent)
+    _succeed(session, sm, user, ip, how=how, user_agent=user_agent)
     return user
+
+
+def _cas_mode():
+    return current_app.config.get("AUTH_MODE") == "cas"
+
+
+def _directory_mode(sm):
+    """Whether people log in with the college's identity (LDAP or CAS), not local accounts."""
+    from flask_appbuilder.const import AUTH_LDAP
+
+    return sm.auth_type == AUTH_LDAP or _cas_mode()
+
+
+CAS_TICKET_NAME = "(cas ticket)"  # counts bad tickets per address; no user name looks like it
+
+
+def authenticate_cas(
+    session: Session, sm: Any, ticket: str | None, service: str, ip: str | None = None
+) -> ConsoleUser:
+    """The user a CAS service ticket names, when the CAS server accepts it for `service`;
+    else LoginRefused (audited, counted), like `authenticate`.
+
+    Bad, replayed or refused tickets count as failures of the address under CAS_TICKET_NAME
+    (delays, then a lock of CAS logins from that address); the person the ticket names is then
+    held to the same lock as at the login form. The emergency administrator and other local
+    accounts never log in through CAS. Department and groups come from the CAS attributes, or
+    from the directory (CAS_USER_SOURCE=ldap); an unregistered department code is refused. The
+    ticket's digest is kept (CasLogin) for the single logout and against replays.
+    """
+    from app.models import CasLogin
+    from app.security import cas_auth
+
+    _guard(session, CAS_TICKET_NAME, ip, None, with_challenge=False)
+    if not cas_auth.well_formed(ticket):
+        _fail(session, CAS_TICKET_NAME, "cas ticket malformed", ip=ip, message=_cas_refused())
+    digest = cas_auth.digest(ticket)
+    if session.query(CasLogin.id).filter_by(ticket_digest=digest).first() is not None:
+        _fail(session, CAS_TICKET_NAME, "cas ticket replayed", ip=ip, message=_cas_refused())
+    try:
+        answer = cas_auth.validate(ticket, service)
+    except cas_auth.CasUnavailable as error:
+        _unavailable(session, CAS_TICKET_NAME, "cas server unavailable", ip, error)
+    if answer is None:
+        _fail(session, CAS_TICKET_NAME, "cas ticket refused", ip=ip, message=_cas_refused())
+    username, attributes = answer
+    if not USERNAME_PATTERN.match(username):
+        _fail(session, CAS_TICKET_NAME, "cas user name not allowed", ip=ip, message=_generic_cas())
+    _guard(session, username, ip, None, with_challenge=False)
+    user = _find_user(session, username)
+    if second_factor.is_local_admin(username) or (user is not None and user.source == "local"):
+        _audit(session, "login_failed", username, "local account through cas", user, ip)
+        session.flush()
+        raise LoginRefused(
+            _("本地账号不能通过统一身份认证登录；紧急管理员请使用登录页面的用户名和密码。"),
+            "local account through cas",
+        )
+    entry = _cas_entry(session, username, attributes, ip)
+    user = _sync_directory_user(session, sm, entry, ip, source="cas", strict_department=True)
+    session.add(CasLogin(ticket_digest=digest, user_id=user.id, created_at=utcnow()))
+    throttle.clear(session, CAS_TICKET_NAME, ip)
+    return _finish(session, sm, user, ip, None, how="cas")
+
+
+def _cas_refused():
+    return _("统一身份认证登录未完成或已失效，请重新登录。")
+
+
+def _generic_cas():
+    return _("您的统一身份认证账号无法登录本系统，请联系信息中心。")
+
+
+def _cas_entry(session, username, attributes, ip):
+    from app.security import cas_auth, ldap_auth
+
+    if current_app.config.get("CAS_USER_SOURCE") != "ldap":
+        return cas_auth.entry_from_attributes(username, attributes)
+    try:
+        entry = cas_auth.entry_from_directory(username)
+    except ldap_auth.DirectoryUnavailable as error:
+        _unavailable(session, username, "directory unavailable", ip, error)
+    if entry is None:
+        _audit(session, "login_failed", username, "cas user not in directory", None, ip)
+        session.flush()
+        raise LoginRefused(_generic_cas(), "cas user not in directory")
+    return entry
+
+
+def _unavailable(session, username, reason, ip, error):
+    _audit(session, "login_failed", username, reason, ip=ip)
+    session.flush()
+    raise DirectoryDown(
+        _("统一身份认证服务暂时无法连接，请稍后再试；紧急情况请联系信息中心。"), reason
+    ) from error
 
 
 def complete_second_factor(
@@ -291,12 +397,7 @@ def _check_directory(session, sm, username, password, ip):
     try:
         entry = ldap_auth.authenticate(username, password)
     except ldap_auth.DirectoryUnavailable as error:
-        _audit(session, "login_failed", username, "directory unavailable", ip=ip)
-        session.flush()
-        raise DirectoryDown(
-            _("统一身份认证服务暂时无法连接，请稍后再试；紧急情况请联系信息中心。"),
-            "directory unavailable",
-        ) from error
+        _unavailable(session, username, "directory unavailable", ip, error)
     if entry is None:
         _fail(session, username, "directory refused", _find_user(session, username), ip)
     return _sync_directory_user(session, sm, entry, ip)
@@ -311,8 +412,10 @@ def _is_filed_handler(session, username):
     )
 
 
-def _sync_directory_user(session, sm, entry, ip):
-    """Create or update the local row of a directory user: names, roles, department."""
+def _sync_directory_user(session, sm, entry, ip, source="ldap", strict_department=False):
+    """Create or update the local row of a directory (or CAS) user: names, roles, department.
+    An unregistered department code gives no department and a notice, or with
+    `strict_department` refuses the login."""
     from app.security import ldap_auth
 
     user = _find_user(session, entry.username)
@@ -334,18 +437,28 @@ def _sync_directory_user(session, sm, entry, ip):
         _audit(session, "login_failed", entry.username, "separated roles", user, ip)
         session.flush()
         raise LoginRefused(str(error), "separated roles") from error
-    if user is None:
-        user = ConsoleUser(username=entry.username, source="ldap", active=True)
-        session.add(user)
-    user.first_name = entry.first_name or entry.username
-    user.last_name = entry.last_name or "-"
-    user.email = entry.email or f"{entry.username}@directory.invalid"
-    user.roles = roles
     department = (
         session.query(Department).filter_by(code=entry.department_code).first()
         if entry.department_code
         else None
     )
+    if strict_department and entry.department_code and department is None:
+        _audit(session, "login_failed", entry.username, "unknown department", user, ip)
+        session.flush()
+        raise LoginRefused(
+            _(
+                "您在统一身份认证中的部门代码“{code}”未在本系统登记，暂不能登录，请联系信息中心。"
+            ).format(code=entry.department_code),
+            "unknown department",
+        )
+    if user is None:
+        user = ConsoleUser(username=entry.username, source=source, active=True)
+        session.add(user)
+    user.source = source
+    user.first_name = entry.first_name or entry.username
+    user.last_name = entry.last_name or "-"
+    user.email = entry.email or f"{entry.username}@directory.invalid"
+    user.roles = roles
     user.department_id = department.id if department else None
     user.notices = (
         []

@@ -20,7 +20,16 @@ def verify_password(user: ConsoleUser, password: str | None) -> None:
     (503): nothing is signed, and the caller changes nothing."""
     if not password:
         raise SignatureRefusedError(_("请输入您的登录密码以完成电子签名。"))
-    if getattr(user, "source", "local") == "ldap":
+    source = getattr(user, "source", "local")
+    if source == "cas" and current_app.config.get("CAS_USER_SOURCE") != "ldap":
+        # The console never sees a CAS password; only a directory behind CAS can check one.
+        raise SignatureRefusedError(
+            _(
+                "统一身份认证（CAS）账号的电子签名需要由目录核验密码，"
+                "请联系信息中心配置 CAS_USER_SOURCE=ldap。"
+            )
+        )
+    if source in ("ldap", "cas"):
         from app.security.ldap_auth import DirectoryUnavailable, check_directory_password
 
         try:
