@@ -168,7 +168,7 @@ FIGURES = (
             Column("avg_limit", _l("平均办理时限（工作日）"), "days"),
             Column("within", _l("时限内"), "int"),
             Column("over", _l("超出时限"), "int"),
-            Column("no_limit", _l("未设时限"), "int"),
+            Column("no_limit", _l("时限未填写或无法识别"), "int"),
         ),
         "paired",
         ("avg_days", "avg_limit"),
