@@ -158,6 +158,17 @@ FIGURES = (
         reading_key="total",
     ),
     Figure(
+        "items_by_audience",
+        _l("各服务对象的服务事项数"),
+        statistics.items_by_audience,
+        (Column("label", _l("服务对象")), Column("items", _l("事项数"), "int")),
+        "hbars",
+        ("items",),
+        _l("项"),
+        reading=_l("服务事项最多的服务对象是“{label}”：{value} 项。"),
+        reading_key="items",
+    ),
+    Figure(
         "approval_time",
         _l("审核用时与办理时限对比"),
         statistics.approval_time,
