@@ -29,9 +29,10 @@ def create_app(test_config=None):
 
     audit.install()
     data_version.install()
-    from app.services.catalog import completeness_sql
+    from app.services.catalog import audiences, completeness_sql
 
     completeness_sql.install()
+    audiences.install()
 
     from .security import ratelimit_store  # noqa: F401  registers sqlitefile:// for the limiter
 

@@ -151,6 +151,48 @@ def test_node_limits_adding_up_past_the_promise(db_session):
     assert "合计 7 个工作日" in findings.explain(fired[("service_item", over.id)])[0]
 
 
+def test_unknown_node_limits_never_count_as_zero_days_saved(db_session):
+    """A blank or unreadable node limit makes the saving unknown (数据不足), not 0 or the sum of
+    the known limits; the finding itself still fires."""
+    twice = f.service_item(db_session, code="SI-1")
+    _nodes(
+        db_session,
+        twice,
+        ("review", "T01", "科员", 1, 2),
+        ("review", "T01", "科员", 2, None),
+    )
+    deep = f.service_item(db_session, code="SI-2", kind="service")
+    _nodes(
+        db_session,
+        deep,
+        ("review", "T01", "a", 1, 1),
+        ("review", "T02", "b", 2, 2),
+        ("approve", None, "分管校领导", 3, None),
+    )
+    serial = f.service_item(db_session, code="SI-3")
+    _nodes(
+        db_session,
+        serial,
+        ("countersign", "T01", "a", 1, 3),
+        ("countersign", "T02", "b", 2, None),
+    )
+    for rule, item in (
+        ("repeat_reviewer", twice),
+        ("too_many_levels", deep),
+        ("serial_countersigns", serial),
+    ):
+        finding = _fired(db_session, rule)[("service_item", item.id)]
+        assert finding.days_saved is None, rule
+        change = findings.explain(finding, {})[1]
+        assert "数据不足" in change and "0 个工作日" not in change, rule
+    # The words a guide gives are read: "尽快" says nothing, so the node's days stay unknown.
+    node = twice.nodes[1]
+    node.time_limit = "尽快"
+    assert node.time_limit_days is None and node.time_limit_low is None
+    node.time_limit = "即办"
+    assert node.time_limit_days == 0
+
+
 def test_offline_items_are_left_out(db_session):
     gone = f.service_item(db_session, code="SI-1", lifecycle="offline")
     _nodes(db_session, gone, ("review", "T01", "科员", 1, 2), ("review", "T01", "科员", 2, 3))

@@ -8,6 +8,7 @@ types (model, key, view, reviewable, audited, children); `record_url()` opens a 
 import pytest
 
 from app.models import (
+    AudienceGroup,
     Capability,
     Contact,
     FindingSetting,
@@ -138,6 +139,8 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         ),
         "training_record": f.training_record(db_session, display_name="受训乙"),
         "hall_drill": f.hall_drill(db_session),
+        # The migration's seed row (the table is not cleared between tests).
+        "audience_group": db_session.query(AudienceGroup).filter_by(code="staff").one(),
     }
     db_session.add_all([records["capability"], records["finding_setting"]])
     db_session.commit()
@@ -156,7 +159,7 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
             continue
         shown = next(
             getattr(record, name)
-            for name in ("name", "title", "display_name", "reason")
+            for name in ("name", "title", "display_name", "reason", "label")
             if getattr(record, name, None)
         )
         assert str(shown) in response.text, key

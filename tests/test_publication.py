@@ -109,7 +109,7 @@ def test_list_rows_carry_the_columns_of_each_list(db_session, users):
     assert "申请表" in service["SI-L-S"][6] and service["SI-L-A"][11].startswith("https://")
     approval = lists.approval_rows(items)
     assert [r[1] for r in approval] == ["SI-L-A"]
-    assert "部门审核" in approval[0][4] and "3 个工作日" in approval[0][5]
+    assert "部门审核" in approval[0][4] and "承诺办结时限：3个工作日" in approval[0][5]
 
 
 def test_contact_exports_only_their_department_list(client_as, db_session, users):

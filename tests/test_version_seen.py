@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect
 
 from app.extensions import appbuilder
-from app.models import Capability, FindingSetting
+from app.models import AudienceGroup, Capability, FindingSetting
 from app.views.base import ConsoleModelView
 from tests import factories as f
 
@@ -65,17 +65,31 @@ def edit_form(client, url):
     return form.fields
 
 
+@pytest.fixture(autouse=True)
+def _no_test_audience_left(db_session):
+    """The audience list outlives a test (reference data): take the one made here away."""
+    yield
+    db_session.rollback()
+    db_session.query(AudienceGroup).filter_by(code="seen").delete()
+    db_session.commit()
+
+
 def _records(session):
     """One record for every editable record view, keyed by the view's class name."""
     item = f.complete_item(session, code="SI-SEEN")
     camp = f.campaign(session, year=2032)
     capability = Capability(code="SEEN-CAP", name="报修服务")
     setting = FindingSetting(rule="idle_system", enabled=True, params="{}")
-    session.add_all([capability, setting])
+    # The audience list is reference data the suite keeps between tests: made once.
+    audience = session.query(AudienceGroup).filter_by(code="seen").one_or_none() or AudienceGroup(
+        code="seen", label="测试服务对象", sort_order=99, active=True
+    )
+    session.add_all([capability, setting, audience])
     session.flush()
     return {
         "CapabilityView": capability,
         "FindingSettingView": setting,
+        "AudienceGroupView": audience,
         "ServiceItemView": item,
         "MaterialView": item.materials[0],
         "ProcessNodeView": item.nodes[0],
@@ -142,7 +156,9 @@ def test_the_same_form_with_its_version_saves(client_as, db_session):
         version, _at = _state(db_session, record)
         if view_name == "FindingSettingView":
             continue  # its only text is checked JSON; tests/test_findings.py saves it
-        changed = next(k for k in ("name", "title", "notes", "display_name") if k in fields)
+        changed = next(
+            k for k in ("name", "title", "notes", "display_name", "label") if k in fields
+        )
         response = admin.post(url, data={**fields, changed: fields[changed] + "（改）"})
         assert response.status_code == 302, f"{view_name} saved"
         assert _state(db_session, record)[0] == version + 1, view_name

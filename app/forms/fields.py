@@ -37,6 +37,11 @@ class CodeSetField(SelectMultipleField):
 
 
 def code_set_field(label, choices, description=""):
+    """Read when the form is built: a reference list the IT office keeps offers what it holds
+    at that moment, not what it held when the view was registered."""
     return CodeSetField(
-        label, choices=list(choices.pairs), validators=[Optional()], description=description
+        label,
+        choices=lambda: list(choices.pairs),
+        validators=[Optional()],
+        description=description,
     )

@@ -3,6 +3,7 @@
 from flask_appbuilder import Model
 
 from .api_token import ApiIdempotency, ApiToken
+from .audience_group import AudienceGroup
 from .audit import AuditCut, AuditEntry, AuditHead
 from .campaign import Campaign, CampaignPhase
 from .cas_login import CasLogin
@@ -34,6 +35,7 @@ metadata = Model.metadata
 __all__ = [
     "ApiIdempotency",
     "ApiToken",
+    "AudienceGroup",
     "AuditCut",
     "AuditEntry",
     "AuditHead",

@@ -7,6 +7,8 @@ coloured labels carries its style map (the Bootstrap label class per code), draw
 `Choices.badge()` (the `badge` template filter).
 """
 
+from collections.abc import Callable, Mapping
+
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -107,9 +109,76 @@ DISPOSITION = Choices(
     ("offline", _l("拟下线")),
 )
 
+
+class ReferenceList:
+    """Where a reference list kept as data comes from: `load()` returns its current
+    ((code, label) pairs, {synonym: codes}), or None to use the built-in entries (no
+    application context, or an empty table). `app.services.catalog.audiences` installs it."""
+
+    load: Callable[[], tuple[tuple, dict] | None] | None = None
+
+    @classmethod
+    def current(cls) -> tuple[tuple, dict] | None:
+        return cls.load() if cls.load is not None else None
+
+
+class ReferenceChoices(Choices):
+    """A `Choices` whose pairs the IT office keeps in a table (`ReferenceList`); the entries
+    given here seed it, stay its named constants and answer while the table is empty."""
+
+    def __init__(self, *entries):
+        self._builtin: dict[str, tuple] = {}
+        super().__init__(*entries)
+
+    @property
+    def pairs(self):
+        current = ReferenceList.current()
+        return current[0] if current else self._builtin["pairs"]
+
+    @pairs.setter
+    def pairs(self, value):
+        self._builtin["pairs"] = value
+
+    @property
+    def codes(self):
+        return tuple(code for code, _label in self.pairs)
+
+    @codes.setter
+    def codes(self, value):
+        self._builtin["codes"] = value
+
+    def label(self, code):
+        """Labels of inactive or removed codes still read from the built-in list."""
+        text = super().label(code)
+        if text == code and code not in self.codes:
+            return str(dict(self._builtin["pairs"]).get(code, code))
+        return text
+
+
+class ReferenceSynonyms(Mapping):
+    """{word: codes} of a `ReferenceChoices` list: the table's synonyms, or the built-in ones."""
+
+    def __init__(self, builtin: dict[str, tuple[str, ...]]):
+        self.builtin = builtin
+
+    def _current(self) -> dict:
+        current = ReferenceList.current()
+        return current[1] if current else self.builtin
+
+    def __getitem__(self, word):
+        return self._current()[word]
+
+    def __iter__(self):
+        return iter(self._current())
+
+    def __len__(self):
+        return len(self._current())
+
+
 # The reference list of audiences (服务对象); several per item or system, stored as codes joined
 # by ",". `AUDIENCE_SYNONYMS` are the other words guides use for them (one word may name several).
-USER_GROUP = Choices(
+# Both are data the IT office maintains (`AudienceGroup`); these entries seed the table.
+USER_GROUP = ReferenceChoices(
     ("staff", _l("教职工")),
     ("undergraduate", _l("本科生")),
     ("graduate", _l("研究生")),
@@ -120,7 +189,7 @@ USER_GROUP = Choices(
     ("external", _l("校外人员")),
     ("parent", _l("家长")),
 )
-AUDIENCE_SYNONYMS = {
+BUILTIN_AUDIENCE_SYNONYMS = {
     "教工": ("staff",),
     "教师": ("staff",),
     "职工": ("staff",),
@@ -156,6 +225,7 @@ AUDIENCE_SYNONYMS = {
     "家长": ("parent",),
     "学生家长": ("parent",),
 }
+AUDIENCE_SYNONYMS = ReferenceSynonyms(BUILTIN_AUDIENCE_SYNONYMS)
 
 # A material's form is a set (原件及复印件 is two); stored as codes joined by ",".
 MATERIAL_FORM = Choices(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from . import labels
+from .audience_group import AudienceGroup
 from .campaign import Campaign, CampaignPhase
 from .contact import Contact
 from .department import Department
@@ -61,6 +62,7 @@ RECORD_TYPES = (
     RecordType("campaign_phase", CampaignPhase, "CampaignPhaseView", _l("工作阶段")),
     RecordType("capability", Capability, "CapabilityView", _l("业务能力")),
     RecordType("finding_setting", FindingSetting, "FindingSettingView", _l("发现规则设置")),
+    RecordType("audience_group", AudienceGroup, "AudienceGroupView", _l("服务对象")),
     RecordType("hall_request", HallRequest, "HallRequestView", _l("上线流程申请")),
     RecordType("handler_assignment", HandlerAssignment, "HandlerAssignmentView", _l("办理人备案")),
     RecordType("training_record", TrainingRecord, "TrainingRecordView", _l("培训考核")),

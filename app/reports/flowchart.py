@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from app.models import ProcessNode
+from app.models import guide_words as words
 from app.models.choices import NODE_KIND
 
 from .fonts import cjk_font
@@ -53,14 +54,13 @@ def node_dicts(nodes: Nodes) -> list[dict[str, object]]:
                 "kind": _get(node, "kind") or "review",
                 "department": department or "",
                 "post": _get(node, "handling_post") or "",
-                "days": _get(node, "time_limit_days"),
+                "limit": words.node_limit(node),
             }
         )
     return rows
 
 
-def _get(node, key):
-    return node.get(key) if isinstance(node, dict) else getattr(node, key, None)
+_get = words.get
 
 
 def levels(rows: list[dict[str, object]]) -> list[list[dict[str, object]]]:
@@ -80,8 +80,8 @@ def _label(row):
     who = " ".join(x for x in (row["department"], row["post"]) if x)
     if who:
         lines.append(who)
-    if row["days"] is not None:
-        lines.append(_("{n} 个工作日").format(n=row["days"]))
+    if row["limit"]:
+        lines.append(row["limit"])
     return "\n".join(_wrap(line, 14) for line in lines)
 
 
@@ -92,7 +92,7 @@ def _wrap(text, width):
 def draw(rows: list[dict[str, object]], fmt: str = "svg") -> bytes:
     """Render the flowchart of `rows` (from node_dicts) as SVG or PNG bytes."""
     grouped = levels(rows) or [
-        [{"name": _("尚无流转环节"), "kind": None, "department": "", "post": "", "days": None}]
+        [{"name": _("尚无流转环节"), "kind": None, "department": "", "post": "", "limit": None}]
     ]
     widest = max(len(level) for level in grouped)
     width = widest * BOX_W + (widest - 1) * GAP_X + 1

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
-from app.models.choices import HANDLING_TYPE, MATERIAL_FORM, MATERIAL_SOURCE, NODE_KIND
+from app.models import guide_words as words
+from app.models.choices import NODE_KIND
 
 from .xlsx import SheetWriter, display_width
 
@@ -281,16 +282,10 @@ def _material_line(material):
     parts = [
         f"{material.position}. {material.name}",
         _("必需") if material.required else _("非必需"),
+        words.material(material),
+        material.notes or "",
     ]
-    if material.form:
-        parts.append(MATERIAL_FORM.labels(material.form, sep="及"))
-    if material.source:
-        parts.append(MATERIAL_SOURCE.label(material.source))
-    if material.copies is not None:
-        parts.append(_("{n} 份").format(n=material.copies))
-    if material.notes:
-        parts.append(material.notes)
-    return "；".join(parts)
+    return "；".join(part for part in parts if part)
 
 
 def _node_line(node):
@@ -307,23 +302,11 @@ def _node_line(node):
         parts.append(who)
     if node.approval_level is not None:
         parts.append(_("审批层级 {n}").format(n=node.approval_level))
-    if node.time_limit:
-        parts.append(node.time_limit)
-    elif node.time_limit_days is not None:
-        parts.append(_("{n} 个工作日").format(n=node.time_limit_days))
+    if words.node_limit(node):
+        parts.append(words.node_limit(node))
     return "；".join(parts)
 
 
 def time_limit_line(item: object) -> str:
-    """办理时限 as the guide says it: 办件类型, then the promised and statutory limits in the
-    guide's own words (a bare figure in working days when there are no words)."""
-    parts = []
-    if getattr(item, "handling_type", None):
-        parts.append(HANDLING_TYPE.label(item.handling_type))
-    if getattr(item, "promised_limit", None):
-        parts.append(_("承诺办结时限：{text}").format(text=item.promised_limit))
-    elif item.time_limit_days is not None:
-        parts.append(_("{n} 个工作日").format(n=item.time_limit_days))
-    if getattr(item, "statutory_limit", None):
-        parts.append(_("法定办结时限：{text}").format(text=item.statutory_limit))
-    return "；".join(parts)
+    """办理时限 as the guide says it (`guide_words.time_limit`)."""
+    return words.time_limit(item)

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from .api_tokens import ApiTokenView
 from .assessment import AssessmentView
+from .audience_group import AudienceGroupView
 from .audit import AuditEntryView
 from .base import user_can
 from .board import BoardView
@@ -153,6 +154,9 @@ def register_views(appbuilder):
     appbuilder.add_view_no_menu(CampaignPhaseView)
     appbuilder.add_view(
         CapabilityView, "Capabilities", label=_l("业务能力清单"), icon="fa-tags", **settings
+    )
+    appbuilder.add_view(
+        AudienceGroupView, "AudienceGroups", label=_l("服务对象清单"), icon="fa-users", **settings
     )
     appbuilder.add_view(
         FindingSettingView,

@@ -8,10 +8,9 @@ The colour of each code is the style map of its set in app/models/choices.py, so
 keeps a map of its own.
 """
 
-from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.models import choices
+from app.models import choices, guide_words
 from app.services.trail import clock
 
 
@@ -53,7 +52,7 @@ def change_value(field: str, value) -> str:
     if isinstance(value, dict):
         return "；".join(f"{k}：{v}" for k, v in value.items())
     if field == "time_limit_days":
-        return _("{n} 个工作日").format(n=value)
+        return guide_words.node_limit({"time_limit_days": value}) or "—"
     return str(labels.display(ServiceItem, field, value))
 
 
@@ -62,6 +61,7 @@ def install(app):
     app.add_template_filter(localtime, "localtime")
     app.add_template_filter(localdate, "localdate")
     app.add_template_global(change_value, "change_value")
+    app.add_template_global(guide_words, "guide_words")
     app.add_template_global(clock.zone_label, "zone_label")
     app.add_template_global(lambda: clock.zone().key, "zone_name")
     app.add_template_global(_ChoiceSets(), "choices")

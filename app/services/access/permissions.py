@@ -60,6 +60,7 @@ OFFICE_VIEWS = (
     "RectificationTaskView",
     "CapabilityView",
     "FindingSettingView",
+    "AudienceGroupView",
 )
 WORKFLOW = "WorkflowView"
 SHEETS = "SheetView"
@@ -238,8 +239,8 @@ ACTIONS: dict[str, Action] = {
     "manage_settings": Action(
         DEVELOPER,
         _grant(WRITE, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
-        + _grant(WRITE, ("CapabilityView", "FindingSettingView"))
-        + _menus("Capabilities", "FindingSettings")
+        + _grant(WRITE, ("CapabilityView", "FindingSettingView", "AudienceGroupView"))
+        + _menus("Capabilities", "FindingSettings", "AudienceGroups")
         + (("can_delete", "RectificationTaskView"), ("can_get", "MenuApi"))
         + _grant(("can_download",), RECORD_VIEWS),
     ),

@@ -39,7 +39,7 @@ class Finding:
     departments: tuple
     owner_id: int | None
     facts: dict = field(default_factory=dict)
-    days_saved: int = 0
+    days_saved: int | None = 0  # None: a limit it depends on is unknown (never counted as 0)
     systems_retired: int = 0
     fields_saved: int = 0
     cost_saved: Decimal | None = None
@@ -53,7 +53,7 @@ class Finding:
     def sort_key(self) -> tuple:
         """Most working days saved first, then systems retired, cost, fields, then by key."""
         return (
-            -self.days_saved,
+            -(self.days_saved or 0),
             -self.systems_retired,
             -(self.cost_saved or 0),
             -self.fields_saved,

@@ -44,9 +44,30 @@ def _item_finding(rule, item_id, department_id, ident, **kwargs):
     )
 
 
+def _known_sum(total, days):
+    """`total` over a group's nodes, or NULL when one of them has no time limit in working
+    days: a saving counted from unknown limits as 0 would be made up."""
+    return case((func.count(days) < func.count(), None), else_=total)
+
+
+def _days(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def _saving(measure: str, finding: Finding) -> str:
+    """What the measure saves, or that it cannot be estimated from limits nobody gave."""
+    if finding.days_saved is None:
+        return _("{measure}；有环节时限未填写或无法识别，节省时间数据不足。").format(
+            measure=measure
+        )
+    return _("{measure}，可节省约 {days} 个工作日。").format(
+        measure=measure, days=finding.days_saved
+    )
+
+
 def repeat_reviewer(session: Session, params: dict) -> list[Finding]:
     by_department = params.get("match") == "department"
-    days = func.coalesce(ProcessNode.time_limit_days, 0)
+    days = ProcessNode.time_limit_days
     post = literal("") if by_department else ProcessNode.handling_post
     query = (
         _live_nodes(
@@ -55,7 +76,7 @@ def repeat_reviewer(session: Session, params: dict) -> list[Finding]:
             ProcessNode.handling_department_id,
             post.label("post"),
             func.count(),
-            func.sum(days) - func.max(days),
+            _known_sum(func.sum(days) - func.max(days), days),
         )
         .where(ProcessNode.kind.in_(DECIDING))
         .group_by(
@@ -77,7 +98,7 @@ def repeat_reviewer(session: Session, params: dict) -> list[Finding]:
             dept_id,
             f"{handler}:{post}",
             facts={"handler": handler, "post": post, "count": count},
-            days_saved=int(saved or 0),
+            days_saved=_days(saved),
         )
         for item_id, dept_id, handler, post, count, saved in session.execute(query)
     ]
@@ -90,7 +111,7 @@ def explain_repeat_reviewer(finding: Finding, names: dict) -> tuple[str, str]:
     why = _("同一事项中有 {n} 个审核或审批环节由“{who}”办理，同一办理人重复把关。").format(
         n=facts["count"], who=who
     )
-    return why, _("合并为一个环节，可节省约 {days} 个工作日。").format(days=finding.days_saved)
+    return why, _saving(_("合并为一个环节"), finding)
 
 
 def _level_threshold(params: dict):
@@ -107,17 +128,16 @@ def _level_threshold(params: dict):
 
 def too_many_levels(session: Session, params: dict) -> list[Finding]:
     limit = _level_threshold(params)
-    beyond = case(
-        (ProcessNode.approval_level > limit, func.coalesce(ProcessNode.time_limit_days, 0)),
-        else_=0,
-    )
+    days = ProcessNode.time_limit_days
+    beyond = case((ProcessNode.approval_level > limit, func.coalesce(days, 0)), else_=0)
+    unknown = case((and_(ProcessNode.approval_level > limit, days.is_(None)), 1), else_=0)
     query = (
         _live_nodes(
             ProcessNode.item_id,
             ServiceItem.department_id,
             ServiceItem.kind,
             func.max(ProcessNode.approval_level),
-            func.sum(beyond),
+            case((func.sum(unknown) > 0, None), else_=func.sum(beyond)),
         )
         .group_by(ProcessNode.item_id, ServiceItem.department_id, ServiceItem.kind)
         .having(func.max(ProcessNode.approval_level) > limit)
@@ -130,7 +150,7 @@ def too_many_levels(session: Session, params: dict) -> list[Finding]:
             dept_id,
             "levels",
             facts={"kind": kind, "levels": levels, "limit": int(limits[kind])},
-            days_saved=int(saved or 0),
+            days_saved=_days(saved),
         )
         for item_id, dept_id, kind, levels, saved in session.execute(query)
     ]
@@ -141,7 +161,7 @@ def explain_too_many_levels(finding: Finding, names: dict) -> tuple[str, str]:
     why = _("该事项审批层级达 {levels} 级，{kind}事项一般不超过 {limit} 级。").format(
         levels=facts["levels"], kind=ITEM_KIND.label(facts["kind"]), limit=facts["limit"]
     )
-    return why, _("压减超出的层级，可节省约 {days} 个工作日。").format(days=finding.days_saved)
+    return why, _saving(_("压减超出的层级"), finding)
 
 
 def serial_countersigns(session: Session, params: dict) -> list[Finding]:
@@ -157,14 +177,17 @@ def serial_countersigns(session: Session, params: dict) -> list[Finding]:
         func.lag(ProcessNode.time_limit_days).over(**order).label("prev_days"),
     ).subquery()
     shorter = case(
-        (
-            func.coalesce(steps.c.time_limit_days, 0) < func.coalesce(steps.c.prev_days, 0),
-            func.coalesce(steps.c.time_limit_days, 0),
-        ),
-        else_=func.coalesce(steps.c.prev_days, 0),
+        (or_(steps.c.time_limit_days.is_(None), steps.c.prev_days.is_(None)), None),
+        (steps.c.time_limit_days < steps.c.prev_days, steps.c.time_limit_days),
+        else_=steps.c.prev_days,
     )
     query = (
-        select(steps.c.item_id, steps.c.department_id, func.count(), func.sum(shorter))
+        select(
+            steps.c.item_id,
+            steps.c.department_id,
+            func.count(),
+            case((func.count(shorter) < func.count(), None), else_=func.sum(shorter)),
+        )
         .where(
             and_(
                 steps.c.kind == NODE_KIND.COUNTERSIGN,
@@ -185,7 +208,7 @@ def serial_countersigns(session: Session, params: dict) -> list[Finding]:
             dept_id,
             "countersigns",
             facts={"pairs": pairs},
-            days_saved=int(saved or 0),
+            days_saved=_days(saved),
         )
         for item_id, dept_id, pairs, saved in session.execute(query)
     ]
@@ -195,9 +218,7 @@ def explain_serial_countersigns(finding: Finding, names: dict) -> tuple[str, str
     why = _("相邻的会签环节分处不同审批层级（共 {n} 处），互不依赖却依次办理。").format(
         n=finding.facts["pairs"]
     )
-    return why, _("改为同一层级并行会签，可节省约 {days} 个工作日。").format(
-        days=finding.days_saved
-    )
+    return why, _saving(_("改为同一层级并行会签"), finding)
 
 
 def limits_exceed(session: Session, params: dict) -> list[Finding]:

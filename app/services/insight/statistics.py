@@ -23,6 +23,7 @@ Missing answers are reported as their own category (未填写) rather than dropp
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -34,6 +35,8 @@ from app.models.choices import (
     PORTAL_INTEGRATION,
     RUNNING_STATUS,
     SYSTEM_PROBLEM,
+    USER_GROUP,
+    split_codes,
 )
 from app.services.access import scope
 
@@ -240,6 +243,28 @@ def items_by_status(session: Session, user: ConsoleUser) -> list[dict[str, objec
         entry[key] += row.n
         entry["total"] += row.n
     return list(rows.values())
+
+
+def items_by_audience(session: Session, user: ConsoleUser) -> list[dict[str, object]]:
+    """Service items per audience of the reference list (an item counts once under each of its
+    audiences), then those naming only audiences outside the list, then those naming none
+    (未填写): a blank audience is never counted as anybody."""
+    query = _scoped(select(ServiceItem.user_groups, ServiceItem.audience_note), ServiceItem, user)
+    counts = {code: 0 for code in USER_GROUP.codes}
+    outside = blank = 0
+    for codes, note in session.execute(query):
+        listed = [code for code in split_codes(codes) if code in counts]
+        for code in listed:
+            counts[code] += 1
+        if not listed:
+            if (note or "").strip():
+                outside += 1
+            else:
+                blank += 1
+    rows = [{"label": label, "items": counts[code]} for code, label in USER_GROUP.pairs]
+    rows.append({"label": _("仅名单外对象"), "items": outside})
+    rows.append({"label": _("未填写"), "items": blank})
+    return rows
 
 
 def _elapsed_days(session, start, end):

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, ProcessNode, RecordVersion, ServiceItem
-from app.models.choices import ITEM_KIND, MATERIAL_FORM, NODE_KIND, USER_GROUP
+from app.models import guide_words as words
+from app.models.choices import ITEM_KIND, NODE_KIND
 from app.models.labels import label
 from app.models.service_item import OFFLINE
 from app.services.access import scope
@@ -27,15 +28,19 @@ ITEM_FIELDS = (
     "kind",
     "online_entry",
     "user_groups",
+    "audience_note",
     "conditions",
     "path",
     "consultation",
+    "handling_type",
+    "promised_limit",
+    "statutory_limit",
     "time_limit_days",
     "service_hours",
     "tips",
     "hosting_system_name",
 )
-MATERIAL_FIELDS = ("position", "name", "required", "form", "copies", "notes")
+MATERIAL_FIELDS = ("position", "name", "required", "form", "source", "copies", "notes")
 NODE_FIELDS = (
     "position",
     "name",
@@ -43,6 +48,7 @@ NODE_FIELDS = (
     "handling_department_name",
     "handling_post",
     "approval_level",
+    "time_limit",
     "time_limit_days",
 )
 LIST_KINDS = ("responsibility", "service", "approval")
@@ -93,14 +99,6 @@ def current_items(session: Session, user: ConsoleUser | None = None) -> list[Pub
     return items
 
 
-def _groups(codes):
-    return USER_GROUP.labels(codes)
-
-
-def _days(value):
-    return "" if value is None else _("{n} 个工作日").format(n=value)
-
-
 def responsibility_rows(items: Sequence[PublicItem]) -> list[list[object]]:
     """责任清单: one row per (department, post) with the items it is in charge of."""
     groups = {}
@@ -117,11 +115,10 @@ def service_rows(items: Sequence[PublicItem]) -> list[list[object]]:
     rows = []
     for item in items:
         materials = "\n".join(
-            "{n}. {name}（{form}{copies}）".format(
+            "{n}. {name}{about}".format(
                 n=i,
                 name=m["name"],
-                form=MATERIAL_FORM.label(m["form"]),
-                copies=_("，{n} 份").format(n=m["copies"]) if m.get("copies") else "",
+                about=f"（{words.material(m)}）" if words.material(m) else "",
             )
             for i, m in enumerate(item["materials"], 1)
         )
@@ -131,11 +128,11 @@ def service_rows(items: Sequence[PublicItem]) -> list[list[object]]:
                 item["code"],
                 item["name"],
                 ITEM_KIND.label(item["kind"]),
-                _groups(item["user_groups"]),
+                words.audience(item),
                 item["conditions"],
                 materials,
                 item["service_hours"],
-                _days(item["time_limit_days"]),
+                words.time_limit(item),
                 item["path"],
                 item["consultation"],
                 item["online_entry"],
@@ -151,26 +148,21 @@ def approval_levels(item: PublicItem) -> int:
     return sum(1 for n in item["nodes"] if n["kind"] in ("approve", "countersign"))
 
 
+def _node_line(node: dict) -> str:
+    who = " ".join(
+        x for x in (node.get("handling_department_name"), node.get("handling_post")) if x
+    )
+    about = "；".join(x for x in (NODE_KIND.label(node["kind"]), who, words.node_limit(node)) if x)
+    return "{p}. {name}（{about}）".format(p=node["position"], name=node["name"], about=about)
+
+
 def approval_rows(items: Sequence[PublicItem]) -> list[list[object]]:
     """审批清单: approval items with their levels, nodes, time limits and online channel."""
     rows = []
     for item in items:
         if item["kind"] != "approval":
             continue
-        nodes = "\n".join(
-            "{p}. {name}（{kind}；{who}{limit}）".format(
-                p=n["position"],
-                name=n["name"],
-                kind=NODE_KIND.label(n["kind"]),
-                who=" ".join(
-                    x for x in (n.get("handling_department_name"), n.get("handling_post")) if x
-                ),
-                limit="；" + _days(n["time_limit_days"])
-                if n.get("time_limit_days") is not None
-                else "",
-            )
-            for n in item["nodes"]
-        )
+        nodes = "\n".join(_node_line(n) for n in item["nodes"])
         channel = "\n".join(x for x in (item.get("hosting_system_name"), item["online_entry"]) if x)
         rows.append(
             [
@@ -179,7 +171,7 @@ def approval_rows(items: Sequence[PublicItem]) -> list[list[object]]:
                 item["name"],
                 approval_levels(item),
                 nodes,
-                _days(item["time_limit_days"]),
+                words.time_limit(item),
                 channel,
             ]
         )
