@@ -22,13 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, TrainingRecord
-from app.security.roles import HANDLER, PROCESS_ADMIN
+from app.services.access.permissions import TRAINED_ROLES
 from app.services.errors import DomainError
 from app.services.trail import audit
-
-# The roles that need a valid assessment. The issue also names 审核员; the office's reviewers
-# are not gated yet (see the branch report).
-TRAINED_ROLES = (PROCESS_ADMIN, HANDLER)
 
 
 def _config(name: str, default: int) -> int:
@@ -61,8 +57,8 @@ def valid_training(
     return record
 
 
-def _names(roles: Iterable) -> set[str]:
-    return {getattr(role, "name", role) for role in roles}
+def _names(granted: Iterable) -> set[str]:
+    return {getattr(role, "name", role) for role in granted}
 
 
 def ensure_may_grant(session: Session, username: str, added_roles: Iterable) -> None:
@@ -97,7 +93,7 @@ def suspend_expired(session: Session, user: ConsoleUser) -> list[str]:
     user.notices = [*getattr(user, "notices", []), notice]
     audit.record_event(
         session,
-        "role_suspended",
+        "permission",
         record_type="ab_user",
         record_id=user.id,
         summary=_("培训考核过期，暂停角色：{user}").format(user=user.username),

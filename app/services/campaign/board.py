@@ -38,7 +38,7 @@ deadline is not done yet; green when everything due by the current phase's deadl
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import get_locale
@@ -121,7 +121,7 @@ class HallProgress:
 
 
 def hall_progress(
-    session: Session, ids: Iterable[int] | None = None, now=None
+    session: Session, ids: Iterable[int] | None = None, now: datetime | None = None
 ) -> dict[int, HallProgress]:
     """{department id: HallProgress}, cached under the data stamp and the hour (overdue moves
     with the clock, by the hour when `now` is not given)."""

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Contact, HallStep, InformationSystem, Material, ProcessNode, ServiceItem
 from app.services.catalog import completeness
@@ -195,7 +196,7 @@ HALL_WAITING = {
 }
 
 
-def overdue_since(column, now: datetime, days: int):
+def overdue_since(column: ColumnElement, now: datetime, days: int) -> ColumnElement:
     """SQL: `column` (when the wait began) lies more than `days` working days before `now`,
     exactly as `inbox.add_working_days(since, days) < now` says it for one row. The days one
     adds depend on the weekday the wait began, so each recent day is its own range."""
