@@ -81,3 +81,25 @@ def test_a_contact_sees_the_hall_progress_of_their_own_department_only(db_sessio
     html = client_as("contact").get("/board/").text
     hall = html.split("board-hall")[1].split("</table>")[0]
     assert 'data-department="T01"' in hall and 'data-department="T02"' not in hall
+
+
+def test_a_node_whose_handler_left_is_flagged_on_the_board_until_a_successor_is_proposed(
+    db_session, client_as
+):
+    item = f.complete_item(db_session, code="SI-HO-1", lifecycle="online")
+    item.nodes[1].handling_department = f.department(db_session, "T02")
+    db_session.flush()
+    left = f.handler_assignment(db_session, item.nodes[1], status="ended")
+    f.handler_assignment(db_session, item.nodes[0], username="t_other", status="filed")
+    progress = board.hall_progress(db_session, now=datetime(2026, 12, 7, 9))
+    t01, t02 = (progress.get(f.department(db_session, c).id) for c in ("T01", "T02"))
+    assert t02.handovers == 1 and t01.handovers == 0  # the unit handling the node
+    db_session.commit()
+    html = client_as("reviewer").get("/board/").text
+    hall = html.split("board-hall")[1].split("</table>")[0]
+    t02_row = hall.split('data-department="T02"')[1].split("</tr>")[0]
+    assert '<td data-stage="handovers" class="danger">1</td>' in t02_row
+    f.handler_assignment(db_session, left.node, username="t_new", status="submitted")
+    progress = board.hall_progress(db_session, now=datetime(2026, 12, 7, 10))
+    t02 = progress.get(f.department(db_session, "T02").id, board.HallProgress())
+    assert t02.handovers == 0

@@ -21,13 +21,21 @@ OLD = date.today() - timedelta(days=400)
 def users(db_session):
     """The fixture users; their roles and names as they were once the test ends (the tests
     here commit role changes, and the users outlive each test)."""
+    from app.models.user import ConsoleUser as Account
+
     found = {role: f.user(db_session, role) for role in f.ROLE_USERS}
-    kept = {u.id: (list(u.roles), u.first_name) for u in found.values()}
+    kept = {
+        u.id: ([r.name for r in u.roles], u.first_name, u.department_id) for u in found.values()
+    }
     yield found
+    from app.extensions import appbuilder
+
     db_session.rollback()
-    for user_id, (roles, first_name) in kept.items():
-        user = db_session.get(ConsoleUser, user_id)
-        user.roles, user.first_name = roles, first_name
+    db_session.expire_all()
+    for user_id, (names, first_name, department_id) in kept.items():
+        user = db_session.get(Account, user_id)
+        user.roles = [appbuilder.sm.find_role(name) for name in names]
+        user.first_name, user.department_id = first_name, department_id
     db_session.commit()
 
 
@@ -61,6 +69,7 @@ def _edit_form(user, roles):
         "username": user.username,
         "active": "y",
         "email": user.email,
+        "department": str(user.department_id or ""),
         "roles": [str(r.id) for r in roles],
     }
 

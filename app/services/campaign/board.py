@@ -95,6 +95,7 @@ HALL_COLUMNS = (
 HALL_OVERDUE = (
     ("onboarding_overdue", _l("入驻（变更）审批超期")),
     ("acceptance_overdue", _l("测试验收超期")),
+    ("handovers", _l("办理人离岗待交接环节")),
 )
 
 
@@ -105,6 +106,7 @@ class HallProgress:
     states: dict = field(default_factory=dict)
     onboarding_overdue: int = 0
     acceptance_overdue: int = 0
+    handovers: int = 0  # nodes whose handler left and that have no successor yet
 
     def count(self, column: str) -> int:
         wanted = next(states for key, _label, states in HALL_COLUMNS if key == column)

@@ -21,7 +21,15 @@ from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.models import Contact, HallStep, InformationSystem, Material, ProcessNode, ServiceItem
+from app.models import (
+    Contact,
+    HallStep,
+    HandlerAssignment,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    ServiceItem,
+)
 from app.services.catalog import completeness
 from app.services.catalog.completeness_sql import item_incomplete, system_incomplete
 from app.services.review.inbox import add_working_days
@@ -215,9 +223,10 @@ def overdue_since(column: ColumnElement, now: datetime, days: int) -> ColumnElem
 
 def hall_progress(session: Session, ids: Sequence[int] | None, now: datetime, days: int) -> dict:
     """{department id: {"states": {lifecycle: count}, "onboarding_overdue": n,
-    "acceptance_overdue": n}} in two GROUP BYs: every item in each hall state, and the items
-    whose office decision or acceptance waits longer than `days` working days since their
-    last step (or their last change when they have none)."""
+    "acceptance_overdue": n, "handovers": n}} in three GROUP BYs: every item in each hall
+    state; the items whose office decision or acceptance waits longer than `days` working days
+    since their last step (or their last change when they have none); the nodes the unit
+    handles whose handler left with no successor yet."""
     item = ServiceItem
     result: dict = {}
     counts = _in(
@@ -246,7 +255,30 @@ def hall_progress(session: Session, ids: Sequence[int] | None, now: datetime, da
     for dept, onboarding, acceptance in session.execute(late):
         row = result.setdefault(dept, {"states": {}})
         row["onboarding_overdue"], row["acceptance_overdue"] = int(onboarding), int(acceptance)
+    for dept, count in session.execute(_handovers(ids)):
+        result.setdefault(dept, {"states": {}})["handovers"] = count
     for row in result.values():
         row.setdefault("onboarding_overdue", 0)
         row.setdefault("acceptance_overdue", 0)
+        row.setdefault("handovers", 0)
     return result
+
+
+def _handovers(ids):
+    """(unit, nodes) whose handler left (art. 6) and that have no handler filed or on the way,
+    by the unit handling the node, on items not offline: the handovers the board flags."""
+    node, item, row = ProcessNode, ServiceItem, HandlerAssignment
+    unit = func.coalesce(node.handling_department_id, item.department_id)
+    ended = select(row.id).where(row.node_id == node.id, row.status == "ended").exists()
+    held = (
+        select(row.id)
+        .where(row.node_id == node.id, row.status.in_(("submitted", "approved", "filed")))
+        .exists()
+    )
+    query = (
+        select(unit, func.count())
+        .select_from(node)
+        .join(item, node.item_id == item.id)
+        .where(item.lifecycle != "offline", ended, ~held)
+    )
+    return _in(query, unit, ids).group_by(unit)
