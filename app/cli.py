@@ -227,11 +227,18 @@ def seed_demo_command(items):
 @click.command("hall-sync")
 @with_appcontext
 def hall_sync_command():
-    """End every filed handler the directory shows gone, moved or off the staff (for cron): a
-    handover opens for the unit's process administrator; exit 2 when the directory is down."""
+    """Suspend the trained roles of whoever's assessment expired (art. 18), then end every filed
+    handler the directory shows gone, moved or off the staff (for cron): a handover opens for
+    the unit's process administrator; exit 2 when the directory is down."""
     from app.security.ldap_auth import DirectoryUnavailable
+    from app.services.access import training
     from app.services.review import handlers
 
+    for username, roles in training.suspend_all_expired(db.session).items():
+        click.echo(
+            _("{user}：培训考核过期，暂停{roles}").format(user=username, roles="、".join(roles))
+        )
+    db.session.commit()
     try:
         ended = handlers.sync_directory(db.session)
     except DirectoryUnavailable as error:

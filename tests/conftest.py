@@ -49,6 +49,7 @@ RECORD_TABLES = (
     "public_comment",
     "publication_search",
     "hall_drill",
+    "final_review",
     "publication_item",
     "publication",
     "record_version",

@@ -189,6 +189,9 @@ def test_export_cells_hold_the_figures(db_session, client_as):
         15,
         750,
         200,
+        3,  # on the hall now: AS-1 to AS-3 online (AS-4 is offline), none on the way online
+        0,  # and none overdue (tests/test_hall_progress.py counts every stage)
+        0,
         57.4,
     ]
     assert list(rows["测试学生处"])[:5] == [1, "测试学生处", 1, 1, 100]

@@ -30,6 +30,9 @@ ROLE_ORDER = (
     "handler",
 )
 EXPECTED = {
+    "view_final_review": "-RLA----",
+    "submit_final_review": "---A----",
+    "record_final_decision": "-R-A----",
     "view": "CRLA--PH",
     "account": "CRLASUPH",
     "see_all_departments": "-RLA----",

@@ -465,3 +465,24 @@ def test_an_unset_public_limit_limits_nothing(app, client, monkeypatch):
         for _ in range(25)
     }
     assert statuses == {200}
+
+
+def test_the_public_sheet_and_service_list_show_the_offline_emergency_plan(
+    client, db_session, users
+):
+    """Each published item carries its 线下应急办理预案 (measures art. 4(3)④) on its public page
+    and in the service list; an item without one says so instead of leaving a blank."""
+    plan = "大厅故障时到行政楼 201 室线下办理，联系电话 0571-88888888"
+    _approved(db_session, users, "SI-PLAN-1", name="在读证明", offline_plan=plan)
+    _approved(db_session, users, "SI-PLAN-2", name="成绩单", offline_plan=None)
+    pub = _publish(db_session, users)
+    page = client.get("/public/items/SI-PLAN-1")
+    assert page.status_code == 200 and plan in page.text and "线下应急办理预案" in page.text
+    assert "未填写" in client.get("/public/items/SI-PLAN-2").text
+    response = client.get(f"/public/versions/{pub.number}/service.xlsx")
+    assert response.status_code == 200, response.status_code
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(row for row in values if "线下应急办理预案" in row)
+    column = header.index("线下应急办理预案")
+    assert [row[column] for row in values if "在读证明" in row] == [plan]

@@ -17,6 +17,7 @@ from .information_system import InformationSystem
 from .login_throttle import LoginThrottle
 from .password_history import PasswordHistory
 from .publication import (
+    FinalReview,
     PrintCode,
     Publication,
     PublicationItem,
@@ -48,6 +49,7 @@ __all__ = [
     "DataStamp",
     "Department",
     "EntryCheck",
+    "FinalReview",
     "FindingDismissal",
     "FindingSetting",
     "HallDrill",

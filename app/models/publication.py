@@ -5,14 +5,25 @@ approved service item as `PublicationItem` rows; the three lists, their XLSX fil
 pages are derived from those rows only, so a publication reads the same forever. A
 `PublicComment` is left by anyone during the publicity window (公示期), answered by the
 reviewer, and may be hidden by the office (the public page then says so). A `PrintCode` is the
-verification code printed on a signed sheet or approval record; only its SHA-256 is kept.
+verification code printed on a signed sheet or approval record; only its SHA-256 is kept. A
+`FinalReview` is the 校长办公会's review of the finished lists and the rectification ledger.
 """
 
 from datetime import date, datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from .base import utcnow
 
@@ -146,3 +157,40 @@ class PrintCode(Model):
     version_no: Mapped[int | None] = mapped_column(Integer)
     printed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+
+
+class FinalReview(Model):
+    """The finished three lists (one publication) and the rectification ledger, submitted
+    together by the IT office for the 校长办公会, and the meeting's decision as the party &
+    administration office records it: date, minute number, attachment. An approved review makes
+    its publication the 定稿 version, the standing standard; later publications are revisions.
+    """
+
+    __tablename__ = "final_review"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("publication.id"), nullable=False, index=True
+    )
+    publication = relationship("Publication", lazy="joined")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="submitted")
+    ledger_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    ledger_open: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    ledger: Mapped[str] = mapped_column(Text, nullable=False, default="[]")  # JSON, as submitted
+    ledger_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    submitted_by_name: Mapped[str] = mapped_column(String(128), nullable=False)
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    minute_no: Mapped[str | None] = mapped_column(String(64))
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    recorded_by_name: Mapped[str | None] = mapped_column(String(128))
+
+    def __str__(self):
+        return f"#{self.publication.number if self.publication else self.publication_id}"

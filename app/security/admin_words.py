@@ -93,6 +93,7 @@ VIEW_WORDS = {
     "ApiTokenView": _l("接口令牌"),
     "FindingsView": _l("治理发现"),
     "HallView": _l("网上办事大厅"),
+    "FinalReviewView": _l("校长办公会审定"),
     "Base Permissions": _l("基础权限"),
     "List Users": _l("用户列表"),
     "List Roles": _l("角色列表"),

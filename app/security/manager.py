@@ -167,10 +167,16 @@ class _UserColumns:
 
 
 def _ensure_separated(user):
-    """三权分立: FAB shows the refusal and saves nothing."""
-    from app.services.access import permissions
+    """三权分立, and trained before access (art. 18): FAB shows the refusal and saves nothing."""
+    from sqlalchemy import inspect
+
+    from app.extensions import db
+    from app.services.access import permissions, training
 
     permissions.ensure_separated(user.roles)
+    history = inspect(user).attrs.roles.history
+    added = user.roles if inspect(user).transient or inspect(user).pending else history.added
+    training.ensure_may_grant(db.session, user.username, added or ())
 
 
 class ConsoleUserDBModelView(_UserColumns, UserDBModelView):

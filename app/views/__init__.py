@@ -14,6 +14,7 @@ from .contact import ContactView
 from .department import DepartmentView
 from .directory import DirectoryView
 from .entry_check import EntryCheckView
+from .final_review import FinalReviewView
 from .findings import CapabilityView, FindingSettingView, FindingsView
 from .hall import (
     HallDrillView,
@@ -72,6 +73,13 @@ def register_views(appbuilder):
         label=_l("公示意见"),
         href="/publication/comments/",
         icon="fa-comments",
+        category="Review",
+    )
+    appbuilder.add_view(
+        FinalReviewView,
+        "FinalReviews",
+        label=_l("校长办公会审议"),
+        icon="fa-gavel",
         category="Review",
     )
 

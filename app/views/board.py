@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext as _
 
@@ -46,6 +46,9 @@ class BoardView(BaseView):
             title=_("工作进度看板"),
             can_remind=permissions.can(g.user, "remind"),
             day_param=request.args.get("date", ""),
+            hall_columns=board.HALL_COLUMNS,
+            hall_overdue=board.HALL_OVERDUE,
+            hall_due_days=current_app.config.get("REVIEW_DUE_WORKING_DAYS", 5),
         )
 
     @expose("/remind", methods=["POST"])

@@ -21,6 +21,7 @@ from app.models import (
 )
 from app.models.registry import record_url
 from app.security.filters import SCOPED
+from app.services.access import permissions
 from app.services.errors import NotFoundError
 from app.services.ledger import drills
 from app.services.review import handlers, tasks
@@ -72,7 +73,10 @@ class HallView(BaseView):
     @has_access
     def index(self):
         return self.render_template(
-            "hall/index.html", rows=tasks.next_steps(db.session, g.user), title=_("办事大厅待办")
+            "hall/index.html",
+            rows=tasks.next_steps(db.session, g.user),
+            title=_("办事大厅待办"),
+            can_keep_training=permissions.can(g.user, "keep_training"),
         )
 
     @staticmethod

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models.choices import ITEM_KIND, MATERIAL_FORM, NODE_KIND, USER_GROUP
 from app.services.errors import NotFoundError
-from app.services.publish import comments, lists, publication, verification
+from app.services.publish import comments, final_review, lists, publication, verification
 
 from . import errors
 from .download import IMAGE_MIMETYPES, send_image, send_published_list
@@ -136,6 +136,7 @@ def _lists(pub, with_changes=False):
         changes=json.loads(pub.changes) if with_changes else None,
         window_open=latest.id == pub.id and comments.window_open(pub),
         comments=comments.of(session, pub) if latest.id == pub.id else [],
+        final=final_review.status_of(session, pub),
         **_context(),
     )
 

@@ -27,7 +27,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models import AuditEntry, ConsoleUser, Department
 from app.models.base import utcnow
-from app.services.access import emergency, permissions, second_factor, throttle
+from app.services.access import emergency, permissions, second_factor, throttle, training
 from app.services.errors import (
     DirectoryDown,
     DomainError,
@@ -469,6 +469,7 @@ def _sync_directory_user(session, sm, entry, ip, source="ldap", strict_departmen
             ).format(code=entry.department_code)
         ]
     )
+    training.suspend_expired(session, user)  # art. 18: an expired assessment, with a notice
     try:
         session.flush()
     except IntegrityError as error:

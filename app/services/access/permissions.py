@@ -67,6 +67,7 @@ SHEETS = "SheetView"
 PUBLICATION = "PublicationView"
 BOARD = "BoardView"
 FINDINGS = "FindingsView"
+FINAL_REVIEW = "FinalReviewView"
 
 HALL = "HallView"
 HALL_RECORDS = ("HallRequestView", "HandlerAssignmentView")
@@ -108,6 +109,9 @@ SIGNED = {"stand_in": DEVELOPER, "stand_in_setting": "ALLOW_ADMIN_APPROVAL"}
 HALL_MENUS = ("HallTasks", "HallRequests", "HandlerAssignments")
 # The role that filing a handler grants (handlers.file; directory users receive it at login).
 FILED_ROLE = HANDLER
+# The roles held only with a passed, unexpired training assessment (art. 18; access/training.py).
+# The measures also name 审核员; the office's reviewers are not gated yet.
+TRAINED_ROLES = (PROCESS_ADMIN, HANDLER)
 
 ACTIONS: dict[str, Action] = {
     # Seeing records (within the department scope), the pages that list them, and the account.
@@ -234,6 +238,14 @@ ACTIONS: dict[str, Action] = {
     # Publishing the three lists and answering public comments.
     "publish": Action(OFFICE, (("can_publish", PUBLICATION),), denied=_l("您的角色不能发布清单。")),
     "answer_comments": Action(OFFICE, (("can_comments", PUBLICATION),) + _menus("PublicComments")),
+    # The final review (notice, phase 4): the IT office submits the finished lists with the
+    # rectification ledger for the 校长办公会; the office records its decision (定稿).
+    "view_final_review": Action(
+        frozenset({REVIEWER, LEADER, IT_ADMIN}),
+        (("can_read", FINAL_REVIEW),) + _menus("FinalReviews"),
+    ),
+    "submit_final_review": Action(DEVELOPER, (("can_submit", FINAL_REVIEW),)),
+    "record_final_decision": Action(REVIEWER_ONLY, (("can_decide", FINAL_REVIEW),), **SIGNED),
     # 三权分立: the system administrator keeps the settings, the security administrator the
     # accounts and permissions, the audit administrator reads the audit log.
     "manage_settings": Action(

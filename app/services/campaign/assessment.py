@@ -24,6 +24,10 @@ rate with nothing to measure is left out instead of counting as zero. **Ranking*
 descending, then passed-first-time descending, then cost per active user ascending (missing
 values last), then the departments' own order.
 
+**Service hall** (not scored): the department's items online, on their way online, and
+overdue onboarding decisions or acceptances now, as the campaign board shows them
+(`board.hall_progress`).
+
 Every figure is counted by a GROUP BY query (one per table, a constant number whatever the
 number of records), and the result is cached under the data-version stamp.
 """
@@ -46,7 +50,7 @@ from app.models import (
 )
 from app.models.labels import label
 from app.services.access import scope
-from app.services.campaign import phases
+from app.services.campaign import board, phases
 from app.services.trail import stamped
 
 COLUMNS = (
@@ -69,6 +73,9 @@ COLUMNS = (
     ("om_cost", label(InformationSystem, "annual_om_cost")),
     ("daily_active", _l("日均操作活跃度")),
     ("cost_per_active", _l("每日活跃操作年运维成本（元）")),
+    ("hall_online", _l("已上线事项数（当前）")),
+    ("hall_in_progress", _l("上线流程中事项数（当前）")),
+    ("hall_overdue", _l("入驻审批或验收超期数（当前）")),
     ("score", _l("综合得分")),
 )
 
@@ -90,6 +97,10 @@ class AssessmentRow:
     tasks_done: int = 0
     om_cost: Decimal | None = None
     daily_active: int | None = None
+    # The service hall's lifecycle now (board.hall_progress): not part of the score.
+    hall_online: int = 0
+    hall_in_progress: int = 0
+    hall_overdue: int = 0
     rank: int = 0
 
     @staticmethod
@@ -167,6 +178,9 @@ class AssessmentRow:
             self.om_cost,
             self.daily_active,
             None if self.cost_per_active is None else round(self.cost_per_active, 2),
+            self.hall_online,
+            self.hall_in_progress,
+            self.hall_overdue,
             round(self.score, 1),
         ]
 
@@ -331,10 +345,16 @@ def assess(
         (year, dept, today.isoformat()),
         lambda: figures(session, year, ids, today),
     )
+    hall = board.hall_progress(session, ids)
     rows = []
     for department in departments:
         values = found.get(department.id, {})
-        rows.append(AssessmentRow(department, **{k: v for k, v in values.items() if k in FIELDS}))
+        row = AssessmentRow(department, **{k: v for k, v in values.items() if k in FIELDS})
+        progress = hall.get(department.id, board.HallProgress())
+        row.hall_online = progress.count("online")
+        row.hall_in_progress = progress.in_progress
+        row.hall_overdue = progress.overdue
+        rows.append(row)
     ranked = sorted(rows, key=_sort_key)
     for position, row in enumerate(ranked, 1):
         row.rank = position

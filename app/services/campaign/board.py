@@ -26,6 +26,11 @@ cost a few small queries while nothing changes, at any number of items.
 **Deadlines** and the **current phase** come from `phases.schedule` (the year's campaign or
 the notice's dates).
 
+**Service hall** (measures art. 8-12): each row also carries the department's items per
+lifecycle stage (`HALL_COLUMNS`) and the onboarding decisions and acceptances waiting longer
+than REVIEW_DUE_WORKING_DAYS (`board_facts.hall_progress`, cached like the rest). The yearly
+assessment shows the same figures.
+
 **Colour**: red when a rule whose deadline has passed (deadline < today) is not fully done —
 the department is overdue; amber when nothing is overdue but a rule due by the current phase's
 deadline is not done yet; green when everything due by the current phase's deadline is done.
@@ -33,8 +38,9 @@ deadline is not done yet; green when everything due by the current phase's deadl
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -42,6 +48,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, Department
+from app.models.base import utcnow
 from app.models.choices import BOARD_STATE
 from app.services.access import scope
 from app.services.campaign import board_facts, phases
@@ -56,6 +63,80 @@ RULE_LABELS = {
     "submitted": _l("全部提交审核"),
     "approved": _l("全部审核通过"),
 }
+
+
+# The board's service-hall columns: a label and the lifecycle states it counts.
+HALL_COLUMNS = (
+    ("planned", _l("待申请入驻"), ("planned",)),
+    (
+        "onboarding",
+        _l("入驻审批与开发"),
+        ("onboarding_requested", "onboarding_approved", "in_development"),
+    ),
+    ("acceptance", _l("待验收与培训"), ("acceptance", "accepted")),
+    ("confirming", _l("待各单位确认"), ("confirming",)),
+    (
+        "online",
+        _l("已上线"),
+        (
+            "online",
+            "change_requested",
+            "change_approved",
+            "change_development",
+            "change_acceptance",
+            "change_accepted",
+            "change_confirming",
+            "offline_requested",
+            "offline_approved",
+        ),
+    ),
+    ("offline", _l("已下线"), ("offline",)),
+)
+HALL_OVERDUE = (
+    ("onboarding_overdue", _l("入驻（变更）审批超期")),
+    ("acceptance_overdue", _l("测试验收超期")),
+    ("handovers", _l("办理人离岗待交接环节")),
+)
+
+
+@dataclass
+class HallProgress:
+    """One department's items along the service hall's lifecycle."""
+
+    states: dict = field(default_factory=dict)
+    onboarding_overdue: int = 0
+    acceptance_overdue: int = 0
+    handovers: int = 0  # nodes whose handler left and that have no successor yet
+
+    def count(self, column: str) -> int:
+        wanted = next(states for key, _label, states in HALL_COLUMNS if key == column)
+        return sum(self.states.get(state, 0) for state in wanted)
+
+    @property
+    def in_progress(self) -> int:
+        """Items on their way online (requested to confirming)."""
+        return sum(self.count(key) for key in ("onboarding", "acceptance", "confirming"))
+
+    @property
+    def overdue(self) -> int:
+        return self.onboarding_overdue + self.acceptance_overdue
+
+
+def hall_progress(
+    session: Session, ids: Iterable[int] | None = None, now: datetime | None = None
+) -> dict[int, HallProgress]:
+    """{department id: HallProgress}, cached under the data stamp and the hour (overdue moves
+    with the clock, by the hour when `now` is not given)."""
+    now = now or utcnow().replace(minute=0, second=0, microsecond=0)
+    days = current_app.config.get("REVIEW_DUE_WORKING_DAYS", 5)
+    ids = None if ids is None else tuple(ids)
+    found = stamped.stamped(
+        session,
+        "hall_progress",
+        (ids, now.isoformat(), days),
+        lambda: board_facts.hall_progress(session, ids, now, days),
+    )
+    return {dept: HallProgress(**values) for dept, values in found.items()}
 
 
 @dataclass
@@ -82,6 +163,7 @@ class BoardRow:
     state: str
     overdue_rules: list
     due_rules: list
+    hall: HallProgress = field(default_factory=HallProgress)
     # Live items whose online entry failed its last check (services/ledger/entries.py).
     dead_entries: int = 0
 
@@ -217,6 +299,7 @@ def build(
         (str(get_locale() or ""), None if ids is None else tuple(ids)),
         lambda: board_facts.facts(session, ids),
     )
+    hall = hall_progress(session, ids)
     none = (0, [])
     rows = []
     for department in departments:
@@ -240,5 +323,6 @@ def build(
         score = round(100 * sum(r.fraction for r in rules.values()) / len(rules))
         state, overdue, due = _state(rules, sched, today)
         dead = facts.get("dead_entries", {}).get(dept, 0)
-        rows.append(BoardRow(department, rules, score, state, overdue, due, dead))
+        progress = hall.get(dept, HallProgress())
+        rows.append(BoardRow(department, rules, score, state, overdue, due, progress, dead))
     return Board(today, sched, rows)

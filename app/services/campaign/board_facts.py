@@ -9,19 +9,32 @@ Python by `completeness` itself, in its own words. `tests/test_board.py` checks 
 the same counts on the same records.
 
 `facts(session, ids)` returns plain data (no ORM objects), cached under the data-version stamp
-by `board.build`.
+by `board.build`; so does `hall_progress` (every item in each service-hall state, and the
+onboarding decisions and acceptances overdue), read by the board and the yearly assessment.
 """
 
 from collections.abc import Sequence
+from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from app.models import Contact, EntryCheck, InformationSystem, Material, ProcessNode, ServiceItem
+from app.models import (
+    Contact,
+    EntryCheck,
+    HallStep,
+    HandlerAssignment,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    ServiceItem,
+)
 from app.models.choices import ENTRY_FAILING, LIFECYCLE
 from app.services.catalog import completeness
 from app.services.catalog.completeness_sql import item_incomplete, system_incomplete
+from app.services.review.inbox import add_working_days
 
 EXAMPLES = 3  # records named per rule in "what it lacks"
 # Records a department can still change: the board counts them as not yet submitted.
@@ -194,3 +207,92 @@ def facts(session: Session, ids: Sequence[int] | None) -> dict:
         "people": contacts(session, ids),
         "dead_entries": dead_entries(session, ids),
     }
+
+
+# --- the service hall's lifecycle per department (measures art. 8-12) ------------------------
+
+# Who owes the next step and so may be late: the office on a request, the unit on acceptance.
+HALL_WAITING = {
+    "onboarding": ("onboarding_requested", "change_requested"),
+    "acceptance": ("acceptance", "change_acceptance"),
+}
+
+
+def overdue_since(column: ColumnElement, now: datetime, days: int) -> ColumnElement:
+    """SQL: `column` (when the wait began) lies more than `days` working days before `now`,
+    exactly as `inbox.add_working_days(since, days) < now` says it for one row. The days one
+    adds depend on the weekday the wait began, so each recent day is its own range."""
+    today = now.date()
+    clauses = []
+    first = today - timedelta(days=2 * days + 7)
+    for back in range((today - first).days + 1):
+        day = today - timedelta(days=back)
+        added = add_working_days(day, days) - day
+        start = datetime.combine(day, time.min)
+        end = min(start + timedelta(days=1), now - added)
+        if end > start:
+            clauses.append((column >= start) & (column < end))
+    return or_(column < datetime.combine(first, time.min), *clauses)
+
+
+def hall_progress(session: Session, ids: Sequence[int] | None, now: datetime, days: int) -> dict:
+    """{department id: {"states": {lifecycle: count}, "onboarding_overdue": n,
+    "acceptance_overdue": n, "handovers": n}} in three GROUP BYs: every item in each hall
+    state; the items whose office decision or acceptance waits longer than `days` working days
+    since their last step (or their last change when they have none); the nodes the unit
+    handles whose handler left with no successor yet."""
+    item = ServiceItem
+    result: dict = {}
+    counts = _in(
+        select(item.department_id, item.lifecycle, func.count()), item.department_id, ids
+    ).group_by(item.department_id, item.lifecycle)
+    for dept, state, count in session.execute(counts):
+        result.setdefault(dept, {"states": {}})["states"][state] = count
+    last = (
+        select(HallStep.item_id, func.max(HallStep.at).label("at"))
+        .group_by(HallStep.item_id)
+        .subquery()
+    )
+    since = func.coalesce(last.c.at, item.updated_at)
+    waiting = HALL_WAITING["onboarding"] + HALL_WAITING["acceptance"]
+    late = _in(
+        select(
+            item.department_id,
+            func.sum(case((item.lifecycle.in_(HALL_WAITING["onboarding"]), 1), else_=0)),
+            func.sum(case((item.lifecycle.in_(HALL_WAITING["acceptance"]), 1), else_=0)),
+        )
+        .outerjoin(last, last.c.item_id == item.id)
+        .where(item.lifecycle.in_(waiting), overdue_since(since, now, days)),
+        item.department_id,
+        ids,
+    ).group_by(item.department_id)
+    for dept, onboarding, acceptance in session.execute(late):
+        row = result.setdefault(dept, {"states": {}})
+        row["onboarding_overdue"], row["acceptance_overdue"] = int(onboarding), int(acceptance)
+    for dept, count in session.execute(_handovers(ids)):
+        result.setdefault(dept, {"states": {}})["handovers"] = count
+    for row in result.values():
+        row.setdefault("onboarding_overdue", 0)
+        row.setdefault("acceptance_overdue", 0)
+        row.setdefault("handovers", 0)
+    return result
+
+
+def _handovers(ids):
+    """(unit, nodes) whose handler left (art. 6) and that have no handler filed or on the way,
+    by the unit handling the node, on items not offline: the handovers the board flags."""
+    node, item, row = ProcessNode, ServiceItem, HandlerAssignment
+    unit = func.coalesce(node.handling_department_id, item.department_id)
+    ended = select(row.id).where(row.node_id == node.id, row.status == "ended").exists()
+    held = (
+        select(row.id)
+        .where(row.node_id == node.id, row.status.in_(("submitted", "approved", "filed")))
+        .exists()
+    )
+    query = (
+        select(unit, func.count())
+        .select_from(node)
+        .join(item, node.item_id == item.id)
+        .where(item.lifecycle != "offline", ended, ~held)
+    )
+    return _in(query, unit, ids).group_by(unit)

@@ -39,6 +39,7 @@ ITEM_FIELDS = (
     "service_hours",
     "tips",
     "hosting_system_name",
+    "offline_plan",  # 线下应急办理预案 (measures art. 4(3)④): how to apply when the hall is down
 )
 MATERIAL_FIELDS = ("position", "name", "required", "form", "source", "copies", "notes")
 NODE_FIELDS = (
@@ -136,6 +137,7 @@ def service_rows(items: Sequence[PublicItem]) -> list[list[object]]:
                 item["path"],
                 item["consultation"],
                 item["online_entry"],
+                item.get("offline_plan"),
             ]
         )
     return rows
@@ -199,6 +201,7 @@ def headers(kind: str) -> list[str]:
             item("path"),
             item("consultation"),
             item("online_entry"),
+            item("offline_plan"),
         ],
         "approval": [
             _("部门"),

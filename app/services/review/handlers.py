@@ -10,7 +10,6 @@ Nothing here commits.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from flask import current_app
 from flask_appbuilder.const import AUTH_LDAP
@@ -18,9 +17,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ConsoleUser, Department, HandlerAssignment, ProcessNode, TrainingRecord
+from app.models import ConsoleUser, Department, HandlerAssignment, ProcessNode
 from app.models.base import utcnow
 from app.services.access import permissions, scope
+from app.services.access.training import valid_training
 from app.services.errors import DomainError, InvalidTransitionError
 from app.services.review import hall
 from app.services.trail import audit
@@ -163,23 +163,6 @@ def decide(
     row.decision_comment = comment or None
     row.status = decision
     _event(session, row, "submitted", decision, _("审批办理人"))
-
-
-def valid_training(
-    session: Session, username: str, today: date | None = None
-) -> TrainingRecord | None:
-    """The person's passed assessment that has not expired (art. 18), or None."""
-    today = today or date.today()
-    days = current_app.config.get("TRAINING_VALID_DAYS", 365)
-    for record in session.scalars(
-        select(TrainingRecord)
-        .where(TrainingRecord.username == username, TrainingRecord.passed.is_(True))
-        .order_by(TrainingRecord.session_date.desc())
-    ):
-        until = record.valid_until or record.session_date + timedelta(days=days)
-        if until >= today:
-            return record
-    return None
 
 
 def file(session: Session, row: HandlerAssignment, user: ConsoleUser) -> None:

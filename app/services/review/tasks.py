@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, HallStep, HandlerAssignment, ProcessNode, ServiceItem
 from app.models.base import utcnow
-from app.services.access import permissions, scope
+from app.services.access import permissions, scope, training
 from app.services.errors import NotFoundError
 from app.services.review import hall, lifecycle
 from app.services.review.inbox import add_working_days
@@ -95,7 +95,39 @@ def next_steps(session: Session, user: ConsoleUser) -> list[dict]:
             _row(a.item, str(_file_label()), a.decided_at, "filing", a.node, a)
             for a in awaiting_filing(session)
         ]
+    rows += _retraining(session, user)
     rows.sort(key=lambda r: r["since"])
+    return rows
+
+
+def _retraining(session, user):
+    """Holders of a trained role due for retraining (art. 18): all of them for the IT office
+    that keeps the records, one's own row for everyone else; due on the day it expires."""
+    from flask_babel import gettext as _
+    from flask_babel import lazy_gettext as _l
+
+    keeper = permissions.can(user, "keep_training")
+    rows = []
+    for due in training.due_for_retraining(session):
+        if not keeper and due.user.id != user.id:
+            continue
+        what = _l("培训考核已过期，需重新培训") if due.expired else _l("培训考核即将到期")
+        day = due.until or utcnow().date()
+        since = datetime.combine(day, datetime.min.time())
+        rows.append(
+            {
+                "item": None,
+                "what": _("{what}：{user}（{roles}）").format(
+                    what=what, user=due.user.username, roles="、".join(due.roles)
+                ),
+                "since": since,
+                "due": since,
+                "overdue": due.expired,
+                "kind": "training",
+                "node": None,
+                "assignment": None,
+            }
+        )
     return rows
 
 
