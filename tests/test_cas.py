@@ -6,7 +6,7 @@ the lockout and audit rows every login leaves."""
 import pytest
 
 from app.models import AuditEntry, CasLogin, ConsoleUser
-from app.services.access import authentication
+from app.services.access import authentication, cas_login
 from tests.cas_fixtures import CAS_PASSWORD, cas_ticket
 from tests.factories import PASSWORD, ROLE_USERS
 
@@ -112,7 +112,7 @@ def test_a_ticket_is_used_once(cas, app, client, db_session):
     again = other.get("/login/cas/", query_string={"ticket": ticket})
     assert again.status_code == 401 and "统一身份认证登录未完成或已失效" in again.text
     assert other.get("/serviceitemview/list/").status_code == 302
-    name = authentication.CAS_TICKET_NAME
+    name = cas_login.CAS_TICKET_NAME
     assert "cas ticket replayed" in _last_reason(db_session, name)[1]
     from cas import CASClient
 
@@ -137,7 +137,7 @@ def test_a_ticket_for_another_service_is_refused(cas, app, db_session):
     ticket, _http = cas_ticket(cas, "http://127.0.0.1:9/other/", "hexin")
     response = app.test_client().get("/login/cas/", query_string={"ticket": ticket})
     assert response.status_code == 401
-    _unlock(db_session, authentication.CAS_TICKET_NAME)
+    _unlock(db_session, cas_login.CAS_TICKET_NAME)
 
 
 def _unlock(db_session, name):
@@ -149,7 +149,7 @@ def _unlock(db_session, name):
 def test_bad_tickets_lock_cas_logins_from_that_address(cas, app, db_session):
     """Five refused tickets from one address lock CAS logins from it: the sixth, valid, ticket
     is refused too (audited as locked) until the security administrator unlocks."""
-    name = authentication.CAS_TICKET_NAME
+    name = cas_login.CAS_TICKET_NAME
     try:
         for n in range(app.config["LOCKOUT_THRESHOLD"]):
             answer = app.test_client().get("/login/cas/", query_string={"ticket": f"ST-{n}-bad"})
@@ -289,7 +289,7 @@ def test_cas_server_down_is_said_and_audited(cas, app, monkeypatch, db_session):
     monkeypatch.setitem(app.config, "CAS_SERVER_URL", f"http://127.0.0.1:{free_port()}/cas/")
     response = app.test_client().get("/login/cas/", query_string={"ticket": ticket})
     assert response.status_code == 503 and "统一身份认证服务暂时无法连接" in response.text
-    name = authentication.CAS_TICKET_NAME
+    name = cas_login.CAS_TICKET_NAME
     assert "cas server unavailable" in _last_reason(db_session, name)[1]
 
 

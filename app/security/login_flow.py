@@ -11,7 +11,7 @@ from flask import flash, request, session
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.services.access import authentication, passwords
+from app.services.access import authentication, cas_login, passwords
 from app.services.errors import LoginRefused
 from app.views.transaction import one_transaction
 
@@ -43,11 +43,9 @@ def attempt_login(sm, username, password, challenge=None, otp=None):
 
 
 def attempt_cas_login(sm, ticket, service):
-    """A CAS ticket's login (`authentication.authenticate_cas`), as `attempt_login`."""
+    """A CAS ticket's login (`cas_login.authenticate_cas`), as `attempt_login`."""
     return _attempt(
-        lambda: authentication.authenticate_cas(
-            db.session, sm, ticket, service, ip=request.remote_addr
-        )
+        lambda: cas_login.authenticate_cas(db.session, sm, ticket, service, ip=request.remote_addr)
     )
 
 
