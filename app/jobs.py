@@ -116,52 +116,64 @@ class _Progress:
             _save(self.job_id, done=self.done)
 
 
-@huey.task()
-def run_import(job_id: str, user_id: int, department_code: str | None, path: str) -> None:
-    """Import a checked upload for real, in one transaction, reporting progress."""
-    from flask_babel import gettext as _
-
+def _run(job_id: str, work, failure: str) -> None:
+    """Run `work(app, session)` as the job's one transaction, in the app: `work` commits or
+    rolls back and returns the job's final state; a refusal (DomainError) or a crash rolls
+    everything back and says why (`failure` for a crash, in Chinese)."""
     from app.extensions import db
-    from app.models import ConsoleUser
     from app.services.errors import DomainError
-    from app.services.sheets import exporter, importer
 
     app = _app()
     with app.app_context():
         _save(job_id, status="running")
         session = db.session
         try:
-            user = session.get(ConsoleUser, user_id)
-            department = (
-                exporter.resolve_department(session, user, department_code)
-                if department_code
-                else None
-            )
-            progress = _Progress(job_id)
-            report = importer.run_import(
-                session, Path(path).read_bytes(), user, department=department, progress=progress
-            )
-            if report.ok:
-                session.commit()
-            else:
-                session.rollback()
-            _save(
-                job_id,
-                status="done" if report.ok else "failed",
-                done=progress.done,
-                summary=_summary(report),
-                message="" if report.ok else _("数据已变化，导入未执行。请查看问题后重新上传。"),
-            )
+            _save(job_id, **work(app, session))
         except DomainError as error:
             session.rollback()
             _save(job_id, status="failed", message=str(error))
         except Exception:
             session.rollback()
-            log.exception("import job %s failed", job_id)
-            _save(job_id, status="failed", message=_("导入失败，未写入任何数据，请稍后重试。"))
+            log.exception("job %s failed", job_id)
+            _save(job_id, status="failed", message=str(failure))
         finally:
             session.remove()
-            Path(path).unlink(missing_ok=True)
+
+
+@huey.task()
+def run_import(job_id: str, user_id: int, department_code: str | None, path: str) -> None:
+    """Import a checked upload for real, in one transaction, reporting progress."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.models import ConsoleUser
+    from app.services.sheets import exporter, importer
+
+    def work(app, session):
+        user = session.get(ConsoleUser, user_id)
+        department = (
+            exporter.resolve_department(session, user, department_code) if department_code else None
+        )
+        progress = _Progress(job_id)
+        report = importer.run_import(
+            session, Path(path).read_bytes(), user, department=department, progress=progress
+        )
+        if report.ok:
+            session.commit()
+        else:
+            session.rollback()
+        return {
+            "status": "done" if report.ok else "failed",
+            "done": progress.done,
+            "summary": _summary(report),
+            "message": ""
+            if report.ok
+            else str(_l("数据已变化，导入未执行。请查看问题后重新上传。")),
+        }
+
+    try:
+        _run(job_id, work, _l("导入失败，未写入任何数据，请稍后重试。"))
+    finally:
+        Path(path).unlink(missing_ok=True)
 
 
 def enqueue_entry_check(user_id: int, items: int) -> str:
@@ -176,27 +188,14 @@ def enqueue_entry_check(user_id: int, items: int) -> str:
 def run_entry_check(job_id: str, user_id: int) -> None:
     """Check every live item's entry in the worker (services/ledger/entries.py), one
     transaction, and keep the counts for the progress page."""
-    from flask_babel import gettext as _
+    from flask_babel import lazy_gettext as _l
 
-    from app.extensions import db
     from app.models import ConsoleUser
-    from app.services.errors import DomainError
     from app.services.ledger import entries
 
-    app = _app()
-    with app.app_context():
-        _save(job_id, status="running")
-        session = db.session
-        try:
-            counts = entries.check_all(session, session.get(ConsoleUser, user_id), app.config)
-            session.commit()
-            _save(job_id, status="done", summary=counts)
-        except DomainError as error:
-            session.rollback()
-            _save(job_id, status="failed", message=str(error))
-        except Exception:
-            session.rollback()
-            log.exception("entry check job %s failed", job_id)
-            _save(job_id, status="failed", message=_("检查失败，未记录任何结果，请稍后重试。"))
-        finally:
-            session.remove()
+    def work(app, session):
+        counts = entries.check_all(session, session.get(ConsoleUser, user_id), app.config)
+        session.commit()
+        return {"status": "done", "summary": counts}
+
+    _run(job_id, work, _l("检查失败，未记录任何结果，请稍后重试。"))
