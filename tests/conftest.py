@@ -27,7 +27,7 @@ os.environ["INSTANCE_PATH"] = _TMP  # before config.py is imported: the secret k
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from tests.factories import PASSWORD, ROLE_USERS, make_users  # noqa: E402
+from tests.factories import PASSWORD, ROLE_USERS, make_users, restore_users  # noqa: E402
 
 pytest_plugins = ["tests.ldap_fixtures", "tests.cas_fixtures", "tests.live_server", "tests.browser"]
 
@@ -165,6 +165,7 @@ def _clean_records(request):
         from app.services.trail import data_version
 
         data_version.bump(db.session)
+        restore_users(db.session)
         db.session.commit()
     reset_limits(application)
 

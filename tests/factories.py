@@ -77,6 +77,27 @@ def make_users(appbuilder):
             user.department_id = department(session, spec["dept"]).id
 
 
+def restore_users(session):
+    """Give the fixture users back their one role, their department and their active flag when
+    a test changed them (a suspended trained role, a move to another unit, a lock), so that no
+    test sees what an earlier one did to the shared accounts."""
+    from app.models import ConsoleUser, Role
+
+    roles = {r.name: r for r in session.query(Role)}
+    departments = {d.code: d.id for d in session.query(Department)}
+    names = [spec["username"] for spec in ROLE_USERS.values()]
+    users = {u.username: u for u in session.query(ConsoleUser).filter(ConsoleUser.username.in_(names))}
+    for spec in ROLE_USERS.values():
+        user = users[spec["username"]]
+        if [r.name for r in user.roles] != [spec["role"]]:
+            user.roles = [roles[spec["role"]]]
+        dept = departments[spec["dept"]] if spec["dept"] else None
+        if user.department_id != dept:
+            user.department_id = dept
+        if not user.active:
+            user.active = True
+
+
 def service_item(session, code="SI-T-001", dept="T01", **values):
     values.setdefault("kind", "service")
     values.setdefault("running_status", "good")
