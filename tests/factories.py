@@ -81,12 +81,15 @@ def restore_users(session):
     """Give the fixture users back their one role, their department and their active flag when
     a test changed them (a suspended trained role, a move to another unit, a lock), so that no
     test sees what an earlier one did to the shared accounts."""
-    from app.models import ConsoleUser, Role
+    from flask_appbuilder.security.sqla.models import Role
+
+    from app.models import ConsoleUser
 
     roles = {r.name: r for r in session.query(Role)}
     departments = {d.code: d.id for d in session.query(Department)}
     names = [spec["username"] for spec in ROLE_USERS.values()]
-    users = {u.username: u for u in session.query(ConsoleUser).filter(ConsoleUser.username.in_(names))}
+    found = session.query(ConsoleUser).filter(ConsoleUser.username.in_(names))
+    users = {u.username: u for u in found}
     for spec in ROLE_USERS.values():
         user = users[spec["username"]]
         if [r.name for r in user.roles] != [spec["role"]]:

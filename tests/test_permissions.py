@@ -299,6 +299,7 @@ ROLE_NAME_CHECK = re.compile(
 # the CLI's system identity, LDAP's group mapping, and the directory page listing the mapping.
 DECLARES_ROLES = {
     "services/access/permissions.py",
+    "services/access/grants.py",  # the role sets the permission table is written with
     "security/roles.py",
     "services/demo/people.py",  # the demo users, one per role
     "cli.py",

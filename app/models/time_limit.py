@@ -31,6 +31,9 @@ _NUMBER = r"(\d+|[零一二两三四五六七八九十]+)"
 _RANGE = re.compile(_NUMBER + r"\s*(?:[-~～—–至到]|－)+\s*" + _NUMBER)
 _SINGLE = re.compile(_NUMBER)
 
+# Columns read from a limit's words (`read_time_limit`): histories and diffs show the words only.
+DERIVED = {"derived": True}
+
 
 @dataclass(frozen=True)
 class TimeLimit:

@@ -14,15 +14,15 @@ from sqlalchemy.orm import Session
 from app.models import ConsoleUser
 from app.models.base import utcnow
 from app.services.access import second_factor, throttle
-from app.services.access.authentication import (
+from app.services.access.authentication import finish_login
+from app.services.access.directory_users import sync_directory_user
+from app.services.access.login_steps import (
     USERNAME_PATTERN,
-    _audit,
-    _fail,
-    _find_user,
-    _finish,
-    _guard,
-    _sync_directory_user,
-    _unavailable,
+    audit_attempt,
+    fail,
+    find_user,
+    guard,
+    unavailable,
 )
 from app.services.errors import LoginRefused
 
@@ -45,35 +45,35 @@ def authenticate_cas(
     from app.models import CasLogin
     from app.security import cas_auth
 
-    _guard(session, CAS_TICKET_NAME, ip, None, with_challenge=False)
+    guard(session, CAS_TICKET_NAME, ip, None, with_challenge=False)
     if not cas_auth.well_formed(ticket):
-        _fail(session, CAS_TICKET_NAME, "cas ticket malformed", ip=ip, message=_cas_refused())
+        fail(session, CAS_TICKET_NAME, "cas ticket malformed", ip=ip, message=_cas_refused())
     digest = cas_auth.digest(ticket)
     if session.query(CasLogin.id).filter_by(ticket_digest=digest).first() is not None:
-        _fail(session, CAS_TICKET_NAME, "cas ticket replayed", ip=ip, message=_cas_refused())
+        fail(session, CAS_TICKET_NAME, "cas ticket replayed", ip=ip, message=_cas_refused())
     try:
         answer = cas_auth.validate(ticket, service)
     except cas_auth.CasUnavailable as error:
-        _unavailable(session, CAS_TICKET_NAME, "cas server unavailable", ip, error)
+        unavailable(session, CAS_TICKET_NAME, "cas server unavailable", ip, error)
     if answer is None:
-        _fail(session, CAS_TICKET_NAME, "cas ticket refused", ip=ip, message=_cas_refused())
+        fail(session, CAS_TICKET_NAME, "cas ticket refused", ip=ip, message=_cas_refused())
     username, attributes = answer
     if not USERNAME_PATTERN.match(username):
-        _fail(session, CAS_TICKET_NAME, "cas user name not allowed", ip=ip, message=_generic_cas())
-    _guard(session, username, ip, None, with_challenge=False)
-    user = _find_user(session, username)
+        fail(session, CAS_TICKET_NAME, "cas user name not allowed", ip=ip, message=_generic_cas())
+    guard(session, username, ip, None, with_challenge=False)
+    user = find_user(session, username)
     if second_factor.is_local_admin(username) or (user is not None and user.source == "local"):
-        _audit(session, "login_failed", username, "local account through cas", user, ip)
+        audit_attempt(session, "login_failed", username, "local account through cas", user, ip)
         session.flush()
         raise LoginRefused(
             _("本地账号不能通过统一身份认证登录；紧急管理员请使用登录页面的用户名和密码。"),
             "local account through cas",
         )
     entry = _cas_entry(session, username, attributes, ip)
-    user = _sync_directory_user(session, sm, entry, ip, source="cas", strict_department=True)
+    user = sync_directory_user(session, sm, entry, ip, source="cas", strict_department=True)
     session.add(CasLogin(ticket_digest=digest, user_id=user.id, created_at=utcnow()))
     throttle.clear(session, CAS_TICKET_NAME, ip)
-    return _finish(session, sm, user, ip, None, how="cas")
+    return finish_login(session, sm, user, ip, None, how="cas")
 
 
 def _cas_refused():
@@ -92,9 +92,9 @@ def _cas_entry(session, username, attributes, ip):
     try:
         entry = cas_auth.entry_from_directory(username)
     except ldap_auth.DirectoryUnavailable as error:
-        _unavailable(session, username, "directory unavailable", ip, error)
+        unavailable(session, username, "directory unavailable", ip, error)
     if entry is None:
-        _audit(session, "login_failed", username, "cas user not in directory", None, ip)
+        audit_attempt(session, "login_failed", username, "cas user not in directory", None, ip)
         session.flush()
         raise LoginRefused(_generic_cas(), "cas user not in directory")
     return entry

@@ -40,73 +40,40 @@ from app.security.roles import (
 from app.services.errors import DomainError, NotFoundError, PermissionDeniedError
 
 from .actions import Action, Pair, not_offline, not_own_submission, not_submitted
+from .grants import (
+    ACCOUNT_HOLDERS,
+    BOARD,
+    DEPARTMENT,
+    DEPARTMENT_BOUND,
+    DEPARTMENT_VIEWS,
+    DEVELOPER,
+    EVERYONE,
+    FINAL_REVIEW,
+    FINDINGS,
+    HALL,
+    HALL_MENUS,
+    HALL_RECORDS,
+    LEDGER_KEEPERS,
+    LIFECYCLE,
+    OFFICE,
+    OFFICE_VIEWS,
+    OWNER,
+    PUBLICATION,
+    READ,
+    READ_ONLY,
+    RECORD_VIEWS,
+    REVIEWER_ONLY,
+    SECURITY_VIEWS,
+    SHEETS,
+    SIGNED,
+    WORKFLOW,
+    WRITE,
+    grant,
+    menus,
+)
 
 R = TypeVar("R")  # ensure returns the record it was given
 
-READ = ("can_list", "can_show")
-WRITE = ("can_add", "can_edit", "can_delete")
-# Records a department writes itself, and records the IT office keeps.
-DEPARTMENT_VIEWS = (
-    "ContactView",
-    "ServiceItemView",
-    "MaterialView",
-    "ProcessNodeView",
-    "InformationSystemView",
-)
-OFFICE_VIEWS = (
-    "DepartmentView",
-    "CampaignView",
-    "CampaignPhaseView",
-    "RectificationTaskView",
-    "CapabilityView",
-    "FindingSettingView",
-    "AudienceGroupView",
-)
-WORKFLOW = "WorkflowView"
-SHEETS = "SheetView"
-PUBLICATION = "PublicationView"
-BOARD = "BoardView"
-FINDINGS = "FindingsView"
-FINAL_REVIEW = "FinalReviewView"
-
-HALL = "HallView"
-HALL_RECORDS = ("HallRequestView", "HandlerAssignmentView")
-
-EVERYONE = frozenset({CONTACT, REVIEWER, LEADER, IT_ADMIN, PROCESS_ADMIN, HANDLER})
-ACCOUNT_HOLDERS = EVERYONE | {SECURITY_ADMIN, AUDIT_ADMIN}
-RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
-SECURITY_VIEWS = (
-    "ConsoleUserDBModelView",
-    "RoleModelView",
-    "UserGroupModelView",
-    "PermissionModelView",
-    "ViewMenuModelView",
-    "PermissionViewModelView",
-)
-DEPARTMENT = frozenset({CONTACT, IT_ADMIN})
-OFFICE = frozenset({REVIEWER, IT_ADMIN})
-DEVELOPER = frozenset({IT_ADMIN})
-# The unit that owns a process (measures art. 8-12): its contacts and process administrators.
-OWNER = frozenset({CONTACT, PROCESS_ADMIN})
-# Department-bound roles: they see their own department only.
-DEPARTMENT_BOUND = frozenset({CONTACT, PROCESS_ADMIN, HANDLER})
-
-
-def _grant(perms: Iterable[str], views: Iterable[str]) -> tuple[Pair, ...]:
-    return tuple((perm, view) for view in views for perm in perms)
-
-
-def _menus(*names: str) -> tuple[Pair, ...]:
-    return tuple(("menu_access", name) for name in names)
-
-
-READ_ONLY = _l("您的角色只能查看，不能修改。")
-LIFECYCLE = (("can_lifecycle", WORKFLOW),)
-LEDGER_KEEPERS = frozenset({CONTACT, REVIEWER, IT_ADMIN})
-REVIEWER_ONLY = frozenset({REVIEWER})
-# The office's decisions, signed; the IT office may stand in while ALLOW_ADMIN_APPROVAL is on.
-SIGNED = {"stand_in": DEVELOPER, "stand_in_setting": "ALLOW_ADMIN_APPROVAL"}
-HALL_MENUS = ("HallTasks", "HallRequests", "HandlerAssignments")
 # The role that filing a handler grants (handlers.file; directory users receive it at login).
 FILED_ROLE = HANDLER
 # The roles held only with a passed, unexpired training assessment (art. 18; access/training.py).
@@ -117,17 +84,17 @@ ACTIONS: dict[str, Action] = {
     # Seeing records (within the department scope), the pages that list them, and the account.
     "view": Action(
         EVERYONE,
-        _grant(READ, DEPARTMENT_VIEWS + OFFICE_VIEWS + ("OverdueTaskView",))
-        + _grant(
+        grant(READ, DEPARTMENT_VIEWS + OFFICE_VIEWS + ("OverdueTaskView",))
+        + grant(
             ("can_read",), ("LedgerView", "PortfolioView", WORKFLOW, PUBLICATION, BOARD, FINDINGS)
         )
-        + _grant(READ, ("EntryCheckView",))
-        + _grant(("can_read", "can_export"), (SHEETS,))
+        + grant(READ, ("EntryCheckView",))
+        + grant(("can_read", "can_export"), (SHEETS,))
         + (("can_read", "StatisticsView"),)
-        + _menus("Survey", "Contacts", "ServiceItems", "InformationSystems", "SheetsImportExport")
-        + _menus("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio", "EntryChecks")
-        + _menus("Findings", "CapabilityMap")
-        + _menus("Review", "Publications", "Progress", "CampaignBoard", "Statistics"),
+        + menus("Survey", "Contacts", "ServiceItems", "InformationSystems", "SheetsImportExport")
+        + menus("Ledger", "RectificationTasks", "OverdueTasks", "Portfolio", "EntryChecks")
+        + menus("Findings", "CapabilityMap")
+        + menus("Review", "Publications", "Progress", "CampaignBoard", "Statistics"),
     ),
     "account": Action(
         ACCOUNT_HOLDERS,
@@ -140,17 +107,17 @@ ACTIONS: dict[str, Action] = {
     ),
     # The department scope: who sees every department, who sees their own.
     "see_all_departments": Action(
-        frozenset({REVIEWER, LEADER, IT_ADMIN}), _menus("Settings", "Departments", "Campaigns")
+        frozenset({REVIEWER, LEADER, IT_ADMIN}), menus("Settings", "Departments", "Campaigns")
     ),
     "own_department": Action(DEPARTMENT_BOUND),
     "view_assessment": Action(
         frozenset({REVIEWER, LEADER, IT_ADMIN}),
-        (("can_read", "AssessmentView"),) + _menus("Assessment"),
+        (("can_read", "AssessmentView"),) + menus("Assessment"),
     ),
     # Writing a department's records: add, change, delete (the ledger has its own keepers).
     "edit": Action(
         DEPARTMENT,
-        _grant(WRITE, DEPARTMENT_VIEWS),
+        grant(WRITE, DEPARTMENT_VIEWS),
         denied=READ_ONLY,
         checks=(not_offline, not_submitted),
         roles_by_model={RectificationTask: LEDGER_KEEPERS},
@@ -168,7 +135,7 @@ ACTIONS: dict[str, Action] = {
     "revise": Action(DEPARTMENT),
     "approve": Action(
         frozenset({REVIEWER}),
-        (("can_review", WORKFLOW),) + _menus("Inbox"),
+        (("can_review", WORKFLOW),) + menus("Inbox"),
         checks=(not_own_submission,),
         stand_in=DEVELOPER,
         stand_in_setting="ALLOW_ADMIN_APPROVAL",
@@ -203,7 +170,7 @@ ACTIONS: dict[str, Action] = {
     # security administrator files them, which grants the handler role (art. 4(3)②, 6, 10).
     "view_hall": Action(
         EVERYONE,
-        (("can_read", HALL),) + _grant(READ, HALL_RECORDS) + _menus("Hall", *HALL_MENUS),
+        (("can_read", HALL),) + grant(READ, HALL_RECORDS) + menus("Hall", *HALL_MENUS),
     ),
     "confirm_unit": Action(frozenset({PROCESS_ADMIN}), (("can_confirm", HALL),)),
     "propose_handler": Action(frozenset({PROCESS_ADMIN}), (("can_propose", HALL),)),
@@ -214,35 +181,35 @@ ACTIONS: dict[str, Action] = {
         REVIEWER_ONLY, (("can_decide", HALL),), checks=(not_own_submission,), **SIGNED
     ),
     "file_handler": Action(
-        frozenset({SECURITY_ADMIN}), (("can_file", HALL),) + _menus("HandlerFiling")
+        frozenset({SECURITY_ADMIN}), (("can_file", HALL),) + menus("HandlerFiling")
     ),
     # Training and assessment of administrators and handlers (art. 18), kept by the IT office.
     "keep_training": Action(
         DEVELOPER,
-        _grant(READ + WRITE + ("can_download",), ("TrainingRecordView",))
-        + _menus("Hall", "TrainingRecords"),
+        grant(READ + WRITE + ("can_download",), ("TrainingRecordView",))
+        + menus("Hall", "TrainingRecords"),
     ),
     # The hall's technical emergency plan and its drills (art. 4(2)⑤), kept by the IT office.
     "keep_drills": Action(
         DEVELOPER,
-        _grant(READ + WRITE + ("can_download", "can_tasks"), ("HallDrillView",))
-        + _menus("Hall", "HallDrills"),
+        grant(READ + WRITE + ("can_download", "can_tasks"), ("HallDrillView",))
+        + menus("Hall", "HallDrills"),
     ),
     # The rectification ledger: contacts (own department) and the office keep it.
     "keep_ledger": Action(
         LEDGER_KEEPERS,
-        _grant(("can_add", "can_edit"), ("RectificationTaskView",))
+        grant(("can_add", "can_edit"), ("RectificationTaskView",))
         + (("can_update", "LedgerView"), ("can_update", FINDINGS)),
         denied=_l("您的角色只能查看整改台账，不能修改。"),
     ),
     # Publishing the three lists and answering public comments.
     "publish": Action(OFFICE, (("can_publish", PUBLICATION),), denied=_l("您的角色不能发布清单。")),
-    "answer_comments": Action(OFFICE, (("can_comments", PUBLICATION),) + _menus("PublicComments")),
+    "answer_comments": Action(OFFICE, (("can_comments", PUBLICATION),) + menus("PublicComments")),
     # The final review (notice, phase 4): the IT office submits the finished lists with the
     # rectification ledger for the 校长办公会; the office records its decision (定稿).
     "view_final_review": Action(
         frozenset({REVIEWER, LEADER, IT_ADMIN}),
-        (("can_read", FINAL_REVIEW),) + _menus("FinalReviews"),
+        (("can_read", FINAL_REVIEW),) + menus("FinalReviews"),
     ),
     "submit_final_review": Action(DEVELOPER, (("can_submit", FINAL_REVIEW),)),
     "record_final_decision": Action(REVIEWER_ONLY, (("can_decide", FINAL_REVIEW),), **SIGNED),
@@ -250,24 +217,24 @@ ACTIONS: dict[str, Action] = {
     # accounts and permissions, the audit administrator reads the audit log.
     "manage_settings": Action(
         DEVELOPER,
-        _grant(WRITE, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
-        + _grant(WRITE, ("CapabilityView", "FindingSettingView", "AudienceGroupView"))
-        + _menus("Capabilities", "FindingSettings", "AudienceGroups")
+        grant(WRITE, ("DepartmentView", "CampaignView", "CampaignPhaseView"))
+        + grant(WRITE, ("CapabilityView", "FindingSettingView", "AudienceGroupView"))
+        + menus("Capabilities", "FindingSettings", "AudienceGroups")
         + (("can_delete", "RectificationTaskView"), ("can_get", "MenuApi"))
-        + _grant(("can_download",), RECORD_VIEWS),
+        + grant(("can_download",), RECORD_VIEWS),
     ),
     "manage_security": Action(
         frozenset({SECURITY_ADMIN}),
-        _grant(("can_list",), SECURITY_VIEWS)
-        + _grant(("can_show", "can_add", "can_edit", "can_delete"), SECURITY_VIEWS[:3])
-        + _grant(("can_download",), ("ConsoleUserDBModelView", "RoleModelView"))
+        grant(("can_list",), SECURITY_VIEWS)
+        + grant(("can_show", "can_add", "can_edit", "can_delete"), SECURITY_VIEWS[:3])
+        + grant(("can_download",), ("ConsoleUserDBModelView", "RoleModelView"))
         + (("can_download", "UserGroupModelView"), ("copyrole", "RoleModelView"))
-        + _grant(("resetpasswords", "unlock", "userinfoedit"), ("ConsoleUserDBModelView",))
-        + _grant(("can_this_form_get", "can_this_form_post"), ("ResetPasswordView",))
-        + _grant(("can_this_form_get", "can_this_form_post"), ("UserInfoEditView",))
+        + grant(("resetpasswords", "unlock", "userinfoedit"), ("ConsoleUserDBModelView",))
+        + grant(("can_this_form_get", "can_this_form_post"), ("ResetPasswordView",))
+        + grant(("can_this_form_get", "can_this_form_post"), ("UserInfoEditView",))
         + (("can_index", "DirectoryView"),)
-        + _menus("Security", "List Users", "List Roles", "List Groups", "Base Permissions")
-        + _menus("Views/Menus", "Permission on Views/Menus", "Settings", "Directory"),
+        + menus("Security", "List Users", "List Roles", "List Groups", "Base Permissions")
+        + menus("Views/Menus", "Permission on Views/Menus", "Settings", "Directory"),
     ),
     # Who must pass a second factor (TOTP) after the password; LOCAL_ADMIN_USERS as well
     # (second_factor.required), and who may reset someone's second factor.
@@ -275,8 +242,8 @@ ACTIONS: dict[str, Action] = {
     # API tokens (personal and service accounts) are the security administrator's to give.
     "manage_api_tokens": Action(
         frozenset({SECURITY_ADMIN}),
-        _grant(("can_index", "can_create", "can_revoke"), ("ApiTokenView",))
-        + _menus("ApiTokens", "ApiDocs"),
+        grant(("can_index", "can_create", "can_revoke"), ("ApiTokenView",))
+        + menus("ApiTokens", "ApiDocs"),
     ),
     "reset_second_factor": Action(
         frozenset({SECURITY_ADMIN}), (("reset_second_factor", "ConsoleUserDBModelView"),)
@@ -285,7 +252,7 @@ ACTIONS: dict[str, Action] = {
     "receive_security_alerts": Action(frozenset({SECURITY_ADMIN})),
     "read_audit": Action(
         frozenset({AUDIT_ADMIN}),
-        _grant(READ, ("AuditEntryView",)) + _menus("Settings", "AuditLog"),
+        grant(READ, ("AuditEntryView",)) + menus("Settings", "AuditLog"),
     ),
     # The campaign board: reminding lagging departments, and who receives the reminders.
     "remind": Action(DEVELOPER, (("can_remind", BOARD),)),
