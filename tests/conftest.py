@@ -37,6 +37,7 @@ PG_ADMIN_URL = os.environ.get(
 )
 # Record tables emptied after each test (children first); FAB's tables and users stay.
 RECORD_TABLES = (
+    "cas_login",
     "api_idempotency",
     "api_token",
     "finding_dismissal",
