@@ -45,6 +45,7 @@ RECORD_TABLES = (
     "system_capability",
     "capability",
     "entry_check",
+    "calendar_day",
     "reminder",
     "print_code",
     "public_comment",

@@ -5,10 +5,13 @@ FAB views, sheets and histories take them from there. `app.models.registry` list
 types (model, key, view, reviewable, audited, children); `record_url()` opens a record's page.
 """
 
+from datetime import date
+
 import pytest
 
 from app.models import (
     AudienceGroup,
+    CalendarDay,
     Capability,
     Contact,
     FindingSetting,
@@ -139,10 +142,11 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         ),
         "training_record": f.training_record(db_session, display_name="受训乙"),
         "hall_drill": f.hall_drill(db_session),
+        "calendar_day": CalendarDay(day=date(2027, 10, 1), kind="holiday", name="国庆节"),
         # The migration's seed row (the table is not cleared between tests).
         "audience_group": db_session.query(AudienceGroup).filter_by(code="staff").one(),
     }
-    db_session.add_all([records["capability"], records["finding_setting"]])
+    db_session.add_all([records["capability"], records["finding_setting"], records["calendar_day"]])
     db_session.commit()
     assert set(records) == set(registry.BY_KEY)
     admin = client_as("admin")

@@ -13,6 +13,7 @@ APP = pathlib.Path(__file__).resolve().parent.parent / "app"
 LAYERS = (
     "trail",
     "access",
+    "calendar",
     "catalog",
     "review",
     "ledger",

@@ -86,6 +86,7 @@ EXPECTED = {
     "second_factor": "---ASU--",
     "reset_second_factor": "----S---",
     "check_entries": "---A----",
+    "manage_calendar": "---A----",
     "manage_api_tokens": "----S---",
     "receive_security_alerts": "----S---",
 }

@@ -5,6 +5,7 @@ from flask_appbuilder import Model
 from .api_token import ApiIdempotency, ApiToken
 from .audience_group import AudienceGroup
 from .audit import AuditCut, AuditEntry, AuditHead
+from .calendar_day import CalendarDay
 from .campaign import Campaign, CampaignPhase
 from .cas_login import CasLogin
 from .contact import Contact
@@ -40,6 +41,7 @@ __all__ = [
     "AuditCut",
     "AuditEntry",
     "AuditHead",
+    "CalendarDay",
     "Campaign",
     "CampaignPhase",
     "Capability",

@@ -142,6 +142,13 @@ TIME_UNIT = Choices(
     ("hour", _l("小时")),
 )
 
+# A day of the official calendar the IT office enters (CalendarDay): a working day (a 调休
+# weekend) or a day off (a holiday on a weekday).
+DAY_KIND = Choices(
+    ("workday", _l("上班")),
+    ("holiday", _l("放假")),
+)
+
 NODE_KIND = Choices(
     ("submit", _l("提交")),
     ("review", _l("审核")),

@@ -9,6 +9,7 @@ from .audience_group import AudienceGroupView
 from .audit import AuditEntryView
 from .base import user_can
 from .board import BoardView
+from .calendar_day import CalendarDayView
 from .campaign import CampaignPhaseView, CampaignView
 from .contact import ContactView
 from .department import DepartmentView
@@ -165,6 +166,13 @@ def register_views(appbuilder):
     )
     appbuilder.add_view(
         AudienceGroupView, "AudienceGroups", label=_l("服务对象清单"), icon="fa-users", **settings
+    )
+    appbuilder.add_view(
+        CalendarDayView,
+        "CalendarDays",
+        label=_l("法定节假日与调休"),
+        icon="fa-calendar-check-o",
+        **settings,
     )
     appbuilder.add_view(
         FindingSettingView,

@@ -223,6 +223,11 @@ ACTIONS: dict[str, Action] = {
         + (("can_delete", "RectificationTaskView"), ("can_get", "MenuApi"))
         + grant(("can_download",), RECORD_VIEWS),
     ),
+    # The official calendar's holidays and 调休 working days, entered when the library lags.
+    "manage_calendar": Action(
+        DEVELOPER,
+        grant(READ + WRITE + ("can_enter",), ("CalendarDayView",)) + menus("CalendarDays"),
+    ),
     "manage_security": Action(
         frozenset({SECURITY_ADMIN}),
         grant(("can_list",), SECURITY_VIEWS)

@@ -32,9 +32,9 @@ from app.models import (
     ServiceItem,
 )
 from app.models.choices import ENTRY_FAILING, LIFECYCLE
+from app.services.calendar.days import WorkCalendar, add_working_days, load
 from app.services.catalog import completeness
 from app.services.catalog.completeness_sql import item_incomplete, system_incomplete
-from app.services.review.inbox import add_working_days
 
 EXAMPLES = 3  # records named per rule in "what it lacks"
 # Records a department can still change: the board counts them as not yet submitted.
@@ -218,16 +218,23 @@ HALL_WAITING = {
 }
 
 
-def overdue_since(column: ColumnElement, now: datetime, days: int) -> ColumnElement:
+def overdue_since(
+    column: ColumnElement, now: datetime, days: int, calendar: WorkCalendar
+) -> ColumnElement:
     """SQL: `column` (when the wait began) lies more than `days` working days before `now`,
-    exactly as `inbox.add_working_days(since, days) < now` says it for one row. The days one
-    adds depend on the weekday the wait began, so each recent day is its own range."""
+    exactly as `add_working_days(since, days, calendar) < now` says it for one row. The days
+    one adds depend on the day the wait began (weekday, holidays, 调休), so each recent day is
+    its own range; recent means back to the first day whose due date is already before today:
+    every earlier wait is overdue whatever its time of day, as a later start never falls due
+    on an earlier date."""
     today = now.date()
+    first = today
+    while add_working_days(first - timedelta(days=1), days, calendar) >= today:
+        first -= timedelta(days=1)
     clauses = []
-    first = today - timedelta(days=2 * days + 7)
     for back in range((today - first).days + 1):
         day = today - timedelta(days=back)
-        added = add_working_days(day, days) - day
+        added = add_working_days(day, days, calendar) - day
         start = datetime.combine(day, time.min)
         end = min(start + timedelta(days=1), now - added)
         if end > start:
@@ -262,7 +269,7 @@ def hall_progress(session: Session, ids: Sequence[int] | None, now: datetime, da
             func.sum(case((item.lifecycle.in_(HALL_WAITING["acceptance"]), 1), else_=0)),
         )
         .outerjoin(last, last.c.item_id == item.id)
-        .where(item.lifecycle.in_(waiting), overdue_since(since, now, days)),
+        .where(item.lifecycle.in_(waiting), overdue_since(since, now, days, load(session))),
         item.department_id,
         ids,
     ).group_by(item.department_id)

@@ -2,11 +2,9 @@
 
 Besides the reviewable records, the office decides the service hall's requests (onboarding,
 change and offline requests, handler assignments): `OFFICE_REQUESTS` lists them; they wait
-with the same status, due date and submitter, and are decided on their own page (`batch` is
+with the same status, due date (working days of the official calendar,
+`app.services.calendar.days`) and submitter, and are decided on their own page (`batch` is
 false for them: the batch form approves reviewable records only)."""
-
-from datetime import date, timedelta
-from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -16,23 +14,11 @@ from app.models import HallRequest, HandlerAssignment
 from app.models.base import utcnow
 from app.models.choices import WORKFLOW_STATUS
 from app.models.registry import REVIEWABLE
+from app.services.calendar.days import add_working_days, load
 
 # {record type: model} of the hall's requests that wait for the office's signed decision.
 OFFICE_REQUESTS = {"hall_request": HallRequest, "handler_assignment": HandlerAssignment}
 WAITING = {**REVIEWABLE, **OFFICE_REQUESTS}
-
-D = TypeVar("D", bound=date)  # a date or a datetime comes back as it went in
-
-
-def add_working_days(start: D, days: int) -> D:
-    """`start` plus `days` working days (Monday to Friday)."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
 
 
 def pending_count(session: Session) -> int:
@@ -60,6 +46,7 @@ def pending(
     one kind, one department or the overdue ones when asked."""
     due_days = current_app.config.get("REVIEW_DUE_WORKING_DAYS", 5)
     now = utcnow()
+    calendar = load(session)
     rows = []
     for kind, model in WAITING.items():
         if record_type and kind != record_type:
@@ -73,7 +60,7 @@ def pending(
             query = query.filter(model.department_id == department_id)
         for record in query:
             submitted = record.submitted_at or record.updated_at
-            due = add_working_days(submitted, due_days)
+            due = add_working_days(submitted, due_days, calendar)
             if overdue_only and not now > due:
                 continue
             rows.append(

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from app.models import ConsoleUser, HallStep, HandlerAssignment, ProcessNode, ServiceItem
 from app.models.base import utcnow
 from app.services.access import permissions, scope, training
+from app.services.calendar.days import add_working_days
 from app.services.errors import NotFoundError
 from app.services.review import hall, lifecycle
-from app.services.review.inbox import add_working_days
 
 QUIET = ("planned", "online", "offline")
 

@@ -32,6 +32,7 @@ WATCHED_TABLES = frozenset(
         "material",
         "process_node",
         "rectification_task",
+        "calendar_day",  # the official calendar: the board's overdue waits count on it
     }
 )
 _DIRTY = "statistics_data_changed"
