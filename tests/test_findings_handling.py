@@ -4,7 +4,7 @@ without its 一事一单; each on records built for it, with the cases that must
 
 import pytest
 
-from app.models import FindingSetting
+from app.models import FindingSetting, RectificationTask
 from app.services.insight import findings
 from tests import factories as f
 
@@ -79,9 +79,7 @@ def test_the_it_office_names_which_node_kinds_break_an_instant_item(db_session):
     _node(db_session, instant, 1, "review", "T01", "1个工作日")
     assert not _item_ids(db_session, "instant_with_approval")
     db_session.add(
-        FindingSetting(
-            rule="instant_with_approval", params='{"node_kinds": ["review", "approve"]}'
-        )
+        FindingSetting(rule="instant_with_approval", params='{"node_kinds": ["review", "approve"]}')
     )
     db_session.flush()
     assert _item_ids(db_session, "instant_with_approval") == {instant.id}
@@ -172,3 +170,19 @@ def test_the_sheet_parts_that_count_are_tunable(db_session):
     )
     db_session.flush()
     assert _item_ids(db_session, "listed_without_sheet") == {only_text.id}
+
+
+def test_the_page_shows_a_handler_gap_to_both_units_with_its_words(db_session, client_as):
+    """The finding concerns the owning unit and the handling unit; a ledger task goes to the
+    handling unit, which must file the handler."""
+    live = f.service_item(db_session, code="SI-1", name="学生证补办", lifecycle="online")
+    _node(db_session, live, 1, "countersign", "T02")
+    db_session.commit()
+    url = "/findings/?rule=node_without_handler"
+    for role in ("contact", "contact_other"):
+        page = client_as(role).get(url).get_data(as_text=True)
+        assert "学生证补办" in page and "没有已备案的在岗办理人" in page, role
+    (finding,) = _fired(db_session, "node_without_handler")[("service_item", live.id)]
+    assert client_as("contact_other").post(f"/findings/open/{finding.key}").status_code == 302
+    task = db_session.query(RectificationTask).one()
+    assert task.department_id == f.department(db_session, "T02").id

@@ -128,7 +128,9 @@ def explain_node_without_handler(finding: Finding, names: dict) -> tuple[str, st
     why = _(
         "事项处于“{state}”，其中 {n} 个环节（如“{node}”）由{unit}办理，"
         "但{unit}在这些环节没有已备案的在岗办理人。"
-    ).format(state=LIFECYCLE.label(facts["lifecycle"]), n=facts["count"], node=facts["node"], unit=unit)
+    ).format(
+        state=LIFECYCLE.label(facts["lifecycle"]), n=facts["count"], node=facts["node"], unit=unit
+    )
     change = _(
         "由{unit}流程管理员提出办理人，经党政办审批、信息处备案后，申请不再停在无人办理的环节，"
         "事项也才能上线或申请变更。"

@@ -156,9 +156,9 @@ def _part_labels() -> dict[str, str]:
 def explain_listed_without_sheet(finding: Finding, names: dict) -> tuple[str, str]:
     labels = _part_labels()
     parts = "、".join(labels[part] for part in finding.facts["parts"] if part in labels)
-    why = _("该流程已列入附件3 线上业务流程统计表，但附件2 中没有它的一事一单：{parts}均未填写。").format(
-        parts=parts
-    )
+    why = _(
+        "该流程已列入附件3 线上业务流程统计表，但附件2 中没有它的一事一单：{parts}均未填写。"
+    ).format(parts=parts)
     return why, _("补填该流程的一事一单（{parts}），或核实后从统计表中删去。").format(parts=parts)
 
 
