@@ -12,16 +12,18 @@ way a real college gets there:
 - a college office reviewing an application twice by the same post (初审 and 复审);
 - countersigns moved onto levels of their own, so they run one after another;
 - a promised limit written before the nodes were added, now shorter than their sum;
-- an online entry that moved to an outside survey site.
+- an online entry that moved to an outside survey site;
+- a certificate whose guide says 即办件 while its process kept the head's approval;
+- a process the department listed in 附件3 but whose 一事一单 it never wrote.
 
 Only draft items are touched (an approved item's frozen version stays what was approved), the
 same ones whatever N (the first by code), and a second run changes nothing.
 """
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Capability, InformationSystem, ProcessNode, ServiceItem
+from app.models import Capability, InformationSystem, Material, ProcessNode, ServiceItem
 from app.models.choices import NODE_KIND, RUNNING_STATUS, WORKFLOW_STATUS
 from app.models.finding import system_capability
 
@@ -43,10 +45,12 @@ def seed_findings(session: Session) -> None:
     """The capability list and tags, then the planted node and entry findings."""
     _capabilities(session)
     drafts = _draft_items(session, 200)
-    _repeat_review(session, drafts)
-    _serial_countersigns(session, drafts)
-    _promise_too_short(session, drafts)
+    used = _repeat_review(session, drafts)
+    used += _serial_countersigns(session, drafts)
+    used += _promise_too_short(session, drafts)
     _outside_entry(session, drafts)
+    used += _instant_with_approval(session, drafts)
+    _listed_without_sheet(session, [i for i in drafts if i not in set(used)])
 
 
 def _capabilities(session):
@@ -102,8 +106,8 @@ def _set(session, node, **values):
 
 
 def _repeat_review(session, drafts):
-    planted = 0
-    for reviews in _nodes(session, drafts, NODE_KIND.REVIEW).values():
+    planted, used = 0, []
+    for item_id, reviews in _nodes(session, drafts, NODE_KIND.REVIEW).items():
         same = [n for n in reviews if n.handling_department_id]
         if len(same) < 2 or planted >= PLANTED:
             continue
@@ -116,17 +120,21 @@ def _repeat_review(session, drafts):
             name="复审",
         )
         planted += 1
+        used.append(item_id)
+    return used
 
 
 def _serial_countersigns(session, drafts):
-    planted = 0
-    for signs in _nodes(session, drafts, NODE_KIND.COUNTERSIGN).values():
+    planted, used = 0, []
+    for item_id, signs in _nodes(session, drafts, NODE_KIND.COUNTERSIGN).items():
         if len(signs) < 2 or planted >= PLANTED:
             continue
         level = signs[0].approval_level or 1
         for offset, node in enumerate(signs):
             _set(session, node, approval_level=level + offset)
         planted += 1
+        used.append(item_id)
+    return used
 
 
 def _promise_too_short(session, drafts):
@@ -143,6 +151,7 @@ def _promise_too_short(session, drafts):
         session.execute(
             update(ServiceItem).where(ServiceItem.id == item_id).values(time_limit_days=total - 3)
         )
+    return [item_id for item_id, _total in rows]
 
 
 def _outside_entry(session, drafts):
@@ -163,3 +172,65 @@ def _outside_entry(session, drafts):
             .where(ServiceItem.id == item_id)
             .values(online_entry=OUTSIDE_ENTRY.format(code=code.lower()))
         )
+
+
+def _instant_with_approval(session, drafts):
+    """Certificates (证明, 开具) are handled on the spot; two guides say so, their process
+    still has the head's approval. Planted once: a later run (a larger N) keeps them."""
+    approving = select(ProcessNode.item_id).where(ProcessNode.kind == NODE_KIND.APPROVE)
+    planted = select(ServiceItem.id).where(
+        ServiceItem.handling_type == "immediate", ServiceItem.id.in_(approving)
+    )
+    ids = list(session.scalars(planted))
+    if ids:
+        return ids
+    query = select(ServiceItem.id).where(ServiceItem.id.in_(drafts), ServiceItem.id.in_(approving))
+    named = query.where(or_(ServiceItem.name.like("%证明%"), ServiceItem.name.like("%开具%")))
+    ids = list(session.scalars(named.order_by(ServiceItem.code).limit(2)))
+    ids = ids or list(session.scalars(query.order_by(ServiceItem.code).limit(2)))
+    session.execute(
+        update(ServiceItem)
+        .where(ServiceItem.id.in_(ids))
+        .values(
+            handling_type="immediate",
+            promised_limit="即办件",
+            promised_low=None,
+            promised_high=None,
+            promised_unit=None,
+            time_limit_days=0,
+        )
+    )
+    return ids
+
+
+def _listed_without_sheet(session, drafts):
+    """A planned process listed in 附件3 whose sheet never came: once, on the last draft by
+    code that no other planted finding uses."""
+    has_nodes = select(ProcessNode.item_id)
+    has_materials = select(Material.item_id)
+    bare = select(ServiceItem.id).where(
+        ~ServiceItem.is_offline,
+        ServiceItem.id.notin_(has_nodes),
+        ServiceItem.id.notin_(has_materials),
+    )
+    if session.scalar(bare.limit(1)) is not None:
+        return
+    item_id = session.scalar(
+        select(ServiceItem.id)
+        .where(
+            ServiceItem.id.in_(drafts),
+            ServiceItem.lifecycle == "planned",
+            ServiceItem.handling_type.is_distinct_from("immediate"),
+        )
+        .order_by(ServiceItem.code.desc())
+        .limit(1)
+    )
+    if item_id is None:
+        return
+    session.execute(delete(Material).where(Material.item_id == item_id))
+    session.execute(delete(ProcessNode).where(ProcessNode.item_id == item_id))
+    session.execute(
+        update(ServiceItem)
+        .where(ServiceItem.id == item_id)
+        .values(conditions=None, path=None, incomplete=True)
+    )

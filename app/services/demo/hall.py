@@ -1,6 +1,6 @@
 """The service hall in the demo college: for every item on its way online (or asking for a
 change or to go offline) the requests, signed decisions and timeline steps that brought it to
-its state; filed handlers of 教务处 (demo_handler) on its running and confirming items; the
+its state; filed handlers on the nodes of its live and going-live items (demo/handlers.py); the
 owning unit's confirmation on items in the confirmation round; training records of the demo
 process administrator and handler, and one expired. Idempotent: an item that has a step
 already is left alone, a training record is matched by person and session.
@@ -16,11 +16,10 @@ from app.models import (
     HallDrill,
     HallRequest,
     HallStep,
-    HandlerAssignment,
-    ProcessNode,
     ServiceItem,
     TrainingRecord,
 )
+from app.services.demo.handlers import seed_handlers
 from app.services.demo.rows import Context, insert_returning, insert_rows, stamps
 from app.services.review.hall import sign
 
@@ -70,7 +69,7 @@ def seed_hall(session: Session, ctx: Context, counts: dict[str, int]) -> None:
         requests += [request] if request else []
     _insert_requests(session, requests, people["reviewer"])
     insert_rows(session, HallStep, steps)
-    _seed_handlers(session, ctx, people, started)
+    seed_handlers(session, ctx, people)
     _seed_training(session, ctx)
     _seed_drills(session, ctx)
 
@@ -192,50 +191,6 @@ def _insert_requests(session, rows, reviewer):
             ),
             signed,
         )
-
-
-def _seed_handlers(session, ctx, people, started):
-    """demo_handler filed on 教务处's own nodes of its running and confirming items."""
-    handler, unit = people["handler"], ctx.departments.get("JWC")
-    if handler is None or unit is None:
-        return
-    taken = set(session.scalars(select(HandlerAssignment.node_id)))
-    nodes = session.execute(
-        select(ProcessNode.id, ProcessNode.item_id, ProcessNode.handling_department_id)
-        .join(ServiceItem, ServiceItem.id == ProcessNode.item_id)
-        .where(
-            ServiceItem.department_id == unit.id,
-            ServiceItem.lifecycle.in_(("online", "confirming")),
-        )
-    ).all()
-    rows = []
-    for node_id, item_id, handling in nodes:
-        if node_id in taken or (handling or unit.id) != unit.id:
-            continue
-        at = ctx.now - timedelta(days=10)
-        rows.append(
-            {
-                "node_id": node_id,
-                "item_id": item_id,
-                "department_id": unit.id,
-                "username": handler.username,
-                "display_name": f"{handler.last_name}{handler.first_name}",
-                "employee_type": None,
-                "status": "filed",
-                "submitted_at": at,
-                "submitted_by_id": people["procadmin"].id if people["procadmin"] else None,
-                "decided_at": at + timedelta(days=1),
-                "signer_name": "演示审核员",
-                "signature_hash": None,
-                "decision_comment": None,
-                "filed_at": at + timedelta(days=2),
-                "filed_by_name": "演示安全管理员",
-                "ended_at": None,
-                "end_reason": None,
-                **stamps_at(at),
-            }
-        )
-    insert_rows(session, HandlerAssignment, rows)
 
 
 def _seed_training(session, ctx):

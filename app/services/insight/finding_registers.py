@@ -3,6 +3,9 @@
 - `good_host_not_live`: an item 良好 whose hosting system is not live (no go-live date, or
   one still to come) or not integrated with the portal;
 - `online_without_host`: an item 良好 with no hosting system, or with no online entry;
+- `listed_without_sheet`: a process listed in 附件3 (every item not offline is a row there) whose
+  一事一单 of 附件2 was never written: none of the parts the IT office names (办理要件, 办理路径,
+  申报材料, 流转环节 by default) is filled;
 - `idle_system`: a system hosting no live item (a retirement candidate, with its yearly cost);
 - `contact_duties`: a department whose contacts do not cover both duties (knowing the
   processes, administering the systems);
@@ -17,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Contact, Department, InformationSystem, ServiceItem
+from app.models import Contact, Department, InformationSystem, Material, ProcessNode, ServiceItem
 from app.models.choices import PORTAL_INTEGRATION, RUNNING_STATUS
 
 from .finding_base import DEPARTMENT, ITEM, SYSTEM, Finding, money
@@ -110,6 +113,53 @@ def explain_online_without_host(finding: Finding, names: dict) -> tuple[str, str
         missing="、".join(missing)
     )
     return why, _("补登{missing}，申请人才能找到线上入口。").format(missing="、".join(missing))
+
+
+# The parts of an item's sheet (附件2) the rule may look at: a blank text, or no rows at all.
+SHEET_PARTS = {
+    "conditions": lambda: func.trim(func.coalesce(ServiceItem.conditions, "")) == "",
+    "path": lambda: func.trim(func.coalesce(ServiceItem.path, "")) == "",
+    "materials": lambda: ~select(Material.id).where(Material.item_id == ServiceItem.id).exists(),
+    "nodes": lambda: ~select(ProcessNode.id).where(ProcessNode.item_id == ServiceItem.id).exists(),
+}
+
+
+def listed_without_sheet(session: Session, params: dict) -> list[Finding]:
+    parts = [part for part in params.get("parts", list(SHEET_PARTS)) if part in SHEET_PARTS]
+    if not parts:
+        return []
+    query = select(ServiceItem.id, ServiceItem.department_id).where(
+        ~ServiceItem.is_offline, *(SHEET_PARTS[part]() for part in parts)
+    )
+    return [
+        Finding(
+            "listed_without_sheet",
+            f"{item_id}:sheet",
+            ((ITEM, item_id),),
+            (dept,),
+            dept,
+            facts={"parts": parts},
+        )
+        for item_id, dept in session.execute(query)
+    ]
+
+
+def _part_labels() -> dict[str, str]:
+    return {
+        "conditions": _("办理要件"),
+        "path": _("办理路径"),
+        "materials": _("申报材料"),
+        "nodes": _("流转环节"),
+    }
+
+
+def explain_listed_without_sheet(finding: Finding, names: dict) -> tuple[str, str]:
+    labels = _part_labels()
+    parts = "、".join(labels[part] for part in finding.facts["parts"] if part in labels)
+    why = _(
+        "该流程已列入附件3 线上业务流程统计表，但附件2 中没有它的一事一单：{parts}均未填写。"
+    ).format(parts=parts)
+    return why, _("补填该流程的一事一单（{parts}），或核实后从统计表中删去。").format(parts=parts)
 
 
 def idle_system(session: Session, params: dict) -> list[Finding]:

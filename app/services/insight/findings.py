@@ -11,9 +11,8 @@ audited): a rule can be switched off, and any parameter left out keeps its defau
 live in the database rather than in `config.py` because the IT office, not the operator,
 decides them, and a change should take effect without a restart and leave a trace.
 
-Not built here, and why: a node whose department has no filed handler (no handler record
-exists yet); a 即办件 with approval nodes (办件类型 arrives with the structured time limits);
-nodes slow or never refusing in real cases (no cases yet).
+Not built here, and why: nodes whose real handling time is far above their limit, or that
+almost never refuse (they need the cases of issue 13, which do not exist yet).
 
 The whole list is computed once per data version (`trail.data_version`) and settings, then
 kept in the process; scope, filters, dismissals and tasks are applied per request.
@@ -34,6 +33,7 @@ from app.models import FindingDismissal, FindingSetting
 from app.services.errors import DomainError
 from app.services.trail import data_version
 
+from . import finding_handling as handling
 from . import finding_nodes as nodes
 from . import finding_platforms as platforms
 from . import finding_registers as registers
@@ -108,6 +108,24 @@ RULES = (
         nodes.explain_limits_exceed,
     ),
     Rule(
+        "instant_with_approval",
+        "nodes",
+        _l("即办件仍设审批环节"),
+        "process",
+        {"node_kinds": handling.APPROVING},
+        handling.instant_with_approval,
+        handling.explain_instant_with_approval,
+    ),
+    Rule(
+        "node_without_handler",
+        "nodes",
+        _l("环节办理单位无已备案在岗办理人"),
+        "process",
+        {"lifecycles": handling.LIVE_OR_GOING_LIVE, "skip_kinds": []},
+        handling.node_without_handler,
+        handling.explain_node_without_handler,
+    ),
+    Rule(
         "shared_capability",
         "platforms",
         _l("不同部门系统承担同一业务能力"),
@@ -169,6 +187,15 @@ RULES = (
         {},
         registers.online_without_host,
         registers.explain_online_without_host,
+    ),
+    Rule(
+        "listed_without_sheet",
+        "registers",
+        _l("统计表中的流程缺一事一单"),
+        "process",
+        {"parts": list(registers.SHEET_PARTS)},
+        registers.listed_without_sheet,
+        registers.explain_listed_without_sheet,
     ),
     Rule(
         "idle_system",
