@@ -1,9 +1,10 @@
-"""The corpus of real service guides (tests/data/guides.json) through the 附件2 import.
+"""The corpus of real service guides and systems (tests/data/guides.json, systems.json) through
+the 附件2 and 附件4 imports.
 
 Imports every guide as a clerk pastes it into the template, then exports and imports again,
-and prints what arrived next to what must: items, materials and nodes in, modules as written,
-time limits read (and the unread ones warned about), audiences on the list and in the
-remainder, and the changes the round trip makes (the limit is 0).
+and prints what arrived next to what must: items (goal: at least 40) and systems (at least 20)
+in, modules as written, time limits read (and the unreadable values warned about), audiences
+on the list and in the remainder, and the changes the round trip makes (the limit is 0).
 
     .venv/bin/python bench/guides_corpus.py
 """
@@ -24,10 +25,11 @@ def main():
 
     from app import create_app
     from app.extensions import appbuilder, db
-    from app.models import Material, ProcessNode, ServiceItem
+    from app.models import InformationSystem, Material, ProcessNode, ServiceItem
     from app.security.roles import install_roles
     from app.services.sheets import exporter, importer
     from tests import factories as f
+    from tests.test_corpus import GOALS, SYSTEMS, _systems_file
     from tests.test_guides import GUIDES, MODULES, _clerk_file
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
@@ -50,21 +52,34 @@ def main():
         )
         read = sum(1 for i in items.values() if i.promised.understood and i.promised_limit)
         unread = [p for p in report.warnings if p.column == "承诺办结时限"]
+        unreadable = [
+            p for p in report.warnings if "无法识别" in p.message or "已按原文" in p.message
+        ]
         coded = sum(1 for i in items.values() if i.user_groups)
         remainder = sum(1 for i in items.values() if i.audience_note)
         data = exporter.template_workbook(session, admin, "items", "T01")[1]
         again = importer.run_import(session, data, admin, dry_run=True)
         session.rollback()
         changes = again.total("add") + again.total("change") + again.total("delete")
+        systems_report = importer.run_import(session, _systems_file(session), admin)
+        assert systems_report.ok, systems_report.errors
+        session.commit()
+        systems = session.query(InformationSystem).count()
+        dated = session.query(InformationSystem).filter(InformationSystem.go_live_date.isnot(None))
+        dated = dated.count()
     rows = [
-        ("guides in the corpus", len(GUIDES), ""),
+        ("guides in the corpus", len(GUIDES), f">= {GOALS['items']}"),
         ("items imported", len(items), f"= {len(GUIDES)}"),
+        ("systems in the corpus", len(SYSTEMS), f">= {GOALS['systems']}"),
+        ("systems imported", systems, f"= {len(SYSTEMS)}"),
+        ("systems with a go-live date", dated, ""),
         ("materials imported", session_count(app, Material), ""),
         ("nodes imported", session_count(app, ProcessNode), ""),
         ("module fields as written", as_written, f"= {len(GUIDES) * len(MODULES)}"),
         ("promised limits read", read, ""),
         ("promised limits unread (warned, kept)", len(unread), ""),
         ("node limits given", node_limits_count(app), ""),
+        ("unreadable values (warned, kept as written)", len(unreadable), ""),
         ("items with audiences on the list", coded, ""),
         ("items with a free remainder", remainder, ""),
         ("changes made by export -> import", changes, "= 0"),

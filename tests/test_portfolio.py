@@ -52,13 +52,16 @@ def _college(session):
         mobile_adaptation="full",
         portal_integration="full",
     )
-    d = f.information_system(  # another department; no cost, no activity
+    d = f.information_system(  # another department; no cost, no activity (0 is filled in)
         session,
         code="SYS-D",
         name="丁系统",
         dept="T02",
+        user_groups="staff",
         daily_active_operations=0,
+        core_usage_rate=Decimal("10"),
         poor_extensibility=True,
+        mobile_adaptation="none",
         portal_integration="none",
     )
     items = {
@@ -103,7 +106,7 @@ def test_each_systems_figures_and_recommendation(db_session):
         "SYS-A": (Decimal("20.00"), Decimal("500.00"), 83.3, 100.0, "keep", 1),
         "SYS-B": (Decimal("5.00"), Decimal("25.00"), 80.0, 40.0, "invest", 1),
         "SYS-C": (Decimal("12.00"), Decimal("4000.00"), 36.7, 100.0, "migrate", 0),
-        "SYS-D": (None, None, 0.0, 40.0, "retire", 0),
+        "SYS-D": (None, None, 20.0, 40.0, "retire", 0),
     }
     for code, (cost, per_op, functional, technical, rec, hosted) in expected.items():
         insight = got[code]
@@ -122,8 +125,8 @@ def test_reason_shows_each_score_in_words(db_session):
     assert "存在网络与数据安全隐患扣 40 分" in b and "移动端部分适配扣 10 分" in b
     assert "融合门户仅统一认证扣 10 分" in b and "投入改造" in b
     d = got["SYS-D"].reason
-    assert "日均操作 0 次得 0 分" in d and "核心功能使用率未填写得 0 分" in d
-    assert "移动端未填写扣 20 分" in d and "拓展性不足扣 20 分" in d and "下线" in d
+    assert "日均操作 0 次得 0 分" in d and "核心功能使用率 10.0% 得 10.0 分" in d
+    assert "移动端未适配扣 20 分" in d and "拓展性不足扣 20 分" in d and "下线" in d
     assert "无扣分项" in got["SYS-A"].reason
 
 
@@ -162,7 +165,13 @@ def test_contact_sees_only_the_own_department(db_session, client_as):
     report = portfolio.report(db_session, f.user(db_session, "contact"))
     # worst first: invest, migrate, keep
     assert [i.system.code for i in report["systems"]] == ["SYS-B", "SYS-C", "SYS-A"]
-    assert report["summary"] == {"keep": 1, "invest": 1, "migrate": 1, "retire": 0}
+    assert report["summary"] == {
+        "keep": 1,
+        "invest": 1,
+        "migrate": 1,
+        "retire": 0,
+        "insufficient": 0,
+    }
     assert [x.record.code for x in report["findings"]["idle_system"]] == ["SYS-C"]
     assert [x.record.code for x in report["findings"]["good_no_host"]] == ["SI-3"]
     page = client_as("contact").get("/portfolio/").text

@@ -219,6 +219,8 @@ RECOMMENDATION = Choices(
     ("invest", _l("投入改造"), "warning"),
     ("migrate", _l("迁移整合"), "info"),
     ("retire", _l("下线"), "danger"),
+    # Not a quadrant: a field the scores need is not filled in, so nothing is recommended.
+    ("insufficient", _l("数据不足"), "default"),
 )
 
 # A department's colour on the campaign board (services/campaign/board.py decides it).

@@ -12,6 +12,9 @@ font of `app.reports.fonts`, so nothing shows as an empty box and no request lea
 - ``pie``: shares of the first series (categories with 0 are left out of the pie);
 - ``stacked``: one horizontal bar per row, stacked by series;
 - ``paired``: like hbars, for two comparable series (approval days against the time limit).
+
+An empty number (None) is unknown, not zero: it draws no bar, no dot and no "0" label, and
+`note` ("N 项未填写", from the figure) is written under the chart when records were left out.
 """
 
 import io
@@ -45,6 +48,11 @@ def _short(label):
 
 def _number(value):
     return float(value) if value is not None else 0.0
+
+
+def _bar_labels(values):
+    """The label of each bar: its value, nothing for an unknown one (no bar is drawn)."""
+    return ["" if value is None else f"{float(value):g}" for value in values]
 
 
 def _figure(rows_count, pie=False):
@@ -93,11 +101,16 @@ def _hbars(fig, rows, series, font, unit, stacked=False):
             )
             lefts = [a + b for a, b in zip(lefts, values, strict=True)]
         else:
+            known = [r.get(key) for r in rows]
             positions = [i - 0.4 + height * (index + 0.5) for i in range(len(rows))]
             bars = ax.barh(
-                positions, values, height, label=str(label), color=PALETTE[index % len(PALETTE)]
+                positions,
+                [float("nan") if v is None else float(v) for v in known],
+                height,
+                label=str(label),
+                color=PALETTE[index % len(PALETTE)],
             )
-            ax.bar_label(bars, fmt="%g", padding=2, fontsize=7)
+            ax.bar_label(bars, labels=_bar_labels(known), padding=2, fontsize=7)
     _y_labels(ax, rows, font)
     if unit:
         ax.set_xlabel(str(unit), fontproperties=font)
@@ -114,14 +127,15 @@ def _bars_and_rate(fig, rows, series, font, unit):
     (bar_key, bar_label), (rate_key, rate_label) = series
     ax = fig.add_subplot()
     positions = list(range(len(rows)))
+    known = [r.get(bar_key) for r in rows]
     bars = ax.barh(
         positions,
-        [_number(r.get(bar_key)) for r in rows],
+        [float("nan") if v is None else float(v) for v in known],
         0.6,
         color=PALETTE[0],
         label=str(bar_label),
     )
-    ax.bar_label(bars, fmt="%g", padding=2, fontsize=7)
+    ax.bar_label(bars, labels=_bar_labels(known), padding=2, fontsize=7)
     _y_labels(ax, rows, font)
     ax.set_xlabel(str(bar_label), fontproperties=font)
     ax.margins(x=0.12)
@@ -183,8 +197,10 @@ def draw(
     series: Sequence[tuple[str, object]],
     fmt: str = "png",
     unit: object = "",
+    note: str = "",
 ) -> bytes:
-    """The chart of `rows` as PNG or SVG bytes; `series` are (row key, legend label) pairs."""
+    """The chart of `rows` as PNG or SVG bytes; `series` are (row key, legend label) pairs;
+    `note` ("N 项未填写") is written in the bottom corner."""
     if fmt not in ("png", "svg"):
         raise ValueError(fmt)
     font = cjk_font(10)
@@ -203,6 +219,8 @@ def draw(
     else:
         raise ValueError(style)
     fig.suptitle(str(title), fontproperties=cjk_font(13))
+    if note:
+        fig.text(0.99, 0.01, note, ha="right", va="bottom", fontproperties=cjk_font(9))
     _layout(fig, style)
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_metadata(fmt))

@@ -23,14 +23,20 @@ def table_workbook(
     return writer.close()
 
 
-def figure_workbook(title: str, columns: Sequence, rows: Iterable[dict]) -> bytes:
-    """One dashboard figure's table: `columns` carry `key` and `label`, `rows` are dicts."""
-    return table_workbook(
-        title,
-        [column.label for column in columns],
-        ([row.get(column.key) for column in columns] for row in rows),
-        title=title,
-    )
+def _cell(column, row):
+    value = row.get(column.key)
+    if value is None and getattr(column, "kind", "text") != "text":
+        return _("未填写")  # unknown is not zero: the cell says so, it is not left blank
+    return value
+
+
+def figure_workbook(title: str, columns: Sequence, rows: Iterable[dict], note: str = "") -> bytes:
+    """One dashboard figure's table: `columns` carry `key`, `label` and `kind`, `rows` are
+    dicts; an empty number reads 未填写, and `note` ("N 项未填写") is the last row."""
+    lines = [[_cell(column, row) for column in columns] for row in rows]
+    if note:
+        lines.append([note] + [None] * (len(columns) - 1))
+    return table_workbook(title, [column.label for column in columns], lines, title=title)
 
 
 def assessment_workbook(columns: Sequence[tuple[str, str]], rows: Iterable, year: int) -> bytes:

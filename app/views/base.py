@@ -74,6 +74,11 @@ def blank_none(value):
     return "" if value is None else value
 
 
+def unfilled_number(value):
+    """An empty number is unknown, not 0 and not an empty cell: it reads 未填写."""
+    return _("未填写") if value is None else value
+
+
 def bool_formatter(value):
     return _("是") if value else _("否")
 
@@ -145,9 +150,24 @@ class ConsoleModelView(ModelView):
         self.edit_form = type(
             "VersionedEditForm", (self.edit_form,), {"version_seen": HiddenField()}
         )
+        for col in self.number_columns():
+            self.formatters_columns.setdefault(col, unfilled_number)
         for col in set(self.list_columns) | set(self.show_columns):
             # FAB prints None as "None"; an empty cell reads better.
             self.formatters_columns.setdefault(col, blank_none)
+
+    def number_columns(self):
+        """Nullable numbers a clerk fills in (costs, counts, rates, time limits): not keys."""
+        from sqlalchemy import Integer, Numeric
+
+        return [
+            c.key
+            for c in self.datamodel.obj.__table__.columns
+            if isinstance(c.type, Integer | Numeric)
+            and c.nullable
+            and not c.foreign_keys
+            and not c.primary_key
+        ]
 
     def datetime_columns(self):
         return [c.key for c in self.datamodel.obj.__table__.columns if isinstance(c.type, DateTime)]

@@ -31,8 +31,8 @@ class StatisticsView(BaseView):
     def index(self):
         dashboard = Dashboard(db.session, g.user)
         tables = [
-            (figure, caption, rows, figures.reading(figure, rows))
-            for figure, caption, rows in dashboard.tables()
+            (figure, caption, rows, figures.reading(figure, rows), note)
+            for figure, caption, rows, note in dashboard.tables()
         ]
         return self.render_template(
             "statistics/dashboard.html",

@@ -3,7 +3,8 @@
 - 已上线事项: service items running online (良好 or 待改进; offline and 待部署 ones left out);
 - 运行良好占比: items 良好 / all items not taken offline;
 - 信息系统: the systems surveyed (with their build cost);
-- 年度运维费用: the systems' yearly O&M cost (万元);
+- 年度运维费用: the systems' yearly O&M cost (万元), the sum of the costs filled in: a blank
+  cost is unknown, not 0, and the card says how many systems left it blank (N 项未填写);
 - 待整改问题: rectification tasks not done (of which overdue);
 - 逾期部门: departments red on the campaign board today.
 
@@ -55,6 +56,8 @@ def _counts(session: Session, user: ConsoleUser, today: date) -> dict[str, objec
                 func.count(),
                 func.sum(InformationSystem.annual_om_cost),
                 func.sum(InformationSystem.build_cost),
+                func.count().filter(InformationSystem.annual_om_cost.is_(None)),
+                func.count().filter(InformationSystem.build_cost.is_(None)),
             ).select_from(InformationSystem),
             InformationSystem,
             user,
@@ -75,11 +78,20 @@ def _counts(session: Session, user: ConsoleUser, today: date) -> dict[str, objec
         "online": items[1],
         "good": items[2],
         "systems": systems[0],
-        "om_cost": Decimal(systems[1] or 0),
-        "build_cost": Decimal(systems[2] or 0),
+        "om_cost": None if systems[1] is None else Decimal(systems[1]),
+        "build_cost": None if systems[2] is None else Decimal(systems[2]),
+        "om_unfilled": systems[3],
+        "build_unfilled": systems[4],
         "open_tasks": tasks[0],
         "overdue_tasks": tasks[1],
     }
+
+
+def _with_unfilled(hint: str, unfilled: int) -> str:
+    """The hint, then how many systems left the figure's number blank (left out of the sum)."""
+    if not unfilled:
+        return hint
+    return _("{hint}（{n} 项未填写）").format(hint=hint, n=unfilled)
 
 
 def cards(session: Session, user: ConsoleUser, today: date | None = None) -> list[Card]:
@@ -94,6 +106,10 @@ def cards(session: Session, user: ConsoleUser, today: date | None = None) -> lis
     brd = board.build(session, today, user=user)
     late = brd.counts()[BOARD_STATE.RED]
     share = f"{100 * c['good'] / c['items']:.1f}%" if c["items"] else "—"
+    om = (
+        _("未填写") if c["om_cost"] is None else _("{cost} 万元").format(cost=f"{c['om_cost']:.2f}")
+    )
+    build = _("未填写") if c["build_cost"] is None else f"{c['build_cost']:.2f}"
     return [
         Card(
             "items_online",
@@ -111,13 +127,13 @@ def cards(session: Session, user: ConsoleUser, today: date | None = None) -> lis
             "systems",
             _("信息系统"),
             str(c["systems"]),
-            _("建设总经费 {cost} 万元").format(cost=f"{c['build_cost']:.2f}"),
+            _with_unfilled(_("建设总经费 {cost} 万元").format(cost=build), c["build_unfilled"]),
         ),
         Card(
             "om_cost",
             _("年度运维费用"),
-            _("{cost} 万元").format(cost=f"{c['om_cost']:.2f}"),
-            _("全部信息系统每年的运维费用合计"),
+            om,
+            _with_unfilled(_("已填写的信息系统每年的运维费用合计"), c["om_unfilled"]),
         ),
         Card(
             "open_problems",

@@ -73,6 +73,7 @@ def key_figures(session: Session) -> dict[str, object]:
             func.count(),
             func.sum(InformationSystem.annual_om_cost),
             func.sum(InformationSystem.build_cost),
+            func.count().filter(InformationSystem.annual_om_cost.is_(None)),
         )
     ).one()
     tasks = session.execute(
@@ -83,8 +84,9 @@ def key_figures(session: Session) -> dict[str, object]:
         "good_items": items[1],
         "good_rate": items[1] / items[0] if items[0] else None,
         "systems": systems[0],
-        "om_cost": systems[1] or 0,
-        "build_cost": systems[2] or 0,
+        "om_cost": systems[1],  # None when no system filled it in: unknown, not 0
+        "om_unfilled": systems[3],
+        "build_cost": systems[2],
         "tasks": tasks[0],
         "tasks_done": tasks[1],
     }

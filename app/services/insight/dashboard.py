@@ -57,6 +57,18 @@ class Dashboard:
         spec = figure(name)
         return self._cached(name, "rows", lambda: spec.rows(self.session, self.user))
 
+    def unfilled(self, name: str) -> int:
+        """How many records the figure leaves out because a number it plots is blank."""
+        spec = figure(name)
+        if spec.unfilled is None:
+            return 0
+        rows = self.rows(name)
+        return self._cached(name, "unfilled", lambda: spec.unfilled(self.session, self.user, rows))
+
+    def note(self, name: str) -> str:
+        """ "N 项未填写" beside the figure when it leaves records out, else ""."""
+        return figures.unfilled_note(self.unfilled(name))
+
     def image(self, name: str, fmt: str) -> bytes:
         if fmt not in ("png", "svg"):
             raise NotFoundError(_("记录不存在。"))
@@ -66,22 +78,23 @@ class Dashboard:
         spec = figure(name)
         rows = self.rows(name)
         series = [(key, next(c.label for c in spec.columns if c.key == key)) for key in spec.series]
+        note = self.note(name)
+        title = figures.figure_title(spec)
         return self._cached(
-            name,
-            fmt,
-            lambda: draw(spec.style, figures.figure_title(spec), rows, series, fmt, spec.unit),
+            name, fmt, lambda: draw(spec.style, title, rows, series, fmt, spec.unit, note)
         )
 
-    def tables(self) -> list[tuple[figures.Figure, str, list[dict[str, object]]]]:
-        """[(figure, title, rows)] for the dashboard page."""
+    def tables(self) -> list[tuple[figures.Figure, str, list[dict[str, object]], str]]:
+        """[(figure, title, rows, "N 项未填写" or "")] for the dashboard page."""
         return [
-            (spec, figures.figure_title(spec), self.rows(spec.name)) for spec in figures.FIGURES
+            (spec, figures.figure_title(spec), self.rows(spec.name), self.note(spec.name))
+            for spec in figures.FIGURES
         ]
 
     def xlsx(self, name: str) -> bytes:
         """The figure's table as XLSX bytes (written by app.reports.tables), cached."""
         spec = figure(name)
         rows = self.rows(name)
-        return self._cached(
-            name, "xlsx", lambda: figure_workbook(figures.figure_title(spec), spec.columns, rows)
-        )
+        note = self.note(name)
+        title = figures.figure_title(spec)
+        return self._cached(name, "xlsx", lambda: figure_workbook(title, spec.columns, rows, note))

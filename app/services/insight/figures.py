@@ -43,6 +43,9 @@ class Figure:
     # {label} and {value} (the row with the largest `reading_key`), {share} when the row has one.
     reading: object = ""
     reading_key: str = ""
+    # (session, user, rows) -> how many records the figure leaves out because a number it
+    # plots is not filled in; shown as "N 项未填写" beside the chart, its table and its XLSX.
+    unfilled: object = None
 
 
 # Columns that show a field of a system say it in the model's words (`app.models.labels`).
@@ -53,6 +56,12 @@ _BUILD = Column("build_cost", _l("建设总经费（万元）"), "money")
 _OM = Column("annual_om_cost", _SYSTEM_LABELS["annual_om_cost"], "money")
 _SYSTEMS = Column("systems", _l("系统数"), "int")
 _SHARE = Column("share", _l("占比（%）"), "rate")
+_NO_COST = statistics.unfilled_systems(
+    InformationSystem.build_cost, InformationSystem.annual_om_cost
+)
+_NO_USAGE = statistics.unfilled_systems(
+    InformationSystem.daily_active_operations, InformationSystem.core_usage_rate
+)
 
 FIGURES = (
     Figure(
@@ -65,6 +74,7 @@ FIGURES = (
         _l("万元"),
         reading=_l("年度运维费用最高的系统是“{label}”：{value} 万元。"),
         reading_key="annual_om_cost",
+        unfilled=_NO_COST,
     ),
     Figure(
         "department_costs",
@@ -76,6 +86,7 @@ FIGURES = (
         _l("万元"),
         reading=_l("信息系统年度运维费用最高的部门是“{label}”：{value} 万元。"),
         reading_key="annual_om_cost",
+        unfilled=_NO_COST,
     ),
     Figure(
         "vendor_costs",
@@ -87,6 +98,7 @@ FIGURES = (
         _l("万元"),
         reading=_l("承建系统年度运维费用最高的厂商是“{label}”：{value} 万元。"),
         reading_key="annual_om_cost",
+        unfilled=_NO_COST,
     ),
     Figure(
         "system_usage",
@@ -102,6 +114,7 @@ FIGURES = (
         ("daily_active_operations", "core_usage_rate"),
         reading=_l("日均操作最活跃的系统是“{label}”：每天 {value} 次。"),
         reading_key="daily_active_operations",
+        unfilled=_NO_USAGE,
     ),
     Figure(
         "portal_integration",
@@ -186,6 +199,7 @@ FIGURES = (
         _l("天"),
         reading=_l("平均审核用时最长的部门是“{label}”：{value} 天。"),
         reading_key="avg_days",
+        unfilled=statistics.unfilled_limits,
     ),
 )
 BY_NAME = {figure.name: figure for figure in FIGURES}
@@ -193,6 +207,11 @@ BY_NAME = {figure.name: figure for figure in FIGURES}
 
 def figure_title(figure: Figure) -> str:
     return str(figure.title).format(n=statistics.TOP_N)
+
+
+def unfilled_note(count: int) -> str:
+    """ "N 项未填写" for a figure that leaves `count` records out, else ""."""
+    return _("{n} 项未填写").format(n=count) if count else ""
 
 
 def reading(figure: Figure, rows: list[dict[str, object]]) -> str:

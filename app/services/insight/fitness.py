@@ -8,9 +8,13 @@ The scoring, all on attachment-4 fields, is deliberately simple so that anyone c
   100, none 0), daily active operations (>=1000: 100, >=200: 70, >=50: 40, >=1: 20, none 0),
   core-feature usage rate (the percentage itself);
 - technical fit = 100 minus: security risk 40, poor extensibility 20, mobile adaptation none
-  or unknown 20 / partial 10, portal integration none or unknown 20 / SSO only 10 (floor 0);
+  20 / partial 10, portal integration none 20 / SSO only 10 (floor 0);
 - both >= 60: keep; functional >= 60 only: invest; technical >= 60 only: migrate; neither:
   retire (Gartner's TIME quadrants).
+
+Unknown is not zero: a score whose inputs (`NEEDED`) are not all filled in is None, not a
+score of blanks counted as 0, and a system missing any of them is recommended nothing: its
+recommendation is 数据不足 (insufficient), and the reason names what to fill in.
 
 Everything here reads one system and runs no query; `portfolio` applies it to the college.
 """
@@ -23,14 +27,32 @@ from flask_babel import gettext as _
 
 from app.models import InformationSystem
 from app.models.choices import MOBILE_ADAPTATION, PORTAL_INTEGRATION, RECOMMENDATION, split_codes
+from app.models.labels import labels
 
 AMORTISATION_YEARS = 5
 FIT_THRESHOLD = 60
 ACTIVITY_TIERS = ((1000, 100), (200, 70), (50, 40), (1, 20))
 COVERAGE_FULL_GROUPS = 2
 DEDUCTIONS = {"security_risk": 40, "poor_extensibility": 20}
-MOBILE_DEDUCTION = {"full": 0, "partial": 10, "none": 20, None: 20}
-PORTAL_DEDUCTION = {"full": 0, "sso": 10, "none": 20, None: 20}
+MOBILE_DEDUCTION = {"full": 0, "partial": 10, "none": 20}
+PORTAL_DEDUCTION = {"full": 0, "sso": 10, "none": 20}
+INSUFFICIENT = "insufficient"
+# The fields each score rests on: a blank one makes the score unknown (None).
+NEEDED = {
+    "functional": ("user_groups", "daily_active_operations", "core_usage_rate"),
+    "technical": ("mobile_adaptation", "portal_integration"),
+}
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def missing(system: InformationSystem, score: str | None = None) -> list[str]:
+    """The labels of the fields a score (or, without `score`, either) needs that are blank."""
+    names = NEEDED[score] if score else NEEDED["functional"] + NEEDED["technical"]
+    field_labels = labels(InformationSystem)
+    return [str(field_labels[name]) for name in names if _blank(getattr(system, name))]
 
 
 def _money(value):
@@ -49,8 +71,8 @@ class SystemInsight:
     hosted_items: int
     yearly_cost: Decimal | None
     cost_per_operation: Decimal | None
-    functional: float
-    technical: float
+    functional: float | None  # None: a field it needs is not filled in
+    technical: float | None
     recommendation: str
     task_key: str | None = None
     task_id: int | None = None
@@ -95,8 +117,14 @@ def activity_score(system: InformationSystem) -> int:
     return 0
 
 
-def functional_fit(system: InformationSystem, explain: bool = True) -> tuple[float, list[str]]:
-    """(score, [reason parts]) from coverage, activity and core-feature usage."""
+def functional_fit(
+    system: InformationSystem, explain: bool = True
+) -> tuple[float | None, list[str]]:
+    """(score, [reason parts]) from coverage, activity and core-feature usage; (None, [the
+    blank fields]) when one of them is not filled in."""
+    blank = missing(system, "functional")
+    if blank:
+        return None, [_("{fields}未填写").format(fields="、".join(blank))]
     coverage, groups = coverage_score(system)
     activity = activity_score(system)
     usage = float(system.core_usage_rate or 0)
@@ -104,24 +132,22 @@ def functional_fit(system: InformationSystem, explain: bool = True) -> tuple[flo
     if not explain:
         return score, []
     parts = [_("覆盖人群 {n} 类得 {p} 分").format(n=groups, p=_score(coverage))]
-    if system.daily_active_operations is None:
-        parts.append(_("日均操作未填写得 0 分"))
-    else:
-        parts.append(
-            _("日均操作 {n} 次得 {p} 分").format(n=system.daily_active_operations, p=activity)
-        )
-    if system.core_usage_rate is None:
-        parts.append(_("核心功能使用率未填写得 0 分"))
-    else:
-        parts.append(_("核心功能使用率 {r}% 得 {p} 分").format(r=_score(usage), p=_score(usage)))
+    parts.append(_("日均操作 {n} 次得 {p} 分").format(n=system.daily_active_operations, p=activity))
+    parts.append(_("核心功能使用率 {r}% 得 {p} 分").format(r=_score(usage), p=_score(usage)))
     return score, parts
 
 
-def technical_fit(system: InformationSystem, explain: bool = True) -> tuple[float, list[str]]:
-    """(score, [reason parts]) from security, extensibility, mobile and portal integration."""
+def technical_fit(
+    system: InformationSystem, explain: bool = True
+) -> tuple[float | None, list[str]]:
+    """(score, [reason parts]) from security, extensibility, mobile and portal integration;
+    (None, [the blank fields]) when the mobile or portal state is not filled in."""
+    blank = missing(system, "technical")
+    if blank:
+        return None, [_("{fields}未填写").format(fields="、".join(blank))]
     risk = DEDUCTIONS["security_risk"] if system.security_risk else 0
     rigid = DEDUCTIONS["poor_extensibility"] if system.poor_extensibility else 0
-    mobile = MOBILE_DEDUCTION.get(system.mobile_adaptation, 20)
+    mobile = MOBILE_DEDUCTION.get(system.mobile_adaptation, 20)  # a code no longer offered
     portal = PORTAL_DEDUCTION.get(system.portal_integration, 20)
     score = _score(max(0, 100 - risk - rigid - mobile - portal))
     if not explain:
@@ -132,25 +158,20 @@ def technical_fit(system: InformationSystem, explain: bool = True) -> tuple[floa
     if rigid:
         parts.append(_("拓展性不足扣 {n} 分").format(n=rigid))
     if mobile:
-        state = (
-            MOBILE_ADAPTATION.label(system.mobile_adaptation)
-            if system.mobile_adaptation
-            else _("未填写")
-        )
+        state = MOBILE_ADAPTATION.label(system.mobile_adaptation)
         parts.append(_("移动端{state}扣 {n} 分").format(state=state, n=mobile))
     if portal:
-        state = (
-            PORTAL_INTEGRATION.label(system.portal_integration)
-            if system.portal_integration
-            else _("未填写")
-        )
+        state = PORTAL_INTEGRATION.label(system.portal_integration)
         parts.append(_("融合门户{state}扣 {n} 分").format(state=state, n=portal))
     if not parts:
         parts.append(_("无扣分项"))
     return score, parts
 
 
-def recommend(functional: float, technical: float) -> str:
+def recommend(functional: float | None, technical: float | None) -> str:
+    """The quadrant of two scores; 数据不足 (insufficient) when either is unknown."""
+    if functional is None or technical is None:
+        return INSUFFICIENT
     high_f, high_t = functional >= FIT_THRESHOLD, technical >= FIT_THRESHOLD
     if high_f and high_t:
         return "keep"
@@ -172,18 +193,28 @@ CONCLUSIONS = {
     "retire": lambda: _("功能与技术适配均不足 {n} 分，建议下线并保留数据备查。").format(
         n=FIT_THRESHOLD
     ),
+    INSUFFICIENT: lambda: _("数据不足，暂不给出建议：请先补填未填写的数据（未填写不按 0 分计）。"),
 }
+
+
+def _part(kind: str, score: float | None, parts: list[str]) -> str:
+    words = "，".join(parts)
+    if kind == "functional":
+        if score is None:
+            return _("功能适配无法评分（{parts}）").format(parts=words)
+        return _("功能适配 {score} 分（{parts}）").format(score=score, parts=words)
+    if score is None:
+        return _("技术适配无法评分（{parts}）").format(parts=words)
+    return _("技术适配 {score} 分（{parts}）").format(score=score, parts=words)
 
 
 def explain(system: InformationSystem) -> str:
     """The reason for a system's recommendation, in words."""
     functional, f_parts = functional_fit(system)
     technical, t_parts = technical_fit(system)
-    return _("功能适配 {f} 分（{fp}）；技术适配 {t} 分（{tp}）。{conclusion}").format(
-        f=functional,
-        fp="，".join(f_parts),
-        t=technical,
-        tp="，".join(t_parts),
+    return _("{functional}；{technical}。{conclusion}").format(
+        functional=_part("functional", functional, f_parts),
+        technical=_part("technical", technical, t_parts),
         conclusion=CONCLUSIONS[recommend(functional, technical)](),
     )
 

@@ -43,7 +43,7 @@ RECOMMENDATION_TASK_KIND = {
 }
 FINDING_KINDS = ("idle_system", "good_no_portal", "good_no_host", "improve_no_plan")
 DISPLAY_LIMIT = 200  # rows shown per list; the totals are always exact
-SEVERITY = {"retire": 0, "invest": 1, "migrate": 2, "keep": 3}
+SEVERITY = {"retire": 0, "invest": 1, "migrate": 2, "keep": 3, "insufficient": 4}
 
 
 @dataclass
@@ -272,6 +272,7 @@ def _plain(data: dict[str, object]) -> dict[str, object]:
             system=_ref("information_system", i.system),
             code=i.system.code,
             hosted_items=i.hosted_items,
+            daily_active_operations=i.system.daily_active_operations,
             yearly_cost=i.yearly_cost,
             cost_per_operation=i.cost_per_operation,
             functional=i.functional,
@@ -327,6 +328,8 @@ def open_finding_task(
         system = _load(session, user, InformationSystem, record_id)
         insight = assess(system, hosted_counts(session, [system.id]).get(system.id, 0))
         task_kind = RECOMMENDATION_TASK_KIND.get(insight.recommendation)
+        if insight.recommendation == "insufficient":
+            raise DomainError(_("该系统数据不足，暂无建议：请先补填未填写的数据。"))
         if task_kind is None:
             raise DomainError(_("该系统建议保留，无需整改。"))
         return rectification.open_task(

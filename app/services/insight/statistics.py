@@ -18,14 +18,18 @@ Which records count:
   compared with the item's current time limit (办理时限, working days): a decision within the
   limit took at most that many calendar days, which is the conservative reading.
 
-Missing answers are reported as their own category (未填写) rather than dropped.
+Missing answers are reported as their own category (未填写) rather than dropped. An empty
+number is unknown, not zero: it is shown as None (未填写), left out of sums and averages (a sum
+of nothing but blanks is None, not 0), and a figure that leaves records out for it says how many
+(`unfilled_systems`, `unfilled_limits`: the dashboard writes "N 项未填写" beside it).
 """
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, Department, InformationSystem, ReviewDecision, ServiceItem
@@ -46,8 +50,10 @@ NOT_FILLED = _l("未填写")
 
 
 def _money(value):
-    """A sum of money as Decimal with two places (0 for no value)."""
-    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+    """A sum of money as Decimal with two places; None (未填写) when nothing is known."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _round(value, places=1):
@@ -65,7 +71,8 @@ def _cost_total(model):
 def system_costs(
     session: Session, user: ConsoleUser, limit: int = TOP_N
 ) -> list[dict[str, object]]:
-    """Build cost and yearly O&M cost of the `limit` dearest systems (build + O&M)."""
+    """Build cost and yearly O&M cost of the `limit` dearest systems (build + O&M); a system
+    with neither cost filled in is left out, a cost not filled in is None."""
     statement = (
         select(
             InformationSystem.name,
@@ -74,6 +81,12 @@ def system_costs(
             InformationSystem.annual_om_cost,
         )
         .join(Department, InformationSystem.department_id == Department.id)
+        .where(
+            or_(
+                InformationSystem.build_cost.isnot(None),
+                InformationSystem.annual_om_cost.isnot(None),
+            )
+        )
         .order_by(_cost_total(InformationSystem).desc(), InformationSystem.name)
         .limit(limit)
     )
@@ -89,8 +102,8 @@ def system_costs(
 
 
 def _grouped_costs(session, user, key, limit):
-    build = func.sum(func.coalesce(InformationSystem.build_cost, 0))
-    om = func.sum(func.coalesce(InformationSystem.annual_om_cost, 0))
+    build = func.sum(InformationSystem.build_cost)  # SUM leaves NULL out; all NULL is NULL
+    om = func.sum(InformationSystem.annual_om_cost)
     statement = (
         select(
             key.label("key"),
@@ -99,7 +112,7 @@ def _grouped_costs(session, user, key, limit):
             om.label("om"),
         )
         .group_by(key)
-        .order_by((build + om).desc(), key)
+        .order_by((func.coalesce(build, 0) + func.coalesce(om, 0)).desc(), key)
         .limit(limit)
     )
     return statement
@@ -140,6 +153,24 @@ def vendor_costs(
         }
         for row in session.execute(_scoped(statement, InformationSystem, user))
     ]
+
+
+def unfilled_systems(*columns: object) -> Callable[..., int]:
+    """The count, for a figure, of systems in scope whose `columns` are not all filled in (the
+    records the figure leaves out, wholly or for one of its values)."""
+
+    def count(session: Session, user: ConsoleUser, rows: list[dict[str, object]]) -> int:
+        blank = or_(*(column.is_(None) for column in columns))
+        statement = select(func.count(InformationSystem.id)).where(blank)
+        return session.execute(_scoped(statement, InformationSystem, user)).scalar_one()
+
+    return count
+
+
+def unfilled_limits(session: Session, user: ConsoleUser, rows: list[dict[str, object]]) -> int:
+    """Decisions on items whose time limit is not filled in (or unreadable): left out of the
+    average time limit and of within / over."""
+    return sum(int(row["no_limit"]) for row in rows)
 
 
 def system_usage(
