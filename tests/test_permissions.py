@@ -40,6 +40,7 @@ EXPECTED = {
     "view_assessment": "-RLA----",
     "edit": "C--A----",
     "import": "C--A----",
+    "import_departments": "---A----",
     "download_template": "CR-A----",
     "export": "CRLA--PH",
     "submit": "C--A----",
