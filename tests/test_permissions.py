@@ -76,6 +76,7 @@ EXPECTED = {
     "publish": "-R-A----",
     "answer_comments": "-R-A----",
     "manage_settings": "---A----",
+    "manage_completeness": "---A----",
     "manage_security": "----S---",
     "read_audit": "-----U--",
     "remind": "---A----",

@@ -7,6 +7,7 @@ from .audience_group import AudienceGroup
 from .audit import AuditCut, AuditEntry, AuditHead
 from .campaign import Campaign, CampaignPhase
 from .cas_login import CasLogin
+from .completeness_rule import CompletenessRule
 from .contact import Contact
 from .data_stamp import DataStamp
 from .department import Department
@@ -44,6 +45,7 @@ __all__ = [
     "CampaignPhase",
     "Capability",
     "CasLogin",
+    "CompletenessRule",
     "ConsoleUser",
     "Contact",
     "DataStamp",

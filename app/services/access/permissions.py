@@ -260,6 +260,11 @@ ACTIONS: dict[str, Action] = {
         + (("can_delete", "RectificationTaskView"), ("can_get", "MenuApi"))
         + _grant(("can_download",), RECORD_VIEWS),
     ),
+    # What complete means (completeness_rule.py): the campaign's rule set, one level per field.
+    "manage_completeness": Action(
+        DEVELOPER,
+        _grant(READ + ("can_edit",), ("CompletenessRuleView",)) + _menus("CompletenessRules"),
+    ),
     "manage_security": Action(
         frozenset({SECURITY_ADMIN}),
         _grant(("can_list",), SECURITY_VIEWS)
