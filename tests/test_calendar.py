@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.models import AuditEntry, CalendarDay, HallStep
 from app.models.time_limit import read_time_limit
@@ -52,6 +52,8 @@ def test_a_day_the_it_office_enters_wins_over_the_library(db_session, client_as)
     """The office marks Thursday 2025-10-09 as a day off and Sunday 2025-10-12 as worked on
     the calendar page; the due date moves, and each row is audited with who entered it."""
     admin = client_as("admin")
+    # The audit trail is not emptied between tests (it is a chain): count only this test's.
+    before = db_session.scalar(select(func.max(AuditEntry.id))) or 0
     for day, kind, name in (
         ("2025-10-09", "holiday", "国庆节"),
         ("2025-10-12", "workday", "调休上班"),
@@ -76,7 +78,9 @@ def test_a_day_the_it_office_enters_wins_over_the_library(db_session, client_as)
     library = days.WorkCalendar()
     assert days.add_working_days(date(2025, 9, 30), 3, library) == date(2025, 10, 11)
     audited = db_session.scalars(
-        select(AuditEntry.record_id).where(AuditEntry.record_type == "calendar_day")
+        select(AuditEntry.record_id).where(
+            AuditEntry.record_type == "calendar_day", AuditEntry.id > before
+        )
     ).all()
     assert sorted(audited) == [r.id for r in rows]
     page = admin.get("/calendardayview/list/")

@@ -13,6 +13,7 @@ from app.models import (
     AudienceGroup,
     CalendarDay,
     Capability,
+    CompletenessRule,
     Contact,
     FindingSetting,
     HallStep,
@@ -143,6 +144,10 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         "training_record": f.training_record(db_session, display_name="受训乙"),
         "hall_drill": f.hall_drill(db_session),
         "calendar_day": CalendarDay(day=date(2027, 10, 1), kind="holiday", name="国庆节"),
+        # Seeded by its migration too: the rule for an item's opening hours.
+        "completeness_rule": db_session.query(CompletenessRule)
+        .filter_by(subject="service_item", field="service_hours")
+        .one(),
         # The migration's seed row (the table is not cleared between tests).
         "audience_group": db_session.query(AudienceGroup).filter_by(code="staff").one(),
     }
@@ -160,6 +165,9 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         record = records[key]
         if key == "finding_setting":  # shown by its rule's title
             assert str(findings.BY_CODE[record.rule].title) in response.text
+            continue
+        if key == "completeness_rule":  # shown by the words of the field it checks
+            assert record.field_label() in response.text
             continue
         shown = next(
             getattr(record, name)

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from app.models import InformationSystem, Material, ProcessNode, ServiceItem
+from app.models import Contact, Department, InformationSystem, Material, ProcessNode, ServiceItem
 from app.services.sheets import exporter as sheet_export
 from app.services.sheets import importer as sheet_import
 from tests import factories as f
@@ -42,7 +42,7 @@ def _stored(session):
     session.expire_all()
     return [
         {c.key: getattr(r, c.key) for c in model.__table__.columns if c.key != "updated_at"}
-        for model in (ServiceItem, Material, ProcessNode, InformationSystem)
+        for model in (ServiceItem, Material, ProcessNode, InformationSystem, Department, Contact)
         for r in session.query(model).order_by(model.id)
     ]
 
@@ -105,4 +105,31 @@ def test_systems_with_generated_content_round_trip_exactly(db_session, texts, gr
     finally:
         db_session.rollback()
         db_session.query(InformationSystem).delete()
+        db_session.commit()
+
+
+def _short(text, n, default):
+    return ((text or default).strip()[:n]).strip() or default
+
+
+@SETTINGS
+@given(texts=st.lists(TEXT, min_size=5, max_size=5), order=st.integers(-5, 500))
+def test_departments_and_contacts_with_generated_content_round_trip_exactly(
+    db_session, texts, order
+):
+    """附件1: the department's own row and its contacts, generated texts included."""
+    dept = f.department(db_session, "T01")
+    try:
+        dept.name = _short(texts[0], 100, "测试教务处")
+        dept.leader_in_charge = texts[1] and texts[1][:64]
+        dept.sort_order = order
+        f.contact(db_session, name=_short(texts[2], 64, "张老师"), post=texts[3] and texts[3][:64])
+        f.contact(db_session, name="李老师", staff_no=texts[4] and _short(texts[4], 32, "1"))
+        db_session.commit()
+        _round_trip(db_session, "contacts")
+    finally:
+        db_session.rollback()
+        db_session.query(Contact).delete()
+        dept = f.department(db_session, "T01")
+        dept.name, dept.leader_in_charge, dept.sort_order = "测试教务处", None, 0
         db_session.commit()

@@ -346,7 +346,7 @@ def test_contacts_match_by_staff_number_or_name(db_session):
     """Contacts have no code: the staff number, else the name, within the department."""
     _seed(db_session)
     book = _workbook(_template(db_session, "contact", "contacts"))
-    ws = book.worksheets[1]
+    ws = book["联系人"]
     headers = [c.value for c in ws[2]]
     for row in ws.iter_rows(min_row=3):
         if row[headers.index("工号")].value == "1001":

@@ -8,6 +8,7 @@ from .audit import AuditCut, AuditEntry, AuditHead
 from .calendar_day import CalendarDay
 from .campaign import Campaign, CampaignPhase
 from .cas_login import CasLogin
+from .completeness_rule import CompletenessRule
 from .contact import Contact
 from .data_stamp import DataStamp
 from .department import Department
@@ -46,6 +47,7 @@ __all__ = [
     "CampaignPhase",
     "Capability",
     "CasLogin",
+    "CompletenessRule",
     "ConsoleUser",
     "Contact",
     "DataStamp",

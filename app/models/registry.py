@@ -16,6 +16,7 @@ from . import labels
 from .audience_group import AudienceGroup
 from .calendar_day import CalendarDay
 from .campaign import Campaign, CampaignPhase
+from .completeness_rule import CompletenessRule
 from .contact import Contact
 from .department import Department
 from .finding import Capability, FindingSetting
@@ -65,6 +66,7 @@ RECORD_TYPES = (
     RecordType("finding_setting", FindingSetting, "FindingSettingView", _l("发现规则设置")),
     RecordType("audience_group", AudienceGroup, "AudienceGroupView", _l("服务对象")),
     RecordType("calendar_day", CalendarDay, "CalendarDayView", _l("法定节假日与调休")),
+    RecordType("completeness_rule", CompletenessRule, "CompletenessRuleView", _l("完整性规则")),
     RecordType("hall_request", HallRequest, "HallRequestView", _l("上线流程申请")),
     RecordType("handler_assignment", HandlerAssignment, "HandlerAssignmentView", _l("办理人备案")),
     RecordType("training_record", TrainingRecord, "TrainingRecordView", _l("培训考核")),

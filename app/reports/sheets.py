@@ -190,6 +190,7 @@ def _instructions(writer, template, subtitle):
             lines.append(
                 _("按“所属部门”和“工号”匹配已有联系人；未填工号时按“所属部门”和“姓名”匹配。")
             )
+        lines.extend(str(note) for note in spec.notes)
     for line in lines:
         sheet.write_row([line])
     sheet.finish(autofilter=False)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from .api_tokens import ApiTokenView
 from .assessment import AssessmentView
 from .audience_group import AudienceGroupView
+from .completeness_rule import CompletenessRuleView
 from .audit import AuditEntryView
 from .base import user_can
 from .board import BoardView
@@ -172,6 +173,13 @@ def register_views(appbuilder):
         "CalendarDays",
         label=_l("法定节假日与调休"),
         icon="fa-calendar-check-o",
+        **settings,
+    )
+    appbuilder.add_view(
+        CompletenessRuleView,
+        "CompletenessRules",
+        label=_l("完整性规则"),
+        icon="fa-check-square-o",
         **settings,
     )
     appbuilder.add_view(

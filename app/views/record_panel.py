@@ -12,6 +12,7 @@ from sqlalchemy import DateTime, Text, and_, inspect, or_, select
 from app.extensions import db
 from app.models import AuditEntry, ConsoleUser, Department, EntryCheck, labels, registry
 from app.models.choices import AUDIT_ACTION, LIFECYCLE, WORKFLOW_STATUS
+from app.services.catalog import completeness
 from app.services.review import lifecycle, workflow
 from app.services.trail import clock
 
@@ -151,6 +152,17 @@ def _history(session, record, record_type):
     return query.filter(or_(*clauses)).order_by(AuditEntry.seq.desc()).limit(50).all()
 
 
+def _lacking(session, record):
+    """What an editable record lacks by the campaign's rules: blocking, and recommended."""
+    if record.status not in ("draft", "returned"):
+        return {"missing": [], "recommended": []}
+    rule_set = completeness.rules(session)
+    return {
+        "missing": completeness.missing(record, rule_set),
+        "recommended": completeness.warnings(record, rule_set),
+    }
+
+
 def record_panel(record):
     """What the show page of a reviewable record displays below its fields."""
     from app.reports.flowchart import nodes_key
@@ -208,6 +220,7 @@ def record_panel(record):
             )
         ],
         "hall": hall_panel(record) if record_type == "service_item" else None,
+        **_lacking(session, record),
         "decisions": workflow.decisions(session, record),
         "versions": workflow.versions(session, record),
         "history": history,

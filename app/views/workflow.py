@@ -72,7 +72,12 @@ class WorkflowView(BaseView):
     @expose("/<record_type>/<int:record_id>/submit", methods=["POST"])
     @has_access
     def submit(self, record_type, record_id):
-        return self._run(record_type, record_id, workflow.submit, _("已提交审核。"))
+        record = self._load(record_type, record_id)
+        with one_transaction(_("已提交审核。")) as outcome:
+            lacking = workflow.submit(db.session, record, g.user)
+        if outcome.ok and lacking:
+            flash(_("建议补充：{items}。").format(items="、".join(lacking)), "warning")
+        return redirect(safe_next(record_url(record_type, record_id)))
 
     @expose("/<record_type>/<int:record_id>/withdraw", methods=["POST"])
     @has_access

@@ -125,6 +125,10 @@ ACTIONS: dict[str, Action] = {
     "import": Action(
         DEPARTMENT, (("can_import", SHEETS),), denied=_l("您的角色只能查看，不能导入。")
     ),
+    # 附件1's 部门 sheet: adding or changing departments by import (sheets/departments.py).
+    "import_departments": Action(
+        DEVELOPER, denied=_l("只有信息中心管理员可以通过导入新增或修改部门。")
+    ),
     "download_template": Action(
         frozenset({CONTACT, REVIEWER, IT_ADMIN}), (("can_template", SHEETS),)
     ),
@@ -227,6 +231,11 @@ ACTIONS: dict[str, Action] = {
     "manage_calendar": Action(
         DEVELOPER,
         grant(READ + WRITE + ("can_enter",), ("CalendarDayView",)) + menus("CalendarDays"),
+    ),
+    # What complete means (completeness_rule.py): the campaign's rule set, one level per field.
+    "manage_completeness": Action(
+        DEVELOPER,
+        grant(READ + ("can_edit",), ("CompletenessRuleView",)) + menus("CompletenessRules"),
     ),
     "manage_security": Action(
         frozenset({SECURITY_ADMIN}),

@@ -34,6 +34,7 @@ from app.models import (
 from app.models.choices import ENTRY_FAILING, LIFECYCLE
 from app.services.calendar.days import WorkCalendar, add_working_days, load
 from app.services.catalog import completeness
+from app.services.catalog.completeness import RuleSet
 from app.services.catalog.completeness_sql import item_incomplete, system_incomplete
 
 EXAMPLES = 3  # records named per rule in "what it lacks"
@@ -104,7 +105,7 @@ ITEM_COLUMNS = (
 )
 
 
-def _describe_items(session, item_ids):
+def _describe_items(session, item_ids, rule_set: RuleSet):
     """[(department id, code, "code name", what it lacks)] of the given items (plain rows)."""
     if not item_ids:
         return []
@@ -135,18 +136,19 @@ def _describe_items(session, item_ids):
                 item.department_id,
                 item.code,
                 f"{item.code} {item.name}",
-                completeness.missing_for_item(item),
+                completeness.missing_for_item(item, rule_set),
             )
         )
     return described
 
 
-def _describe_systems(session, system_ids):
+def _describe_systems(session, system_ids, rule_set: RuleSet):
     if not system_ids:
         return []
     query = select(InformationSystem).where(InformationSystem.id.in_(system_ids))
     return [
-        (s.department_id, s.code, str(s), completeness.missing(s)) for s in session.scalars(query)
+        (s.department_id, s.code, str(s), completeness.missing(s, rule_set))
+        for s in session.scalars(query)
     ]
 
 
@@ -158,7 +160,7 @@ def _examples(counts, described):
     return {dept: (count, examples.get(dept, [])) for dept, count in counts.items()}
 
 
-def contacts(session: Session, ids: Sequence[int] | None) -> dict:
+def contacts(session: Session, ids: Sequence[int] | None, rule_set: RuleSet) -> dict:
     """{department id: [(name, complete, knows processes, administers systems)]} by id."""
     query = _in(select(Contact).order_by(Contact.id), Contact.department_id, ids)
     result = {}
@@ -166,7 +168,7 @@ def contacts(session: Session, ids: Sequence[int] | None) -> dict:
         result.setdefault(contact.department_id, []).append(
             (
                 contact.name,
-                not completeness.missing(contact),
+                not completeness.missing(contact, rule_set),
                 bool(contact.knows_processes),
                 bool(contact.administers_systems),
             )
@@ -188,23 +190,27 @@ def dead_entries(session: Session, ids: Sequence[int] | None) -> dict[int, int]:
 def facts(session: Session, ids: Sequence[int] | None) -> dict:
     """Everything the board's rules read, per department, as plain data."""
     online = (~ServiceItem.is_offline,)
+    rule_set = completeness.rules(session)
     item_counts, item_ids = _incomplete(
         session,
         ServiceItem,
-        (ServiceItem.incomplete.is_(True), ServiceItem.incomplete.is_(None) & item_incomplete()),
+        (
+            ServiceItem.incomplete.is_(True),
+            ServiceItem.incomplete.is_(None) & item_incomplete(rule_set),
+        ),
         ids,
         online,
     )
     system_counts, system_ids = _incomplete(
-        session, InformationSystem, (system_incomplete(),), ids, ()
+        session, InformationSystem, (system_incomplete(rule_set),), ids, ()
     )
     return {
         "items": status_counts(session, ServiceItem, ids, online),
         "systems": status_counts(session, InformationSystem, ids),
         "contacts": status_counts(session, Contact, ids),
-        "bad_items": _examples(item_counts, _describe_items(session, item_ids)),
-        "bad_systems": _examples(system_counts, _describe_systems(session, system_ids)),
-        "people": contacts(session, ids),
+        "bad_items": _examples(item_counts, _describe_items(session, item_ids, rule_set)),
+        "bad_systems": _examples(system_counts, _describe_systems(session, system_ids, rule_set)),
+        "people": contacts(session, ids, rule_set),
         "dead_entries": dead_entries(session, ids),
     }
 

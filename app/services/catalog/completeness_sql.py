@@ -1,7 +1,8 @@
 """The completeness rules of `completeness` as SQL, and the per-item flag that keeps them.
 
-`item_incomplete()` and `system_incomplete()` say in SQL what `missing_for_item` and
-`missing_for_system` say in Python (`tests/test_aggregates.py` compares both on varied records).
+`item_incomplete(rule_set)` and `system_incomplete(rule_set)` say in SQL what `missing_for_item`
+and `missing_for_system` say in Python for the same rule set (the required rules only:
+`tests/test_aggregates.py` compares both on varied records).
 
 `ServiceItem.incomplete` stores the item's answer so that the board counts incomplete items
 from an index instead of reading every wide row. It is kept in the writer's own transaction:
@@ -11,20 +12,22 @@ from an index instead of reading every wide row. It is kept in the writer's own 
   them again (`UPDATE ... SET incomplete = <rule> WHERE id IN ...`);
 - a bulk statement on those tables (Core inserts of the seeder, a bulk update) cannot say
   which items it touched: the commit computes every item's flag again;
-- a NULL flag (new rows, a fresh migration) always falls back to the rule (`incomplete_rule`),
-  and the next commit that writes any item computes it.
+- a NULL flag (new rows, a fresh migration) always falls back to the rule, and the next commit
+  that writes any item computes it;
+- a change of the rule set (`CompletenessRule`) computes every item's flag again at its commit.
 
 The Core UPDATE keeps `updated_at`, `updated_by_id` and the version counter as they are.
 """
 
 from collections.abc import Iterable
 
-from sqlalchemy import String, Text, and_, exists, func, or_, update
+from sqlalchemy import String, Text, and_, exists, false, func, or_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.models import InformationSystem, Material, ProcessNode, ServiceItem
-from app.services.catalog.completeness import ITEM_MODULES, SYSTEM_FIELDS
+from app.models import CompletenessRule, InformationSystem, Material, ProcessNode, ServiceItem
+from app.models.completeness_rule import RULE_LEVEL
+from app.services.catalog.completeness import ITEM_MODULES, SYSTEM_FIELDS, RuleSet, rules
 from app.services.trail.session_hooks import listen_once
 
 # Python's str.strip() removes every Unicode space (U+3000 included): SQL trims the same set.
@@ -42,34 +45,36 @@ def blank(column: ColumnElement) -> ColumnElement[bool]:
     return column.is_(None)
 
 
-def item_incomplete() -> ColumnElement[bool]:
+def _required(rule_set: RuleSet, subject: str, clauses: dict) -> list[ColumnElement[bool]]:
+    return [
+        clause
+        for key, clause in clauses.items()
+        if rule_set.get((subject, key), RULE_LEVEL.REQUIRED) == RULE_LEVEL.REQUIRED
+    ]
+
+
+def item_incomplete(rule_set: RuleSet) -> ColumnElement[bool]:
     """True for a service item that `completeness.missing_for_item` finds lacking."""
-    modules = [blank(getattr(ServiceItem, key)) for key, _label in ITEM_MODULES]
-    has_node = exists().where(ProcessNode.item_id == ServiceItem.id)
-    has_material = exists().where(Material.item_id == ServiceItem.id)
-    bad_material = exists().where(
-        Material.item_id == ServiceItem.id, or_(blank(Material.name), blank(Material.form))
+    material = Material.item_id == ServiceItem.id
+    clauses = {key: blank(getattr(ServiceItem, key)) for key, _label in ITEM_MODULES}
+    clauses.update(
+        nodes=~exists().where(ProcessNode.item_id == ServiceItem.id),
+        materials=~exists().where(material),
+        material_details=exists().where(material, or_(blank(Material.name), blank(Material.form))),
+        disposition=and_(ServiceItem.running_status == "improve", blank(ServiceItem.disposition)),
+        transformation_needs=and_(
+            ServiceItem.running_status == "deploy", blank(ServiceItem.transformation_needs)
+        ),
     )
-    return or_(
-        *modules,
-        ~has_node,
-        ~has_material,
-        bad_material,
-        and_(ServiceItem.running_status == "improve", blank(ServiceItem.disposition)),
-        and_(ServiceItem.running_status == "deploy", blank(ServiceItem.transformation_needs)),
-    )
+    return or_(false(), *_required(rule_set, "service_item", clauses))
 
 
-def incomplete_rule() -> ColumnElement[bool]:
-    """The stored flag, or the rule itself where it is not computed yet."""
-    return func.coalesce(ServiceItem.incomplete, item_incomplete())
-
-
-def system_incomplete() -> ColumnElement[bool]:
+def system_incomplete(rule_set: RuleSet) -> ColumnElement[bool]:
     """True for an information system that `completeness.missing_for_system` finds lacking."""
-    fields = [blank(getattr(InformationSystem, key)) for key, _label in SYSTEM_FIELDS]
+    clauses = {key: blank(getattr(InformationSystem, key)) for key, _label in SYSTEM_FIELDS}
     any_problem = or_(*(getattr(InformationSystem, k).is_(True) for k in PROBLEMS))
-    return or_(*fields, and_(any_problem, blank(InformationSystem.problem_details)))
+    clauses["problem_details"] = and_(any_problem, blank(InformationSystem.problem_details))
+    return or_(false(), *_required(rule_set, "information_system", clauses))
 
 
 def _set(session: Session, value, where) -> None:
@@ -91,7 +96,7 @@ def _chunks(ids: Iterable[int]):
 
 def refresh(session: Session, item_ids: Iterable[int] | None = None) -> None:
     """Compute the flag of the given items (every item with None), plus every NULL one."""
-    rule = item_incomplete()
+    rule = item_incomplete(rules(session))
     if item_ids is None:
         _set(session, rule, ServiceItem.id.isnot(None))
         return
@@ -111,6 +116,9 @@ def _items_of(objects) -> set[int]:
 
 
 def _after_flush(session, flush_context):
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, CompletenessRule) for obj in changed):
+        session.info[_ALL] = True  # what complete means changed: every item's flag
     ids = _items_of(session.new) | _items_of(session.dirty) | _items_of(session.deleted)
     for obj in session.dirty:  # a material or node moved to another item
         if isinstance(obj, Material | ProcessNode):

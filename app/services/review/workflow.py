@@ -122,11 +122,13 @@ def allowed_actions(record: Reviewable, user: Actor | None) -> list[str]:
     ]
 
 
-def submit(session: Session, record: Reviewable, user: Actor) -> None:
-    """Send a complete draft for review; an incomplete one is refused with what is missing."""
+def submit(session: Session, record: Reviewable, user: Actor) -> list[str]:
+    """Send a complete draft for review; an incomplete one is refused with what is missing.
+    Returns what the campaign's rules recommend and the record still lacks (warnings)."""
     permissions.ensure(user, "submit", record)
     _target(record, "submit")
-    missing = completeness.missing(record)
+    rule_set = completeness.rules(session)
+    missing = completeness.missing(record, rule_set)
     if missing:
         raise IncompleteRecordError(
             _("内容不完整，不能提交。缺少：{items}").format(items="、".join(missing)), missing
@@ -135,6 +137,7 @@ def submit(session: Session, record: Reviewable, user: Actor) -> None:
     record.submitted_by_id = user.id
     record.review_comment = None
     _move(session, record, "submit", user)
+    return completeness.warnings(record, rule_set)
 
 
 def withdraw(session: Session, record: Reviewable, user: Actor) -> None:

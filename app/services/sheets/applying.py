@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Contact, Material, ServiceItem
+from app.models import Contact, Department, Material, ServiceItem
 from app.models.user import Actor
 from app.models.validators import position_taken
 from app.services.access import scope
@@ -23,6 +23,7 @@ from app.services.errors import DomainError
 from app.services.review import records
 from app.services.sheets import checks
 from app.services.sheets.cells import CellError, parse
+from app.services.sheets.departments import apply_departments
 from app.services.sheets.lookups import CHUNK, Lookups
 from app.services.sheets.reading import Row
 from app.services.sheets.report import Diff, ImportReport
@@ -62,6 +63,8 @@ class Applier:
         """Apply the rows of one data sheet."""
         if spec.parent == "item":
             self._children(spec, rows)
+        elif spec.model is Department:
+            apply_departments(self, spec, rows)
         elif spec.model is Contact:
             self._contacts(spec, rows)
         else:

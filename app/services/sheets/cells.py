@@ -285,6 +285,16 @@ def _codes(column, value, lookups):
 def _department(column, value, lookups):
     text = cell_text(value)
     department = lookups.departments.get(text)
+    if department is None and text in lookups.ambiguous_departments:
+        named, coded = lookups.ambiguous_departments[text]
+        raise CellError(
+            _(
+                "“{value}”既是部门“{named}”的名称，又是部门“{coded}”的部门代码，无法确定是哪一个；"
+                "请填写部门代码“{code}”或部门名称“{other}”。"
+            ).format(
+                value=text, named=named.name, coded=coded.name, code=named.code, other=coded.name
+            )
+        )
     if department is None:
         raise CellError(_("部门“{value}”不存在。").format(value=text))
     return department

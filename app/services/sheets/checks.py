@@ -43,13 +43,14 @@ def stale(
     label: str,
     record: Any,
     versions: dict[tuple[str, int], int],
+    who: str | None = None,
 ) -> bool:
     """True (and reported) when the row comes from an older version of the record than the
     stored one: its changes would overwrite someone's newer edits."""
     version = versions.get((spec.title, number))
     if version is None or version >= record.version:
         return False
-    who = getattr(getattr(record, "updated_by", None), "username", None) or _("未知用户")
+    who = who or getattr(getattr(record, "updated_by", None), "username", None) or _("未知用户")
     when = clock.text(record.updated_at)
     report.error(
         spec.title,

@@ -89,7 +89,15 @@ def _rows(session, user, code, department):
         query = _scoped(select(Contact), Contact, user, department).order_by(
             Contact.department_id, Contact.id
         )
-        return {str(template(code).sheets[0].title): session.scalars(query).unique()}
+        own = scope.scope_department_id(user)
+        units = select(Department).order_by(Department.sort_order, Department.code)
+        if department is not None or own is not None:
+            units = units.where(Department.id == (department.id if department else own))
+        departments, contacts = template(code).sheets
+        return {
+            departments.title: session.scalars(units),
+            contacts.title: session.scalars(query).unique(),
+        }
     if code == "systems":
         query = _scoped(select(InformationSystem), InformationSystem, user, department).order_by(
             InformationSystem.code

@@ -82,12 +82,14 @@ def _read(data: bytes) -> tuple[Template, ImportReport, dict[str, list[Row]]]:
         if spec is None:
             raise SheetFileError(
                 _("不是本系统的导入模板：找不到工作表{names}。请先下载模板再填写。").format(
-                    names="、".join(f"“{t.sheets[0].title}”" for t in templates().values())
+                    names="、".join(f"“{t.sheets[-1].title}”" for t in templates().values())
                 )
             )
         report = ImportReport(template=spec)
         sheets = {}
         for sheet_spec in spec.sheets:
+            if sheet_spec.title not in book.sheetnames and sheet_spec.optional:
+                continue
             if sheet_spec.title not in book.sheetnames:
                 report.error(
                     sheet_spec.title,

@@ -22,10 +22,7 @@ class Lookups(ChoiceMaps):
     def __init__(self, session: Session, user: Actor, department: Department | None) -> None:
         super().__init__()
         self.session, self.user = session, user
-        self.departments: dict[str, Department] = {}
-        for dept in session.scalars(select(Department)):
-            self.departments[dept.name] = dept
-            self.departments[dept.code] = dept
+        self.load_departments()
         query = scope.hosting_system_choices(user, session.query(InformationSystem))
         self.systems: dict[str, InformationSystem] = {s.code: s for s in query}
         by_name: dict[str, list[InformationSystem]] = {}
@@ -42,6 +39,22 @@ class Lookups(ChoiceMaps):
             s.code: s for s in session.scalars(select(InformationSystem)) if s.id not in chosen
         }
         self.only = department  # a Department the rows must belong to, or None
+
+    def load_departments(self) -> None:
+        """The departments by name and by code; a word that is one department's name and
+        another's code names neither (`ambiguous_departments`: word -> the two)."""
+        self.departments: dict[str, Department] = {}
+        self.ambiguous_departments: dict[str, tuple[Department, Department]] = {}
+        found = list(self.session.scalars(select(Department)))
+        for dept in found:
+            self.departments[dept.code] = dept
+        for dept in found:
+            other = self.departments.get(dept.name)
+            if other is not None and other is not dept:
+                self.ambiguous_departments[dept.name] = (dept, other)
+            self.departments.setdefault(dept.name, dept)
+        for word in self.ambiguous_departments:
+            del self.departments[word]
 
     def load_items(self, codes: Iterable[str] | None, children: bool) -> dict[str, ServiceItem]:
         """The service items with these codes (all when None), with their children if asked."""

@@ -13,7 +13,15 @@ from functools import lru_cache
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, String
 
-from app.models import Contact, InformationSystem, Material, ProcessNode, ServiceItem, labels
+from app.models import (
+    Contact,
+    Department,
+    InformationSystem,
+    Material,
+    ProcessNode,
+    ServiceItem,
+    labels,
+)
 from app.models.choices import AUDIENCE_SYNONYMS, MATERIAL_FORM_SYNONYMS, USER_GROUP
 
 
@@ -69,6 +77,7 @@ class SheetSpec:
     key: tuple
     parent: str | None = None  # "item": rows are children of the service items by code
     notes: tuple = ()
+    optional: bool = False  # a file without this sheet is read without it (older templates)
 
     @property
     def title(self) -> str:
@@ -230,6 +239,29 @@ def _specs():
         ],
         key=("department", "staff_no|name"),
     )
+    # 附件1 creates the college's departments too (the IT office's rows; `departments`).
+    dp = Department
+    departments = SheetSpec(
+        _l("部门"),
+        Department,
+        [
+            col(dp, "code", required=True, width=12),
+            col(dp, "name", required=True, width=24),
+            col(dp, "kind", "choice"),
+            col(dp, "leader_in_charge", width=14),
+            col(dp, "phone", width=16),
+            col(dp, "sort_order", "int"),
+            version,
+        ],
+        key=("code",),
+        optional=True,
+        notes=(
+            _l(
+                "只有信息中心管理员可以新增或修改部门；本表中没有的部门保持不变，不会删除。"
+                "部门名称不能与另一部门的部门代码相同。下面“联系人”表中的“所属部门”可填写本表新增的部门。"
+            ),
+        ),
+    )
     sm = InformationSystem
     systems = SheetSpec(
         _l("管理信息系统"),
@@ -262,7 +294,9 @@ def _specs():
     )
     return {
         "contacts": Template(
-            "contacts", _l("附件1 数字化治理工作调研及系统摸排工作联系人"), [contacts]
+            "contacts",
+            _l("附件1 数字化治理工作调研及系统摸排工作联系人"),
+            [departments, contacts],
         ),
         "items": Template("items", _l("附件2 线上业务流程梳理模板"), [items, materials, nodes]),
         "statistics": Template("statistics", _l("附件3 线上业务流程统计表"), [statistics]),
@@ -282,10 +316,10 @@ def template(code: str) -> Template:
 
 
 def detect(sheet_names: Iterable[str]) -> Template | None:
-    """The template whose data sheets the workbook has, else None."""
+    """The template one of whose data sheets the workbook has, else None."""
     names = set(sheet_names)
     for code in TEMPLATE_CODES:
         spec = _specs()[code]
-        if spec.sheets[0].title in names:
+        if any(sheet.title in names for sheet in spec.sheets):
             return spec
     return None

@@ -24,6 +24,7 @@ WATCHED_TABLES = frozenset(
         "service_item",
         "information_system",
         "department",
+        "completeness_rule",
         "review_decision",
         "campaign",
         "campaign_phase",
