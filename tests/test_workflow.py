@@ -5,6 +5,7 @@ import json
 import pytest
 
 from app.models import AuditEntry, RecordVersion, ReviewDecision, ServiceItem
+from app.services.catalog import completeness
 from app.services.errors import (
     ConflictError,
     DomainError,
@@ -12,7 +13,6 @@ from app.services.errors import (
     InvalidTransitionError,
     PermissionDeniedError,
 )
-from app.services.catalog import completeness
 from app.services.review import workflow
 from app.services.trail.signature import SignatureRefusedError
 from tests import factories as f

@@ -129,4 +129,4 @@ class CompletenessRule(VersionedMixin, Model):
         return RULE_LEVEL.label(rule.default) if rule is not None else ""
 
     def __str__(self):
-        return "{}：{}".format(RULE_SUBJECT.label(self.subject), self.field_label())
+        return f"{RULE_SUBJECT.label(self.subject)}：{self.field_label()}"

@@ -6,12 +6,12 @@ from flask_babel import lazy_gettext as _l
 from .api_tokens import ApiTokenView
 from .assessment import AssessmentView
 from .audience_group import AudienceGroupView
-from .completeness_rule import CompletenessRuleView
 from .audit import AuditEntryView
 from .base import user_can
 from .board import BoardView
 from .calendar_day import CalendarDayView
 from .campaign import CampaignPhaseView, CampaignView
+from .completeness_rule import CompletenessRuleView
 from .contact import ContactView
 from .department import DepartmentView
 from .directory import DirectoryView
