@@ -149,7 +149,8 @@ def app(database_url):
 
 @pytest.fixture(autouse=True)
 def _clean_records(request):
-    """Each test starts with no records but the departments and users of the fixtures."""
+    """Each test starts with no records but the departments and users of the fixtures, the
+    users with their own role and department again."""
     yield
     if "app" not in request.fixturenames:
         return
@@ -166,6 +167,11 @@ def _clean_records(request):
 
         data_version.bump(db.session)
         db.session.commit()
+        from app.extensions import appbuilder
+        from tests.factories import restore_users
+
+        if restore_users(appbuilder):
+            db.session.commit()
     reset_limits(application)
 
 

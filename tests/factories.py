@@ -77,6 +77,24 @@ def make_users(appbuilder):
             user.department_id = department(session, spec["dept"]).id
 
 
+def restore_users(appbuilder):
+    """Give the fixture users back their one role and department when a test took them away
+    (an expired training suspends a trained role at `flask hall-sync`, art. 18). Returns
+    whether anything changed; leaves the commit to the caller."""
+    session = appbuilder.sm.session
+    changed = False
+    for spec in ROLE_USERS.values():
+        user = appbuilder.sm.find_user(username=spec["username"])
+        if user is None:
+            continue
+        dept = department(session, spec["dept"]).id if spec["dept"] else None
+        if [r.name for r in user.roles] != [spec["role"]] or user.department_id != dept:
+            user.roles = [appbuilder.sm.find_role(spec["role"])]
+            user.department_id = dept
+            changed = True
+    return changed
+
+
 def service_item(session, code="SI-T-001", dept="T01", **values):
     values.setdefault("kind", "service")
     values.setdefault("running_status", "good")

@@ -2,8 +2,9 @@
 change or to go offline) the requests, signed decisions and timeline steps that brought it to
 its state; filed handlers of 教务处 (demo_handler) on its running and confirming items; the
 owning unit's confirmation on items in the confirmation round; training records of the demo
-process administrator and handler, and one expired. Idempotent: an item that has a step
-already is left alone, a training record is matched by person and session.
+process administrator, handler and reviewers (the roles art. 18 gates), and one expired.
+Idempotent: an item that has a step already is left alone, a training record is matched by
+person and session.
 """
 
 from datetime import datetime, timedelta
@@ -48,6 +49,10 @@ TRAININGS = (
     ("demo_procadmin", "演示流程管理员", "网上办事大厅流程管理员培训", 30, True),
     ("demo_handler", "演示办理人", "网上办事大厅办理人培训", 20, True),
     ("demo_contact", "演示联系人", "网上办事大厅办理人培训", 420, True),  # due for retraining
+    ("demo_reviewer", "演示审核员", "网上办事大厅审核员培训", 25, True),
+    # The reviewer of `make run-ldap` and `make run-cas` (scripts/run_ldap.py, run_cas.py):
+    # trained, so that the directory login keeps the 审核员 role (art. 18).
+    ("shenhe", "审核员", "网上办事大厅审核员培训", 25, True),
 )
 
 
