@@ -50,9 +50,6 @@ TRAININGS = (
     ("demo_handler", "演示办理人", "网上办事大厅办理人培训", 20, True),
     ("demo_contact", "演示联系人", "网上办事大厅办理人培训", 420, True),  # due for retraining
     ("demo_reviewer", "演示审核员", "网上办事大厅审核员培训", 25, True),
-    # The reviewer of `make run-ldap` and `make run-cas` (scripts/run_ldap.py, run_cas.py):
-    # trained, so that the directory login keeps the 审核员 role (art. 18).
-    ("shenhe", "审核员", "网上办事大厅审核员培训", 25, True),
 )
 
 

@@ -118,10 +118,10 @@ class _Checker:
         self.words = ChoiceMaps()
         self.seen: dict[tuple, int] = {}
 
-    def error(self, number, key, message):
+    def error(self, number: int, key: str, message: object) -> None:
         self.report.error(self.title, number, self.spec.column(key).header, message)
 
-    def row(self, number, cells):
+    def row(self, number: int, cells: dict) -> tuple | None:
         """(row number, values, existing record or None), or None when the row has errors."""
         values, failed = {}, False
         for column in self.spec.columns:
