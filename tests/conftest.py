@@ -151,7 +151,8 @@ def app(database_url):
 
 @pytest.fixture(autouse=True)
 def _clean_records(request):
-    """Each test starts with no records but the departments and users of the fixtures."""
+    """Each test starts with no records but the departments and users of the fixtures, the
+    users with their own role and department again."""
     yield
     if "app" not in request.fixturenames:
         return

@@ -7,6 +7,7 @@ import pytest
 
 from app.models import AuditEntry, CasLogin, ConsoleUser
 from app.services.access import authentication, cas_login
+from tests import factories as f
 from tests.cas_fixtures import CAS_PASSWORD, cas_ticket
 from tests.factories import PASSWORD, ROLE_USERS
 
@@ -224,6 +225,8 @@ def test_single_logout_ends_the_session_of_that_ticket_only(cas, app, db_session
     """Logging out at the CAS server makes it POST a logoutRequest to the console (over HTTP,
     to the live server); the console session opened with that ticket ends at its next
     request, audited; another person's CAS session goes on."""
+    f.training_record(db_session, username="hexin", display_name="何欣")  # a trained 审核员
+    db_session.commit()
     first, second = app.test_client(), app.test_client()
     _cas_login(first, "hexin")
     response, _ticket, http = _cas_login(second, "zhoulan")
@@ -343,6 +346,8 @@ def test_cas_2_validation_works_too(cas, app, monkeypatch, db_session):
     """CAS_VERSION=2: the ticket is checked on serviceValidate (CAS 2.0) instead of
     p3/serviceValidate, and the login opens a session the same way."""
     monkeypatch.setitem(app.config, "CAS_VERSION", "2")
+    f.training_record(db_session, username="hexin", display_name="何欣")  # a trained 审核员
+    db_session.commit()
     client = app.test_client()
     response, _ticket, _http = _cas_login(client, "hexin")
     assert response.status_code == 302

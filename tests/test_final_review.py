@@ -4,6 +4,7 @@ rectification ledger for the 校长办公会; the party & administration office 
 later publications are marked as its revisions."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -130,11 +131,25 @@ def test_the_public_pages_show_the_final_version_and_mark_later_ones_as_revision
     assert minutes.status_code == 200 and minutes.data == MINUTES[2]
     assert f"现行定稿：第 {pub.number} 版" in client_as("leader").get("/final-review/").text
 
-    later = _published(db_session, users, code="SI-FR-9")
-    page = client.get("/public/").text
-    assert f"本版为定稿（第 {pub.number} 版" in page and "定稿：本版清单" not in page
-    assert "定稿：本版清单" in client.get(f"/public/versions/{pub.number}/").text
-    assert later.number > pub.number
+    later = _published(db_session, users, code="SI-FR-9", days=(-1, 5))
+    html = client.get("/public/").text  # the standing standard stays the 定稿
+    page = re.sub(r"<[^>]+>", "", html)
+    assert f"三类清单（第 {pub.number} 版）" in page and "定稿：本版清单" in page
+    assert f"此后已发布修订：第 {later.number} 版（修订" in page
+    assert f"第 {later.number} 版修订正在公示" in page  # its comments are on its own page
+    assert "SI-FR-9" not in html and "SI-FR-1" in html
+    revision = client.get(f"/public/versions/{later.number}/").text
+    assert f"本版为定稿（第 {pub.number} 版" in revision and "定稿：本版清单" not in revision
+    assert "SI-FR-9" in revision
+    versions = re.sub(r"<[^>]+>", "", client.get("/public/versions/").text)
+    assert f"第 {pub.number} 版定稿的修订" in versions and "，现行标准" in versions
+    item = client.get("/public/items/SI-FR-1").text
+    assert f"清单第 {pub.number} 版" in item and "定稿：本版清单" in item
+    assert f"/public/items/SI-FR-1?v={later.number}" in item
+    added = client.get("/public/items/SI-FR-9").text  # only in the revision: its own sheet
+    assert f"清单第 {later.number} 版" in added and "的修订" in added
+    revised = client.get(f"/public/items/SI-FR-1?v={later.number}").text
+    assert "本版为定稿" in revised and f"/public/items/SI-FR-1?v={pub.number}" in revised
 
 
 def test_only_the_office_and_the_it_office_reach_the_review_page(client_as, db_session, users):

@@ -111,7 +111,7 @@ def test_a_filed_directory_handler_logs_in_with_the_role_and_leaving_blocks_a_ch
     account = db_session.query(ConsoleUser).filter_by(username="liuyang").one()
     assert {r.name for r in account.roles} == {"办理人"}
     ldap_mode.set_person("liuyang", departmentNumber="T02")
-    for name in ("t_procadmin", "t_procadmin2", "t_handler"):  # trained: hall-sync keeps them
+    for name in ("t_procadmin", "t_procadmin2", "t_handler", "t_reviewer"):  # trained: kept
         f.training_record(db_session, username=name)
     db_session.commit()
     try:

@@ -42,9 +42,25 @@ def test_memberof_directory_gives_roles_and_department(ldap_mode, client, db_ses
 
 
 def test_group_search_directory_gives_roles(ldap_mode, client, db_session):
-    """groupOfUniqueNames with uniqueMember and no memberOf: we search the groups ourselves."""
+    """groupOfUniqueNames with uniqueMember and no memberOf: we search the groups ourselves
+    (the reviewer is trained: art. 18 gates the 审核员 role)."""
+    f.training_record(db_session, username="lina", display_name="李娜")
+    db_session.commit()
     assert _login(client, "lina", LDAP_PASSWORD).status_code == 302
     assert [r.name for r in _user(db_session, "lina").roles] == ["审核员"]
+
+
+def test_an_untrained_directory_reviewer_is_suspended_at_login_with_a_notice(
+    ldap_mode, client, db_session
+):
+    """The directory's reviewers group alone does not give the 审核员 role (art. 18): without
+    a passed, unexpired assessment the login suspends it, says so and audits it."""
+    assert _login(client, "lina", LDAP_PASSWORD).status_code == 302
+    user = _user(db_session, "lina")
+    assert user.roles == []
+    events = db_session.query(AuditEntry).filter_by(action="permission", record_id=user.id)
+    assert "培训考核过期，暂停角色：lina" in [e.summary for e in events]
+    assert "审核员角色已暂停" in client.get("/", follow_redirects=True).text
 
 
 def test_roles_follow_the_directory_at_every_login(ldap_mode, app, db_session):
@@ -234,6 +250,8 @@ def test_signature_password_is_checked_against_the_directory(ldap_mode, app, cli
     from app.services.review import workflow
     from app.services.trail.signature import SignatureRefusedError
 
+    f.training_record(db_session, username="lina", display_name="李娜")
+    db_session.commit()
     assert _login(client, "lina", LDAP_PASSWORD).status_code == 302
     reviewer = _user(db_session, "lina")
     item = f.complete_item(db_session, code="SI-LDAP-SIGN")

@@ -19,8 +19,11 @@ DOWN = "统一身份认证服务暂不可用"
 
 
 @pytest.fixture
-def reviewer_directory(app, monkeypatch):
-    """A slapd of this test's own with one reviewer; the app authenticates against it."""
+def reviewer_directory(app, db_session, monkeypatch):
+    """A slapd of this test's own with one trained reviewer (art. 18); the app authenticates
+    against it."""
+    f.training_record(db_session, username="shenhe", display_name="沈核")
+    db_session.commit()
     directory = Directory().start()
     directory.add_person("shenhe", LDAP_PASSWORD, "核", "沈", "shenhe@college.edu.cn", "T02")
     directory.add_group("console-reviewers", ["shenhe"])

@@ -1,13 +1,13 @@
-"""Trained before access (measures art. 18): the process administrator and handler roles are
-granted only with a passed, unexpired assessment; an expired one blocks new grants, suspends
-the role with a notice and shows on the hall's to-do list."""
+"""Trained before access (measures art. 18): the process administrator, handler and reviewer
+(审核员) roles are granted only with a passed, unexpired assessment; an expired one blocks new
+grants, suspends the role with a notice and shows on the hall's to-do list."""
 
 from datetime import date, timedelta
 
 import pytest
 
 from app.models import AuditEntry, ConsoleUser
-from app.security.roles import HANDLER, LEADER, PROCESS_ADMIN
+from app.security.roles import HANDLER, LEADER, PROCESS_ADMIN, REVIEWER
 from app.services.access import training
 from app.services.errors import DomainError
 from app.services.review import tasks
@@ -53,6 +53,29 @@ def test_a_grant_needs_a_passed_unexpired_assessment(app, db_session, users):
     training.ensure_may_grant(db_session, "t_leader", [LEADER])  # untrained roles: no gate
     f.training_record(db_session, username="t_leader")
     training.ensure_may_grant(db_session, "t_leader", [PROCESS_ADMIN])
+
+
+def test_the_reviewer_role_is_gated_like_the_hall_roles(app, client_as, db_session, users):
+    """Art. 18 names 审核员 beside 流程管理员 and 办理人: the security administrator cannot
+    give it without a valid assessment, and an expired one suspends it with a notice."""
+    with pytest.raises(DomainError, match="不能授予审核员角色"):
+        training.ensure_may_grant(db_session, "t_leader", [REVIEWER])
+    from app.extensions import appbuilder
+
+    leader = users["leader"]
+    form = _edit_form(leader, [*leader.roles, appbuilder.sm.find_role(REVIEWER)])
+    admin = client_as("security")
+    response = admin.post(f"/users/edit/{leader.id}", data=form, follow_redirects=True)
+    assert any("不能授予审核员角色" in t for t in form_errors(response)), form_errors(response)
+    f.training_record(db_session, username=leader.username)
+    db_session.commit()
+    response = admin.post(f"/users/edit/{leader.id}", data=form, follow_redirects=True)
+    assert not form_errors(response), form_errors(response)
+
+    reviewer = users["reviewer"]
+    f.training_record(db_session, username=reviewer.username, session_date=OLD)
+    assert training.suspend_expired(db_session, reviewer) == [REVIEWER]
+    assert not reviewer.roles and any("审核员角色已暂停" in n for n in reviewer.notices)
 
 
 def test_a_record_with_its_own_end_expires_on_that_day(app, db_session, users):
@@ -134,6 +157,7 @@ def test_hall_sync_suspends_expired_holders(app, db_session, users):
 
     result = app.test_cli_runner().invoke(hall_sync_command)
     assert "t_procadmin：培训考核过期，暂停流程管理员" in result.output
+    assert "t_reviewer：培训考核过期，暂停审核员" in result.output
     assert "t_procadmin2" not in result.output
     db_session.expire_all()
     kept = db_session.query(ConsoleUser).filter_by(username="t_procadmin2").one()
@@ -159,6 +183,11 @@ def test_the_to_do_list_shows_who_is_due_for_retraining(app, db_session, users):
     ]
     assert not [
         r for r in tasks.next_steps(db_session, users["contact"]) if r["kind"] == "training"
+    ]
+    assert any("t_reviewer（审核员）" in t for t in texts), texts  # never trained
+    mine = tasks.next_steps(db_session, users["reviewer"])
+    assert [str(r["what"]) for r in mine if r["kind"] == "training"] == [
+        "培训考核已过期，需重新培训：t_reviewer（审核员）"
     ]
 
 

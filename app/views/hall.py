@@ -31,6 +31,7 @@ from app.services.review.lifecycle import Evidence
 from .base import ConsoleInterface, ConsoleModelView
 from .download import send_download
 from .redirects import safe_next
+from .training_import import IMPORT_PERMISSIONS, TrainingImportMixin
 from .transaction import one_transaction
 
 
@@ -269,10 +270,13 @@ class HandlerAssignmentView(_ReadOnly):
     base_order = ("id", "desc")
 
 
-class TrainingRecordView(ConsoleModelView):
-    """Training sessions' attendance and assessment results (art. 18), kept by the IT office."""
+class TrainingRecordView(TrainingImportMixin, ConsoleModelView):
+    """Training sessions' attendance and assessment results (art. 18), kept by the IT office,
+    typed in or imported from a sheet."""
 
     datamodel = ConsoleInterface(TrainingRecord)
+    method_permission_name = IMPORT_PERMISSIONS
+    list_template = "hall/training_list.html"
     list_title = _l("培训考核记录")
     show_title = _l("培训考核记录")
     add_title = _l("新增培训考核记录")

@@ -87,9 +87,14 @@ def _context(**values):
 
 
 def _publication(number=None):
+    """The publication `number`; without one the standing 定稿 (else the latest)."""
     session = db.session
     try:
-        return publication.get(session, number) if number else publication.latest(session)
+        return (
+            publication.get(session, number)
+            if number
+            else final_review.default_publication(session)
+        )
     except NotFoundError:
         abort(404)
 
@@ -100,7 +105,8 @@ def _page():
 
 @bp.route("/public/")
 def lists_page():
-    """The current published lists: search by Chinese substring, filter by department/group."""
+    """The standing lists (the 定稿 once approved, else the latest publication): search by
+    Chinese substring, filter by department/group."""
     return _lists(_publication())
 
 
@@ -137,8 +143,19 @@ def _lists(pub, with_changes=False):
         window_open=latest.id == pub.id and comments.window_open(pub),
         comments=comments.of(session, pub) if latest.id == pub.id else [],
         final=final_review.status_of(session, pub),
+        latest=latest,
+        revisions=_revisions(session, pub),
+        revision_open=latest.id != pub.id and comments.window_open(latest),
         **_context(),
     )
+
+
+def _revisions(session, pub):
+    """The revisions published after `pub` when it is the standing 定稿, else []."""
+    final = final_review.standing(session)
+    if final is None or final.publication_id != pub.id:
+        return []
+    return final_review.revisions(session, final)
 
 
 @bp.route("/public/versions/")
@@ -148,6 +165,8 @@ def versions_page():
         "public/versions.html",
         pubs=pubs,
         changes={p.id: json.loads(p.changes) for p in pubs},
+        final=final_review.statuses(db.session, pubs),
+        standing=final_review.standing(db.session),
         **_context(),
     )
 
@@ -160,18 +179,27 @@ def download(number, kind):
 @bp.route("/public/items/<code>")
 def item_page(code):
     """An item's public sheet (six modules and flowchart) in the current publication."""
-    pub = _publication(bounded_int(request.args.get("v")))
+    number = bounded_int(request.args.get("v"))
+    pub = _publication(number)
     if pub is None:
         abort(404)
+    latest = publication.latest(db.session)
     try:
         item = publication.item_of(db.session, pub, code)
     except NotFoundError:
-        abort(404)
-    latest = publication.latest(db.session)
+        if number or pub.id == latest.id:
+            abort(404)
+        pub = latest  # an item a revision added after the 定稿: its latest sheet
+        try:
+            item = publication.item_of(db.session, pub, code)
+        except NotFoundError:
+            abort(404)
     return render_template(
         "public/item.html",
         pub=pub,
         item=item,
+        final=final_review.status_of(db.session, pub),
+        latest=latest,
         window_open=latest.id == pub.id and comments.window_open(pub),
         comments=comments.of(db.session, pub, item_code=code),
         **_context(),

@@ -32,6 +32,17 @@ PENDING_HOURS = 24
 PREVIEW_LIMIT = 500
 
 
+def pending_dir() -> Path:
+    """Where uploads wait for their owner's confirmation (older than PENDING_HOURS are gone)."""
+    folder = Path(current_app.config.get("INSTANCE_DIR") or current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - PENDING_HOURS * 3600
+    for old in folder.glob("*"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    return folder
+
+
 class SheetView(BaseView):
     """The 梳理填报 › Excel 导入导出 page."""
 
@@ -125,15 +136,7 @@ class SheetView(BaseView):
 
     # --- import ---------------------------------------------------------------------------
     def _pending_dir(self):
-        folder = (
-            Path(current_app.config.get("INSTANCE_DIR") or current_app.instance_path) / "imports"
-        )
-        folder.mkdir(parents=True, exist_ok=True)
-        cutoff = time.time() - PENDING_HOURS * 3600
-        for old in folder.glob("*"):
-            if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
-        return folder
+        return pending_dir()
 
     def _run(self, data, department_code, dry_run):
         with one_transaction(abort_on=()) as outcome:

@@ -77,8 +77,7 @@ R = TypeVar("R")  # ensure returns the record it was given
 # The role that filing a handler grants (handlers.file; directory users receive it at login).
 FILED_ROLE = HANDLER
 # The roles held only with a passed, unexpired training assessment (art. 18; access/training.py).
-# The measures also name 审核员; the office's reviewers are not gated yet.
-TRAINED_ROLES = (PROCESS_ADMIN, HANDLER)
+TRAINED_ROLES = (PROCESS_ADMIN, HANDLER, REVIEWER)
 
 ACTIONS: dict[str, Action] = {
     # Seeing records (within the department scope), the pages that list them, and the account.

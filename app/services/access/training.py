@@ -1,6 +1,7 @@
-"""Trained before access (measures art. 18): the roles `TRAINED_ROLES` are granted only to
-people with a passed training assessment that has not expired (TRAINING_VALID_DAYS, default
-one year, unless the record names its own end).
+"""Trained before access (measures art. 18): the roles `TRAINED_ROLES` (流程管理员, 办理人 and
+审核员, as the article names them) are granted only to people with a passed training assessment
+that has not expired (TRAINING_VALID_DAYS, default one year, unless the record names its own
+end).
 
 - `ensure_may_grant` refuses a new grant of such a role without a valid record (the account
   pages call it for the roles an edit adds; filing a handler checks the same record);

@@ -2,8 +2,9 @@
 change or to go offline) the requests, signed decisions and timeline steps that brought it to
 its state; filed handlers on the nodes of its live and going-live items (demo/handlers.py); the
 owning unit's confirmation on items in the confirmation round; training records of the demo
-process administrator and handler, and one expired. Idempotent: an item that has a step
-already is left alone, a training record is matched by person and session.
+process administrator, handler and reviewers (the roles art. 18 gates), and one expired.
+Idempotent: an item that has a step already is left alone, a training record is matched by
+person and session.
 """
 
 from datetime import datetime, timedelta
@@ -47,6 +48,7 @@ TRAININGS = (
     ("demo_procadmin", "演示流程管理员", "网上办事大厅流程管理员培训", 30, True),
     ("demo_handler", "演示办理人", "网上办事大厅办理人培训", 20, True),
     ("demo_contact", "演示联系人", "网上办事大厅办理人培训", 420, True),  # due for retraining
+    ("demo_reviewer", "演示审核员", "网上办事大厅审核员培训", 25, True),
 )
 
 

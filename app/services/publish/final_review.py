@@ -5,11 +5,12 @@ publication) together with the digital rectification ledger (frozen as it stands
 校长办公会 (`submit`). The party & administration office records the meeting's decision
 (`decide`): the meeting date, the minute number and the minutes as an attachment, approved or
 returned. An approved review makes its publication the 定稿 version (`standing`), the standard
-the public pages show as standing; every later publication is marked as a revision of it
-(`revision_of`). Functions leave the commit to the caller.
+the public pages open on (`default_publication`); every later publication is marked as a
+revision of it (`statuses`, `revisions`). Functions leave the commit to the caller.
 """
 
 import json
+from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import gettext as _
@@ -174,26 +175,57 @@ def standing(session: Session) -> FinalReview | None:
     ).first()
 
 
+def _approved(session: Session) -> list[FinalReview]:
+    """The approved reviews, oldest publication first."""
+    return list(
+        session.scalars(
+            select(FinalReview)
+            .join(Publication, FinalReview.publication_id == Publication.id)
+            .where(FinalReview.status == "approved")
+            .order_by(Publication.number)
+        )
+    )
+
+
+def statuses(session: Session, pubs: Iterable[Publication]) -> dict[int, dict]:
+    """{publication id: what the public pages say of it}: {"final": review} for a 定稿
+    version, {"revises": review} for a later one (it revises the newest 定稿 published before
+    it), {} for one published before any 定稿."""
+    approved = _approved(session)
+    found = {}
+    for pub in pubs:
+        own = next((r for r in approved if r.publication_id == pub.id), None)
+        before = [r for r in approved if r.publication.number < pub.number]
+        found[pub.id] = {"final": own} if own else {"revises": before[-1]} if before else {}
+    return found
+
+
 def revision_of(session: Session, pub: Publication) -> FinalReview | None:
-    """The 定稿 review that `pub` revises (published after it), or None."""
-    final = standing(session)
-    if final is None or pub.number <= final.publication.number:
-        return None
-    return final
+    """The 定稿 review that `pub` revises (the newest published before it), or None."""
+    return status_of(session, pub).get("revises")
 
 
 def status_of(session: Session, pub: Publication) -> dict:
-    """What the public page says of `pub`: {"final": review} when it is a 定稿 version,
-    {"revises": review} when it revises one, else {}."""
-    approved = session.scalars(
-        select(FinalReview).where(
-            FinalReview.publication_id == pub.id, FinalReview.status == "approved"
+    """What the public page says of `pub` (see `statuses`)."""
+    return statuses(session, [pub])[pub.id]
+
+
+def default_publication(session: Session) -> Publication | None:
+    """The publication the public pages open on: the standing 定稿 once the 校长办公会 has
+    approved one (later publications are its revisions, shown beside it), else the latest."""
+    final = standing(session)
+    return final.publication if final is not None else publications.latest(session)
+
+
+def revisions(session: Session, final: FinalReview) -> list[Publication]:
+    """The publications after the 定稿 `final`, newest first."""
+    return list(
+        session.scalars(
+            select(Publication)
+            .where(Publication.number > final.publication.number)
+            .order_by(Publication.number.desc())
         )
-    ).first()
-    if approved is not None:
-        return {"final": approved}
-    revised = revision_of(session, pub)
-    return {"revises": revised} if revised is not None else {}
+    )
 
 
 def ledger_of(review: FinalReview) -> list[dict]:
