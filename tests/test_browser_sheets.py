@@ -204,6 +204,8 @@ def test_one_bad_cell_is_named_in_the_preview_and_cannot_be_confirmed(
     expect(problem.locator("td")).to_have_text(
         ["错误", "服务事项", "4", "办件类型", "“加急件”不是可选值；可选：即办件、承诺件。"]
     )
+    # The other rows' counts are what a corrected file would do, and say so.
+    expect(page.locator(".sheet-counts-note")).to_contain_text("改正上述错误并重新上传后才会导入")
     expect(page.locator("button", has_text="确认导入")).to_have_count(0)
     expect(page.locator("input[name=token]")).to_have_count(0)
     db_session.expire_all()
