@@ -37,6 +37,7 @@ PERMISSION_WORDS = {
     "can_export": _l("导出"),
     "can_import": _l("导入"),
     "can_template": _l("下载模板"),
+    "can_enter": _l("批量录入"),
     "can_submit": _l("提交审核"),
     "can_review": _l("审核"),
     "can_publish": _l("发布"),
