@@ -190,7 +190,16 @@ def test_import_dry_run_previews_then_applies_once_and_is_idempotent(db_session)
     assert report.counts["服务事项"]["add"] == 1 and report.counts["服务事项"]["change"] == 1
     assert report.counts["申报材料"]["add"] == 1
     change = next(c for c in report.changes if c.action == "change")
-    assert change.key == "SI-X-1" and ("承诺办结时限", "3个工作日", "7个工作日") in change.fields
+    # The words as written, each with what the console reads from them.
+    assert (
+        change.key == "SI-X-1"
+        and (
+            "承诺办结时限",
+            "3个工作日（读作：3 工作日）",
+            "7个工作日（读作：7 工作日）",
+        )
+        in change.fields
+    )
     assert _state(db_session) == before
 
     report = _import(db_session, data)
@@ -298,6 +307,34 @@ def test_a_file_with_errors_changes_nothing_and_names_every_bad_cell(db_session)
     assert "255" in messages[("服务事项", row, "承诺办结时限")]
     assert "64" in messages[("服务事项", row, "责任岗位")]
     assert "公式" in messages[("服务事项", row + 1, "办理提示")]
+    assert _state(db_session) == before
+
+
+def test_one_bad_cell_of_a_new_item_is_one_error_not_one_more_per_material_or_node(db_session):
+    """A new item refused for one cell: its materials and nodes are not also reported as
+    naming a missing item; the file changes nothing."""
+    _seed(db_session)
+    book = _workbook(_template(db_session, "contact", "items"))
+    items = book["服务事项"]
+    headers = [c.value for c in items[2]]
+    row = items.max_row + 1
+    for header, value in {
+        "事项编码": "SI-NEW-1",
+        "事项名称": "补办学生证",
+        "所属部门": "测试教务处",
+        "事项类型": "服务类",
+        "运行状态": "良好",
+        "办件类型": "加急件",
+    }.items():
+        items.cell(row, headers.index(header) + 1, value)
+    book["申报材料"].append(["SI-NEW-1", 1, "身份证", "是", "原件及复印件", None, None, None])
+    book["流转环节"].append(["SI-NEW-1", 1, "提交申请", "提交", None, None, None, None])
+    book["流转环节"].append(["SI-NOWHERE", 1, "提交申请", "提交", None, None, None, None])
+    before = _state(db_session)
+
+    report = _import(db_session, _bytes(book))
+    nowhere = book["流转环节"].max_row
+    assert _problems(report) == {("服务事项", row, "办件类型"), ("流转环节", nowhere, "事项编码")}
     assert _state(db_session) == before
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from .choices import HANDLING_TYPE, MATERIAL_FORM, MATERIAL_SOURCE, USER_GROUP
+from .choices import HANDLING_TYPE, MATERIAL_FORM, MATERIAL_SOURCE, TIME_UNIT, USER_GROUP
 from .time_limit import read_time_limit
 
 
@@ -39,6 +39,20 @@ def limit_state(words: object) -> str | None:
     if words is None or not str(words).strip():
         return blank()
     return None if read_time_limit(str(words)).understood else _("无法识别")
+
+
+def limit_reading(words: object) -> str | None:
+    """What the console reads from a limit's words ("5 工作日", "1-30 自然日", "即办件"), or
+    无法识别; None for no words."""
+    if words is None or not str(words).strip():
+        return None
+    reading = read_time_limit(str(words))
+    if not reading.understood:
+        return _("无法识别")
+    if reading.handling == HANDLING_TYPE.IMMEDIATE:
+        return HANDLING_TYPE.label(HANDLING_TYPE.IMMEDIATE)
+    amount = str(reading.low) if reading.low == reading.high else f"{reading.low}-{reading.high}"
+    return _("{amount} {unit}").format(amount=amount, unit=TIME_UNIT.label(reading.unit))
 
 
 def time_limit(item: object) -> str:

@@ -59,6 +59,9 @@ class ServiceItem(DepartmentRecordMixin, Model):
         ),
         # Finds the items whose flag is not computed yet (catalog.completeness_sql).
         Index("ix_service_item_incomplete", "incomplete"),
+        # Covers the live items hosted per system (finding_platforms.hosted_counts: the
+        # capability map and the findings), counted from the index, not from the wide rows.
+        Index("ix_service_item_hosted", "hosting_system_id", "lifecycle"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

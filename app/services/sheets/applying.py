@@ -58,6 +58,9 @@ class Applier:
         self.report, self.progress = report, progress
         self.items: dict[str, ServiceItem] = {}  # code -> item (existing or added by this file)
         self.versions: dict[tuple[str, int], int] = {}  # (sheet, row) -> version in the file
+        # Codes of item rows refused with an error of their own: their materials and nodes are
+        # not reported again as naming a missing item (one bad cell, one message).
+        self.refused: set[str] = set()
 
     def sheet(self, spec: SheetSpec, rows: list[Row]) -> None:
         """Apply the rows of one data sheet."""
@@ -79,6 +82,13 @@ class Applier:
                 self.progress(1)
             if values is not None:
                 yield number, values
+            elif spec.model is ServiceItem:
+                self._refuse(cells.get("code"))
+
+    def _refuse(self, code: Any) -> None:
+        value = getattr(code, "value", code)
+        if value is not None and str(value).strip():
+            self.refused.add(str(value).strip())
 
     def _parse(self, spec: SheetSpec, number: int, cells: Mapping) -> Values | None:
         values: Values = {}
@@ -148,10 +158,13 @@ class Applier:
                     spec.column("code").header,
                     _("编码“{code}”已被其他部门使用。").format(code=values["code"]),
                 )
+                self._refuse(values["code"])
                 continue
             record = self._apply(spec, number, values["code"], record, values)
             if isinstance(record, ServiceItem):
                 self.items[record.code] = record
+            elif spec.model is ServiceItem:
+                self._refuse(values["code"])
 
     def _existing(self, spec: SheetSpec, codes: list[str]) -> dict[str, Any]:
         if spec.model is ServiceItem:
@@ -267,6 +280,8 @@ class Applier:
         relation = "materials" if spec.model is Material else "nodes"
         for code, item_rows in by_item.items():
             item = self.items.get(code) or with_children.get(code) or loaded.get(code)
+            if code in self.refused:
+                continue  # its own row already carries the error
             if item is None or not scope.is_visible(self.user, item):
                 for number, _values in item_rows:
                     self.report.error(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from app.models import guide_words
 from app.models.audience import Audience
 from app.models.choices import split_codes
 from app.models.partial_date import PartialDate
@@ -103,4 +104,9 @@ def display(column: Column, value: object) -> str:
         return system_label(value)
     if column.kind == "bool":
         return _("是") if value else _("否")
+    if column.kind == "time_limit":
+        # The words as written, and what the console reads from them.
+        return _("{words}（读作：{reading}）").format(
+            words=value, reading=guide_words.limit_reading(value)
+        )
     return str(value)
