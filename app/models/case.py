@@ -23,7 +23,7 @@ class Case(TrackedMixin, Model):
 
     __tablename__ = "service_case"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, info={"label": _l("办件编号")})
     item_id: Mapped[int] = mapped_column(
         ForeignKey("service_item.id", ondelete="RESTRICT"), nullable=False, index=True
     )

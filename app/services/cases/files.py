@@ -28,10 +28,6 @@ TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         (b"PK\x03\x04",),
     ),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
 }
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
