@@ -175,8 +175,12 @@ def test_a_running_case_keeps_the_nodes_it_started_with(db_session, users):
     case = _submitted(db_session, item, users["contact"])
     added = f.process_node(db_session, item, name="新增校领导审批", position=9, kind="approve")
     f.handler_assignment(db_session, added)
+    item.nodes[1].name, item.nodes[1].time_limit = "改名后的审核", "10个工作日"
     item.approved_version_no = 2
-    _act(db_session, case, users["handler"])
+    _act(db_session, case, users["handler"], at=AT)
+    (second,) = _open(case)
+    assert second.node_name == "部门审核"  # named and timed as when the case started
+    assert second.due_at == days.add_working_days(AT, 2, CAL)
     _act(db_session, case, users["handler"])
     _act(db_session, case, users["handler"], "complete", result="办结")
     assert case.status == "completed"

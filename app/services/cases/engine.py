@@ -33,11 +33,12 @@ _SERIALIZER = BpmnWorkflowSerializer()
 
 @dataclass(frozen=True)
 class NodeSpec:
-    """What the engine needs of a process node: its id, name and kind."""
+    """What a case needs of a process node: its id, name, kind and time limit's words."""
 
     id: int
     name: str
     kind: str
+    time_limit: str | None = None
 
 
 def process_id(item_id: int, version_no: int | None) -> str:
@@ -109,13 +110,26 @@ def compile_nodes(pid: str, name: str, nodes: Sequence[NodeSpec]) -> str:
     )
 
 
-def start(bpmn: str, pid: str) -> BpmnWorkflow:
-    """A new running process of the compiled definition, moved to its first user tasks."""
+def start(bpmn: str, pid: str, nodes: Sequence[NodeSpec] = ()) -> BpmnWorkflow:
+    """A new running process of the compiled definition, moved to its first user tasks. The
+    nodes' names and limits travel in the process's data, so that a step opened later is named
+    and timed as the definition was when the case started."""
     parser = BpmnParser(validator=BpmnValidator())
     parser.add_bpmn_str(bpmn.encode("utf-8"))
     workflow = BpmnWorkflow(parser.get_spec(pid))
+    workflow.data["definition"] = {
+        str(n.id): {"name": n.name, "kind": n.kind, "time_limit": n.time_limit} for n in nodes
+    }
     workflow.do_engine_steps()
     return workflow
+
+
+def node_of(workflow: BpmnWorkflow, node_id: int) -> NodeSpec | None:
+    """A node as the case's definition has it."""
+    found = workflow.data.get("definition", {}).get(str(node_id))
+    if found is None:
+        return None
+    return NodeSpec(node_id, found["name"], found["kind"], found.get("time_limit"))
 
 
 def dump(workflow: BpmnWorkflow) -> str:

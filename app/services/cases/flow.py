@@ -6,13 +6,14 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.models import Case, CaseTask, ConsoleUser, HandlerAssignment, ProcessNode, ServiceItem
 from app.models.base import utcnow
 from app.models.choices import CASE_STATUS
 from app.models.time_limit import read_time_limit
 from app.services.calendar import days
-from app.services.errors import InvalidTransitionError
+from app.services.errors import ConflictError, InvalidTransitionError
 from app.services.trail import audit
 from app.services.trail.signature import signature_hash, signer_display_name, verify_password
 from app.services.trail.snapshot import canonical_json, sha256_hex
@@ -54,25 +55,29 @@ def move(session: Session, case: Case, action: str, summary: str, **changes: lis
         summary=summary,
         changes={"status": [old, case.status], **changes},
     )
-    session.flush()
+    try:
+        session.flush()
+    except StaleDataError as error:  # two countersigns at once: the second one retries
+        raise ConflictError(_("该办件刚被他人处理，请刷新页面后重试。")) from error
 
 
 def node_specs(item: ServiceItem) -> list[engine.NodeSpec]:
     nodes = sorted(item.nodes, key=lambda n: (n.position, n.id))
-    return [engine.NodeSpec(n.id, n.name, n.kind) for n in nodes]
+    return [engine.NodeSpec(n.id, n.name, n.kind, n.time_limit) for n in nodes]
 
 
 def start_process(case: Case) -> None:
     """Compile the item's nodes as approved and start the case's process on them."""
     item = case.item
     pid = engine.process_id(item.id, item.approved_version_no)
-    workflow = engine.start(engine.compile_nodes(pid, item.name, node_specs(item)), pid)
+    nodes = node_specs(item)
+    workflow = engine.start(engine.compile_nodes(pid, item.name, nodes), pid, nodes)
     case.definition_version = item.approved_version_no
     case.workflow_state = engine.dump(workflow)
 
 
 def node_due(
-    node: ProcessNode | None, start: datetime, calendar: days.WorkCalendar
+    node: engine.NodeSpec | None, start: datetime, calendar: days.WorkCalendar
 ) -> datetime | None:
     """When a node's step must be done: its limit counted on the official calendar."""
     if node is None:
@@ -87,14 +92,16 @@ def open_tasks(
     at: datetime,
     calendar: days.WorkCalendar,
     handler_id: int | None = None,
+    workflow: object | None = None,
 ) -> list[CaseTask]:
-    """A step for each node that became ready, due by its own limit."""
+    """A step for each node that became ready, named and due as the case's definition says."""
+    workflow = workflow or engine.load(case.workflow_state)
     rows = []
     for node_id in node_ids:
-        node = session.get(ProcessNode, node_id)
+        node = engine.node_of(workflow, node_id)
         row = CaseTask(
             case=case,
-            node_id=node_id,
+            node_id=node_id if session.get(ProcessNode, node_id) is not None else None,
             node_name=node.name if node is not None else str(node_id),
             handler_id=handler_id,
             state="open",

@@ -118,7 +118,7 @@ def approve(
     task.state, task.comment, task.handler_id = "done", comment, user.id
     case.workflow_state = engine.dump(workflow)
     at = at or task.acted_at
-    flow.open_tasks(session, case, opened, at, calendar or days.current())
+    flow.open_tasks(session, case, opened, at, calendar or days.current(), workflow=workflow)
     flow.move(
         session,
         case,
