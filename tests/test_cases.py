@@ -348,3 +348,47 @@ def test_who_may_see_a_case(db_session, users):
             applying.load(db_session, case.id, users[role])
     assert applying.my_cases(db_session, users["contact"]) == [case]
     assert db_session.query(Case).count() == 1
+
+
+def test_two_countersigns_at_once_do_not_lose_one_another(app, db_session, users):
+    """Both countersigners load the case; the second to save is told to retry, and its step
+    stays open, instead of overwriting the first one's progress in the stored process."""
+    from sqlalchemy.orm import Session
+
+    from app.extensions import db
+    from app.services.errors import ConflictError
+
+    other = second_handler(db_session)
+    item = live_item(
+        db_session,
+        nodes=[
+            ("教务处会签", "countersign", "2个工作日"),
+            ("学生处会签", "countersign", "2个工作日"),
+            ("办结", "complete", None),
+        ],
+    )
+    f.handler_assignment(db_session, item.nodes[1], username=other.username, display_name="乙")
+    case = _submitted(db_session, item, users["contact"])
+    db_session.commit()
+    first, second = Session(db.engine), Session(db.engine)
+    try:
+        a_case, b_case = first.get(Case, case.id), second.get(Case, case.id)
+        a_task = next(t for t in a_case.tasks if t.node_name == "教务处会签")
+        b_task = next(t for t in b_case.tasks if t.node_name == "学生处会签")
+        assert a_case.workflow_state and b_case.workflow_state  # both loaded the same state
+        a_user = first.get(type(users["handler"]), users["handler"].id)
+        b_user = second.get(type(other), other.id)
+        handling.approve(first, a_task, a_user, f.PASSWORD, calendar=CAL)
+        first.commit()
+        with pytest.raises(ConflictError):
+            handling.approve(second, b_task, b_user, f.PASSWORD, calendar=CAL)
+        second.rollback()
+    finally:
+        first.close()
+        second.close()
+    db_session.expire_all()
+    case = db_session.get(Case, case.id)
+    assert sorted(t.node_name for t in _open(case)) == ["学生处会签"]
+    b_task = _open(case)[0]
+    handling.approve(db_session, b_task, db_session.merge(other), f.PASSWORD, calendar=CAL)
+    assert [t.node_name for t in _open(case)] == ["办结"]
