@@ -15,10 +15,10 @@ from tests.case_helpers import PDF, PNG, live_item
 
 @pytest.fixture(autouse=True)
 def _uploads(app, tmp_path):
+    saved = {key: app.config.get(key) for key in ("INSTANCE_DIR", "CASE_UPLOAD_MAX_BYTES")}
     app.config["INSTANCE_DIR"] = str(tmp_path)
     yield
-    app.config.pop("INSTANCE_DIR")
-    app.config.pop("CASE_UPLOAD_MAX_BYTES", None)
+    app.config.update(saved)
 
 
 @pytest.fixture

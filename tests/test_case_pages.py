@@ -12,9 +12,10 @@ from tests.conftest import PASSWORD
 
 @pytest.fixture(autouse=True)
 def _uploads(app, tmp_path):
+    saved = app.config.get("INSTANCE_DIR")
     app.config["INSTANCE_DIR"] = str(tmp_path)
     yield
-    app.config.pop("INSTANCE_DIR")
+    app.config["INSTANCE_DIR"] = saved
 
 
 def test_an_applicant_applies_uploads_submits_and_a_handler_approves(db_session, client_as):

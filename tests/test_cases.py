@@ -26,9 +26,10 @@ CAL = days.WorkCalendar()
 
 @pytest.fixture(autouse=True)
 def _uploads(app, tmp_path):
+    saved = app.config.get("INSTANCE_DIR")
     app.config["INSTANCE_DIR"] = str(tmp_path)
     yield
-    app.config.pop("INSTANCE_DIR")
+    app.config["INSTANCE_DIR"] = saved
 
 
 @pytest.fixture
