@@ -62,7 +62,6 @@ PERMISSION_WORDS = {
     "can_revoke": _l("吊销"),
     "can_run": _l("立即检查"),
     "can_tasks": _l("登记整改任务"),
-    "can_enter": _l("登记节假日"),
     "can_apply": _l("在线申请与查询办件"),
     "can_handle": _l("办理办件"),
 }
