@@ -299,6 +299,10 @@ ENTRY_CHECK_VERIFY_TLS = _env_bool("ENTRY_CHECK_VERIFY_TLS", True)
 # background worker (app/jobs.py), whose progress page the button opens.
 ENTRY_CHECK_INLINE_ITEMS = int(os.environ.get("ENTRY_CHECK_INLINE_ITEMS", "20"))
 
+# --- Cases (办件): the largest file an applicant may upload as one material -----------------------
+# (a request as a whole stays within MAX_CONTENT_LENGTH; files live in INSTANCE_DIR/uploads).
+CASE_UPLOAD_MAX_BYTES = int(os.environ.get("CASE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+
 # --- Review deadline (reviewer's inbox and the yearly assessment's on-time rate) ---------------
 REVIEW_DUE_WORKING_DAYS = int(os.environ.get("REVIEW_DUE_WORKING_DAYS", "5"))
 

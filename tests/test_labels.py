@@ -13,6 +13,9 @@ from app.models import (
     AudienceGroup,
     CalendarDay,
     Capability,
+    Case,
+    CaseFile,
+    CaseTask,
     CompletenessRule,
     Contact,
     FindingSetting,
@@ -25,7 +28,7 @@ from app.models import (
     labels,
     registry,
 )
-from app.models.base import VersionedMixin
+from app.models.base import VersionedMixin, utcnow
 from app.models.choices import DISPOSITION, USER_GROUP
 from app.services.insight import findings
 from app.services.review import workflow
@@ -143,6 +146,16 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         ),
         "training_record": f.training_record(db_session, display_name="受训乙"),
         "hall_drill": f.hall_drill(db_session),
+        "service_case": (case := Case(item=item, department_id=item.department_id, status="draft")),
+        "case_task": CaseTask(case=case, node_name="受理", state="open", opened_at=utcnow()),
+        "case_file": CaseFile(
+            case=case,
+            filename="申请表.pdf",
+            content_type="application/pdf",
+            size=5,
+            sha256="0" * 64,
+            stored_as="00/0",
+        ),
         "calendar_day": CalendarDay(day=date(2027, 10, 1), kind="holiday", name="国庆节"),
         # Seeded by its migration too: the rule for an item's opening hours.
         "completeness_rule": db_session.query(CompletenessRule)
@@ -151,7 +164,9 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
         # The migration's seed row (the table is not cleared between tests).
         "audience_group": db_session.query(AudienceGroup).filter_by(code="staff").one(),
     }
+    case.applicant_id = f.user(db_session, "contact").id
     db_session.add_all([records["capability"], records["finding_setting"], records["calendar_day"]])
+    db_session.add_all([case, records["case_task"], records["case_file"]])
     db_session.commit()
     assert set(records) == set(registry.BY_KEY)
     admin = client_as("admin")
@@ -171,7 +186,16 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
             continue
         shown = next(
             getattr(record, name)
-            for name in ("name", "title", "display_name", "reason", "label")
+            for name in (
+                "name",
+                "title",
+                "display_name",
+                "reason",
+                "label",
+                "node_name",
+                "filename",
+                "item",
+            )
             if getattr(record, name, None)
         )
         assert str(shown) in response.text, key

@@ -17,6 +17,7 @@ LAYERS = (
     "catalog",
     "review",
     "ledger",
+    "cases",
     "publish",
     "insight",
     "campaign",

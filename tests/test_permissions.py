@@ -91,6 +91,9 @@ EXPECTED = {
     "manage_calendar": "---A----",
     "manage_api_tokens": "----S---",
     "receive_security_alerts": "----S---",
+    "apply_case": "CRLA--PH",
+    "handle_case": "-------H",
+    "view_cases": "-RLA----",
 }
 APP = Path(__file__).resolve().parent.parent / "app"
 
@@ -267,7 +270,8 @@ def test_the_system_administrator_keeps_every_power_but_the_other_two_administra
     """Splitting the IT office (三权分立) took users, roles and the audit log from it, nothing
     else: every registered permission belongs to the system, security or audit administrator,
     except what only a unit's own process administrator does (confirming go-live for its unit
-    and naming its handlers, measures art. 4(3)②, 10)."""
+    and naming its handlers, measures art. 4(3)②, 10) and what only a filed handler does
+    (acting on the cases of their nodes, art. 6)."""
     from app.extensions import appbuilder
 
     with app.app_context():
@@ -279,6 +283,7 @@ def test_the_system_administrator_keeps_every_power_but_the_other_two_administra
     others = set(generated[SECURITY_ADMIN]) | set(generated[AUDIT_ADMIN])
     others |= set(permissions.ACTIONS["confirm_unit"].grants)
     others |= set(permissions.ACTIONS["propose_handler"].grants)
+    others |= set(permissions.ACTIONS["handle_case"].grants)
     assert registered - others - set(generated[IT_ADMIN]) == set()
     assert ("can_review", "WorkflowView") in generated[IT_ADMIN]  # the stand-in reviewer
 

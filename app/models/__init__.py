@@ -8,6 +8,7 @@ from .audit import AuditCut, AuditEntry, AuditHead
 from .calendar_day import CalendarDay
 from .campaign import Campaign, CampaignPhase
 from .cas_login import CasLogin
+from .case import Case, CaseFile, CaseTask
 from .completeness_rule import CompletenessRule
 from .contact import Contact
 from .data_stamp import DataStamp
@@ -47,6 +48,9 @@ __all__ = [
     "CampaignPhase",
     "Capability",
     "CasLogin",
+    "Case",
+    "CaseFile",
+    "CaseTask",
     "CompletenessRule",
     "ConsoleUser",
     "Contact",

@@ -333,3 +333,30 @@ def by_name(name: str) -> Choices:
     if not isinstance(found, Choices):
         raise KeyError(name)
     return found
+
+
+# A case (办件) of a live item, from the applicant's draft to its result.
+CASE_STATUS = Choices(
+    ("draft", _l("草稿"), "default"),
+    ("submitted", _l("已提交"), "info"),
+    ("in_progress", _l("办理中"), "primary"),
+    ("returned", _l("退回补正"), "warning"),
+    ("completed", _l("已办结"), "success"),
+    ("withdrawn", _l("已撤回"), "default"),
+)
+
+# One node's step of a case.
+CASE_TASK_STATE = Choices(
+    ("open", _l("待办理"), "warning"),
+    ("returned", _l("已退回申请人"), "danger"),
+    ("transferred", _l("已转办"), "info"),
+    ("done", _l("已办理"), "success"),
+    ("cancelled", _l("已撤销"), "default"),
+)
+
+CASE_DECISION = Choices(
+    ("approve", _l("同意")),
+    ("return", _l("退回补正")),
+    ("transfer", _l("转办")),
+    ("complete", _l("办结")),
+)

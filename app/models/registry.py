@@ -16,6 +16,7 @@ from . import labels
 from .audience_group import AudienceGroup
 from .calendar_day import CalendarDay
 from .campaign import Campaign, CampaignPhase
+from .case import Case, CaseFile, CaseTask
 from .completeness_rule import CompletenessRule
 from .contact import Contact
 from .department import Department
@@ -71,6 +72,9 @@ RECORD_TYPES = (
     RecordType("handler_assignment", HandlerAssignment, "HandlerAssignmentView", _l("办理人备案")),
     RecordType("training_record", TrainingRecord, "TrainingRecordView", _l("培训考核")),
     RecordType("hall_drill", HallDrill, "HallDrillView", _l("应急预案与演练")),
+    RecordType("service_case", Case, "CaseView", _l("办件")),
+    RecordType("case_task", CaseTask, "CaseTaskView", _l("办件环节")),
+    RecordType("case_file", CaseFile, "CaseFileView", _l("办件材料")),
 )
 BY_KEY = {t.key: t for t in RECORD_TYPES}
 BY_MODEL = {t.model: t for t in RECORD_TYPES}

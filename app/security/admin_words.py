@@ -63,6 +63,8 @@ PERMISSION_WORDS = {
     "can_revoke": _l("吊销"),
     "can_run": _l("立即检查"),
     "can_tasks": _l("登记整改任务"),
+    "can_apply": _l("在线申请与查询办件"),
+    "can_handle": _l("办理办件"),
 }
 VIEW_WORDS = {
     "ConsoleIndexView": _l("首页"),
@@ -94,6 +96,7 @@ VIEW_WORDS = {
     "ApiTokenView": _l("接口令牌"),
     "FindingsView": _l("治理发现"),
     "HallView": _l("网上办事大厅"),
+    "CasePortalView": _l("网上办事"),
     "FinalReviewView": _l("校长办公会审定"),
     "Base Permissions": _l("基础权限"),
     "List Users": _l("用户列表"),

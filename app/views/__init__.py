@@ -11,6 +11,7 @@ from .base import user_can
 from .board import BoardView
 from .calendar_day import CalendarDayView
 from .campaign import CampaignPhaseView, CampaignView
+from .cases import CaseFileView, CasePortalView, CaseTaskView, CaseView
 from .completeness_rule import CompletenessRuleView
 from .contact import ContactView
 from .department import DepartmentView
@@ -84,6 +85,20 @@ def register_views(appbuilder):
         icon="fa-gavel",
         category="Review",
     )
+
+    cases = dict(category="Cases", category_label=_l("网上办事"), category_icon="fa-briefcase")
+    appbuilder.add_view(
+        CasePortalView, "CaseService", label=_l("服务事项（在线申请）"), icon="fa-list", **cases
+    )
+    appbuilder.add_link(
+        "MyCases", label=_l("我的办件"), href="/cases/mine", icon="fa-folder-open", **cases
+    )
+    appbuilder.add_link(
+        "CaseInbox", label=_l("待办办件"), href="/cases/inbox", icon="fa-inbox", **cases
+    )
+    appbuilder.add_view(CaseView, "CaseRecords", label=_l("办件记录"), icon="fa-archive", **cases)
+    appbuilder.add_view_no_menu(CaseTaskView)
+    appbuilder.add_view_no_menu(CaseFileView)
 
     hall = dict(category="Hall", category_label=_l("网上办事大厅"), category_icon="fa-university")
     appbuilder.add_view(HallView, "HallTasks", label=_l("办事大厅待办"), icon="fa-tasks", **hall)

@@ -45,6 +45,8 @@ FINDINGS = "FindingsView"
 FINAL_REVIEW = "FinalReviewView"
 
 HALL = "HallView"
+CASES = "CasePortalView"
+CASE_RECORDS = ("CaseView", "CaseTaskView", "CaseFileView")
 HALL_RECORDS = ("HallRequestView", "HandlerAssignmentView")
 
 EVERYONE = frozenset({CONTACT, REVIEWER, LEADER, IT_ADMIN, PROCESS_ADMIN, HANDLER})

@@ -43,6 +43,8 @@ from .actions import Action, Pair, not_offline, not_own_submission, not_submitte
 from .grants import (
     ACCOUNT_HOLDERS,
     BOARD,
+    CASE_RECORDS,
+    CASES,
     DEPARTMENT,
     DEPARTMENT_BOUND,
     DEPARTMENT_VIEWS,
@@ -197,6 +199,18 @@ ACTIONS: dict[str, Action] = {
         DEVELOPER,
         grant(READ + WRITE + ("can_download", "can_tasks"), ("HallDrillView",))
         + menus("Hall", "HallDrills"),
+    ),
+    # Cases (办件): everyone who logs in applies for a live item and follows their cases; a
+    # filed handler acts on the steps of their nodes (cases.handling checks the filing); the
+    # office reads every case.
+    "apply_case": Action(
+        EVERYONE,
+        (("can_apply", CASES),) + menus("Cases", "CaseService", "MyCases"),
+    ),
+    "handle_case": Action(frozenset({HANDLER}), (("can_handle", CASES),) + menus("CaseInbox")),
+    "view_cases": Action(
+        frozenset({REVIEWER, LEADER, IT_ADMIN}),
+        grant(READ, CASE_RECORDS) + menus("CaseRecords"),
     ),
     # The rectification ledger: contacts (own department) and the office keep it.
     "keep_ledger": Action(
