@@ -46,6 +46,9 @@ ROLE_USERS = {
 }
 
 
+FIXTURE_DEPARTMENTS = {code: (name, kind) for code, name, kind in DEPARTMENTS}
+
+
 def department(session, code="T01"):
     return session.query(Department).filter_by(code=code).one()
 
@@ -80,12 +83,17 @@ def make_users(appbuilder):
 def restore_users(session):
     """Give the fixture users back their one role, their department and their active flag when
     a test changed them (a suspended trained role, a move to another unit, a lock), so that no
-    test sees what an earlier one did to the shared accounts."""
+    test sees what an earlier one did to the shared accounts; the fixture departments get back
+    their names (a rename in tests/test_version_seen.py)."""
     from flask_appbuilder.security.sqla.models import Role
 
     from app.models import ConsoleUser
 
     roles = {r.name: r for r in session.query(Role)}
+    for dept in session.query(Department):  # a test may rename a fixture department
+        fixture = FIXTURE_DEPARTMENTS.get(dept.code)
+        if fixture is not None and (dept.name, dept.kind) != fixture:
+            dept.name, dept.kind = fixture
     departments = {d.code: d.id for d in session.query(Department)}
     names = [spec["username"] for spec in ROLE_USERS.values()]
     found = session.query(ConsoleUser).filter(ConsoleUser.username.in_(names))
