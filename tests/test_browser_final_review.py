@@ -118,3 +118,13 @@ def test_the_meeting_approves_the_lists_and_the_public_pages_stand_on_the_final_
     expect(versions).to_contain_text(f"第 {first.number} 版定稿的修订")
     expect(versions).to_contain_text("，现行标准")
     shot(public, "5-versions")
+
+    public.goto("/lang/en")  # the same pages in English
+    public.goto("/public/")
+    status = public.locator(".final-status")
+    expect(status.locator(".final-badge")).to_have_text("Final version")
+    expect(status).to_contain_text("These lists were approved by the president's office meeting")
+    shot(public, "6-public-final-en")
+    body = public.locator("body")
+    expect(body).to_contain_text("Items: 1")  # not "1 items"
+    expect(body).to_contain_text("; Promised time limit: ")  # an English separator

@@ -62,6 +62,7 @@ PERMISSION_WORDS = {
     "can_revoke": _l("吊销"),
     "can_run": _l("立即检查"),
     "can_tasks": _l("登记整改任务"),
+    "can_enter": _l("批量录入"),
 }
 VIEW_WORDS = {
     "ConsoleIndexView": _l("首页"),
