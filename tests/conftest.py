@@ -27,7 +27,13 @@ os.environ["INSTANCE_PATH"] = _TMP  # before config.py is imported: the secret k
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from tests.factories import PASSWORD, ROLE_USERS, make_users, restore_users  # noqa: E402
+from tests.factories import (  # noqa: E402
+    PASSWORD,
+    ROLE_USERS,
+    make_users,
+    restore_rules,
+    restore_users,
+)
 
 pytest_plugins = ["tests.ldap_fixtures", "tests.cas_fixtures", "tests.live_server", "tests.browser"]
 
@@ -152,7 +158,7 @@ def app(database_url):
 @pytest.fixture(autouse=True)
 def _clean_records(request):
     """Each test starts with no records but the departments and users of the fixtures, the
-    users with their own role and department again."""
+    users with their own role and department again, and the default completeness rules."""
     yield
     if "app" not in request.fixturenames:
         return
@@ -169,6 +175,7 @@ def _clean_records(request):
 
         data_version.bump(db.session)
         restore_users(db.session)
+        restore_rules(db.session)
         db.session.commit()
     reset_limits(application)
 

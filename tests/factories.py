@@ -101,6 +101,18 @@ def restore_users(session):
             user.active = True
 
 
+def restore_rules(session):
+    """Give the completeness rules (seeded by their migration, kept between tests) back their
+    defaults when a test changed a level."""
+    from app.models import CompletenessRule
+    from app.models.completeness_rule import BY_KEY
+
+    for rule in session.query(CompletenessRule):
+        default = BY_KEY.get((rule.subject, rule.field))
+        if default is not None and rule.level != default.default:
+            rule.level = default.default
+
+
 def service_item(session, code="SI-T-001", dept="T01", **values):
     values.setdefault("kind", "service")
     values.setdefault("running_status", "good")

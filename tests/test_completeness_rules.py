@@ -5,7 +5,7 @@ in Python, in the board's SQL and in the items' stored flags."""
 import re
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.models import AuditEntry, CompletenessRule, ServiceItem
 from app.models.completeness_rule import RULES
@@ -14,20 +14,6 @@ from app.services.catalog.completeness_sql import item_incomplete
 from app.services.errors import IncompleteRecordError
 from app.services.review import workflow
 from tests import factories as f
-
-
-@pytest.fixture(autouse=True)
-def _default_rules(app, db_session):
-    """Every test starts and ends with the seeded defaults."""
-    yield
-    db_session.rollback()
-    for rule in RULES:
-        db_session.execute(
-            update(CompletenessRule)
-            .where(CompletenessRule.subject == rule.subject, CompletenessRule.field == rule.key)
-            .values(level=rule.default)
-        )
-    db_session.commit()
 
 
 def _set(session, subject, key, level):

@@ -2,13 +2,14 @@
 number, is refused like a stale one (a reload hint, nothing changed), on every editable record
 view. The same form with the version it carried saves, so the refusal is the version's."""
 
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import inspect
 
 from app.extensions import appbuilder
-from app.models import AudienceGroup, Capability, FindingSetting
+from app.models import AudienceGroup, CalendarDay, Capability, CompletenessRule, FindingSetting
 from app.views.base import ConsoleModelView
 from tests import factories as f
 
@@ -84,9 +85,14 @@ def _records(session):
     audience = session.query(AudienceGroup).filter_by(code="seen").one_or_none() or AudienceGroup(
         code="seen", label="测试服务对象", sort_order=99, active=True
     )
-    session.add_all([capability, setting, audience])
+    day = CalendarDay(day=date(2032, 10, 8), kind="holiday", name="国庆节")
+    # Seeded by its migration, like the audience list: the rule for an item's opening hours.
+    rule = session.query(CompletenessRule).filter_by(subject="service_item", field="service_hours")
+    session.add_all([capability, setting, audience, day])
     session.flush()
     return {
+        "CalendarDayView": day,
+        "CompletenessRuleView": rule.one(),
         "CapabilityView": capability,
         "FindingSettingView": setting,
         "AudienceGroupView": audience,
@@ -156,9 +162,13 @@ def test_the_same_form_with_its_version_saves(client_as, db_session):
         version, _at = _state(db_session, record)
         if view_name == "FindingSettingView":
             continue  # its only text is checked JSON; tests/test_findings.py saves it
-        changed = next(
-            k for k in ("name", "title", "notes", "display_name", "label") if k in fields
-        )
-        response = admin.post(url, data={**fields, changed: fields[changed] + "（改）"})
+        if view_name == "CompletenessRuleView":  # its only field is the level
+            edit = {"level": "optional" if fields["level"] != "optional" else "recommended"}
+        else:
+            changed = next(
+                k for k in ("name", "title", "notes", "display_name", "label") if k in fields
+            )
+            edit = {changed: fields[changed] + "（改）"}
+        response = admin.post(url, data={**fields, **edit})
         assert response.status_code == 302, f"{view_name} saved"
         assert _state(db_session, record)[0] == version + 1, view_name

@@ -37,6 +37,7 @@ PERMISSION_WORDS = {
     "can_export": _l("导出"),
     "can_import": _l("导入"),
     "can_template": _l("下载模板"),
+    "can_enter": _l("批量录入"),
     "can_submit": _l("提交审核"),
     "can_review": _l("审核"),
     "can_publish": _l("发布"),
@@ -62,7 +63,6 @@ PERMISSION_WORDS = {
     "can_revoke": _l("吊销"),
     "can_run": _l("立即检查"),
     "can_tasks": _l("登记整改任务"),
-    "can_enter": _l("批量录入"),
 }
 VIEW_WORDS = {
     "ConsoleIndexView": _l("首页"),

@@ -43,6 +43,24 @@ def pending_dir() -> Path:
     return folder
 
 
+def render_preview(view, title, report, filename, token, applied=False, **urls):
+    """sheets/preview.html for a checked upload: its first PREVIEW_LIMIT changes and problems
+    with how many more; `urls` may name the confirm_url and back_url of another import."""
+    return view.render_template(
+        "sheets/preview.html",
+        title=title,
+        report=report,
+        filename=filename,
+        token=token,
+        applied=applied,
+        changes=report.changes[:PREVIEW_LIMIT],
+        more=max(len(report.changes) - PREVIEW_LIMIT, 0),
+        problems=report.problems[:PREVIEW_LIMIT],
+        more_problems=max(len(report.problems) - PREVIEW_LIMIT, 0),
+        **urls,
+    )
+
+
 class SheetView(BaseView):
     """The 梳理填报 › Excel 导入导出 page."""
 
@@ -186,18 +204,7 @@ class SheetView(BaseView):
         return self._preview(report, upload.filename, token)
 
     def _preview(self, report, filename, token, applied=False):
-        return self.render_template(
-            "sheets/preview.html",
-            title=_("导入预览"),
-            report=report,
-            filename=filename,
-            token=token,
-            applied=applied,
-            changes=report.changes[:PREVIEW_LIMIT],
-            more=max(len(report.changes) - PREVIEW_LIMIT, 0),
-            problems=report.problems[:PREVIEW_LIMIT],
-            more_problems=max(len(report.problems) - PREVIEW_LIMIT, 0),
-        )
+        return render_preview(self, _("导入预览"), report, filename, token, applied)
 
     def _queue(self, meta, meta_file, data_file):
         """A large import goes to the worker; the browser follows its progress."""

@@ -18,7 +18,7 @@ from app.services.sheets import reading
 from app.services.sheets import training as training_sheet
 
 from .download import send_download
-from .sheets import PREVIEW_LIMIT, pending_dir
+from .sheets import pending_dir, render_preview
 from .transaction import DOWNLOAD_ABORTS, one_transaction
 
 IMPORT_PERMISSIONS = {
@@ -62,17 +62,13 @@ class TrainingImportMixin:
         return report if outcome.ok else None
 
     def _preview(self, report, filename, token=None, applied=False):
-        return self.render_template(
-            "sheets/preview.html",
-            title=_("培训考核结果导入预览"),
-            report=report,
-            filename=filename,
-            token=token,
-            applied=applied,
-            changes=report.changes[:PREVIEW_LIMIT],
-            more=max(len(report.changes) - PREVIEW_LIMIT, 0),
-            problems=report.problems[:PREVIEW_LIMIT],
-            more_problems=max(len(report.problems) - PREVIEW_LIMIT, 0),
+        return render_preview(
+            self,
+            _("培训考核结果导入预览"),
+            report,
+            filename,
+            token,
+            applied,
             confirm_url=self._url("import_confirm"),
             back_url=self._url("import_page"),
         )

@@ -23,32 +23,21 @@ RuleSet = Mapping[tuple[str, str], str]
 DEFAULTS: RuleSet = {(rule.subject, rule.key): rule.default for rule in RULES}
 
 
-def _labelled(model, keys):
-    """(key, label) pairs of `model`'s columns, in the words of the model."""
-    return tuple((key, label(model, key)) for key in keys)
+def _plain(subject, conditional=()):
+    """(key, label) of the rules on `subject`'s own columns (those the model's words name),
+    in the order of `RULES`, bar the `conditional` ones that are checked below."""
+    return tuple(
+        (rule.key, rule.label)
+        for rule in RULES
+        if rule.subject == subject and isinstance(rule.words, type) and rule.key not in conditional
+    )
 
 
 # The plain fields each record type's rules check (the others are checked below), and the
 # tables the rules may be read from (checked once per database: `rules`).
-ITEM_MODULES = _labelled(
-    ServiceItem, ("conditions", "path", "consultation", "promised_limit", "service_hours", "tips")
-)
-SYSTEM_FIELDS = _labelled(
-    InformationSystem,
-    (
-        "vendor",
-        "go_live_date",
-        "build_cost",
-        "annual_om_cost",
-        "user_groups",
-        "daily_active_operations",
-        "core_usage_rate",
-        "deployment",
-        "mobile_adaptation",
-        "portal_integration",
-    ),
-)
-CONTACT_FIELDS = _labelled(Contact, ("name", "phone", "post"))
+ITEM_MODULES = _plain("service_item")
+SYSTEM_FIELDS = _plain("information_system", ("problem_details",))
+CONTACT_FIELDS = _plain("contact")
 _READY: set[str] = set()
 SUBJECTS = {
     ServiceItem: "service_item",
