@@ -64,6 +64,7 @@ def figures(session: Session, year: int, ids: Sequence[int] | None) -> dict[int,
     item, step, node, row = ServiceItem, HallStep, ProcessNode, HandlerAssignment
     went_live = (
         select(item.department_id, func.count(distinct(step.item_id)))
+        .select_from(step)
         .join(item, item.id == step.item_id)
         .where(
             step.action == "go_live",
