@@ -4,7 +4,9 @@
 
 Starts the CAS server on 127.0.0.1:8443 (plain HTTP, for trying only) with one contact per
 department plus a reviewer and a leader, their department and groups as CAS attributes; prints
-their logins, then runs gunicorn on 127.0.0.1:8080 with AUTH_MODE=cas. Ctrl-C stops both.
+their logins, then runs gunicorn on 127.0.0.1:8080 with AUTH_MODE=cas. Ctrl-C stops both. The
+reviewer `shenhe` gets a passed training record (art. 18 gates the reviewer role), so that it
+keeps its role at login.
 """
 
 import json
@@ -17,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from run_ldap import departments  # noqa: E402
+from run_ldap import departments, train  # noqa: E402
 
 from devtools.casd import CasServer  # noqa: E402
 
@@ -39,16 +41,19 @@ def fill(server, depts):
         people.append((uid, "部门联系人", name))
     server.add_person("shenhe", PASSWORD, givenName="员", sn="审核", groups="console-reviewers")
     server.add_person("xiaozhang", PASSWORD, givenName="长", sn="校", groups="console-leaders")
-    return people + [("shenhe", "审核员", ""), ("xiaozhang", "校领导", "")]
+    return people + [("shenhe", "审核员", "审核员"), ("xiaozhang", "校领导", "校长")]
 
 
 def main():
     server = CasServer(["department", "groups", "givenName", "sn", "mail"], port=PORT).start()
     try:
         people = fill(server, departments())
+        trained = train([(uid, name, role) for uid, role, name in people])
         print(f"\nCAS server at {server.url}; every demo CAS password is {PASSWORD}")
         for uid, role, name in people[:5] + people[-2:]:
             print(f"  {uid:<16} {role:<8} {name}")
+        if trained:
+            print(f"  passed training recorded for: {', '.join(trained)} (art. 18)")
         env = {
             **os.environ,
             "AUTH_MODE": "cas",

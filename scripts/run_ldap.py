@@ -4,9 +4,12 @@
 
 Starts OpenLDAP on 127.0.0.1:3389 with one contact per department plus a reviewer, an IT
 administrator and a leader, prints their logins, then runs gunicorn on 127.0.0.1:8080 in LDAP
-mode. Ctrl-C stops both. For trying the product only: the passwords are printed.
+mode. Ctrl-C stops both. For trying the product only: the passwords are printed. The reviewer
+`shenhe` gets a passed training record (art. 18 gates the reviewer role), so that it keeps
+its role at login.
 """
 
+import functools
 import os
 import subprocess
 import sys
@@ -27,21 +30,41 @@ GROUP_ROLES = {
 }
 
 
+@functools.cache
+def console_app():
+    """The console's app, made once (Flask-AppBuilder's views register once per process)."""
+    from app import create_app
+
+    return create_app()
+
+
 def departments():
     from sqlalchemy import select
 
-    from app import create_app
     from app.extensions import db
     from app.models import Department
 
-    app = create_app()
-    with app.app_context():
+    with console_app().app_context():
         rows = db.session.execute(
             select(Department.code, Department.name).order_by(
                 Department.sort_order, Department.code
             )
         )
         return [(code, name) for code, name in rows]
+
+
+def train(people):
+    """Record a passed training for the people whose role art. 18 gates (the reviewer), once:
+    a directory login without one would suspend the role. `people`: (uid, name, role)."""
+    from app.extensions import db
+    from app.services.access.permissions import TRAINED_ROLES
+    from app.services.demo.hall import train_people
+
+    with console_app().app_context():
+        wanted = [(uid, name) for uid, name, role in people if role in TRAINED_ROLES]
+        trained = train_people(db.session, wanted)
+        db.session.commit()
+    return trained
 
 
 def fill(directory, depts):
@@ -89,10 +112,14 @@ def main():
     directory = Directory(port=PORT).start()
     try:
         people = fill(directory, depts)
+        trained = train(people)
         print(f"\nslapd at {directory.url}; every demo directory password is {PASSWORD}")
         for uid, name, role in people[:5] + people[-3:]:
             print(f"  {uid:<16} {role:<8} {name}")
-        print(f"  ... {len(people)} people in all\n")
+        print(f"  ... {len(people)} people in all")
+        if trained:
+            print(f"  passed training recorded for: {', '.join(trained)} (art. 18)")
+        print()
         env = {**os.environ, **env_for(directory, GROUP_ROLES)}
         subprocess.run(
             [

@@ -276,7 +276,7 @@ def hall_request(session, item, kind="onboarding", **values):
         kind=kind,
         reason=values.pop("reason", "师生需求强烈，申请入驻"),
         no_classified=True,
-        submitted_at=utcnow(),
+        submitted_at=values.pop("submitted_at", utcnow()),
         **values,
     )
     session.add(row)

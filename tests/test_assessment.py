@@ -192,6 +192,12 @@ def test_export_cells_hold_the_figures(db_session, client_as):
         3,  # on the hall now: AS-1 to AS-3 online (AS-4 is offline), none on the way online
         0,  # and none overdue (tests/test_hall_progress.py counts every stage)
         0,
+        0,  # none went live this year, none live without a filed handler,
+        0,
+        0,  # no lifecycle request,
+        0,
+        0,  # and its process administrator and handler hold no passed assessment: both due
+        2,
         57.4,
     ]
     assert list(rows["测试学生处"])[:5] == [1, "测试学生处", 1, 1, 100]

@@ -126,7 +126,7 @@ def test_the_public_pages_show_the_final_version_and_mark_later_ones_as_revision
     db_session.expire_all()
     assert db_session.get(FinalReview, review.id).status == "approved"
     page = client.get("/public/").text
-    assert "定稿：本版清单经校长办公会" in page and "校办纪要〔2026〕12 号" in page
+    assert "本版清单经校长办公会" in page and "校办纪要〔2026〕12 号" in page
     minutes = reviewer.get(f"/final-review/{review.id}/attachment")
     assert minutes.status_code == 200 and minutes.data == MINUTES[2]
     assert f"现行定稿：第 {pub.number} 版" in client_as("leader").get("/final-review/").text
@@ -134,17 +134,17 @@ def test_the_public_pages_show_the_final_version_and_mark_later_ones_as_revision
     later = _published(db_session, users, code="SI-FR-9", days=(-1, 5))
     html = client.get("/public/").text  # the standing standard stays the 定稿
     page = re.sub(r"<[^>]+>", "", html)
-    assert f"三类清单（第 {pub.number} 版）" in page and "定稿：本版清单" in page
+    assert f"三类清单（第 {pub.number} 版）" in page and "本版清单经校长办公会" in page
     assert f"此后已发布修订：第 {later.number} 版（修订" in page
     assert f"第 {later.number} 版修订正在公示" in page  # its comments are on its own page
     assert "SI-FR-9" not in html and "SI-FR-1" in html
     revision = client.get(f"/public/versions/{later.number}/").text
-    assert f"本版为定稿（第 {pub.number} 版" in revision and "定稿：本版清单" not in revision
+    assert f"本版为定稿（第 {pub.number} 版" in revision and "本版清单经校长办公会" not in revision
     assert "SI-FR-9" in revision
     versions = re.sub(r"<[^>]+>", "", client.get("/public/versions/").text)
     assert f"第 {pub.number} 版定稿的修订" in versions and "，现行标准" in versions
     item = client.get("/public/items/SI-FR-1").text
-    assert f"清单第 {pub.number} 版" in item and "定稿：本版清单" in item
+    assert f"清单第 {pub.number} 版" in item and "本版清单经校长办公会" in item
     assert f"/public/items/SI-FR-1?v={later.number}" in item
     added = client.get("/public/items/SI-FR-9").text  # only in the revision: its own sheet
     assert f"清单第 {later.number} 版" in added and "的修订" in added

@@ -2,9 +2,10 @@
 department: items in each stage, and the onboarding decisions and acceptances overdue, counted
 by grouped SQL that agrees with the to-do list's own due-date rule."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from app.models import HallStep
+from app.services.access import training
 from app.services.campaign import assessment, board, board_facts
 from app.services.review.inbox import add_working_days
 from tests import factories as f
@@ -103,3 +104,99 @@ def test_a_node_whose_handler_left_is_flagged_on_the_board_until_a_successor_is_
     progress = board.hall_progress(db_session, now=datetime(2026, 12, 7, 10))
     t02 = progress.get(f.department(db_session, "T02").id, board.HallProgress())
     assert t02.handovers == 0
+
+
+def _went_live(session, item, at, since="confirming"):
+    session.add(
+        HallStep(
+            item_id=item.id,
+            action="go_live",
+            from_state=since,
+            to_state="online",
+            actor_name="测试",
+            at=at,
+        )
+    )
+
+
+def hall_year(session):
+    """T01 in 2026: HY-1 went live on 05-01 (one node filed, one without any handler), HY-2's
+    change went live on 06-01 (not an onboarding; its node filed), HY-3 went live in 2025 and
+    is in a change now with its only handler gone; HY-4 is planned with no handler (not live).
+    Requests: HY-1's approved and HY-4's pending in 2026, one pending from 2025.
+    Training (art. 18): t_procadmin passed on 2026-03-01, t_handler on 2025-12-20 (valid to
+    2026-12-20, so due within 30 days of 12-01); T02's t_procadmin2 only failed."""
+    one = f.service_item(session, code="HY-1", lifecycle="online")
+    f.handler_assignment(session, f.process_node(session, one, name="受理"))
+    f.process_node(session, one, name="审批", position=2)
+    _went_live(session, one, datetime(2026, 5, 1, 10))
+    two = f.service_item(session, code="HY-2", lifecycle="online")
+    f.handler_assignment(session, f.process_node(session, two))
+    _went_live(session, two, datetime(2026, 6, 1, 10), since="change_confirming")
+    three = f.service_item(session, code="HY-3", lifecycle="change_development")
+    f.handler_assignment(session, f.process_node(session, three), status="ended")
+    _went_live(session, three, datetime(2025, 11, 3, 10))
+    four = f.service_item(session, code="HY-4", lifecycle="onboarding_requested")
+    f.process_node(session, four)
+    f.hall_request(session, one, status="approved", submitted_at=datetime(2026, 2, 1))
+    f.hall_request(session, four, status="submitted", submitted_at=datetime(2026, 11, 2))
+    f.hall_request(session, three, kind="change", submitted_at=datetime(2025, 12, 30))
+    f.training_record(session, username="t_procadmin", session_date=date(2026, 3, 1))
+    f.training_record(session, username="t_handler", session_date=date(2025, 12, 20))
+    f.training_record(session, username="t_procadmin2", session_date=date(2026, 3, 1), passed=False)
+    session.commit()
+    return one
+
+
+def _hall_figures(row):
+    return (
+        row.hall_went_live,
+        row.hall_live_unstaffed,
+        row.hall_requests,
+        row.hall_requests_pending,
+        row.hall_trained,
+        row.hall_retraining_due,
+    )
+
+
+def test_the_assessment_counts_the_years_hall_figures_per_department(db_session):
+    """2026 (seen on 12-01): one item onboarded (a change going live is not one), two live
+    items with a node lacking a filed handler (HY-1's unstaffed node, HY-3's handler gone; the
+    planned HY-4 is not live), two requests of which one pending, two trained holders of which
+    t_handler is due for retraining; T02's process administrator holds no passed assessment.
+    2025 (seen on its last day): HY-3 onboarded, one request pending, only t_handler trained
+    by then and t_procadmin due."""
+    hall_year(db_session)
+    today = date(2026, 12, 1)
+    rows = {r.department.code: r for r in assessment.assess(db_session, 2026, today=today)}
+    assert _hall_figures(rows["T01"]) == (1, 2, 2, 1, 2, 1)
+    assert _hall_figures(rows["T02"]) == (0, 0, 0, 0, 0, 1)
+    due = {d.user.username for d in training.due_for_retraining(db_session, today)}
+    assert {"t_handler", "t_procadmin2"} <= due and "t_procadmin" not in due
+    past = {r.department.code: r for r in assessment.assess(db_session, 2025, today=today)}
+    assert _hall_figures(past["T01"]) == (1, 2, 1, 1, 1, 1)
+
+
+def test_the_cached_hall_figures_follow_a_filed_handler_and_a_new_training_record(db_session):
+    """The figures are cached under the data stamp: filing the missing handler moves it, and
+    the training figures, counted afresh, follow a retraining at once."""
+    one = hall_year(db_session)
+    today = date(2026, 12, 1)
+    first = {r.department.code: r for r in assessment.assess(db_session, 2026, today=today)}
+    assert first["T01"].hall_live_unstaffed == 2
+    f.handler_assignment(db_session, one.nodes[1], username="t_new")
+    f.training_record(db_session, username="t_handler", session_date=date(2026, 11, 20))
+    db_session.commit()
+    again = {r.department.code: r for r in assessment.assess(db_session, 2026, today=today)}
+    assert again["T01"].hall_live_unstaffed == 1
+    assert (again["T01"].hall_trained, again["T01"].hall_retraining_due) == (2, 0)
+
+
+def test_the_assessment_page_and_export_label_the_hall_figures(db_session, client_as):
+    hall_year(db_session)
+    year = datetime.now().year
+    page = client_as("leader").get(f"/assessment/?year={year}").text
+    for key in ("hall_went_live", "hall_live_unstaffed", "hall_trained", "hall_retraining_due"):
+        label = dict(assessment.COLUMNS)[key]
+        assert f"<th>{label}</th>" in page
+    assert "有环节缺在岗办理人的上线事项数（当前）" in page

@@ -6,6 +6,7 @@ exactly as `make run` runs it; the tests then read that database directly.
 
 import re
 import textwrap
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -179,6 +180,32 @@ def test_the_demo_has_a_nights_entry_checks_of_its_live_items(seeded):
         "WHERE i.lifecycle <> 'online'",
     )
     assert not_live == 0
+
+
+def test_the_demo_trains_every_holder_of_a_training_gated_role(seeded):
+    """Art. 18 gates the reviewer, process administrator and handler roles: `make run`'s demo
+    gives each of its holders a passed assessment that is still valid today (one year), so
+    their logins keep the roles; only the demo contact's is expired (due for retraining)."""
+    _url, engine, _output = seeded
+    holders = {
+        username
+        for (username,) in _rows(
+            engine,
+            "SELECT u.username FROM ab_user u JOIN ab_user_role ur ON ur.user_id = u.id "
+            "JOIN ab_role r ON r.id = ur.role_id "
+            "WHERE r.name IN ('审核员', '流程管理员', '办理人') AND u.username LIKE 'demo_%'",
+        )
+    }
+    assert holders == {"demo_reviewer", "demo_procadmin", "demo_handler"}
+    year_ago = date.today() - timedelta(days=365)
+    for username in holders:
+        latest = _scalar(
+            engine,
+            "SELECT MAX(session_date) FROM training_record WHERE username = :u AND passed = :yes",
+            u=username,
+            yes=True,
+        )
+        assert latest is not None and date.fromisoformat(str(latest)) > year_ago, username
 
 
 def test_demo_users_get_one_role_each_and_their_password_is_printed_once(seeded):

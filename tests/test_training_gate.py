@@ -197,3 +197,18 @@ def test_the_to_do_page_lists_the_retraining(app, client_as, db_session, users):
     page = client_as("admin").get("/hall/")
     assert page.status_code == 200
     assert "培训考核已过期，需重新培训：t_procadmin（流程管理员）" in page.text
+
+
+def test_the_demo_directories_reviewer_is_trained_once(app, db_session):
+    """scripts/run_ldap.py and run_cas.py give their reviewer `shenhe` a passed training of
+    today, so that the directory login keeps the gated role; a second start adds none, and an
+    expired record is followed by a new one."""
+    from app.models import TrainingRecord
+    from app.services.demo.hall import train_people
+
+    f.training_record(db_session, username="shenhe_old", session_date=OLD)
+    people = [("shenhe", "审核员"), ("shenhe_old", "审核员")]
+    assert train_people(db_session, people) == ["shenhe", "shenhe_old"]
+    assert training.valid_training(db_session, "shenhe").display_name == "审核员"
+    assert train_people(db_session, people) == []
+    assert db_session.query(TrainingRecord).filter_by(username="shenhe").count() == 1

@@ -70,7 +70,7 @@ def time_limit(item: object) -> str:
     statutory = get(item, "statutory_limit")
     if statutory:
         parts.append(_("法定办结时限：{text}").format(text=statutory))
-    return "；".join(parts) or blank()
+    return _("；").join(parts) or blank()  # "; " in English
 
 
 def node_limit(node: object) -> str | None:

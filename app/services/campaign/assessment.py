@@ -26,7 +26,9 @@ values last), then the departments' own order.
 
 **Service hall** (not scored): the department's items online, on their way online, and
 overdue onboarding decisions or acceptances now, as the campaign board shows them
-(`board.hall_progress`).
+(`board.hall_progress`); and for the year (`assessment_hall`): the items that went live, the
+live items with a node lacking a filed handler, the lifecycle requests filed and still pending,
+and its staff in trained roles with a valid assessment against those due for retraining.
 
 Every figure is counted by a GROUP BY query (one per table, a constant number whatever the
 number of records), and the result is cached under the data-version stamp.
@@ -50,7 +52,7 @@ from app.models import (
 )
 from app.models.labels import label
 from app.services.access import scope
-from app.services.campaign import board, phases
+from app.services.campaign import assessment_hall, board, phases
 from app.services.trail import stamped
 
 COLUMNS = (
@@ -76,6 +78,12 @@ COLUMNS = (
     ("hall_online", _l("已上线事项数（当前）")),
     ("hall_in_progress", _l("上线流程中事项数（当前）")),
     ("hall_overdue", _l("入驻审批或验收超期数（当前）")),
+    ("hall_went_live", _l("本年度新上线事项数")),
+    ("hall_live_unstaffed", _l("有环节缺在岗办理人的上线事项数（当前）")),
+    ("hall_requests", _l("本年度入驻、变更、下线申请数")),
+    ("hall_requests_pending", _l("其中待党政办审批数")),
+    ("hall_trained", _l("培训考核有效人数（流程管理员、办理人、审核员）")),
+    ("hall_retraining_due", _l("待复训人数（考核已过期或即将过期）")),
     ("score", _l("综合得分")),
 )
 
@@ -101,6 +109,13 @@ class AssessmentRow:
     hall_online: int = 0
     hall_in_progress: int = 0
     hall_overdue: int = 0
+    # The hall's figures of the year and its trained staff (assessment_hall): not scored.
+    hall_went_live: int = 0
+    hall_live_unstaffed: int = 0
+    hall_requests: int = 0
+    hall_requests_pending: int = 0
+    hall_trained: int = 0
+    hall_retraining_due: int = 0
     rank: int = 0
 
     @staticmethod
@@ -181,6 +196,12 @@ class AssessmentRow:
             self.hall_online,
             self.hall_in_progress,
             self.hall_overdue,
+            self.hall_went_live,
+            self.hall_live_unstaffed,
+            self.hall_requests,
+            self.hall_requests_pending,
+            self.hall_trained,
+            self.hall_retraining_due,
             round(self.score, 1),
         ]
 
@@ -228,7 +249,7 @@ def submission_deadline(session: Session, year: int) -> date:
 
 
 def figures(session: Session, year: int, ids: list[int] | None, today: date) -> dict:
-    """{department id: {field: value}} of the year, five GROUP BY queries, plain data."""
+    """{department id: {field: value}} of the year, one GROUP BY per figure, plain data."""
     start, end = _year_bounds(year)
     deadline = submission_deadline(session, year)
     rows: dict[int, dict] = {}
@@ -317,6 +338,8 @@ def figures(session: Session, year: int, ids: list[int] | None, today: date) -> 
         ),
         ("om_cost", "daily_active"),
     )
+    for dept, values in assessment_hall.figures(session, year, ids).items():
+        rows.setdefault(dept, {}).update(values)
     for values in rows.values():
         for key in ("good_items", "submitted_on_time", "returns", "tasks_on_time", "tasks_done"):
             if key in values:
@@ -346,9 +369,10 @@ def assess(
         lambda: figures(session, year, ids, today),
     )
     hall = board.hall_progress(session, ids)
+    trained = assessment_hall.training(session, year, ids, today)
     rows = []
     for department in departments:
-        values = found.get(department.id, {})
+        values = {**found.get(department.id, {}), **trained.get(department.id, {})}
         row = AssessmentRow(department, **{k: v for k, v in values.items() if k in FIELDS})
         progress = hall.get(department.id, board.HallProgress())
         row.hall_online = progress.count("online")

@@ -7,7 +7,8 @@ Idempotent: an item that has a step already is left alone, a training record is 
 person and session.
 """
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from app.models import (
     ServiceItem,
     TrainingRecord,
 )
+from app.services.access import training
 from app.services.demo.handlers import seed_handlers
 from app.services.demo.rows import Context, insert_returning, insert_rows, stamps
 from app.services.review.hall import sign
@@ -213,6 +215,35 @@ def _seed_training(session, ctx):
         if (username, session_name) not in have
     ]
     insert_rows(session, TrainingRecord, rows)
+
+
+DIRECTORY_TRAINING = "网上办事大厅审核员培训"
+
+
+def train_people(
+    session: Session, people: Iterable[tuple[str, str]], today: date | None = None
+) -> list[str]:
+    """A passed training record of today for each (uid, name) of the demo directories
+    (scripts/run_ldap.py, run_cas.py) that holds no valid one: their reviewer's role is
+    training-gated (art. 18), and a directory login without it would suspend the role.
+    Returns the uids trained; leaves the commit to the caller."""
+    today = today or date.today()
+    trained = []
+    for uid, name in people:
+        if training.valid_training(session, uid, today) is None:
+            session.add(
+                TrainingRecord(
+                    username=uid,
+                    display_name=name,
+                    session_name=DIRECTORY_TRAINING,
+                    session_date=today,
+                    passed=True,
+                    score=90,
+                )
+            )
+            trained.append(uid)
+    session.flush()
+    return trained
 
 
 DRILLS = (

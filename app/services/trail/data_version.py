@@ -34,6 +34,11 @@ WATCHED_TABLES = frozenset(
         "process_node",
         "rectification_task",
         "calendar_day",  # the official calendar: the board's overdue waits count on it
+        # The service hall: its steps, requests and filed handlers feed the board's and the
+        # assessment's hall figures (training is counted afresh: roles change at every login).
+        "hall_step",
+        "hall_request",
+        "handler_assignment",
     }
 )
 _DIRTY = "statistics_data_changed"
