@@ -88,7 +88,7 @@ def register_views(appbuilder):
 
     cases = dict(category="Cases", category_label=_l("网上办事"), category_icon="fa-briefcase")
     appbuilder.add_view(
-        CasePortalView, "CaseService", label=_l("服务事项（在线申请）"), icon="fa-list", **cases
+        CasePortalView, "CaseService", label=_l("在线申请"), icon="fa-list", **cases
     )
     appbuilder.add_link(
         "MyCases", label=_l("我的办件"), href="/cases/mine", icon="fa-folder-open", **cases
