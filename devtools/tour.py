@@ -20,7 +20,16 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WIDTHS = (1400, 375)
 # Pages a phone reader opens (from WeChat): none may scroll sideways at 375 px.
-PHONE_PAGES = ("public", "public_item", "verify", "verify_code", "item", "home_public")
+PHONE_PAGES = (
+    "public",
+    "public_item",
+    "verify",
+    "verify_code",
+    "item",
+    "home_public",
+    "case_services",
+    "my_cases",
+)
 # Pages axe-core checks at both widths (issue 17): login, item, list, public and verify.
 AXE_PAGES = ("login", "item", "items", "public", "public_item", "verify", "verify_code")
 SERIOUS = {"serious", "critical"}
@@ -58,6 +67,11 @@ def tour(app) -> list[tuple[str, str | None, str]]:
         ("findings", "admin", "/findings/"),
         ("hall", "contact", "/hall/"),
         ("api_docs", "contact", "/api/v1/docs"),
+        ("calendar", "admin", "/calendardayview/list/"),
+        ("completeness", "admin", "/completenessruleview/list/"),
+        ("case_services", "contact", "/cases/"),
+        ("my_cases", "contact", "/cases/mine"),
+        ("case_inbox", "contact", "/cases/inbox"),
     ]
 
 
