@@ -99,7 +99,9 @@ def test_another_persons_case_is_missing_on_every_case_route(app, client_as, db_
         ("get", f"/cases/file/{case.files[0].id}"),
     ]
     for method, url in routes:
-        code = getattr(client, method)(url, data={"action": "submit", "level": "1"}).status_code
+        code = getattr(client, method)(
+            url, data={"action": "submit", "overall": "very_dissatisfied"}
+        ).status_code
         assert code == 404, f"{method.upper()} {url} answered {code}"
     assert client.get(f"/cases/task/{case.tasks[0].id}/approve").status_code in (403, 404, 405)
     assert client.post(f"/cases/task/{case.tasks[0].id}/approve").status_code in (403, 404)

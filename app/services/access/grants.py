@@ -47,7 +47,7 @@ FINAL_REVIEW = "FinalReviewView"
 
 HALL = "HallView"
 CASES = "CasePortalView"
-CASE_RECORDS = ("CaseView", "CaseTaskView", "CaseFileView")
+CASE_RECORDS = ("CaseView", "CaseTaskView", "CaseFileView", "CaseRatingView")
 HALL_RECORDS = ("HallRequestView", "HandlerAssignmentView")
 
 EVERYONE = frozenset({CONTACT, REVIEWER, LEADER, IT_ADMIN, PROCESS_ADMIN, HANDLER})

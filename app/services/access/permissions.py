@@ -212,7 +212,7 @@ ACTIONS: dict[str, Action] = {
     "handle_case": Action(frozenset({HANDLER}), (("can_handle", CASES),) + menus("CaseInbox")),
     "view_cases": Action(
         frozenset({REVIEWER, LEADER, IT_ADMIN}),
-        grant(READ, CASE_RECORDS) + menus("CaseRecords"),
+        grant(READ, CASE_RECORDS) + menus("CaseRecords", "CaseRatings"),
     ),
     # The rectification ledger: contacts (own department) and the office keep it.
     "keep_ledger": Action(
