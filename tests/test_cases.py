@@ -138,6 +138,7 @@ def test_a_case_goes_through_every_node_signed_and_audited_to_its_result(db_sess
     signed = (
         db_session.query(AuditEntry)
         .filter_by(record_type="case_task", record_id=first.id, action="update")
+        .filter(AuditEntry.seq > since)
         .one()
     )
     assert json.loads(signed.changes)["signature_hash"][1] == first.signature_hash
