@@ -112,7 +112,11 @@ def _journey(page, new_page, db_session, tmp_path, app):
     ).click()
     expect(page.locator("h2")).to_contain_text(item.name)
     page.locator("input[name=conditions_confirmed]").check()
+    picker = page.locator(".file-pick").first
+    expect(picker).to_contain_text("选择文件")  # the page's words, not the browser's
+    expect(picker).to_contain_text("未选择文件")
     page.set_input_files(f"#material_{item.materials[0].id}", str(upload))
+    expect(picker.locator(".file-pick-name")).to_have_text("申请表.pdf")
     page.fill("#note", "用于办理出国签证")
     for width in (1400, 375):
         page.set_viewport_size({"width": width, "height": 900})
