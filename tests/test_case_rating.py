@@ -157,3 +157,13 @@ def test_the_applicant_rates_on_the_case_page_and_reads_the_outcome(db_session, 
     assert "已完成" in page and "已统一窗口口径并回访" in page
     ledger = client_as("contact").get(f"/rectificationtaskview/show/{task.id}")
     assert ledger.status_code == 200 and "办件差评整改" in ledger.text
+
+
+def test_the_office_reads_every_rating_and_the_applicant_not_the_list(db_session, client_as, case):
+    rating.rate(db_session, case, f.user(db_session, "applicant"), _levels("dissatisfied"), "慢")
+    db_session.commit()
+    page = client_as("reviewer").get("/caseratingview/list/")
+    assert page.status_code == 200 and "不满意" in page.text
+    assert str(case.item.name) in page.text
+    assert client_as("applicant").get("/caseratingview/list/").status_code in (302, 403)
+    assert client_as("contact").get("/caseratingview/list/").status_code in (302, 403)
