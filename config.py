@@ -184,6 +184,10 @@ LDAP_STAFF_VALUES = [
     for v in os.environ.get("LDAP_STAFF_VALUES", "在编在岗,合同制").split(",")
     if v.strip()
 ]
+# The role of a directory (or CAS) person whose groups map to no console role, e.g. a student:
+# 申请人 applies for live items under 网上办事 and sees nothing of the campaign. Empty refuses
+# such people at login instead.
+DIRECTORY_DEFAULT_ROLE = os.environ.get("DIRECTORY_DEFAULT_ROLE", "申请人").strip()
 # How long a passed training assessment stays valid (measures art. 18).
 TRAINING_VALID_DAYS = int(os.environ.get("TRAINING_VALID_DAYS", "365"))
 # CAS (used when AUTH_MODE=cas; see README "CAS 单点登录"), through python-cas. CAS_SERVER_URL

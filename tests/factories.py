@@ -17,6 +17,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.security.roles import (
+    APPLICANT,
     AUDIT_ADMIN,
     CONTACT,
     HANDLER,
@@ -43,6 +44,8 @@ ROLE_USERS = {
     "process_admin": {"username": "t_procadmin", "role": PROCESS_ADMIN, "dept": "T01"},
     "process_admin_other": {"username": "t_procadmin2", "role": PROCESS_ADMIN, "dept": "T02"},
     "handler": {"username": "t_handler", "role": HANDLER, "dept": "T01"},
+    # A student: no department scope, only 网上办事.
+    "applicant": {"username": "t_applicant", "role": APPLICANT, "dept": None},
 }
 
 

@@ -37,6 +37,8 @@ def directory():
     # The service hall's handlers: no console group of their own (filing gives the role).
     d.add_person("liuyang", LDAP_PASSWORD, "洋", "刘", "liuyang@college.edu.cn", "T01", staff)
     d.add_person("heping", LDAP_PASSWORD, "平", "何", "heping@college.edu.cn", "T02", contract)
+    # A student: in no console group, logs in as 申请人 (DIRECTORY_DEFAULT_ROLE).
+    d.add_person("zhaoxue", LDAP_PASSWORD, "雪", "赵", "zhaoxue@stu.college.edu.cn", "T02", "学生")
     d.add_group("console-contacts", ["zhangwei", "stranger"])
     d.add_group("console-leaders", ["zhangwei"])
     d.add_group("console-itadmins", ["wangqiang", "sunli"])

@@ -97,7 +97,10 @@ def test_unknown_department_is_refused_in_chinese(cas, client, db_session):
     assert client.get("/serviceitemview/list/").status_code == 302  # no session
 
 
-def test_a_cas_person_without_a_mapped_group_is_refused(cas, client, db_session):
+def test_a_cas_person_without_a_mapped_group_is_refused_without_a_default_role(
+    cas, app, client, db_session, monkeypatch
+):
+    monkeypatch.setitem(app.config, "DIRECTORY_DEFAULT_ROLE", "")
     response, _ticket, _http = _cas_login(client, "nobody")
     assert response.status_code == 401 and "尚未分配本系统的角色" in response.text
     assert "no mapped role" in _last_reason(db_session, "nobody")[1]

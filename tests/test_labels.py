@@ -15,6 +15,7 @@ from app.models import (
     Capability,
     Case,
     CaseFile,
+    CaseRating,
     CaseTask,
     CompletenessRule,
     Contact,
@@ -156,6 +157,15 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
             sha256="0" * 64,
             stored_as="00/0",
         ),
+        "case_rating": CaseRating(
+            case=case,
+            overall="satisfied",
+            efficiency="satisfied",
+            guide_accuracy="basic",
+            convenience="satisfied",
+            usability="very_satisfied",
+            rated_at=utcnow(),
+        ),
         "calendar_day": CalendarDay(day=date(2027, 10, 1), kind="holiday", name="国庆节"),
         # Seeded by its migration too: the rule for an item's opening hours.
         "completeness_rule": db_session.query(CompletenessRule)
@@ -166,7 +176,7 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
     }
     case.applicant_id = f.user(db_session, "contact").id
     db_session.add_all([records["capability"], records["finding_setting"], records["calendar_day"]])
-    db_session.add_all([case, records["case_task"], records["case_file"]])
+    db_session.add_all([case, records["case_task"], records["case_file"], records["case_rating"]])
     db_session.commit()
     assert set(records) == set(registry.BY_KEY)
     admin = client_as("admin")
@@ -195,6 +205,7 @@ def test_record_url_opens_each_kind_of_record_for_a_permitted_user(app, db_sessi
                 "node_name",
                 "filename",
                 "item",
+                "case",
             )
             if getattr(record, name, None)
         )

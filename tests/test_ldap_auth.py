@@ -73,7 +73,36 @@ def test_roles_follow_the_directory_at_every_login(ldap_mode, app, db_session):
         ldap_mode.set_group_members("console-leaders", ["zhangwei"])
 
 
-def test_user_without_a_mapped_group_is_refused(ldap_mode, client, db_session):
+@pytest.mark.parametrize("username", ["zhaoxue", "nogroup"])
+def test_a_directory_person_without_a_console_role_logs_in_as_applicant(
+    ldap_mode, client, db_session, username
+):
+    """A student (or staff member) in no console group is 申请人: the 网上办事 menu (service list,
+    我的办件) and nothing of the campaign, not even their own department's records."""
+    assert _login(client, username, LDAP_PASSWORD).status_code == 302
+    assert [r.name for r in _user(db_session, username).roles] == ["申请人"]
+    home = client.get("/").text
+    assert "网上办事" in home and "我的办件" in home and "服务事项（在线申请）" in home
+    for menu in (
+        "梳理填报",
+        "整改台账",
+        "进度与考核",
+        "网上办事大厅",
+        "待办办件",
+        "办件记录",
+        "基础设置",
+    ):
+        assert menu not in home, menu
+    assert client.get("/cases/").status_code == 200
+    assert client.get("/cases/mine").status_code == 200
+    for url in ("/serviceitemview/list/", "/contactview/list/", "/cases/inbox", "/caseview/list/"):
+        assert client.get(url).status_code in (302, 403), url
+
+
+def test_without_a_default_role_a_person_without_a_mapped_group_is_refused(
+    ldap_mode, app, client, monkeypatch
+):
+    monkeypatch.setitem(app.config, "DIRECTORY_DEFAULT_ROLE", "")
     response = _login(client, "nogroup", LDAP_PASSWORD)
     assert response.status_code == 401 and "尚未分配本系统的角色" in response.text
 

@@ -243,7 +243,7 @@ def _other_unit_hall_rows(session):
     return item, request, assignment, step
 
 
-@pytest.mark.parametrize("role", ["contact", "process_admin", "handler"])
+@pytest.mark.parametrize("role", ["contact", "process_admin", "handler", "applicant"])
 def test_another_units_hall_records_are_404_on_every_hall_route(client_as, db_session, role):
     """A unit reaches the hall records of the items it owns or handles a node of, nothing else:
     requests, handler assignments, confirmations, proposals, attachments and every lifecycle
@@ -263,6 +263,7 @@ def test_another_units_hall_records_are_404_on_every_hall_route(client_as, db_se
         "contact": {"hall/item", "hall/node"},  # no such permission at all: 403 before any row
         "handler": {"hall/item", "hall/node", "lifecycle"},
         "process_admin": set(),
+        "applicant": {"view/", "hall/", "lifecycle"},  # 网上办事 only: no hall permission
     }[role]
     for method, url in routes:
         code = getattr(client, method)(url, data={"note": "x", "username": "t_contact"}).status_code

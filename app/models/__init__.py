@@ -8,7 +8,7 @@ from .audit import AuditCut, AuditEntry, AuditHead
 from .calendar_day import CalendarDay
 from .campaign import Campaign, CampaignPhase
 from .cas_login import CasLogin
-from .case import Case, CaseFile, CaseTask
+from .case import Case, CaseFile, CaseRating, CaseTask
 from .completeness_rule import CompletenessRule
 from .contact import Contact
 from .data_stamp import DataStamp
@@ -50,6 +50,7 @@ __all__ = [
     "CasLogin",
     "Case",
     "CaseFile",
+    "CaseRating",
     "CaseTask",
     "CompletenessRule",
     "ConsoleUser",

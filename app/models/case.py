@@ -4,18 +4,19 @@
   and the serialised state of its running process (SpiffWorkflow), so later node changes do
   not touch it;
 - `CaseTask`: one node's step of a case: who holds it, until when, the signed decision;
-- `CaseFile`: an uploaded material, kept in the instance folder's uploads with its hash.
+- `CaseFile`: an uploaded material, kept in the instance folder's uploads with its hash;
+- `CaseRating`: the applicant's 好差评 of a completed case, once per case.
 """
 
 from datetime import datetime
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from .base import TrackedMixin
-from .choices import CASE_DECISION, CASE_STATUS, CASE_TASK_STATE
+from .choices import CASE_DECISION, CASE_STATUS, CASE_TASK_STATE, POOR_RATING_LEVELS, RATING_LEVEL
 
 
 class Case(TrackedMixin, Model):
@@ -75,6 +76,14 @@ class Case(TrackedMixin, Model):
         order_by="CaseFile.id",
         cascade="all, delete-orphan",
         info={"label": _l("申请材料")},
+    )
+
+    rating = relationship(
+        "CaseRating",
+        back_populates="case",
+        uselist=False,
+        cascade="all, delete-orphan",
+        info={"label": _l("办件评价")},
     )
 
     def __str__(self):
@@ -155,3 +164,45 @@ class CaseFile(TrackedMixin, Model):
 
     def __str__(self):
         return self.filename
+
+
+def _level(label):
+    return mapped_column(String(24), nullable=False, info={"label": label, "choices": RATING_LEVEL})
+
+
+class CaseRating(TrackedMixin, Model):
+    """The applicant's 好差评 of a completed case (GB/T 39734's online indicators), once per
+    case. A poor overall rating opens a rectification task of the item's department, whose
+    outcome the applicant reads on the case's page."""
+
+    __tablename__ = "case_rating"
+    __table_args__ = (UniqueConstraint("case_id", name="uq_case_rating_case_id"),)
+    # The indicators in the order the form and the page show them.
+    INDICATORS = ("overall", "efficiency", "guide_accuracy", "convenience", "usability")
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("service_case.id", ondelete="CASCADE"), nullable=False
+    )
+    case = relationship("Case", back_populates="rating", info={"label": _l("办件")})
+    overall: Mapped[str] = _level(_l("整体满意度"))
+    efficiency: Mapped[str] = _level(_l("办事效率"))
+    guide_accuracy: Mapped[str] = _level(_l("办事指南精确度"))
+    convenience: Mapped[str] = _level(_l("办事便捷度"))
+    usability: Mapped[str] = _level(_l("平台操作性"))
+    comment: Mapped[str | None] = mapped_column(Text, info={"label": _l("评价内容")})
+    rated_at: Mapped[datetime] = mapped_column(
+        DateTime, nullable=False, info={"label": _l("评价时间")}
+    )
+    task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rectification_task.id", ondelete="SET NULL"), index=True
+    )
+    task = relationship("RectificationTask", lazy="joined", info={"label": _l("差评整改任务")})
+
+    @property
+    def is_poor(self) -> bool:
+        """不满意 or worse overall: a 差评."""
+        return self.overall in POOR_RATING_LEVELS
+
+    def __str__(self):
+        return f"{self.case}：{RATING_LEVEL.label(self.overall)}"

@@ -190,6 +190,7 @@ TASK_SOURCE = Choices(
     ("entry", _l("办事入口检查")),
     ("finding", _l("治理发现")),
     ("drill", _l("应急演练")),
+    ("rating", _l("办件差评")),
     ("manual", _l("手工登记")),
 )
 
@@ -353,6 +354,16 @@ CASE_TASK_STATE = Choices(
     ("done", _l("已办理"), "success"),
     ("cancelled", _l("已撤销"), "default"),
 )
+
+# 好差评 (GB/T 39734): five levels, best first; 不满意 or worse is a poor rating (差评).
+RATING_LEVEL = Choices(
+    ("very_satisfied", _l("非常满意"), "success"),
+    ("satisfied", _l("满意"), "success"),
+    ("basic", _l("基本满意"), "info"),
+    ("dissatisfied", _l("不满意"), "warning"),
+    ("very_dissatisfied", _l("非常不满意"), "danger"),
+)
+POOR_RATING_LEVELS = ("dissatisfied", "very_dissatisfied")
 
 CASE_DECISION = Choices(
     ("approve", _l("同意")),

@@ -16,7 +16,7 @@ from . import labels
 from .audience_group import AudienceGroup
 from .calendar_day import CalendarDay
 from .campaign import Campaign, CampaignPhase
-from .case import Case, CaseFile, CaseTask
+from .case import Case, CaseFile, CaseRating, CaseTask
 from .completeness_rule import CompletenessRule
 from .contact import Contact
 from .department import Department
@@ -75,6 +75,7 @@ RECORD_TYPES = (
     RecordType("service_case", Case, "CaseView", _l("办件")),
     RecordType("case_task", CaseTask, "CaseTaskView", _l("办件环节")),
     RecordType("case_file", CaseFile, "CaseFileView", _l("办件材料")),
+    RecordType("case_rating", CaseRating, "CaseRatingView", _l("办件评价")),
 )
 BY_KEY = {t.key: t for t in RECORD_TYPES}
 BY_MODEL = {t.model: t for t in RECORD_TYPES}

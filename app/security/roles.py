@@ -25,6 +25,9 @@ LEADER = "校领导"
 # node. Both are bound to their department like a contact.
 PROCESS_ADMIN = "流程管理员"
 HANDLER = "办理人"
+# Any staff member or student of the directory without a console role: applies for live items
+# and follows their cases under 网上办事, and sees nothing of the campaign.
+APPLICANT = "申请人"
 PUBLIC = "Public"
 # The three administrators of 三权分立: no account holds two of them.
 SEPARATED_ROLES = (IT_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
@@ -38,6 +41,7 @@ ROLE_LABELS = {
     LEADER: _l("校领导（只读）"),
     PROCESS_ADMIN: _l("流程管理员（本部门办事流程）"),
     HANDLER: _l("办理人（已备案的环节办理人员）"),
+    APPLICANT: _l("申请人（网上办事）"),
     PUBLIC: _l("公众"),
 }
 

@@ -16,6 +16,21 @@
       event.preventDefault();
     }
   });
+  // A file picker (cases/edit.html) shows the names of the files chosen.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.classList || !input.classList.contains("file-pick-input")) {
+      return;
+    }
+    var shown = input.parentNode.querySelector(".file-pick-name");
+    var names = [];
+    for (var i = 0; i < input.files.length; i++) {
+      names.push(input.files[i].name);
+    }
+    if (shown && names.length) {
+      shown.textContent = names.join("、");
+    }
+  });
   // Scrolling tables can be reached and scrolled with the keyboard.
   document.addEventListener("DOMContentLoaded", function () {
     var regions = document.querySelectorAll(".table-responsive");

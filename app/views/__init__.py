@@ -11,7 +11,7 @@ from .base import user_can
 from .board import BoardView
 from .calendar_day import CalendarDayView
 from .campaign import CampaignPhaseView, CampaignView
-from .cases import CaseFileView, CasePortalView, CaseTaskView, CaseView
+from .cases import CaseFileView, CasePortalView, CaseRatingView, CaseTaskView, CaseView
 from .completeness_rule import CompletenessRuleView
 from .contact import ContactView
 from .department import DepartmentView
@@ -99,6 +99,9 @@ def register_views(appbuilder):
     appbuilder.add_view(CaseView, "CaseRecords", label=_l("办件记录"), icon="fa-archive", **cases)
     appbuilder.add_view_no_menu(CaseTaskView)
     appbuilder.add_view_no_menu(CaseFileView)
+    appbuilder.add_view(
+        CaseRatingView, "CaseRatings", label=_l("好差评"), icon="fa-star-half-o", **cases
+    )
 
     hall = dict(category="Hall", category_label=_l("网上办事大厅"), category_icon="fa-university")
     appbuilder.add_view(HallView, "HallTasks", label=_l("办事大厅待办"), icon="fa-tasks", **hall)

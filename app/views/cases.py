@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.models import Case, CaseFile, CaseTask, Material, ServiceItem
+from app.models import Case, CaseFile, CaseRating, CaseTask, Material, ServiceItem
 from app.services.access import permissions
-from app.services.cases import applying, files, flow, handling
+from app.services.cases import applying, files, flow, handling, rating
 from app.services.errors import DomainError, NotFoundError
 
 from .base import ConsoleInterface, ConsoleModelView
@@ -31,6 +31,7 @@ class CasePortalView(BaseView):
         "mine": "apply",
         "show": "apply",
         "withdraw": "apply",
+        "rate": "apply",
         "download": "apply",
         "inbox": "handle",
         "act": "handle",
@@ -142,8 +143,24 @@ class CasePortalView(BaseView):
             my_tasks=mine,
             colleagues=filed,
             is_applicant=case.applicant_id == g.user.id,
+            may_rate=rating.may_rate(case, g.user),
+            indicators=[
+                (name, CaseRating.__table__.c[name].info["label"]) for name in CaseRating.INDICATORS
+            ],
+            outcome=rating.outcome(case.rating),
             title=_("办件详情"),
         )
+
+    @expose("/<int:case_id>/rate", methods=["POST"])
+    @has_access
+    def rate(self, case_id):
+        case = self._case(case_id)
+        if case.applicant_id != g.user.id:
+            abort(404)
+        levels = {name: request.form.get(name, "") for name in CaseRating.INDICATORS}
+        with one_transaction(_("感谢您的评价。")):
+            rating.rate(db.session, case, g.user, levels, request.form.get("comment", ""))
+        return redirect(url_for("CasePortalView.show", case_id=case_id))
 
     @expose("/<int:case_id>/withdraw", methods=["POST"])
     @has_access
@@ -267,4 +284,17 @@ class CaseFileView(ConsoleModelView):
     show_title = _l("办件材料")
     list_columns = ["case", "material", "filename", "content_type", "size"]
     show_columns = ["case", "material", "filename", "content_type", "size", "sha256"]
+    base_order = ("id", "desc")
+
+
+class CaseRatingView(ConsoleModelView):
+    """好差评 of cases, for the office (read only); a poor one links its rectification task."""
+
+    datamodel = ConsoleInterface(CaseRating)
+    base_permissions = ["can_list", "can_show"]
+    list_title = _l("好差评")
+    show_title = _l("办件评价")
+    list_columns = ["case", "overall", "efficiency", "guide_accuracy", "rated_at", "task"]
+    show_columns = ["case", *CaseRating.INDICATORS, "comment", "rated_at", "task"]
+    search_columns = ["overall"]
     base_order = ("id", "desc")

@@ -1,10 +1,12 @@
 """The local row of a person who logs in with the college's identity (LDAP, or CAS with its
-attributes or the directory): names, department and roles from the directory's groups, the
+attributes or the directory): names, department and roles from the directory's groups (none
+mapped: `DIRECTORY_DEFAULT_ROLE`, the applicant), the
 handler role while a filing stands (measures art. 6), and an expired training assessment's
 suspension (art. 18). Like every service it never commits."""
 
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -58,6 +60,9 @@ def sync_directory_user(
     mapped = ldap_auth.roles_for(entry.groups)
     if _is_filed_handler(session, entry.username):
         mapped.append(permissions.FILED_ROLE)
+    if not mapped and current_app.config.get("DIRECTORY_DEFAULT_ROLE"):
+        # A directory person without a console role (a student, most staff) is an applicant.
+        mapped.append(current_app.config["DIRECTORY_DEFAULT_ROLE"])
     roles = [r for r in (sm.find_role(name) for name in mapped) if r is not None]
     if not roles:
         audit_attempt(session, "login_failed", entry.username, "no mapped role", user, ip)

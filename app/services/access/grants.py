@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 
 from app.security.roles import (
+    APPLICANT,
     AUDIT_ADMIN,
     CONTACT,
     HANDLER,
@@ -46,11 +47,14 @@ FINAL_REVIEW = "FinalReviewView"
 
 HALL = "HallView"
 CASES = "CasePortalView"
-CASE_RECORDS = ("CaseView", "CaseTaskView", "CaseFileView")
+CASE_RECORDS = ("CaseView", "CaseTaskView", "CaseFileView", "CaseRatingView")
 HALL_RECORDS = ("HallRequestView", "HandlerAssignmentView")
 
 EVERYONE = frozenset({CONTACT, REVIEWER, LEADER, IT_ADMIN, PROCESS_ADMIN, HANDLER})
-ACCOUNT_HOLDERS = EVERYONE | {SECURITY_ADMIN, AUDIT_ADMIN}
+ACCOUNT_HOLDERS = EVERYONE | {SECURITY_ADMIN, AUDIT_ADMIN, APPLICANT}
+# Who applies for live items and follows their cases: every console role that reads, and the
+# applicant role of the directory's people without one.
+APPLICANTS = EVERYONE | {APPLICANT}
 RECORD_VIEWS = DEPARTMENT_VIEWS + OFFICE_VIEWS
 SECURITY_VIEWS = (
     "ConsoleUserDBModelView",

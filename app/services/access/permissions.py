@@ -26,6 +26,7 @@ from app.models import RectificationTask
 from app.models.ownership import belongs_to_department, department_id_of
 from app.models.user import Actor
 from app.security.roles import (
+    APPLICANT,
     AUDIT_ADMIN,
     CONTACT,
     HANDLER,
@@ -42,6 +43,7 @@ from app.services.errors import DomainError, NotFoundError, PermissionDeniedErro
 from .actions import Action, Pair, not_offline, not_own_submission, not_submitted
 from .grants import (
     ACCOUNT_HOLDERS,
+    APPLICANTS,
     BOARD,
     CASE_RECORDS,
     CASES,
@@ -200,17 +202,17 @@ ACTIONS: dict[str, Action] = {
         grant(READ + WRITE + ("can_download", "can_tasks"), ("HallDrillView",))
         + menus("Hall", "HallDrills"),
     ),
-    # Cases (办件): everyone who logs in applies for a live item and follows their cases; a
-    # filed handler acts on the steps of their nodes (cases.handling checks the filing); the
-    # office reads every case.
+    # Cases (办件): everyone who logs in (the applicant role too) applies for a live item and
+    # follows their cases; a filed handler acts on the steps of their nodes (cases.handling
+    # checks the filing); the office reads every case.
     "apply_case": Action(
-        EVERYONE,
+        APPLICANTS,
         (("can_apply", CASES),) + menus("Cases", "CaseService", "MyCases"),
     ),
     "handle_case": Action(frozenset({HANDLER}), (("can_handle", CASES),) + menus("CaseInbox")),
     "view_cases": Action(
         frozenset({REVIEWER, LEADER, IT_ADMIN}),
-        grant(READ, CASE_RECORDS) + menus("CaseRecords"),
+        grant(READ, CASE_RECORDS) + menus("CaseRecords", "CaseRatings"),
     ),
     # The rectification ledger: contacts (own department) and the office keep it.
     "keep_ledger": Action(
@@ -293,6 +295,7 @@ ACTIONS: dict[str, Action] = {
     "home_inbox": Action(frozenset({REVIEWER})),
     "home_overview": Action(frozenset({LEADER})),
     "home_office": Action(DEVELOPER),
+    "home_applicant": Action(frozenset({APPLICANT})),
 }
 
 
@@ -398,7 +401,7 @@ def fab_permissions() -> dict[str, list[Pair]]:
     """{role name: FAB (permission, view) pairs} generated from `ACTIONS` for `flask init-roles`.
     No role receives every permission, FAB's admin role included."""
     result: dict[str, list[Pair]] = {PUBLIC: []}
-    for name in (CONTACT, REVIEWER, LEADER, *SEPARATED_ROLES, PROCESS_ADMIN, HANDLER):
+    for name in (CONTACT, REVIEWER, LEADER, *SEPARATED_ROLES, PROCESS_ADMIN, HANDLER, APPLICANT):
         pairs: dict[Pair, None] = {}
         for rule in ACTIONS.values():
             if name in rule.roles or name in rule.stand_in:

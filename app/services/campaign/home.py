@@ -119,6 +119,11 @@ def context(
         result["leader"] = {"figures": key_figures(session), "board": full_board}
     if office:
         result["office"] = {"board": full_board, "overdue": full_board.overdue[:HOME_LIMIT]}
+    if permissions.can(user, "home_applicant"):
+        from app.services.cases import applying
+
+        mine = applying.my_cases(session, user)
+        result["applicant"] = {"cases": mine[:HOME_LIMIT], "count": len(mine)}
     if permissions.can(user, "receive_security_alerts"):
         uses = emergency.recent_uses(session, EMERGENCY_NOTICE_DAYS, HOME_LIMIT)
         result["security"] = {"emergency": uses, "days": EMERGENCY_NOTICE_DAYS}
