@@ -106,7 +106,7 @@ def _journey(page, new_page, db_session, tmp_path, app):
     navbar = page.locator(".navbar")
     expect(navbar).to_contain_text("网上办事")
     expect(navbar).not_to_contain_text("梳理填报")
-    open_menu(page, "网上办事", "服务事项（在线申请）")
+    open_menu(page, "网上办事", "在线申请")
     page.locator("table.case-service-list tr", has_text=item.name).locator(
         "button.apply-item"
     ).click()

@@ -247,7 +247,8 @@ class CaseView(ConsoleModelView):
         "return_comment",
         "definition_version",
     ]
-    search_columns = ["status", "item", "department"]
+    # No relation: the search form would list a whole related table.
+    search_columns = ["status", "submitted_at", "due_at"]
     base_order = ("id", "desc")
 
 
@@ -259,6 +260,7 @@ class CaseTaskView(ConsoleModelView):
     list_title = _l("办件环节")
     show_title = _l("办件环节")
     list_columns = ["case", "node_name", "handler", "state", "due_at", "acted_at", "decision"]
+    search_columns = ["node_name", "state", "due_at", "decision"]
     show_columns = [
         "case",
         "node_name",
@@ -283,6 +285,7 @@ class CaseFileView(ConsoleModelView):
     list_title = _l("办件材料")
     show_title = _l("办件材料")
     list_columns = ["case", "material", "filename", "content_type", "size"]
+    search_columns = ["filename", "content_type"]
     show_columns = ["case", "material", "filename", "content_type", "size", "sha256"]
     base_order = ("id", "desc")
 
