@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.models import ConsoleUser, HandlerAssignment
+from app.security.roles import APPLICANT
 from app.services.errors import (
     DomainError,
     InvalidTransitionError,
@@ -97,12 +98,17 @@ def test_directory_candidates_are_the_units_staff_only(ldap_mode, db_session, us
 
 
 def test_a_filed_directory_handler_logs_in_with_the_role_and_leaving_blocks_a_change(
-    ldap_mode, db_session, users, client, runner
+    app, ldap_mode, db_session, users, client, runner
 ):
     item = hall_item(db_session, code="SI-H-LEAVE", transformation_needs="改造")
     db_session.commit()
-    refused = client.post("/login/", data={"username": "liuyang", "password": LDAP_PASSWORD})
-    assert refused.status_code != 302 or "/login" in refused.headers.get("Location", "")
+    # Not yet filed: he is in no console group, so he signs in as an applicant only.
+    before = app.test_client().post(
+        "/login/", data={"username": "liuyang", "password": LDAP_PASSWORD}
+    )
+    assert before.status_code == 302 and "/login" not in before.headers["Location"]
+    account = db_session.query(ConsoleUser).filter_by(username="liuyang").one()
+    assert {r.name for r in account.roles} == {APPLICANT}
     to_online_with(db_session, item, users, first_handler="liuyang")
     db_session.commit()
     response = client.post("/login/", data={"username": "liuyang", "password": LDAP_PASSWORD})
