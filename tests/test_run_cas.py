@@ -5,15 +5,13 @@ mode (smoke test: its own free ports, stopped with Ctrl-C as a person would)."""
 import os
 import signal
 import subprocess
-import sys
 
 import pytest
 import requests
 
 from devtools.casd import CAS_VENV, hidden_fields
 from devtools.slapd import free_port
-from tests.conftest import _TMP, ROOT
-from tests.test_run_ldap import _wait_for_login_page
+from tests.test_run_ldap import _wait_for_login_page, start_demo
 
 
 def test_run_cas_trains_its_reviewer_who_then_logs_in_with_the_role(app, database_url):
@@ -22,25 +20,10 @@ def test_run_cas_trains_its_reviewer_who_then_logs_in_with_the_role(app, databas
     (art. 18) is not suspended at login."""
     if not (CAS_VENV / "bin" / "python").exists():
         pytest.fail(f"the CAS server's environment {CAS_VENV} is missing", pytrace=False)
-    cas_port, http_port, password = free_port(), free_port(), "Demo#Cas2026-test"
-    env = {
-        **os.environ,
-        "DEMO_CAS_PASSWORD": password,
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": _TMP,
-        "DEMO_CAS_PORT": str(cas_port),
-        "BIND": f"127.0.0.1:{http_port}",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "scripts/run_cas.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    cas_port, password = free_port(), "Demo#Cas2026-test"
+    process, base = start_demo(
+        "run_cas.py", database_url, DEMO_CAS_PASSWORD=password, DEMO_CAS_PORT=str(cas_port)
     )
-    base = f"http://127.0.0.1:{http_port}"
     try:
         page = _wait_for_login_page(f"{base}/login/", process)
         if page is None and process.poll() is not None:

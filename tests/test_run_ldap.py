@@ -33,6 +33,29 @@ def _wait_for_login_page(url, process, seconds=60):
     return None
 
 
+def start_demo(script, database_url, **settings):
+    """scripts/<script> in a process of its own (stopped with Ctrl-C: its own session) serving
+    on a free port; `settings` are its DEMO_* variables. Returns the process and its address."""
+    http_port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": _TMP,
+        "BIND": f"127.0.0.1:{http_port}",
+        **settings,
+    }
+    process = subprocess.Popen(
+        [sys.executable, f"scripts/{script}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    return process, f"http://127.0.0.1:{http_port}"
+
+
 def _log_in(base, username, password):
     """A browser-like session through the login form (its CSRF token); returns its opener."""
     opener = urllib.request.build_opener(
@@ -54,27 +77,16 @@ def test_run_ldap_fills_the_directory_and_serves_the_login_page(app, database_ur
         pytest.skip("slapd is not installed (make test installs it)")
     import ldap
 
-    ldap_port, http_port = free_port(), free_port()
+    ldap_port = free_port()
     password = "Demo#Ldap2026-test"
-    env = {
-        **os.environ,
-        "DEMO_LDAP_PASSWORD": password,
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": _TMP,
-        "DEMO_LDAP_PORT": str(ldap_port),
-        "BIND": f"127.0.0.1:{http_port}",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "scripts/run_ldap.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    process, base = start_demo(
+        "run_ldap.py",
+        database_url,
+        DEMO_LDAP_PASSWORD=password,
+        DEMO_LDAP_PORT=str(ldap_port),
     )
     try:
-        page = _wait_for_login_page(f"http://127.0.0.1:{http_port}/login/", process)
+        page = _wait_for_login_page(f"{base}/login/", process)
         if page is None and process.poll() is not None:
             pytest.fail(f"the console did not start:\n{process.stdout.read()[-3000:]}")
         assert page is not None, "the console did not start"
@@ -88,7 +100,6 @@ def test_run_ldap_fills_the_directory_and_serves_the_login_page(app, database_ur
         found = conn.search_s(PEOPLE, ldap.SCOPE_ONELEVEL, f"(uid={code.lower()}-lxr)", ["uid"])
         conn.unbind_s()
         assert len(found) == 1
-        base = f"http://127.0.0.1:{http_port}"
         inbox = _log_in(base, "shenhe", password).open(f"{base}/workflow/inbox/", timeout=10)
         body = inbox.read().decode()
         assert inbox.url.endswith("/workflow/inbox/"), inbox.url  # not sent back to log in
