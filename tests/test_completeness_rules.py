@@ -123,7 +123,9 @@ def test_the_it_office_changes_a_rule_on_its_page_and_the_change_is_audited(clie
     db_session.expire_all()
     assert db_session.get(CompletenessRule, rule.id).level == "required"
     entry = db_session.scalars(
-        select(AuditEntry).filter_by(record_type="completeness_rule", record_id=rule.id)
+        select(AuditEntry)
+        .filter_by(record_type="completeness_rule", record_id=rule.id)
+        .order_by(AuditEntry.id)
     ).all()[-1]
     assert entry.action == "update" and "required" in entry.changes
     contact = client_as("contact")
