@@ -93,3 +93,22 @@ def test_others_cannot_open_a_case_or_act_on_its_steps(db_session, client_as):
     assert other.get(f"/cases/{case.id}").status_code == 404
     assert other.get("/cases/inbox").status_code in (302, 403)
     assert client_as("admin").get(f"/cases/{case.id}").status_code == 200
+
+
+def test_the_service_list_finds_an_item_by_its_words_or_its_department(db_session, client_as):
+    """A student looks for 成绩 among the live items, in full-width or half-width letters, or
+    picks the department: only the matching items are listed, with how many of all."""
+    first = live_item(db_session, code="SI-CASE-A1", name="成绩证明开具")
+    other = live_item(db_session, code="SI-CASE-B1", name="宿舍调整申请", dept="T02")
+    db_session.commit()
+    page = client_as("contact")
+    listed = page.get("/cases/?q=成绩").text
+    assert first.name in listed and other.name not in listed
+    assert "共 1 项（可在线办理 2 项）" in listed
+    wide = page.get("/cases/?q=ＳＩ－ＣＡＳＥ－Ｂ").text  # full-width code, as an IME types it
+    assert other.name in wide and first.name not in wide
+    by_department = page.get(f"/cases/?department={other.department_id}").text
+    assert other.name in by_department and first.name not in by_department
+    assert f'<option value="{other.department_id}" selected>' in by_department
+    nothing = page.get("/cases/?q=不存在的事项").text
+    assert "没有符合条件的事项" in nothing and "显示全部" in nothing

@@ -40,9 +40,19 @@ class CasePortalView(BaseView):
     @expose("/")
     @has_access
     def index(self):
+        term = request.args.get("q", "").strip()[:50]
+        department = request.args.get("department", type=int)
+        every = applying.live_items(db.session)
+        departments = sorted(
+            {item.department for item in every if item.department}, key=lambda d: d.code
+        )
         return self.render_template(
             "cases/service_list.html",
-            items=applying.live_items(db.session),
+            items=applying.live_items(db.session, term, department),
+            total=len(every),
+            departments=departments,
+            term=term,
+            department=department,
             title=_("网上办事"),
         )
 

@@ -1,6 +1,7 @@
 """The applicant's side of a case: the service list of live items, the form generated from an
 item, drafts, uploads, submission, withdrawal (撤回) and 进度查询."""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,14 +33,35 @@ def is_live(item: ServiceItem) -> bool:
     )
 
 
-def live_items(session: Session) -> list[ServiceItem]:
-    """The public service list: the items one may apply for now."""
+def live_items(
+    session: Session, term: str | None = None, department_id: int | None = None
+) -> list[ServiceItem]:
+    """The public service list: the items one may apply for now; with `term`, those whose
+    code, name or department holds it (full- and half-width alike), with `department_id`,
+    that department's. A college's hall lists a few hundred, so the filter runs here."""
     rows = session.scalars(
         select(ServiceItem)
         .where(ServiceItem.lifecycle.in_(LIVE_STATES), ServiceItem.approved_version_no.is_not(None))
         .order_by(ServiceItem.code)
     ).unique()
-    return [item for item in rows if is_live(item)]
+    found = [item for item in rows if is_live(item)]
+    if department_id is not None:
+        found = [item for item in found if item.department_id == department_id]
+    wanted = _folded(term)
+    if wanted:
+        found = [
+            item
+            for item in found
+            if any(
+                wanted in _folded(text)
+                for text in (item.code, item.name, item.department and item.department.name)
+            )
+        ]
+    return found
+
+
+def _folded(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip().casefold()
 
 
 @dataclass(frozen=True)
