@@ -171,9 +171,9 @@ def _ensure_separated(user):
     from sqlalchemy import inspect
 
     from app.extensions import db
-    from app.services.access import permissions, training
+    from app.services.access import separation, training
 
-    permissions.ensure_separated(user.roles)
+    separation.ensure_separated(user.roles)
     history = inspect(user).attrs.roles.history
     added = user.roles if inspect(user).transient or inspect(user).pending else history.added
     training.ensure_may_grant(db.session, user.username, added or ())

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import ConsoleUser, Department
-from app.services.access import permissions, training
+from app.services.access import permissions, separation, training
 from app.services.access.login_steps import audit_attempt, fail, find_user, unavailable
 from app.services.errors import DomainError, LoginRefused
 
@@ -71,7 +71,7 @@ def sync_directory_user(
             _("您的统一身份认证账号尚未分配本系统的角色，请联系信息中心。"), "no mapped role"
         )
     try:
-        permissions.ensure_separated(roles)
+        separation.ensure_separated(roles)
     except DomainError as error:
         audit_attempt(session, "login_failed", entry.username, "separated roles", user, ip)
         session.flush()

@@ -15,7 +15,6 @@ Views and templates ask `can(user, action, record)` and receive a yes or no; ser
 `scope.apply_scope`, which reads the same department reach (`department_reach`).
 """
 
-from collections.abc import Iterable
 from typing import TypeVar
 
 from flask import current_app, has_app_context
@@ -384,17 +383,6 @@ def ensure(user: Actor | None, action: str, record: R = None) -> R:
     if error is not None:
         raise error
     return record
-
-
-def ensure_separated(roles: Iterable) -> None:
-    """Refuse an account whose roles (FAB Role rows) hold two of the three administrators'
-    roles (三权分立)."""
-    names = {role.name for role in roles}
-    held = [name for name in SEPARATED_ROLES if name in names]
-    if len(held) > 1:
-        raise DomainError(
-            _("{roles}不能由同一账号兼任（三权分立）。").format(roles="、".join(held))
-        )
 
 
 def fab_permissions() -> dict[str, list[Pair]]:
