@@ -399,3 +399,17 @@ def test_two_countersigns_at_once_do_not_lose_one_another(app, db_session, users
     b_task = _open(case)[0]
     handling.approve(db_session, b_task, db_session.merge(other), f.PASSWORD, calendar=CAL)
     assert [t.node_name for t in _open(case)] == ["办结"]
+
+
+def test_the_service_list_reads_its_items_in_a_fixed_number_of_statements(db_session):
+    """Each live item's nodes decide whether it is listed: read with the items, not one query
+    per item."""
+    from tests.helpers import QueryCounter
+
+    for n in range(5):
+        live_item(db_session, code=f"SI-C-MANY-{n}")
+    db_session.commit()
+    db_session.expire_all()
+    with QueryCounter(db_session.get_bind()) as counter:
+        listed = applying.live_items(db_session)
+    assert len(listed) == 5 and counter.count <= 3, counter.statements

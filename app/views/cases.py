@@ -48,7 +48,7 @@ class CasePortalView(BaseView):
         )
         return self.render_template(
             "cases/service_list.html",
-            items=applying.live_items(db.session, term, department),
+            items=applying.matching(every, term, department),
             total=len(every),
             departments=departments,
             term=term,

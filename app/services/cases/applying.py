@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.models import Case, CaseFile, ConsoleUser, Material, ServiceItem
 from app.models.base import utcnow
@@ -33,31 +33,36 @@ def is_live(item: ServiceItem) -> bool:
     )
 
 
-def live_items(
-    session: Session, term: str | None = None, department_id: int | None = None
-) -> list[ServiceItem]:
-    """The public service list: the items one may apply for now; with `term`, those whose
-    code, name or department holds it (full- and half-width alike), with `department_id`,
-    that department's. A college's hall lists a few hundred, so the filter runs here."""
+def live_items(session: Session) -> list[ServiceItem]:
+    """The public service list: the items one may apply for now."""
     rows = session.scalars(
         select(ServiceItem)
         .where(ServiceItem.lifecycle.in_(LIVE_STATES), ServiceItem.approved_version_no.is_not(None))
+        .options(selectinload(ServiceItem.nodes))  # is_live reads them: not a query per item
         .order_by(ServiceItem.code)
     ).unique()
-    found = [item for item in rows if is_live(item)]
-    if department_id is not None:
-        found = [item for item in found if item.department_id == department_id]
+    return [item for item in rows if is_live(item)]
+
+
+def matching(
+    items: list[ServiceItem], term: str | None = None, department_id: int | None = None
+) -> list[ServiceItem]:
+    """Those of `items` whose code, name or department holds `term` (full- and half-width
+    alike) and, with `department_id`, of that department. A college's hall lists a few
+    hundred items, so the list is filtered here rather than queried again."""
     wanted = _folded(term)
-    if wanted:
-        found = [
-            item
-            for item in found
-            if any(
+    return [
+        item
+        for item in items
+        if (department_id is None or item.department_id == department_id)
+        and (
+            not wanted
+            or any(
                 wanted in _folded(text)
                 for text in (item.code, item.name, item.department and item.department.name)
             )
-        ]
-    return found
+        )
+    ]
 
 
 def _folded(text: str | None) -> str:
